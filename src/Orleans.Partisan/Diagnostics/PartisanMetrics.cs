@@ -1,0 +1,52 @@
+using System.Diagnostics.Metrics;
+
+namespace Orleans.Partisan;
+
+/// <summary>
+/// The one <see cref="Meter"/> of the overlay and the names of its instruments.
+/// </summary>
+/// <remarks>Tag values are bounded: channel names (configured) and reason words, never node names.</remarks>
+public static class PartisanMetrics
+{
+    /// <summary>The name of the overlay's meter.</summary>
+    public const string MeterName = "Orleans.Partisan";
+
+    /// <summary>Messages handed to a connection's send queue.</summary>
+    public const string MessagesSent = "partisan.messages.sent";
+
+    /// <summary>Messages read off connections and dispatched.</summary>
+    public const string MessagesReceived = "partisan.messages.received";
+
+    /// <summary>Messages that could not be delivered (unknown node, target or channel; handler failure). Tag <c>reason</c>.</summary>
+    public const string MessagesUndeliverable = "partisan.messages.undeliverable";
+
+    /// <summary>Queued messages on monotonic channels replaced by a newer one before they were sent.</summary>
+    public const string MessagesSuperseded = "partisan.messages.superseded";
+
+    /// <summary>Bytes written to overlay connections.</summary>
+    public const string BytesSent = "partisan.bytes.sent";
+
+    /// <summary>Bytes read from overlay connections.</summary>
+    public const string BytesReceived = "partisan.bytes.received";
+
+    /// <summary>Connections opened (outbound and inbound). Tag <c>direction</c>.</summary>
+    public const string ConnectionsOpened = "partisan.connections.opened";
+
+    /// <summary>Connections closed. Tag <c>reason</c>.</summary>
+    public const string ConnectionsClosed = "partisan.connections.closed";
+
+    /// <summary>Connections refused at the handshake (wrong cluster, wrong node, bad frame). Tag <c>reason</c>.</summary>
+    public const string ConnectionsRefused = "partisan.connections.refused";
+
+    internal static readonly Meter Meter = new(MeterName);
+
+    internal static readonly Counter<long> Sent = Meter.CreateCounter<long>(MessagesSent, "{message}");
+    internal static readonly Counter<long> Received = Meter.CreateCounter<long>(MessagesReceived, "{message}");
+    internal static readonly Counter<long> Undeliverable = Meter.CreateCounter<long>(MessagesUndeliverable, "{message}");
+    internal static readonly Counter<long> Superseded = Meter.CreateCounter<long>(MessagesSuperseded, "{message}");
+    internal static readonly Counter<long> SentBytes = Meter.CreateCounter<long>(BytesSent, "By");
+    internal static readonly Counter<long> ReceivedBytes = Meter.CreateCounter<long>(BytesReceived, "By");
+    internal static readonly Counter<long> Opened = Meter.CreateCounter<long>(ConnectionsOpened, "{connection}");
+    internal static readonly Counter<long> Closed = Meter.CreateCounter<long>(ConnectionsClosed, "{connection}");
+    internal static readonly Counter<long> Refused = Meter.CreateCounter<long>(ConnectionsRefused, "{connection}");
+}

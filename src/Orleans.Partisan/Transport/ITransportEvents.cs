@@ -1,0 +1,22 @@
+namespace Orleans.Partisan.Transport;
+
+/// <summary>
+/// What the transport reports to the node that owns it.
+/// </summary>
+/// <remarks>
+/// Threading contract: methods are called from connection loops, possibly concurrently for
+/// different connections; they must not block and must not throw.
+/// </remarks>
+internal interface ITransportEvents
+{
+    /// <summary>The first outbound connection to <paramref name="peer"/> completed its handshake.</summary>
+    void OnPeerUp(NodeSpec peer);
+
+    /// <summary>The last outbound connection to <paramref name="peer"/> closed.</summary>
+    /// <param name="peer">The peer.</param>
+    /// <param name="reason">Why, in words (for logs and the nodedown reason).</param>
+    void OnPeerDown(NodeName peer, string reason);
+
+    /// <summary>A message arrived from <paramref name="from"/> on an inbound connection of <paramref name="channel"/>.</summary>
+    void OnMessage(NodeName from, string channel, object message);
+}
