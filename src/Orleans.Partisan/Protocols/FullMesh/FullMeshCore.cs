@@ -1,0 +1,210 @@
+namespace Orleans.Partisan.Protocols.FullMesh;
+
+/// <summary>
+/// The full-mesh peer service as a pure state machine: every member connects to every other,
+/// and membership is an <see cref="OrSet{T}"/> of node specs, merged on join and gossiped to all
+/// members on every change and on every tick.
+/// </summary>
+/// <remarks>
+/// Gossip is push-pull: a node that merges a state and finds the sender lacked something replies
+/// with the merged state, so a joiner learns the whole membership from its contact at once.
+/// A node that finds itself removed stops being a member: it forgets the others and can join again.
+/// </remarks>
+internal sealed class FullMeshCore : IPeerServiceCore
+{
+    private OrSet<NodeSpec> _state = OrSet<NodeSpec>.Empty;
+    private Dictionary<NodeName, NodeSpec> _members = [];
+    private long _counter;
+
+    public FullMeshCore(NodeSpec self)
+    {
+        Self = self;
+        Reset();
+    }
+
+    /// <inheritdoc />
+    public NodeSpec Self { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyCollection<NodeSpec> Members => _members.Values;
+
+    /// <summary>The replicated state, for tests and diagnostics.</summary>
+    internal OrSet<NodeSpec> State => _state;
+
+    /// <inheritdoc />
+    public IReadOnlyList<PeerServiceEffect> Join(NodeSpec contact)
+    {
+        var effects = new List<PeerServiceEffect>();
+        if (contact.Name == Self.Name)
+        {
+            return effects;
+        }
+
+        var next = _state;
+        if (!_members.TryGetValue(contact.Name, out var known) || !known.Equals(contact))
+        {
+            next = next.Add(contact, NextDot());
+        }
+
+        Apply(next, effects);
+        effects.Add(new ConnectEffect(contact));
+        effects.Add(new SendEffect(contact.Name, new FullMeshGossip(_state)));
+        return effects;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<PeerServiceEffect> Leave(NodeName node)
+    {
+        var effects = new List<PeerServiceEffect>();
+        if (!_members.ContainsKey(node))
+        {
+            return effects;
+        }
+
+        var next = _state.Remove(s => s.Name == node);
+        if (node == Self.Name)
+        {
+            var gossip = new FullMeshGossip(next);
+            foreach (var member in Others())
+            {
+                effects.Add(new SendEffect(member.Name, gossip));
+            }
+
+            foreach (var member in Others())
+            {
+                effects.Add(new MemberLeftEffect(member));
+                effects.Add(new DisconnectEffect(member.Name));
+            }
+
+            effects.Add(new SelfLeftEffect(Self.Name));
+            Reset();
+            return effects;
+        }
+
+        var removed = _members[node];
+        Apply(next, effects);
+
+        // The removed node is told too, so that it stops.
+        effects.Add(new SendEffect(removed.Name, new FullMeshGossip(_state)));
+        effects.Add(new DisconnectEffect(removed.Name));
+        Gossip(effects, except: default);
+        return effects;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<PeerServiceEffect> Handle(NodeName from, object message)
+    {
+        var effects = new List<PeerServiceEffect>();
+        if (message is not FullMeshGossip gossip)
+        {
+            return effects;
+        }
+
+        var merged = _state.Merge(gossip.State);
+        if (!merged.Contains(Self))
+        {
+            // Another member removed this node: stop being a member.
+            foreach (var member in Others())
+            {
+                effects.Add(new MemberLeftEffect(member));
+                effects.Add(new DisconnectEffect(member.Name));
+            }
+
+            effects.Add(new SelfLeftEffect(from));
+            Reset();
+            return effects;
+        }
+
+        if (!merged.Equals(gossip.State))
+        {
+            effects.Add(new SendEffect(from, new FullMeshGossip(merged)));
+        }
+
+        if (merged.Equals(_state))
+        {
+            return effects;
+        }
+
+        Apply(merged, effects);
+        Gossip(effects, except: from);
+        return effects;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<PeerServiceEffect> Tick()
+    {
+        var effects = new List<PeerServiceEffect>();
+        foreach (var member in Others())
+        {
+            effects.Add(new ConnectEffect(member));
+        }
+
+        Gossip(effects, except: default);
+        return effects;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<PeerServiceEffect> PeerUp(NodeName peer)
+        => _members.ContainsKey(peer) && peer != Self.Name
+            ? [new SendEffect(peer, new FullMeshGossip(_state))]
+            : [];
+
+    /// <inheritdoc />
+    public IReadOnlyList<PeerServiceEffect> PeerDown(NodeName peer) => [];
+
+    /// <inheritdoc />
+    public bool IsProtocolMessage(object message) => message is FullMeshGossip;
+
+    private IEnumerable<NodeSpec> Others() => _members.Values.Where(m => m.Name != Self.Name).ToList();
+
+    private void Gossip(List<PeerServiceEffect> effects, NodeName except)
+    {
+        var gossip = new FullMeshGossip(_state);
+        foreach (var member in Others())
+        {
+            if (member.Name != except)
+            {
+                effects.Add(new SendEffect(member.Name, gossip));
+            }
+        }
+    }
+
+    /// <summary>Adopts <paramref name="next"/> and reports the membership difference.</summary>
+    private void Apply(OrSet<NodeSpec> next, List<PeerServiceEffect> effects)
+    {
+        var members = new Dictionary<NodeName, NodeSpec>();
+        foreach (var spec in next.Elements)
+        {
+            members.TryAdd(spec.Name, spec);
+        }
+
+        foreach (var (name, spec) in _members)
+        {
+            if (!members.ContainsKey(name))
+            {
+                effects.Add(new MemberLeftEffect(spec));
+                effects.Add(new DisconnectEffect(name));
+            }
+        }
+
+        foreach (var (name, spec) in members)
+        {
+            if (!_members.ContainsKey(name))
+            {
+                effects.Add(new MemberJoinedEffect(spec));
+                effects.Add(new ConnectEffect(spec));
+            }
+        }
+
+        _state = next;
+        _members = members;
+    }
+
+    private void Reset()
+    {
+        _state = OrSet<NodeSpec>.Empty.Add(Self, NextDot());
+        _members = new Dictionary<NodeName, NodeSpec> { [Self.Name] = Self };
+    }
+
+    private Dot NextDot() => new(Self.Name, ++_counter);
+}

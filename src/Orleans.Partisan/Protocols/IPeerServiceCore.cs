@@ -1,0 +1,36 @@
+namespace Orleans.Partisan.Protocols;
+
+/// <summary>
+/// A peer service (overlay) as a pure state machine: membership and the connections it wants,
+/// driven by calls and answering with effects. Implementations are not thread-safe; the driver
+/// serializes calls.
+/// </summary>
+internal interface IPeerServiceCore
+{
+    /// <summary>This node.</summary>
+    NodeSpec Self { get; }
+
+    /// <summary>The members this node knows, itself included.</summary>
+    IReadOnlyCollection<NodeSpec> Members { get; }
+
+    /// <summary>Join the overlay through <paramref name="contact"/>.</summary>
+    IReadOnlyList<PeerServiceEffect> Join(NodeSpec contact);
+
+    /// <summary>Remove <paramref name="node"/> from the overlay, cluster-wide; this node itself for a graceful leave.</summary>
+    IReadOnlyList<PeerServiceEffect> Leave(NodeName node);
+
+    /// <summary>A peer-service message arrived from <paramref name="from"/>.</summary>
+    IReadOnlyList<PeerServiceEffect> Handle(NodeName from, object message);
+
+    /// <summary>The periodic timer fired.</summary>
+    IReadOnlyList<PeerServiceEffect> Tick();
+
+    /// <summary>The first connection to <paramref name="peer"/> opened.</summary>
+    IReadOnlyList<PeerServiceEffect> PeerUp(NodeName peer);
+
+    /// <summary>The last connection to <paramref name="peer"/> closed.</summary>
+    IReadOnlyList<PeerServiceEffect> PeerDown(NodeName peer);
+
+    /// <summary>Whether <paramref name="message"/> belongs to this peer service.</summary>
+    bool IsProtocolMessage(object message);
+}
