@@ -1,0 +1,113 @@
+using System.Net;
+
+namespace Orleans.Partisan;
+
+/// <summary>
+/// The overlay node of this process: its membership, connections, messaging and node monitors.
+/// The .NET face of Partisan's <c>partisan</c> and <c>partisan_peer_service</c> modules;
+/// inject it in a silo configured with <c>AddPartisan</c>.
+/// </summary>
+/// <remarks>All members are thread-safe.</remarks>
+public interface IPartisan
+{
+    /// <summary>This node's name (<c>node()</c>).</summary>
+    NodeName Name { get; }
+
+    /// <summary>This node's spec (<c>node_spec()</c>): what another node needs to join it.</summary>
+    NodeSpec Spec { get; }
+
+    /// <summary>The default channel's name (<c>default_channel()</c>).</summary>
+    string DefaultChannel { get; }
+
+    /// <summary>The configured channels by name.</summary>
+    IReadOnlyDictionary<string, ChannelOptions> Channels { get; }
+
+    /// <summary>The options of <paramref name="channel"/> (<c>channel_opts/1</c>).</summary>
+    /// <exception cref="UnknownChannelException">The channel is not configured.</exception>
+    ChannelOptions GetChannelOptions(string channel);
+
+    /// <summary>The spec of <paramref name="node"/> (<c>node_spec/1</c>), or <see langword="null"/> when it is not a member.</summary>
+    NodeSpec? GetNodeSpec(NodeName node);
+
+    /// <summary>The nodes of a kind (<c>nodes/1</c>), sorted by name.</summary>
+    IReadOnlyList<NodeName> GetNodes(NodeSelection selection = NodeSelection.Visible);
+
+    /// <summary>Whether this node has an open connection to <paramref name="node"/> (<c>is_connected/1</c>).</summary>
+    bool IsConnected(NodeName node);
+
+    /// <summary>Whether this node has an open connection to <paramref name="node"/> on <paramref name="channel"/> (<c>is_connected/2</c>).</summary>
+    /// <exception cref="UnknownChannelException">The channel is not configured.</exception>
+    bool IsConnected(NodeName node, string channel);
+
+    /// <summary>Whether every lane of every channel to <paramref name="node"/> is open (<c>is_fully_connected/1</c>).</summary>
+    bool IsFullyConnected(NodeName node);
+
+    /// <summary>The open connections, outbound and inbound.</summary>
+    IReadOnlyList<ConnectionInfo> GetConnections();
+
+    /// <summary>
+    /// Closes the connections to <paramref name="node"/> (<c>disconnect_node/1</c>). Monitors see
+    /// <c>nodedown</c> with <see cref="NodeDownReason.Disconnected"/>. A node that is still a member is
+    /// dialled again at the next peer-service tick.
+    /// </summary>
+    ValueTask DisconnectNodeAsync(NodeName node);
+
+    /// <summary>
+    /// Joins the overlay through <paramref name="seed"/> and completes when this node has the
+    /// seed's membership and is fully connected to every member (Partisan's <c>sync_join</c>).
+    /// </summary>
+    Task JoinAsync(NodeSpec seed, CancellationToken cancellationToken = default);
+
+    /// <summary>Learns the spec of the node listening at <paramref name="seed"/>, then joins it as <see cref="JoinAsync(NodeSpec, CancellationToken)"/> does.</summary>
+    Task JoinAsync(IPEndPoint seed, CancellationToken cancellationToken = default);
+
+    /// <summary>Leaves the overlay gracefully: every member is told, and sees this node leave rather than fail.</summary>
+    Task LeaveAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Removes <paramref name="node"/> from the overlay, cluster-wide; the node learns it was removed and stops being a member.</summary>
+    Task LeaveAsync(NodeName node, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Sends <paramref name="message"/> to <paramref name="target"/> on <paramref name="node"/> (<c>forward_message/4</c>).
+    /// Completes when the message is queued on a connection; waits while that connection's queue is full.
+    /// </summary>
+    /// <exception cref="UnknownChannelException">The channel in <paramref name="options"/> is not configured.</exception>
+    /// <exception cref="UnknownNodeException"><paramref name="node"/> is not a member.</exception>
+    /// <exception cref="NodeNotConnectedException"><paramref name="node"/> is a member with no open connection right now.</exception>
+    /// <exception cref="MessageSerializationException"><paramref name="message"/> cannot be serialized.</exception>
+    /// <exception cref="MessageTooLargeException"><paramref name="message"/> is larger than the maximum frame size.</exception>
+    /// <remarks>A target that does not exist on the destination is logged and counted there (<see cref="PartisanMetrics.MessagesUndeliverable"/>).</remarks>
+    ValueTask ForwardMessageAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options = default, CancellationToken cancellationToken = default);
+
+    /// <summary>As <see cref="ForwardMessageAsync"/>, but the receiver sees <see cref="ReceivedMessage.IsCast"/> set (<c>cast_message/4</c>).</summary>
+    ValueTask CastMessageAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options = default, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Registers <paramref name="receiver"/> under <paramref name="name"/> on this node; dispose the result to unregister.
+    /// The receiver runs on the connection's thread, one message at a time per connection: it must not block.
+    /// What it throws is logged and counted and the connection goes on.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The name is taken.</exception>
+    IDisposable RegisterReceiver(string name, Action<ReceivedMessage> receiver);
+
+    /// <summary>Creates a mailbox: a queue of messages addressed to its <see cref="Mailbox.Self"/>.</summary>
+    Mailbox CreateMailbox();
+
+    /// <summary>Makes a reference unique across the overlay (<c>make_ref()</c>).</summary>
+    PartisanRef MakeRef();
+
+    /// <summary>
+    /// Switches monitoring of <paramref name="node"/> on or off for <paramref name="subscriber"/> (<c>monitor_node/2</c>).
+    /// The subscriber gets one <c>nodedown</c> when the node goes down (at once if it is not connected); then the monitor is gone.
+    /// </summary>
+    /// <returns><see langword="false"/> when <paramref name="node"/> is this node; otherwise <see langword="true"/>.</returns>
+    bool MonitorNode(NodeName node, bool enable, NodeEventSubscriber subscriber);
+
+    /// <summary>
+    /// Subscribes <paramref name="subscriber"/> to <c>nodeup</c> and <c>nodedown</c> of every node, or unsubscribes it (<c>monitor_nodes/2</c>).
+    /// </summary>
+    void MonitorNodes(bool enable, NodeEventSubscriber subscriber, MonitorNodesOptions? options = null);
+
+    /// <summary>The node events from now on, with reasons, until <paramref name="cancellationToken"/> is cancelled.</summary>
+    IAsyncEnumerable<NodeEvent> WatchNodesAsync(CancellationToken cancellationToken = default);
+}

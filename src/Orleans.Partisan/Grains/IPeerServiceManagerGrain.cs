@@ -1,0 +1,24 @@
+namespace Orleans.Partisan;
+
+/// <summary>
+/// The overlay of one silo, as seen from anywhere in the cluster: its node spec, members and
+/// connections. One activation per silo, keyed by the silo's address
+/// (see <see cref="PartisanGrainFactoryExtensions.GetPeerServiceManager"/>).
+/// </summary>
+public interface IPeerServiceManagerGrain : IGrainWithStringKey
+{
+    /// <summary>The silo's node spec.</summary>
+    Task<NodeSpec> GetNodeSpec();
+
+    /// <summary>The silo's members, itself included.</summary>
+    Task<IReadOnlyList<NodeSpec>> GetMembers();
+
+    /// <summary>The nodes of a kind, as <see cref="IPartisan.GetNodes"/> on that silo.</summary>
+    Task<IReadOnlyList<NodeName>> GetNodes(NodeSelection selection);
+
+    /// <summary>The silo's open overlay connections.</summary>
+    Task<IReadOnlyList<ConnectionInfo>> GetConnections();
+
+    /// <summary>Whether the silo is fully connected to <paramref name="node"/>.</summary>
+    Task<bool> IsFullyConnected(NodeName node);
+}

@@ -1,0 +1,17 @@
+namespace Orleans.Partisan.Grains;
+
+/// <summary>Serves <see cref="IPeerServiceManagerGrain"/> from the silo's overlay node.</summary>
+[SiloPinnedPlacement]
+internal sealed class PeerServiceManagerGrain(IPartisan partisan) : Grain, IPeerServiceManagerGrain
+{
+    public Task<NodeSpec> GetNodeSpec() => Task.FromResult(partisan.Spec);
+
+    public Task<IReadOnlyList<NodeSpec>> GetMembers()
+        => Task.FromResult<IReadOnlyList<NodeSpec>>(partisan.GetNodes(NodeSelection.Known).Select(n => partisan.GetNodeSpec(n)).OfType<NodeSpec>().ToList());
+
+    public Task<IReadOnlyList<NodeName>> GetNodes(NodeSelection selection) => Task.FromResult(partisan.GetNodes(selection));
+
+    public Task<IReadOnlyList<ConnectionInfo>> GetConnections() => Task.FromResult(partisan.GetConnections());
+
+    public Task<bool> IsFullyConnected(NodeName node) => Task.FromResult(partisan.IsFullyConnected(node));
+}

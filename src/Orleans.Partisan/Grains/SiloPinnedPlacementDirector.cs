@@ -1,0 +1,28 @@
+using Orleans.Runtime.Placement;
+
+namespace Orleans.Partisan.Grains;
+
+/// <summary>Places a <see cref="SiloPinnedPlacement"/> grain on the silo its key names, if that silo is active.</summary>
+internal sealed class SiloPinnedPlacementDirector : IPlacementDirector
+{
+    public Task<SiloAddress> OnAddActivation(PlacementStrategy strategy, PlacementTarget target, IPlacementContext context)
+    {
+        var key = target.GrainIdentity.Key.ToString();
+        SiloAddress silo;
+        try
+        {
+            silo = SiloAddress.FromParsableString(key);
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException or IndexOutOfRangeException)
+        {
+            throw new PartisanException($"Grain {target.GrainIdentity} is pinned to a silo, so its key must be a silo address (SiloAddress.ToParsableString()), not '{key}'.", exception);
+        }
+
+        if (!context.GetCompatibleSilos(target).Contains(silo))
+        {
+            throw new SiloUnavailableException($"Grain {target.GrainIdentity} is pinned to silo {silo}, which is not an active silo of this cluster.");
+        }
+
+        return Task.FromResult(silo);
+    }
+}

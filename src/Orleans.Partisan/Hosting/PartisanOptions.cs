@@ -1,0 +1,80 @@
+using System.Net;
+
+namespace Orleans.Partisan;
+
+/// <summary>
+/// Options of the overlay of a silo (<c>siloBuilder.AddPartisan(o => ...)</c>). Every option has a
+/// working default; they are validated when the silo starts.
+/// </summary>
+public sealed class PartisanOptions
+{
+    /// <summary>The default of <see cref="GossipInterval"/>: 10 seconds, as in Partisan.</summary>
+    public static readonly TimeSpan DefaultGossipInterval = TimeSpan.FromSeconds(10);
+
+    /// <summary>
+    /// The peer service that decides which nodes connect to which. Default <see cref="PartisanPeerService.FullMesh"/>.
+    /// </summary>
+    public PartisanPeerService PeerService { get; set; } = PartisanPeerService.FullMesh;
+
+    /// <summary>
+    /// The address the overlay listens on. Default <see langword="null"/>: the silo's advertised IP address.
+    /// </summary>
+    public IPAddress? ListenAddress { get; set; }
+
+    /// <summary>
+    /// The port the overlay listens on. Default 0: the OS chooses a free port, and the chosen port is
+    /// what the node advertises in its <see cref="NodeSpec"/>. Between 0 and 65535.
+    /// </summary>
+    public int ListenPort { get; set; }
+
+    /// <summary>
+    /// The cluster id checked at every handshake, so silos of another cluster are refused.
+    /// Default <see langword="null"/>: Orleans' <c>ClusterOptions.ClusterId</c>.
+    /// </summary>
+    public string? ClusterId { get; set; }
+
+    /// <summary>
+    /// Channels besides <see cref="PartisanChannels.Default"/>, by name. The default channel is always
+    /// present (parallelism 1 unless configured here). Names are case-sensitive and not empty;
+    /// parallelism is between 1 and 64.
+    /// </summary>
+    public Dictionary<string, ChannelOptions> Channels { get; } = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// How often the peer service gossips its membership to every member and re-dials members it is
+    /// not connected to. Default 10 s (<see cref="DefaultGossipInterval"/>); more than zero.
+    /// Membership changes are gossiped at once regardless.
+    /// </summary>
+    public TimeSpan GossipInterval { get; set; } = DefaultGossipInterval;
+
+    /// <summary>
+    /// The first wait before a lost connection is dialled again; doubled after each failure up to
+    /// <see cref="MaxReconnectInterval"/>. Default 1 s (Partisan's retry interval); more than zero.
+    /// </summary>
+    public TimeSpan ReconnectInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>The longest wait between two dials of a lost connection. Default 10 s; at least <see cref="ReconnectInterval"/>.</summary>
+    public TimeSpan MaxReconnectInterval { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a dial and its handshake may take. Default 5 s; more than zero.</summary>
+    public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The largest serialized message, in bytes, that is sent or accepted. A larger message is refused
+    /// at the sender with <see cref="MessageTooLargeException"/>; a larger incoming frame closes that
+    /// connection. Default 16 MiB; between 1 KiB and 1 GiB.
+    /// </summary>
+    public int MaxFrameSize { get; set; } = 16 * 1024 * 1024;
+
+    /// <summary>
+    /// How many messages one connection queues before senders wait (backpressure), so a slow peer
+    /// cannot grow memory without bound. Default 1024; at least 1.
+    /// </summary>
+    public int SendQueueCapacity { get; set; } = 1024;
+
+    /// <summary>
+    /// Whether the overlay follows Orleans' cluster membership: silos that join Orleans join the
+    /// overlay, silos declared dead are removed. Default <see langword="true"/>.
+    /// </summary>
+    public bool FollowClusterMembership { get; set; } = true;
+}

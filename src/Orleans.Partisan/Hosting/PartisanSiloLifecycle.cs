@@ -1,0 +1,52 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Partisan.Runtime;
+
+namespace Orleans.Partisan.Hosting;
+
+/// <summary>
+/// Starts the overlay before the silo joins the cluster (<see cref="ServiceLifecycleStage.RuntimeInitialize"/>),
+/// follows cluster membership once the silo is active, and leaves gracefully as the silo stops, so
+/// peers see a leave rather than a failure.
+/// </summary>
+internal sealed class PartisanSiloLifecycle(
+    PartisanNode node,
+    IServiceProvider services,
+    IOptions<PartisanOptions> options,
+    ILogger<PartisanSiloLifecycle> logger) : ILifecycleParticipant<ISiloLifecycle>
+{
+    private CancellationTokenSource? _following;
+    private Task? _follower;
+
+    public void Participate(ISiloLifecycle lifecycle)
+    {
+        lifecycle.Subscribe(nameof(PartisanSiloLifecycle), ServiceLifecycleStage.RuntimeInitialize, node.StartAsync, _ => node.DisposeAsync().AsTask());
+        lifecycle.Subscribe(nameof(PartisanSiloLifecycle), ServiceLifecycleStage.Active, StartFollowing, LeaveAsync);
+    }
+
+    private Task StartFollowing(CancellationToken cancellationToken)
+    {
+        if (options.Value.FollowClusterMembership)
+        {
+            _following = new CancellationTokenSource();
+            var follower = ActivatorUtilities.CreateInstance<ClusterMembershipFollower>(services);
+            _follower = Task.Run(() => follower.RunAsync(_following.Token));
+        }
+
+        return Task.CompletedTask;
+    }
+
+    private async Task LeaveAsync(CancellationToken cancellationToken)
+    {
+        if (_following is not null)
+        {
+            await _following.CancelAsync().ConfigureAwait(false);
+            await _follower!.ConfigureAwait(false);
+            _following.Dispose();
+        }
+
+        HostingLog.Leaving(logger, node.Name);
+        await node.LeaveAsync(cancellationToken).ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,8 @@
+namespace Orleans.Partisan.Runtime;
+
+/// <summary>Delivers a message that arrived for a <see cref="GrainTarget"/>; provided by the silo integration.</summary>
+internal interface IGrainMessageSink
+{
+    /// <summary>Calls the grain; the returned task completes when the call does.</summary>
+    Task DeliverAsync(GrainId grain, ReceivedMessage message);
+}

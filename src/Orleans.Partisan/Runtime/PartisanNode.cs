@@ -1,0 +1,263 @@
+using System.Net;
+using Microsoft.Extensions.Logging;
+using Orleans.Partisan.Protocols;
+using Orleans.Partisan.Protocols.FullMesh;
+using Orleans.Partisan.Transport;
+using Orleans.Serialization;
+
+namespace Orleans.Partisan.Runtime;
+
+/// <summary>
+/// The overlay node: owns the transport, the peer-service driver, local delivery and node
+/// monitors, and implements <see cref="IPartisan"/> on top of them.
+/// </summary>
+internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposable
+{
+    private readonly PartisanNodeSettings _settings;
+    private readonly ILogger _logger;
+    private readonly OverlayTransport _transport;
+    private readonly LocalDispatcher _dispatcher;
+    private readonly NodeMonitorHub _monitors;
+    private readonly TimeProvider _time;
+    private PeerServiceDriver? _driver;
+    private long _nextRef;
+
+    public PartisanNode(PartisanNodeSettings settings, Serializer serializer, ILoggerFactory loggerFactory, TimeProvider time, IGrainMessageSink? grainSink = null)
+    {
+        _settings = settings;
+        _time = time;
+        _logger = loggerFactory.CreateLogger<PartisanNode>();
+        Name = settings.Transport.LocalName;
+        Channels = settings.Transport.Channels;
+        _transport = new OverlayTransport(settings.Transport, serializer, this, loggerFactory.CreateLogger<OverlayTransport>(), time);
+        _dispatcher = new LocalDispatcher(Name, grainSink, _logger);
+        _monitors = new NodeMonitorHub(Name, _dispatcher, _logger);
+    }
+
+    public NodeName Name { get; }
+
+    public NodeSpec Spec => _transport.LocalSpec;
+
+    public string DefaultChannel => PartisanChannels.Default;
+
+    public IReadOnlyDictionary<string, ChannelOptions> Channels { get; }
+
+    private PeerServiceDriver Driver => _driver ?? throw new InvalidOperationException("The overlay node has not been started.");
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _transport.StartAsync(cancellationToken).ConfigureAwait(false);
+        IPeerServiceCore core = _settings.PeerService switch
+        {
+            PartisanPeerService.FullMesh => new FullMeshCore(Spec),
+            _ => throw new NotSupportedException($"Peer service {_settings.PeerService} is not supported."),
+        };
+        _driver = new PeerServiceDriver(core, _transport, _monitors, _settings, _time, _logger);
+        _driver.Start();
+        RuntimeLog.Started(_logger, Name, string.Join(",", Spec.ListenAddresses), _settings.PeerService, string.Join(", ", Channels.Select(c => $"{c.Key} ({c.Value})")));
+    }
+
+    public ChannelOptions GetChannelOptions(string channel)
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        return Channels.TryGetValue(channel, out var options) ? options : throw UnknownChannel(channel);
+    }
+
+    public NodeSpec? GetNodeSpec(NodeName node) => node == Name ? Spec : Driver.Members.GetValueOrDefault(node);
+
+    public IReadOnlyList<NodeName> GetNodes(NodeSelection selection = NodeSelection.Visible)
+    {
+        var members = Driver.Members;
+        IEnumerable<NodeName> nodes = selection switch
+        {
+            NodeSelection.This => [Name],
+            NodeSelection.Known => members.Keys,
+            NodeSelection.Visible or NodeSelection.Connected => Connected(),
+            NodeSelection.All => members.Keys.Concat(Connected()).Append(Name),
+            _ => throw new ArgumentOutOfRangeException(nameof(selection), selection, "Unknown node selection."),
+        };
+        return nodes.Distinct().Order().ToList();
+
+        IEnumerable<NodeName> Connected()
+            => _transport.GetConnections().Where(c => c.Direction == ConnectionDirection.Outbound).Select(c => c.Peer);
+    }
+
+    public bool IsConnected(NodeName node) => _transport.IsConnected(node);
+
+    public bool IsConnected(NodeName node, string channel)
+    {
+        GetChannelOptions(channel);
+        return _transport.IsConnected(node, channel);
+    }
+
+    public bool IsFullyConnected(NodeName node) => _transport.IsFullyConnected(node);
+
+    public IReadOnlyList<ConnectionInfo> GetConnections() => _transport.GetConnections();
+
+    public ValueTask DisconnectNodeAsync(NodeName node)
+    {
+        _monitors.NodeDown(node, NodeDownReason.Disconnected);
+        _transport.Disconnect(node);
+        return ValueTask.CompletedTask;
+    }
+
+    public async Task JoinAsync(NodeSpec seed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        if (seed.Name == Name)
+        {
+            return;
+        }
+
+        await Driver.JoinAsync(seed).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+        // sync_join: done once the seed's membership has been merged and every member is fully connected.
+        var poll = TimeSpan.FromMilliseconds(20);
+        while (!await IsJoinedAsync(seed.Name).WaitAsync(cancellationToken).ConfigureAwait(false))
+        {
+            await Task.Delay(poll, _time, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    public async Task JoinAsync(IPEndPoint seed, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(seed);
+        var spec = await _transport.ProbeAsync(seed, cancellationToken).ConfigureAwait(false);
+        await JoinAsync(spec, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Adds <paramref name="member"/> to the overlay without waiting for connections (used to follow an outside membership source).</summary>
+    internal Task AddMemberAsync(NodeSpec member) => member.Name == Name ? Task.CompletedTask : Driver.JoinAsync(member);
+
+    public Task LeaveAsync(CancellationToken cancellationToken = default) => Driver.LeaveAsync(Name).WaitAsync(cancellationToken);
+
+    public Task LeaveAsync(NodeName node, CancellationToken cancellationToken = default) => Driver.LeaveAsync(node).WaitAsync(cancellationToken);
+
+    public ValueTask ForwardMessageAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options = default, CancellationToken cancellationToken = default)
+        => Send(node, target, message, options, isCast: false, cancellationToken);
+
+    public ValueTask CastMessageAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options = default, CancellationToken cancellationToken = default)
+        => Send(node, target, message, options, isCast: true, cancellationToken);
+
+    public IDisposable RegisterReceiver(string name, Action<ReceivedMessage> receiver) => _dispatcher.Register(name, receiver);
+
+    public Mailbox CreateMailbox() => _dispatcher.CreateMailbox();
+
+    public PartisanRef MakeRef() => new(Name, Interlocked.Increment(ref _nextRef));
+
+    public bool MonitorNode(NodeName node, bool enable, NodeEventSubscriber subscriber) => _monitors.MonitorNode(node, enable, subscriber);
+
+    public void MonitorNodes(bool enable, NodeEventSubscriber subscriber, MonitorNodesOptions? options = null) => _monitors.MonitorNodes(enable, subscriber, options);
+
+    public IAsyncEnumerable<NodeEvent> WatchNodesAsync(CancellationToken cancellationToken = default) => _monitors.WatchAsync(cancellationToken);
+
+    void ITransportEvents.OnPeerUp(NodeSpec peer)
+    {
+        _monitors.NodeUp(peer.Name);
+        _driver?.OnPeerUp(peer.Name);
+    }
+
+    void ITransportEvents.OnPeerDown(NodeName peer, string reason)
+    {
+        _monitors.NodeDown(peer, NodeDownReason.ConnectionClosed);
+        _driver?.OnPeerDown(peer);
+    }
+
+    void ITransportEvents.OnMessage(NodeName from, string channel, object message)
+    {
+        if (message is ForwardEnvelope envelope)
+        {
+            _dispatcher.Deliver(from, channel, envelope);
+        }
+        else if (_driver is { } driver && driver.IsProtocolMessage(message))
+        {
+            driver.OnMessage(from, message);
+        }
+        else
+        {
+            RuntimeLog.UnknownMessage(_logger, message.GetType().FullName ?? "?", from);
+            PartisanMetrics.Undeliverable.Add(1, new System.Diagnostics.TagList { { "reason", "unknown-message" } });
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_driver is not null)
+        {
+            await _driver.DisposeAsync().ConfigureAwait(false);
+        }
+
+        await _transport.DisposeAsync().ConfigureAwait(false);
+        await _monitors.DisposeAsync().ConfigureAwait(false);
+    }
+
+    private async Task<bool> IsJoinedAsync(NodeName seed)
+    {
+        if (!await Driver.HasHeardFromAsync(seed).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        return Driver.Members.Keys.All(m => m == Name || _transport.IsFullyConnected(m));
+    }
+
+    private ValueTask Send(NodeName node, PartisanTarget target, object message, ForwardOptions options, bool isCast, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(message);
+        var channel = options.Channel ?? PartisanChannels.Default;
+        if (!Channels.TryGetValue(channel, out var channelOptions))
+        {
+            throw Failed(node, UnknownChannel(channel), "unknown-channel");
+        }
+
+        if (node == Name)
+        {
+            _dispatcher.Deliver(Name, channel, new ForwardEnvelope(target, message, isCast));
+            return ValueTask.CompletedTask;
+        }
+
+        if (!Driver.Members.ContainsKey(node) && !_transport.IsConnected(node))
+        {
+            throw Failed(node, new UnknownNodeException(node), "unknown-node");
+        }
+
+        var supersedeKey = channelOptions.Monotonic ? (object)(target, options.PartitionKey) : null;
+        ValueTask pending;
+        try
+        {
+            pending = _transport.SendAsync(node, channel, new ForwardEnvelope(target, message, isCast), options.PartitionKey, supersedeKey, cancellationToken);
+        }
+        catch (NodeNotConnectedException exception)
+        {
+            throw Failed(node, exception, "not-connected");
+        }
+        catch (PartisanException exception)
+        {
+            throw Failed(node, exception, "rejected");
+        }
+
+        return pending.IsCompletedSuccessfully ? pending : AwaitSendAsync(node, pending);
+    }
+
+    private async ValueTask AwaitSendAsync(NodeName node, ValueTask pending)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch (PartisanException exception)
+        {
+            throw Failed(node, exception, "rejected");
+        }
+    }
+
+    private PartisanException Failed(NodeName node, PartisanException exception, string reason)
+    {
+        RuntimeLog.SendFailed(_logger, node, exception.Message);
+        PartisanMetrics.Undeliverable.Add(1, new System.Diagnostics.TagList { { "reason", reason } });
+        return exception;
+    }
+
+    private UnknownChannelException UnknownChannel(string channel) => new(channel, Channels.Keys);
+}

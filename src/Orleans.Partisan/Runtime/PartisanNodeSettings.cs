@@ -1,0 +1,19 @@
+using Orleans.Partisan.Transport;
+
+namespace Orleans.Partisan.Runtime;
+
+/// <summary>What a <see cref="PartisanNode"/> needs, resolved from <c>PartisanOptions</c> and the host.</summary>
+internal sealed record PartisanNodeSettings
+{
+    /// <summary>The transport's settings (cluster id, name, listen endpoint, channels, limits).</summary>
+    public required TransportSettings Transport { get; init; }
+
+    /// <summary>The peer service.</summary>
+    public PartisanPeerService PeerService { get; init; } = PartisanPeerService.FullMesh;
+
+    /// <summary>How often the peer service gossips its membership and re-dials members it lost.</summary>
+    public TimeSpan GossipInterval { get; init; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>How long a graceful leave waits for its announcements to be written before closing.</summary>
+    public TimeSpan LeaveTimeout { get; init; } = TimeSpan.FromSeconds(5);
+}

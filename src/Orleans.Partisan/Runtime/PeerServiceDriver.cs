@@ -1,0 +1,220 @@
+using System.Collections.Immutable;
+using System.Threading.Channels;
+using Microsoft.Extensions.Logging;
+using Orleans.Partisan.Protocols;
+using Orleans.Partisan.Transport;
+
+namespace Orleans.Partisan.Runtime;
+
+/// <summary>
+/// Runs a peer-service core: feeds it joins, leaves, messages, connection events and ticks, one at
+/// a time on one loop, and carries out the effects it returns over the transport.
+/// </summary>
+internal sealed class PeerServiceDriver : IAsyncDisposable
+{
+    private readonly Channel<Func<Task>> _work = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly IPeerServiceCore _core;
+    private readonly OverlayTransport _transport;
+    private readonly NodeMonitorHub _monitors;
+    private readonly PartisanNodeSettings _settings;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly List<Task> _pendingSends = [];
+    private readonly HashSet<NodeName> _heardFrom = [];
+    private readonly CancellationTokenSource _stopping = new();
+    private ImmutableSortedDictionary<NodeName, NodeSpec> _members;
+    private ITimer? _timer;
+    private Task? _loop;
+
+    public PeerServiceDriver(IPeerServiceCore core, OverlayTransport transport, NodeMonitorHub monitors, PartisanNodeSettings settings, TimeProvider time, ILogger logger)
+    {
+        _core = core;
+        _transport = transport;
+        _monitors = monitors;
+        _settings = settings;
+        _time = time;
+        _logger = logger;
+        _members = Snapshot();
+    }
+
+    /// <summary>The members as of the last operation, this node included; safe to read from any thread.</summary>
+    public ImmutableSortedDictionary<NodeName, NodeSpec> Members => Volatile.Read(ref _members);
+
+    public void Start()
+    {
+        _loop = Task.Run(RunAsync);
+        _timer = _time.CreateTimer(_ => Post(() => Execute(_core.Tick())), null, _settings.GossipInterval, _settings.GossipInterval);
+    }
+
+    public Task JoinAsync(NodeSpec seed) => Invoke(() =>
+    {
+        _heardFrom.Remove(seed.Name);
+        return Execute(_core.Join(seed));
+    });
+
+    public Task LeaveAsync(NodeName node) => Invoke(() => Execute(_core.Leave(node)));
+
+    /// <summary>Whether the peer service has merged a message from <paramref name="node"/> since this node last joined it.</summary>
+    public Task<bool> HasHeardFromAsync(NodeName node) => Invoke(() => Task.FromResult(_heardFrom.Contains(node)));
+
+    public void OnMessage(NodeName from, object message) => Post(() =>
+    {
+        _heardFrom.Add(from);
+        return Execute(_core.Handle(from, message));
+    });
+
+    public void OnPeerUp(NodeName peer) => Post(() => Execute(_core.PeerUp(peer)));
+
+    public void OnPeerDown(NodeName peer) => Post(() => Execute(_core.PeerDown(peer)));
+
+    public bool IsProtocolMessage(object message) => _core.IsProtocolMessage(message);
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_timer is not null)
+        {
+            await _timer.DisposeAsync().ConfigureAwait(false);
+        }
+
+        _work.Writer.TryComplete();
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        if (_loop is not null)
+        {
+            await _loop.ConfigureAwait(false);
+        }
+
+        _stopping.Dispose();
+    }
+
+    private void Post(Func<Task> work) => _work.Writer.TryWrite(work);
+
+    private Task Invoke(Func<Task> work) => Invoke(async () =>
+    {
+        await work().ConfigureAwait(false);
+        return true;
+    });
+
+    private Task<T> Invoke<T>(Func<Task<T>> work)
+    {
+        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var posted = _work.Writer.TryWrite(async () =>
+        {
+            try
+            {
+                completion.TrySetResult(await work().ConfigureAwait(false));
+            }
+            catch (Exception exception)
+            {
+                completion.TrySetException(exception);
+            }
+        });
+        if (!posted)
+        {
+            completion.TrySetException(new ObjectDisposedException(nameof(PeerServiceDriver), "The overlay node is stopped."));
+        }
+
+        return completion.Task;
+    }
+
+    private async Task RunAsync()
+    {
+        await foreach (var work in _work.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await work().ConfigureAwait(false);
+            }
+            catch (Exception exception)
+            {
+                RuntimeLog.PeerServiceFailed(_logger, exception, work.Method.Name);
+            }
+        }
+    }
+
+    private async Task Execute(IReadOnlyList<PeerServiceEffect> effects)
+    {
+        foreach (var effect in effects)
+        {
+            switch (effect)
+            {
+                case SendEffect send:
+                    Send(send);
+                    break;
+                case ConnectEffect connect when connect.Peer.Name != _core.Self.Name:
+                    _transport.Connect(connect.Peer);
+                    break;
+                case DisconnectEffect disconnect:
+                    await FlushPendingSendsAsync().ConfigureAwait(false);
+                    _transport.Disconnect(disconnect.Peer);
+                    break;
+                case MemberJoinedEffect joined:
+                    RuntimeLog.MemberJoined(_logger, joined.Member);
+                    break;
+                case MemberLeftEffect left:
+                    RuntimeLog.MemberLeft(_logger, left.Member.Name);
+                    _monitors.NodeDown(left.Member.Name, NodeDownReason.Left);
+                    break;
+                case SelfLeftEffect selfLeft when selfLeft.RemovedBy == _core.Self.Name:
+                    RuntimeLog.SelfLeft(_logger);
+                    break;
+                case SelfLeftEffect selfLeft:
+                    RuntimeLog.SelfRemoved(_logger, selfLeft.RemovedBy);
+                    break;
+            }
+        }
+
+        Volatile.Write(ref _members, Snapshot());
+    }
+
+    private void Send(SendEffect send)
+    {
+        try
+        {
+            var pending = _transport.SendAsync(send.To, PartisanChannels.Default, send.Message, partitionKey: null, supersedeKey: null, _stopping.Token);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                _pendingSends.RemoveAll(t => t.IsCompleted);
+                _pendingSends.Add(ObserveAsync(send.To, pending));
+            }
+        }
+        catch (PartisanException exception)
+        {
+            // Not connected yet, or any more: the peer gets the state when its connection comes up, or at the next tick.
+            RuntimeLog.ProtocolSendSkipped(_logger, send.To, exception.Message);
+        }
+    }
+
+    private async Task ObserveAsync(NodeName to, ValueTask pending)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            RuntimeLog.ProtocolSendSkipped(_logger, to, exception.Message);
+        }
+    }
+
+    private async Task FlushPendingSendsAsync()
+    {
+        if (_pendingSends.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await Task.WhenAll(_pendingSends).WaitAsync(_settings.LeaveTimeout, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            RuntimeLog.ProtocolSendSkipped(_logger, _core.Self.Name, $"{_pendingSends.Count(t => !t.IsCompleted)} peer-service messages were still waiting for a full send queue after {_settings.LeaveTimeout}");
+        }
+
+        _pendingSends.Clear();
+    }
+
+    private ImmutableSortedDictionary<NodeName, NodeSpec> Snapshot()
+        => _core.Members.ToImmutableSortedDictionary(m => m.Name, m => m);
+}
