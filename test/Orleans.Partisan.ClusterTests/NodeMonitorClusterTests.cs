@@ -1,0 +1,64 @@
+namespace Orleans.Partisan.ClusterTests;
+
+/// <summary>Node monitors on a real cluster: silos that stop and start are seen by the others and by clients.</summary>
+public sealed class NodeMonitorClusterTests
+{
+    [Fact]
+    public async Task Stopped_silo_produces_nodedown_at_the_others_and_a_later_silo_becomes_fully_connected()
+    {
+        await using var cluster = await PartisanCluster.StartAsync(3);
+        await cluster.WaitForFullMeshAsync();
+        var survivors = cluster.Silos.Take(2).ToList();
+        var leaving = cluster.Silos[2];
+        var leavingName = leaving.SiloAddress.GetNodeName();
+        using var watching = new CancellationTokenSource();
+        var downs = survivors.Select(s => Eventually.First(
+            cluster.Node(s).WatchNodesAsync(watching.Token),
+            e => e.Kind == NodeEventKind.Down && e.Node == leavingName,
+            PartisanCluster.Timeout,
+            $"nodedown {leavingName} at {s.SiloAddress}")).ToList();
+        using var monitor = cluster.Node(survivors[0]).CreateMailbox();
+        Assert.True(cluster.Node(survivors[0]).MonitorNode(leavingName, true, NodeEventSubscriber.Mailbox(monitor.Self)));
+
+        await cluster.Cluster.StopSiloAsync(leaving);
+
+        foreach (var down in await Task.WhenAll(downs))
+        {
+            Assert.Equal(NodeDownReason.Left, down.Reason);
+        }
+
+        using var timeout = new CancellationTokenSource(PartisanCluster.Timeout);
+        var monitored = (NodeEvent)(await monitor.ReceiveAsync(timeout.Token)).Message;
+        Assert.Equal((NodeEventKind.Down, leavingName), (monitored.Kind, monitored.Node));
+        Assert.All(survivors, s => Assert.DoesNotContain(leavingName, cluster.Node(s).GetNodes(NodeSelection.Known)));
+
+        var late = await cluster.Cluster.StartAdditionalSiloAsync();
+        await cluster.WaitForFullMeshAsync();
+        var lateNode = cluster.Node(late);
+        Assert.Equal(2, lateNode.GetNodes(NodeSelection.Visible).Count);
+        Assert.All(survivors, s => Assert.True(cluster.Node(s).IsFullyConnected(lateNode.Name)));
+    }
+
+    [Fact]
+    public async Task Client_observer_sees_nodeup_and_nodedown()
+    {
+        await using var cluster = await PartisanCluster.StartAsync(2);
+        await cluster.WaitForFullMeshAsync();
+        var recorder = new NodeEventRecorder();
+        var observer = cluster.Client.CreateObjectReference<INodeEventObserver>(recorder);
+        var monitorGrain = cluster.Client.GetNodeMonitor(cluster.Silos[0].SiloAddress);
+        await monitorGrain.MonitorNodes(true, observer, new MonitorNodesOptions { IncludeReason = true });
+
+        var added = await cluster.Cluster.StartAdditionalSiloAsync();
+        var addedName = added.SiloAddress.GetNodeName();
+        await Eventually.Until(() => recorder.Events.Any(e => e.Kind == NodeEventKind.Up && e.Node == addedName), PartisanCluster.Timeout, () => $"nodeup {addedName} at the client; saw [{string.Join(", ", recorder.Events)}]");
+
+        await cluster.Cluster.StopSiloAsync(added);
+        await Eventually.Until(() => recorder.Events.Any(e => e.Kind == NodeEventKind.Down && e.Node == addedName), PartisanCluster.Timeout, () => $"nodedown {addedName} at the client; saw [{string.Join(", ", recorder.Events)}]");
+        var down = recorder.Events.First(e => e.Kind == NodeEventKind.Down && e.Node == addedName);
+        Assert.Equal(NodeDownReason.Left, down.Reason);
+        Assert.Equal(cluster.Silos[0].SiloAddress.GetNodeName(), down.Observer);
+
+        await monitorGrain.MonitorNodes(false, observer, null);
+    }
+}
