@@ -1,1 +1,125 @@
-Console.WriteLine("x");
+// ClusterTour: three Orleans silos in one process, each running the Partisan overlay.
+// It prints the membership and connection tables, sends messages on two channels, stops a
+// silo and shows the nodedown the others see, then exits.
+using System.Collections.Concurrent;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Partisan;
+
+using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+try
+{
+    await RunTourAsync(deadline.Token);
+    return 0;
+}
+catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+{
+    Console.Error.WriteLine("The tour did not finish within a minute.");
+    return 1;
+}
+
+static async Task RunTourAsync(CancellationToken cancellationToken)
+{
+    Section("Starting three silos, each with the overlay (full mesh; channels 'default' and 'bulk' x4)");
+    var primaryPort = FreePort();
+    var silos = new List<IHost>();
+    for (var i = 0; i < 3; i++)
+    {
+        var silo = StartSilo(i, i == 0 ? primaryPort : FreePort(), primaryPort);
+        await silo.StartAsync(cancellationToken);
+        silos.Add(silo);
+        Console.WriteLine($"  silo {i} up: overlay node {Partisan(silo).Name} listening on {Partisan(silo).Spec.ListenAddresses[0]}");
+    }
+
+    var nodes = silos.Select(Partisan).ToList();
+    await WaitUntilAsync(() => nodes.All(n => nodes.All(m => m.Name == n.Name || n.IsFullyConnected(m.Name))), cancellationToken);
+
+    Section("Membership (nodes(known)) as each silo sees it");
+    foreach (var node in nodes)
+    {
+        Console.WriteLine($"  {node.Name}: {string.Join("  ", node.GetNodes(NodeSelection.Known))}");
+    }
+
+    Section("Connections of silo 0 (outbound carry its messages; inbound carry its peers')");
+    Console.WriteLine($"  {"peer",-28} {"channel",-8} {"lane",4}  direction");
+    foreach (var c in nodes[0].GetConnections().OrderBy(c => c.Direction).ThenBy(c => c.Peer).ThenBy(c => c.Channel).ThenBy(c => c.Lane))
+    {
+        Console.WriteLine($"  {c.Peer,-28} {c.Channel,-8} {c.Lane,4}  {c.Direction}");
+    }
+
+    Section("Messages on two channels");
+    var delivered = new ConcurrentQueue<string>();
+    var receivers = nodes.Select(n => n.RegisterReceiver("greeter", m => delivered.Enqueue($"  {n.Name} got '{m.Message}' from {m.From} on '{m.Channel}'"))).ToList();
+    foreach (var target in nodes.Skip(1))
+    {
+        await nodes[0].ForwardMessageAsync(target.Name, PartisanTarget.Named("greeter"), $"hello over default", cancellationToken: cancellationToken);
+        await nodes[0].ForwardMessageAsync(target.Name, PartisanTarget.Named("greeter"), $"hello over bulk", new ForwardOptions { Channel = "bulk", PartitionKey = 7 }, cancellationToken);
+    }
+
+    await WaitUntilAsync(() => delivered.Count == 4, cancellationToken);
+    foreach (var line in delivered.Order())
+    {
+        Console.WriteLine(line);
+    }
+
+    Section("Node monitors: silo 2 stops gracefully");
+    var nodedown = new TaskCompletionSource<NodeEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+    nodes[0].MonitorNodes(true, NodeEventSubscriber.Callback(e =>
+    {
+        Console.WriteLine($"  silo 0 saw: {e}");
+        if (e.Kind == NodeEventKind.Down)
+        {
+            nodedown.TrySetResult(e);
+        }
+    }), new MonitorNodesOptions { IncludeReason = true });
+    var stopping = nodes[2].Name;
+    await silos[2].StopAsync(cancellationToken);
+    var down = await nodedown.Task.WaitAsync(cancellationToken);
+    Console.WriteLine($"  {stopping} is down ({down.Reason}); silo 0 now knows: {string.Join("  ", nodes[0].GetNodes(NodeSelection.Known))}");
+
+    receivers.ForEach(r => r.Dispose());
+    Section("Stopping the remaining silos");
+    foreach (var silo in silos.Take(2).Reverse())
+    {
+        await silo.StopAsync(cancellationToken);
+    }
+
+    foreach (var silo in silos)
+    {
+        silo.Dispose();
+    }
+
+    Console.WriteLine("Done.");
+}
+
+static IHost StartSilo(int index, int siloPort, int primaryPort)
+{
+    var builder = Host.CreateApplicationBuilder();
+    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.UseOrleans(silo => silo
+        .UseLocalhostClustering(siloPort, FreePort(), new IPEndPoint(IPAddress.Loopback, primaryPort), serviceId: "cluster-tour", clusterId: "cluster-tour")
+        .AddPartisan(o => o.Channels["bulk"] = new ChannelOptions { Parallelism = 4 }));
+    return builder.Build();
+}
+
+static IPartisan Partisan(IHost silo) => silo.Services.GetRequiredService<IPartisan>();
+
+static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
+{
+    while (!condition())
+    {
+        await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+    }
+}
+
+static int FreePort()
+{
+    using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+    socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+    return ((IPEndPoint)socket.LocalEndPoint!).Port;
+}
+
+static void Section(string title) => Console.WriteLine($"{Environment.NewLine}== {title}");
