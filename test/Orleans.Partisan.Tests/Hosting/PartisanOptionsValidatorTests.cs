@@ -1,0 +1,58 @@
+using Microsoft.Extensions.Options;
+using Orleans.Partisan.Hosting;
+using Orleans.Runtime;
+
+namespace Orleans.Partisan.Tests.Hosting;
+
+public sealed class PartisanOptionsValidatorTests
+{
+    [Fact]
+    public void Defaults_are_the_documented_ones_and_valid()
+    {
+        var o = new PartisanOptions();
+        Assert.Equal(PartisanPeerService.FullMesh, o.PeerService);
+        Assert.Null(o.ListenAddress);
+        Assert.Equal(0, o.ListenPort);
+        Assert.Null(o.ClusterId);
+        Assert.Empty(o.Channels);
+        Assert.Equal(TimeSpan.FromSeconds(10), o.GossipInterval);
+        Assert.Equal(TimeSpan.FromSeconds(1), o.ReconnectInterval);
+        Assert.Equal(TimeSpan.FromSeconds(10), o.MaxReconnectInterval);
+        Assert.Equal(TimeSpan.FromSeconds(5), o.ConnectTimeout);
+        Assert.Equal(16 * 1024 * 1024, o.MaxFrameSize);
+        Assert.Equal(1024, o.SendQueueCapacity);
+        Assert.True(o.FollowClusterMembership);
+        Assert.Equal(1, new ChannelOptions().Parallelism);
+        Assert.False(new ChannelOptions().Monotonic);
+        Assert.Empty(PartisanOptionsValidator.Validate(o));
+    }
+
+    public static TheoryData<string, Action<PartisanOptions>> Invalid => new()
+    {
+        { "ListenPort", o => o.ListenPort = 70000 },
+        { "ClusterId", o => o.ClusterId = " " },
+        { "Parallelism", o => o.Channels["bulk"] = new ChannelOptions { Parallelism = 0 } },
+        { "blank channel name", o => o.Channels[""] = new ChannelOptions() },
+        { "GossipInterval", o => o.GossipInterval = TimeSpan.Zero },
+        { "ReconnectInterval", o => o.ReconnectInterval = TimeSpan.FromSeconds(-1) },
+        { "ConnectTimeout", o => o.ConnectTimeout = TimeSpan.Zero },
+        { "MaxReconnectInterval", o => o.MaxReconnectInterval = TimeSpan.FromMilliseconds(500) },
+        { "MaxFrameSize", o => o.MaxFrameSize = 10 },
+        { "SendQueueCapacity", o => o.SendQueueCapacity = 0 },
+        { "PeerService", o => o.PeerService = (PartisanPeerService)42 },
+    };
+
+    [Theory]
+    [MemberData(nameof(Invalid))]
+    public void Each_invalid_option_is_named_with_the_reason(string option, Action<PartisanOptions> breakIt)
+    {
+        var o = new PartisanOptions();
+        breakIt(o);
+        var error = Assert.Single(PartisanOptionsValidator.Validate(o));
+        Assert.Contains(option, error);
+
+        var validator = new PartisanOptionsValidator(Options.Create(o));
+        var exception = Assert.Throws<OrleansConfigurationException>(validator.ValidateConfiguration);
+        Assert.Contains(option, exception.Message);
+    }
+}
