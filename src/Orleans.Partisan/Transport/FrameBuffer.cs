@@ -1,0 +1,119 @@
+using System.Buffers;
+using System.Buffers.Binary;
+
+namespace Orleans.Partisan.Transport;
+
+/// <summary>
+/// A growable <see cref="IBufferWriter{T}"/> over pooled arrays that the serializer writes a frame's
+/// body into, after room for the length prefix. One instance is cached per thread, so serializing a
+/// message allocates nothing here: the finished frame's array is handed over with <see cref="Detach"/>.
+/// </summary>
+internal sealed class FrameBuffer : IBufferWriter<byte>
+{
+    private const int InitialSize = 256;
+
+    [ThreadStatic]
+    private static FrameBuffer? t_cached;
+
+    private byte[]? _buffer;
+    private int _written;
+    private int _maxBodySize;
+
+    /// <summary>Takes this thread's buffer (or a new one), ready for a body of at most <paramref name="maxBodySize"/> bytes.</summary>
+    public static FrameBuffer Rent(int maxBodySize)
+    {
+        var buffer = t_cached ?? new FrameBuffer();
+        t_cached = null;
+        buffer._buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+        buffer._written = FrameCodec.PrefixSize;
+        buffer._maxBodySize = maxBodySize;
+        return buffer;
+    }
+
+    /// <summary>Gives back a buffer taken with <see cref="Rent"/>, returning any array it still holds.</summary>
+    public static void Return(FrameBuffer buffer)
+    {
+        if (buffer._buffer is { } array)
+        {
+            ArrayPool<byte>.Shared.Return(array);
+            buffer._buffer = null;
+        }
+
+        t_cached = buffer;
+    }
+
+    /// <summary>The body's length so far.</summary>
+    public int BodyLength => _written - FrameCodec.PrefixSize;
+
+    /// <summary>Writes the length prefix and hands the array over as a frame.</summary>
+    public PooledFrame Detach()
+    {
+        var array = _buffer ?? throw new InvalidOperationException("The frame buffer holds no array.");
+        BinaryPrimitives.WriteInt32LittleEndian(array, BodyLength);
+        _buffer = null;
+        return new PooledFrame(array, _written);
+    }
+
+    /// <inheritdoc />
+    public void Advance(int count)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
+        var array = _buffer ?? throw new InvalidOperationException("The frame buffer holds no array.");
+        if (_written + count > array.Length)
+        {
+            throw new InvalidOperationException("Advanced past the end of the buffer.");
+        }
+
+        _written += count;
+        if (BodyLength > _maxBodySize)
+        {
+            throw new MessageTooLargeException(BodyLength, _maxBodySize);
+        }
+    }
+
+    /// <inheritdoc />
+    public Memory<byte> GetMemory(int sizeHint = 0)
+    {
+        Ensure(sizeHint);
+        return _buffer.AsMemory(_written);
+    }
+
+    /// <inheritdoc />
+    public Span<byte> GetSpan(int sizeHint = 0)
+    {
+        Ensure(sizeHint);
+        return _buffer.AsSpan(_written);
+    }
+
+    private void Ensure(int sizeHint)
+    {
+        var array = _buffer ?? throw new InvalidOperationException("The frame buffer holds no array.");
+        if (sizeHint < 1)
+        {
+            sizeHint = 1;
+        }
+
+        if (array.Length - _written >= sizeHint)
+        {
+            return;
+        }
+
+        var needed = (long)_written + sizeHint;
+        var size = Math.Max(needed, (long)array.Length * 2);
+        if (size > Array.MaxLength)
+        {
+            size = Math.Max(needed, Array.MaxLength);
+        }
+
+        if (needed - FrameCodec.PrefixSize > (long)_maxBodySize + 65536)
+        {
+            // Far beyond what may be sent: stop before growing further.
+            throw new MessageTooLargeException(needed - FrameCodec.PrefixSize, _maxBodySize);
+        }
+
+        var bigger = ArrayPool<byte>.Shared.Rent((int)size);
+        array.AsSpan(0, _written).CopyTo(bigger);
+        ArrayPool<byte>.Shared.Return(array);
+        _buffer = bigger;
+    }
+}

@@ -1,0 +1,119 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Orleans.Serialization;
+
+namespace Orleans.Partisan.Transport;
+
+/// <summary>What <see cref="FrameCodec.TryReadFrame"/> found.</summary>
+internal enum FrameReadStatus
+{
+    /// <summary>Not a whole frame yet: read more.</summary>
+    Incomplete,
+
+    /// <summary>A whole frame was read.</summary>
+    Frame,
+
+    /// <summary>The length prefix is zero, negative or larger than the maximum: a protocol error.</summary>
+    InvalidLength,
+}
+
+/// <summary>
+/// The overlay's framing: a 4-byte little-endian length prefix, then the body, which is the
+/// Orleans serialization of the message as <see cref="object"/> (so its type travels with it).
+/// </summary>
+internal static class FrameCodec
+{
+    /// <summary>The length prefix's size.</summary>
+    public const int PrefixSize = 4;
+
+    /// <summary>
+    /// Reads one frame off the front of <paramref name="buffer"/>. On <see cref="FrameReadStatus.Frame"/>,
+    /// <paramref name="body"/> is the body and <paramref name="buffer"/> is what follows it; otherwise
+    /// <paramref name="buffer"/> is unchanged. <paramref name="length"/> is the length prefix when one was read.
+    /// </summary>
+    public static FrameReadStatus TryReadFrame(ref ReadOnlySequence<byte> buffer, int maxFrameSize, out ReadOnlySequence<byte> body, out int length)
+    {
+        body = default;
+        length = 0;
+        if (buffer.Length < PrefixSize)
+        {
+            return FrameReadStatus.Incomplete;
+        }
+
+        var first = buffer.FirstSpan;
+        if (first.Length >= PrefixSize)
+        {
+            length = BinaryPrimitives.ReadInt32LittleEndian(first);
+        }
+        else
+        {
+            Span<byte> prefix = stackalloc byte[PrefixSize];
+            buffer.Slice(0, PrefixSize).CopyTo(prefix);
+            length = BinaryPrimitives.ReadInt32LittleEndian(prefix);
+        }
+
+        if (length <= 0 || length > maxFrameSize)
+        {
+            return FrameReadStatus.InvalidLength;
+        }
+
+        if (buffer.Length - PrefixSize < length)
+        {
+            return FrameReadStatus.Incomplete;
+        }
+
+        body = buffer.Slice(PrefixSize, length);
+        buffer = buffer.Slice(body.End);
+        return FrameReadStatus.Frame;
+    }
+
+    /// <summary>
+    /// Serializes <paramref name="message"/> as <see cref="object"/> into a pooled frame.
+    /// </summary>
+    /// <exception cref="MessageSerializationException">The serializer failed.</exception>
+    /// <exception cref="MessageTooLargeException">The body is larger than <paramref name="maxFrameSize"/>.</exception>
+    public static PooledFrame Encode(Serializer serializer, object message, int maxFrameSize)
+    {
+        var buffer = FrameBuffer.Rent(maxFrameSize);
+        try
+        {
+            serializer.Serialize<object, FrameBuffer>(message, buffer);
+            if (buffer.BodyLength > maxFrameSize)
+            {
+                throw new MessageTooLargeException(buffer.BodyLength, maxFrameSize);
+            }
+
+            return buffer.Detach();
+        }
+        catch (MessageTooLargeException)
+        {
+            throw;
+        }
+        catch (Exception exception)
+        {
+            throw new MessageSerializationException(message.GetType(), exception);
+        }
+        finally
+        {
+            FrameBuffer.Return(buffer);
+        }
+    }
+
+    /// <summary>Serializes <paramref name="message"/> into a new array holding one whole frame (for handshakes and tests).</summary>
+    public static byte[] EncodeToArray(Serializer serializer, object message, int maxFrameSize = int.MaxValue)
+    {
+        var frame = Encode(serializer, message, maxFrameSize);
+        try
+        {
+            return frame.Memory.ToArray();
+        }
+        finally
+        {
+            frame.Return();
+        }
+    }
+
+    /// <summary>Deserializes a frame's body.</summary>
+    public static object Decode(Serializer serializer, in ReadOnlySequence<byte> body)
+        => serializer.Deserialize<object>(body) ?? throw new InvalidOperationException("The frame decoded to null.");
+}

@@ -1,0 +1,146 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+
+namespace Orleans.Partisan.Transport;
+
+/// <summary>
+/// The handshake: the accepting side sends its <see cref="Hello"/> first; the dialler checks it
+/// (cluster id, version, and that it is the node it meant to reach), then answers with its own
+/// hello naming the channel and lane; the acceptor checks that. Any mismatch refuses the connection.
+/// </summary>
+internal static class Handshake
+{
+    public const string Inbound = "from";
+    public const string Outbound = "to";
+
+    /// <summary>Reads one hello frame; <see langword="null"/> if the peer closed before sending one.</summary>
+    /// <exception cref="HandshakeRefusedException">The first frame is not a valid hello.</exception>
+    public static async ValueTask<Hello?> ReadHelloAsync(PipeReader reader, TransportContext context, string direction, EndPoint? remote, CancellationToken cancellationToken)
+    {
+        var maximum = Math.Min(Hello.MaxSize, context.Settings.MaxFrameSize);
+        while (true)
+        {
+            var result = await reader.ReadAsync(cancellationToken);
+            var buffer = result.Buffer;
+            switch (FrameCodec.TryReadFrame(ref buffer, maximum, out var body, out var length))
+            {
+                case FrameReadStatus.Frame:
+                    object? message;
+                    try
+                    {
+                        message = FrameCodec.Decode(context.Serializer, body);
+                    }
+                    catch (Exception exception)
+                    {
+                        reader.AdvanceTo(result.Buffer.Start);
+                        throw Refuse(context, "bad_frame", direction, remote, $"the handshake frame could not be deserialized ({exception.Message})");
+                    }
+
+                    reader.AdvanceTo(buffer.Start);
+                    return message as Hello
+                        ?? throw Refuse(context, "bad_frame", direction, remote, $"expected a hello, got a {message.GetType().Name}");
+                case FrameReadStatus.InvalidLength:
+                    reader.AdvanceTo(result.Buffer.Start);
+                    throw Refuse(context, "bad_frame", direction, remote, $"handshake frame of {length} bytes exceeds the maximum of {maximum}");
+                default:
+                    if (result.IsCompleted)
+                    {
+                        var leftover = result.Buffer.Length;
+                        reader.AdvanceTo(result.Buffer.End);
+                        if (leftover > 0)
+                        {
+                            throw Refuse(context, "bad_frame", direction, remote, $"closed after {leftover} bytes of an incomplete handshake frame");
+                        }
+
+                        return null;
+                    }
+
+                    reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                    break;
+            }
+        }
+    }
+
+    /// <summary>Sends a hello frame.</summary>
+    public static async ValueTask WriteHelloAsync(Stream stream, TransportContext context, Hello hello, CancellationToken cancellationToken)
+    {
+        var frame = FrameCodec.Encode(context.Serializer, hello, context.Settings.MaxFrameSize);
+        try
+        {
+            await stream.WriteAsync(frame.Memory, cancellationToken);
+            await stream.FlushAsync(cancellationToken);
+        }
+        finally
+        {
+            frame.Return();
+        }
+    }
+
+    /// <summary>The hello this node sends; <paramref name="channel"/> is null for the acceptor's.</summary>
+    public static Hello Create(TransportContext context, string? channel, int lane)
+        => new(Hello.CurrentVersion, context.Settings.ClusterId, context.LocalSpec ?? throw new InvalidOperationException("The transport is not started."), channel, lane);
+
+    /// <summary>The dialler's check of the acceptor's hello.</summary>
+    /// <param name="context">The transport.</param>
+    /// <param name="hello">The acceptor's hello.</param>
+    /// <param name="remote">Where it was dialled.</param>
+    /// <param name="expected">The node the dialler meant to reach, or null to accept any node (probes).</param>
+    public static void CheckAcceptorHello(TransportContext context, Hello hello, EndPoint? remote, NodeName? expected)
+    {
+        CheckCommon(context, hello, Outbound, remote);
+        if (expected is { } name && hello.Node.Name != name)
+        {
+            TransportLog.RefusedWrongNode(context.Logger, hello.Node.Name, remote, name);
+            throw Refused("wrong_node", $"Refused node '{hello.Node.Name}' at {remote}: expected node '{name}'");
+        }
+    }
+
+    /// <summary>The acceptor's check of the dialler's hello; returns the channel's index.</summary>
+    public static int CheckDiallerHello(TransportContext context, Hello hello, EndPoint? remote)
+    {
+        CheckCommon(context, hello, Inbound, remote);
+        var channel = context.IndexOf(hello.Channel);
+        if (channel < 0 || hello.Lane < 0)
+        {
+            TransportLog.RefusedChannel(context.Logger, hello.Node.Name, remote, hello.Channel, hello.Lane, context.ChannelList);
+            throw Refused("unknown_channel", $"Refused connection from node '{hello.Node.Name}' at {remote}: channel '{hello.Channel}' (lane {hello.Lane}) is not configured here (configured: {context.ChannelList})");
+        }
+
+        return channel;
+    }
+
+    /// <summary>Logs and counts a refusal for a malformed handshake and returns the exception to throw.</summary>
+    public static HandshakeRefusedException Refuse(TransportContext context, string reason, string direction, EndPoint? remote, string problem)
+    {
+        TransportLog.RefusedBadHandshake(context.Logger, direction, remote, problem);
+        return Refused(reason, $"Refused connection {direction} {remote}: {problem}");
+    }
+
+    private static void CheckCommon(TransportContext context, Hello hello, string direction, EndPoint? remote)
+    {
+        if (hello.Node is null || hello.ClusterId is null)
+        {
+            throw Refuse(context, "bad_frame", direction, remote, "the hello carries no cluster id or node spec");
+        }
+
+        var ours = context.Settings.ClusterId;
+        if (!string.Equals(hello.ClusterId, ours, StringComparison.Ordinal))
+        {
+            TransportLog.RefusedClusterId(context.Logger, direction, remote, hello.ClusterId, ours);
+            throw Refused("cluster_id", $"Refused connection {direction} {remote}: cluster id '{hello.ClusterId}' is not ours ('{ours}')");
+        }
+
+        if (hello.Version != Hello.CurrentVersion)
+        {
+            TransportLog.RefusedVersion(context.Logger, direction, remote, hello.Version, Hello.CurrentVersion);
+            throw Refused("version", $"Refused connection {direction} {remote}: protocol version {hello.Version} is not ours ({Hello.CurrentVersion})");
+        }
+    }
+
+    private static HandshakeRefusedException Refused(string reason, string message)
+    {
+        PartisanMetrics.Refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
+        return new HandshakeRefusedException(reason, message);
+    }
+}

@@ -1,0 +1,25 @@
+namespace Orleans.Partisan.Transport;
+
+/// <summary>
+/// The handshake frame. The accepting side sends it first (no channel); the dialler answers with
+/// its own, naming the channel and lane the connection is for.
+/// </summary>
+/// <param name="Version">The transport protocol version (<see cref="CurrentVersion"/>).</param>
+/// <param name="ClusterId">The sender's cluster id.</param>
+/// <param name="Node">The sender's node spec.</param>
+/// <param name="Channel">The dialler's channel; <see langword="null"/> in the acceptor's hello.</param>
+/// <param name="Lane">The dialler's lane within the channel.</param>
+[GenerateSerializer, Immutable, Alias("partisan.transport.Hello")]
+internal sealed record Hello(
+    [property: Id(0)] int Version,
+    [property: Id(1)] string ClusterId,
+    [property: Id(2)] NodeSpec Node,
+    [property: Id(3)] string? Channel,
+    [property: Id(4)] int Lane)
+{
+    /// <summary>The protocol version this code speaks.</summary>
+    public const int CurrentVersion = 1;
+
+    /// <summary>The largest handshake frame accepted.</summary>
+    public const int MaxSize = 64 * 1024;
+}

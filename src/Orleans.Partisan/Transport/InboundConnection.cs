@@ -1,0 +1,226 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Orleans.Partisan.Transport;
+
+/// <summary>
+/// A connection a peer dialled to this node: after the handshake, every frame is deserialized and
+/// handed to <see cref="ITransportEvents.OnMessage"/>. A protocol error closes this connection only.
+/// </summary>
+internal sealed class InboundConnection
+{
+    private readonly TransportContext _context;
+    private readonly ITransportEvents _events;
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly PipeReader _reader;
+    private readonly Action<InboundConnection> _onClosed;
+    private readonly CancellationTokenSource _closing = new();
+    private KeyValuePair<string, object?> _channelTag;
+    private volatile bool _established;
+
+    public InboundConnection(TransportContext context, ITransportEvents events, Socket socket, Action<InboundConnection> onClosed)
+    {
+        _context = context;
+        _events = events;
+        _socket = socket;
+        _onClosed = onClosed;
+        RemoteEndPoint = socket.RemoteEndPoint;
+        _stream = new NetworkStream(socket, ownsSocket: true);
+        _reader = PipeReader.Create(_stream, Dialler.ReaderOptions);
+        Channel = string.Empty;
+        Completion = Task.CompletedTask;
+    }
+
+    /// <summary>The peer, once the handshake is done.</summary>
+    public NodeName Peer { get; private set; }
+
+    /// <summary>The channel, once the handshake is done.</summary>
+    public string Channel { get; private set; }
+
+    /// <summary>The lane, once the handshake is done.</summary>
+    public int Lane { get; private set; }
+
+    /// <summary>Whether the handshake is done and the connection open.</summary>
+    public bool IsEstablished => _established;
+
+    /// <summary>Where the peer dialled from.</summary>
+    public EndPoint? RemoteEndPoint { get; }
+
+    /// <summary>Completes when the connection is closed.</summary>
+    public Task Completion { get; private set; }
+
+    /// <summary>Starts the handshake and the receive loop.</summary>
+    public void Start() => Completion = RunAsync();
+
+    /// <summary>Closes the connection.</summary>
+    public void Abort()
+    {
+        try
+        {
+            _closing.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A registration threw; the connection closes anyway.
+        }
+
+        _socket.Dispose();
+    }
+
+    private async Task RunAsync()
+    {
+        await Task.Yield();
+        var reason = "closed";
+        try
+        {
+            if (!await HandshakeAsync())
+            {
+                return;
+            }
+
+            reason = await ReceiveLoopAsync();
+        }
+        catch (OperationCanceledException) when (_closing.IsCancellationRequested)
+        {
+            reason = "transport disposed";
+        }
+        catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException)
+        {
+            reason = _closing.IsCancellationRequested ? "transport disposed" : $"connection lost: {exception.Message}";
+        }
+        catch (Exception exception)
+        {
+            TransportLog.LoopFailed(_context.Logger, exception, "inbound connection");
+            reason = $"failed: {exception.Message}";
+        }
+        finally
+        {
+            var established = _established;
+            _established = false;
+            _onClosed(this);
+            await _reader.CompleteAsync();
+            await _stream.DisposeAsync();
+            if (established)
+            {
+                PartisanMetrics.Closed.Add(1, new KeyValuePair<string, object?>("reason", OutboundConnection.ReasonTag(reason)));
+                TransportLog.InboundClosed(_context.Logger, Peer, Channel, Lane, reason);
+            }
+        }
+    }
+
+    private async Task<bool> HandshakeAsync()
+    {
+        using var timeout = _context.CreateHandshakeTimeout();
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token, timeout.Token);
+        Hello? hello;
+        try
+        {
+            await Handshake.WriteHelloAsync(_stream, _context, Handshake.Create(_context, null, 0), linked.Token);
+            hello = await Handshake.ReadHelloAsync(_reader, _context, Handshake.Inbound, RemoteEndPoint, linked.Token);
+        }
+        catch (OperationCanceledException) when (timeout.IsCancellationRequested && !_closing.IsCancellationRequested)
+        {
+            _ = Handshake.Refuse(_context, "timeout", Handshake.Inbound, RemoteEndPoint, $"no handshake within {_context.Settings.ConnectTimeout}");
+            return false;
+        }
+        catch (HandshakeRefusedException)
+        {
+            return false;
+        }
+        catch (Exception exception) when (exception is IOException or SocketException)
+        {
+            TransportLog.ClosedBeforeHello(_context.Logger, RemoteEndPoint);
+            return false;
+        }
+
+        if (hello is null)
+        {
+            TransportLog.ClosedBeforeHello(_context.Logger, RemoteEndPoint);
+            return false;
+        }
+
+        int channel;
+        try
+        {
+            channel = Handshake.CheckDiallerHello(_context, hello, RemoteEndPoint);
+        }
+        catch (HandshakeRefusedException)
+        {
+            return false;
+        }
+
+        Peer = hello.Node.Name;
+        Channel = _context.ChannelNames[channel];
+        Lane = hello.Lane;
+        _channelTag = new KeyValuePair<string, object?>("channel", Channel);
+        _established = true;
+        PartisanMetrics.Opened.Add(1, new KeyValuePair<string, object?>("direction", "inbound"));
+        TransportLog.InboundOpened(_context.Logger, Peer, RemoteEndPoint, Channel, Lane);
+        return true;
+    }
+
+    private async Task<string> ReceiveLoopAsync()
+    {
+        var maximum = _context.Settings.MaxFrameSize;
+        while (true)
+        {
+            var result = await _reader.ReadAsync(_closing.Token);
+            var buffer = result.Buffer;
+            while (true)
+            {
+                var status = FrameCodec.TryReadFrame(ref buffer, maximum, out var body, out var length);
+                if (status == FrameReadStatus.Incomplete)
+                {
+                    break;
+                }
+
+                if (status == FrameReadStatus.InvalidLength)
+                {
+                    _reader.AdvanceTo(buffer.Start);
+                    if (length > maximum)
+                    {
+                        TransportLog.FrameTooLarge(_context.Logger, Peer, RemoteEndPoint, Channel, Lane, length, maximum);
+                        return $"protocol error: frame of {length} bytes exceeds the maximum of {maximum}";
+                    }
+
+                    TransportLog.InvalidFrameLength(_context.Logger, Peer, RemoteEndPoint, Channel, Lane, length);
+                    return $"protocol error: invalid frame length {length}";
+                }
+
+                object message;
+                try
+                {
+                    message = FrameCodec.Decode(_context.Serializer, body);
+                }
+                catch (Exception exception)
+                {
+                    _reader.AdvanceTo(buffer.Start);
+                    TransportLog.UndecodableFrame(_context.Logger, exception, Peer, RemoteEndPoint, Channel, Lane, body.Length);
+                    return $"protocol error: a frame of {body.Length} bytes could not be deserialized";
+                }
+
+                PartisanMetrics.Received.Add(1, _channelTag);
+                PartisanMetrics.ReceivedBytes.Add(length + FrameCodec.PrefixSize, _channelTag);
+                try
+                {
+                    _events.OnMessage(Peer, Channel, message);
+                }
+                catch (Exception exception)
+                {
+                    TransportLog.MessageHandlerFailed(_context.Logger, exception, Peer, Channel);
+                }
+            }
+
+            if (result.IsCompleted || result.IsCanceled)
+            {
+                var leftover = buffer.Length;
+                _reader.AdvanceTo(buffer.End);
+                return leftover > 0 ? "connection closed by peer in the middle of a frame" : "connection closed by peer";
+            }
+
+            _reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+}

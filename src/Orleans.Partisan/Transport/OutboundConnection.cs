@@ -1,0 +1,249 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+
+namespace Orleans.Partisan.Transport;
+
+/// <summary>
+/// A connection this node dialled for one (peer, channel, lane). It carries this node's messages:
+/// a writer loop drains the send queue in batches; a read loop only watches for the peer closing
+/// (any data from the peer is a protocol error).
+/// </summary>
+internal sealed class OutboundConnection
+{
+    /// <summary>Queued frames are coalesced into one socket write up to this many bytes.</summary>
+    public const int MaxBatchBytes = 64 * 1024;
+
+    private const int MaxBatchFrames = 512;
+
+    private readonly TransportContext _context;
+    private readonly Socket _socket;
+    private readonly NetworkStream _stream;
+    private readonly PipeReader _reader;
+    private readonly CancellationTokenSource _closing = new();
+    private readonly KeyValuePair<string, object?> _channelTag;
+    private string? _closeReason;
+    private int _aborted;
+    private ITimer? _flushTimer;
+
+    public OutboundConnection(TransportContext context, DialledSocket dialled, int channel, int lane)
+    {
+        _context = context;
+        _socket = dialled.Socket;
+        _stream = dialled.Stream;
+        _reader = dialled.Reader;
+        Peer = dialled.Hello.Node;
+        RemoteEndPoint = dialled.RemoteEndPoint;
+        Channel = context.ChannelNames[channel];
+        Lane = lane;
+        Queue = new SendQueue(context.Settings.SendQueueCapacity, context.ChannelOptions[channel].Monotonic, Peer.Name, Channel);
+        _channelTag = new KeyValuePair<string, object?>("channel", Channel);
+        Completion = Task.FromResult("not started");
+    }
+
+    /// <summary>The node at the other end, as it announced itself.</summary>
+    public NodeSpec Peer { get; }
+
+    /// <summary>Where it was dialled.</summary>
+    public IPEndPoint RemoteEndPoint { get; }
+
+    /// <summary>The channel.</summary>
+    public string Channel { get; }
+
+    /// <summary>The lane.</summary>
+    public int Lane { get; }
+
+    /// <summary>The send queue.</summary>
+    public SendQueue Queue { get; }
+
+    /// <summary>Whether it takes messages.</summary>
+    public bool IsOpen => Queue.IsOpen;
+
+    /// <summary>Completes with the reason once the connection is closed and its loops have ended.</summary>
+    public Task<string> Completion { get; private set; }
+
+    /// <summary>Starts the loops.</summary>
+    public void Start()
+    {
+        PartisanMetrics.Opened.Add(1, new KeyValuePair<string, object?>("direction", "outbound"));
+        TransportLog.OutboundOpened(_context.Logger, Peer.Name, RemoteEndPoint, Channel, Lane);
+        Completion = RunAsync();
+    }
+
+    /// <summary>Closes at once, dropping what is queued.</summary>
+    public void Abort(string reason)
+    {
+        Interlocked.CompareExchange(ref _closeReason, reason, null);
+        if (Interlocked.Exchange(ref _aborted, 1) == 1)
+        {
+            return;
+        }
+
+        Queue.Close();
+        try
+        {
+            _closing.Cancel();
+        }
+        catch (AggregateException)
+        {
+            // A registration threw; the connection closes anyway.
+        }
+
+        try
+        {
+            _socket.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception exception) when (exception is SocketException or ObjectDisposedException)
+        {
+            // Already gone.
+        }
+
+        _socket.Dispose();
+    }
+
+    /// <summary>Closes a connection whose loops were never started.</summary>
+    public async ValueTask CloseUnstartedAsync()
+    {
+        Abort("disconnected");
+        await _reader.CompleteAsync();
+        await _stream.DisposeAsync();
+    }
+
+    /// <summary>Takes no more messages, sends what is queued, then closes; aborts after <paramref name="timeout"/>.</summary>
+    public void CloseGracefully(string reason, TimeSpan timeout)
+    {
+        Interlocked.CompareExchange(ref _closeReason, reason, null);
+        Queue.Complete();
+        var timer = _context.TimeProvider.CreateTimer(static state => ((OutboundConnection)state!).Abort("flush timed out"), this, timeout, Timeout.InfiniteTimeSpan);
+        if (Interlocked.CompareExchange(ref _flushTimer, timer, null) is not null)
+        {
+            timer.Dispose();
+        }
+    }
+
+    private async Task<string> RunAsync()
+    {
+        await Task.Yield();
+        var writing = WriteLoopAsync();
+        var reading = ReadLoopAsync();
+        await writing;
+        await reading;
+        Abort("closed");
+        _flushTimer?.Dispose();
+        await _reader.CompleteAsync();
+        await _stream.DisposeAsync();
+        var reason = _closeReason ?? "closed";
+        PartisanMetrics.Closed.Add(1, new KeyValuePair<string, object?>("reason", ReasonTag(reason)));
+        TransportLog.OutboundClosed(_context.Logger, Peer.Name, Channel, Lane, reason);
+        return reason;
+    }
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new PooledFrame[MaxBatchFrames];
+        var coalesced = ArrayPool<byte>.Shared.Rent(MaxBatchBytes);
+        var taken = 0;
+        try
+        {
+            while (true)
+            {
+                taken = Queue.TakeBatch(batch, MaxBatchBytes);
+                if (taken == 0)
+                {
+                    if (!await Queue.WaitToReadAsync())
+                    {
+                        break;
+                    }
+
+                    continue;
+                }
+
+                int bytes;
+                if (taken == 1)
+                {
+                    bytes = batch[0].Length;
+                    await _stream.WriteAsync(batch[0].Memory, _closing.Token);
+                }
+                else
+                {
+                    bytes = 0;
+                    for (var i = 0; i < taken; i++)
+                    {
+                        batch[i].Memory.Span.CopyTo(coalesced.AsSpan(bytes));
+                        bytes += batch[i].Length;
+                    }
+
+                    await _stream.WriteAsync(coalesced.AsMemory(0, bytes), _closing.Token);
+                }
+
+                ReturnAll(batch, taken);
+                taken = 0;
+                PartisanMetrics.SentBytes.Add(bytes, _channelTag);
+            }
+
+            // Completed and drained (graceful close), or closed.
+            Abort("closed");
+        }
+        catch (Exception exception)
+        {
+            Abort(Volatile.Read(ref _aborted) == 1 ? "closed" : $"send failed: {exception.Message}");
+        }
+        finally
+        {
+            ReturnAll(batch, taken);
+            ArrayPool<byte>.Shared.Return(coalesced);
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                var result = await _reader.ReadAsync(_closing.Token);
+                var length = result.Buffer.Length;
+                _reader.AdvanceTo(result.Buffer.End);
+                if (length > 0)
+                {
+                    TransportLog.UnexpectedData(_context.Logger, Peer.Name, Channel, Lane, length);
+                    Abort("protocol error: the peer sent data on a connection that only carries our messages");
+                    return;
+                }
+
+                if (result.IsCompleted || result.IsCanceled)
+                {
+                    Abort("connection closed by peer");
+                    return;
+                }
+            }
+        }
+        catch (Exception exception)
+        {
+            Abort(Volatile.Read(ref _aborted) == 1 ? "closed" : $"connection lost: {exception.Message}");
+        }
+    }
+
+    private static void ReturnAll(PooledFrame[] batch, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            batch[i].Return();
+            batch[i] = default;
+        }
+    }
+
+    /// <summary>A bounded word for a close reason, for metric tags.</summary>
+    public static string ReasonTag(string reason) => reason switch
+    {
+        _ when reason.StartsWith("connection closed by peer", StringComparison.Ordinal) => "peer_closed",
+        _ when reason.StartsWith("send failed", StringComparison.Ordinal) => "send_failed",
+        _ when reason.StartsWith("connection lost", StringComparison.Ordinal) => "connection_lost",
+        _ when reason.StartsWith("protocol error", StringComparison.Ordinal) => "protocol_error",
+        "disconnected" => "disconnected",
+        "flush timed out" => "flush_timeout",
+        "transport disposed" => "disposed",
+        _ => "closed",
+    };
+}

@@ -1,0 +1,75 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Serialization;
+
+namespace Orleans.Partisan.Transport;
+
+/// <summary>What every part of one node's transport shares: settings, serializer, clock, log and channel table.</summary>
+internal sealed class TransportContext
+{
+    private readonly Dictionary<string, int> _channelIndex;
+
+    public TransportContext(TransportSettings settings, Serializer serializer, ILogger logger, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(serializer);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        if (!settings.Channels.ContainsKey(PartisanChannels.Default))
+        {
+            throw new ArgumentException($"The channels must include '{PartisanChannels.Default}'.", nameof(settings));
+        }
+
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.MaxFrameSize, 1, nameof(settings));
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.SendQueueCapacity, 1, nameof(settings));
+
+        Settings = settings;
+        Serializer = serializer;
+        Logger = logger;
+        TimeProvider = timeProvider;
+        ChannelNames = [.. settings.Channels.Keys];
+        ChannelOptions = [.. settings.Channels.Values];
+        _channelIndex = new Dictionary<string, int>(StringComparer.Ordinal);
+        for (var i = 0; i < ChannelNames.Length; i++)
+        {
+            if (ChannelOptions[i].Parallelism < 1)
+            {
+                throw new ArgumentException($"Channel '{ChannelNames[i]}' has parallelism {ChannelOptions[i].Parallelism}; it must be at least 1.", nameof(settings));
+            }
+
+            _channelIndex.Add(ChannelNames[i], i);
+        }
+
+        DefaultChannel = _channelIndex[PartisanChannels.Default];
+        ChannelList = string.Join(", ", ChannelNames);
+    }
+
+    public TransportSettings Settings { get; }
+
+    public Serializer Serializer { get; }
+
+    public ILogger Logger { get; }
+
+    public TimeProvider TimeProvider { get; }
+
+    /// <summary>The configured channels, in a fixed order; a channel's index is its position.</summary>
+    public string[] ChannelNames { get; }
+
+    /// <summary>The configured channels' options, by index.</summary>
+    public ChannelOptions[] ChannelOptions { get; }
+
+    /// <summary>The index of <see cref="PartisanChannels.Default"/>.</summary>
+    public int DefaultChannel { get; }
+
+    /// <summary>The channel names, comma separated, for messages.</summary>
+    public string ChannelList { get; }
+
+    /// <summary>This node's spec, once the listener is bound.</summary>
+    public NodeSpec? LocalSpec { get; set; }
+
+    /// <summary>The index of <paramref name="channel"/>, or -1 if it is not configured.</summary>
+    public int IndexOf(string? channel)
+        => channel is not null && _channelIndex.TryGetValue(channel, out var index) ? index : -1;
+
+    /// <summary>A token source that cancels after <see cref="TransportSettings.ConnectTimeout"/> on the injected clock.</summary>
+    public CancellationTokenSource CreateHandshakeTimeout() => new(Settings.ConnectTimeout, TimeProvider);
+}
