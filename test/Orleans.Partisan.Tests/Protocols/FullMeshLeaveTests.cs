@@ -88,12 +88,11 @@ public sealed class FullMeshLeaveTests
     /// links.
     /// </remarks>
     [Theory]
-    [Trait("Category", "CoreBug")]
     [InlineData("tick crossing the leave", 1)]
     [InlineData("tick crossing the leave", 2)]
     [InlineData("reply to the leave carrying a concurrent join", 1)]
     [InlineData("reply to the leave carrying a concurrent join", 2)]
-    public void CoreBug_a_node_that_left_is_not_re_added_by_gossip_that_raced_its_leave(string race, int seed)
+    public void A_node_that_left_is_not_re_added_by_gossip_that_raced_its_leave(string race, int seed)
     {
         FullMeshNetwork net;
         FullMeshNetwork.Node leaver;
@@ -180,8 +179,7 @@ public sealed class FullMeshLeaveTests
     /// ignores it, forever, and never raises SelfLeft.
     /// </remarks>
     [Fact]
-    [Trait("Category", "CoreBug")]
-    public void CoreBug_a_removed_node_learns_it_was_removed()
+    public void A_removed_node_learns_it_was_removed()
         => Scenarios.Sample(
             s =>
             {

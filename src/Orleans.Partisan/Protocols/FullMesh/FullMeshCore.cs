@@ -14,6 +14,9 @@ internal sealed class FullMeshCore : IPeerServiceCore
 {
     private OrSet<NodeSpec> _state = OrSet<NodeSpec>.Empty;
     private Dictionary<NodeName, NodeSpec> _members = [];
+
+    // Dots of this node's own adds from before it last left or was removed.
+    private readonly HashSet<Dot> _retired = [];
     private long _counter;
 
     public FullMeshCore(NodeSpec self)
@@ -81,12 +84,9 @@ internal sealed class FullMeshCore : IPeerServiceCore
             return effects;
         }
 
-        var removed = _members[node];
+        // The removed node is told first, before its connection is closed, so that it stops.
+        effects.Add(new SendEffect(node, new FullMeshGossip(next)));
         Apply(next, effects);
-
-        // The removed node is told too, so that it stops.
-        effects.Add(new SendEffect(removed.Name, new FullMeshGossip(_state)));
-        effects.Add(new DisconnectEffect(removed.Name));
         Gossip(effects, except: default);
         return effects;
     }
@@ -97,6 +97,13 @@ internal sealed class FullMeshCore : IPeerServiceCore
         var effects = new List<PeerServiceEffect>();
         if (message is not FullMeshGossip gossip)
         {
+            return effects;
+        }
+
+        if (_retired.Count > 0 && !gossip.State.Adds.Any(a => a.Value.Name == Self.Name && !_retired.Contains(a.Key)))
+        {
+            // The sender knows this node only from before it left: a state that raced the leave,
+            // which must not make this node a member again. A real re-join carries a new dot.
             return effects;
         }
 
@@ -202,6 +209,14 @@ internal sealed class FullMeshCore : IPeerServiceCore
 
     private void Reset()
     {
+        foreach (var (dot, spec) in _state.Adds)
+        {
+            if (spec.Name == Self.Name)
+            {
+                _retired.Add(dot);
+            }
+        }
+
         _state = OrSet<NodeSpec>.Empty.Add(Self, NextDot());
         _members = new Dictionary<NodeName, NodeSpec> { [Self.Name] = Self };
     }
