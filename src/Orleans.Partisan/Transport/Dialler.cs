@@ -45,7 +45,7 @@ internal static class Dialler
                 reader = PipeReader.Create(stream, ReaderOptions);
                 var hello = await Handshake.ReadHelloAsync(reader, context, Handshake.Outbound, endpoint, linked.Token)
                     ?? throw new IOException($"{endpoint} closed the connection before its handshake");
-                Handshake.CheckAcceptorHello(context, hello, endpoint, expected);
+                Handshake.CheckAcceptorHello(context, hello, endpoint, expected, channel);
                 if (channel is not null)
                 {
                     await Handshake.WriteHelloAsync(stream, context, Handshake.Create(context, channel, lane), linked.Token);

@@ -86,13 +86,22 @@ internal static class Handshake
     /// <param name="hello">The acceptor's hello.</param>
     /// <param name="remote">Where it was dialled.</param>
     /// <param name="expected">The node the dialler meant to reach, or null to accept any node (probes).</param>
-    public static void CheckAcceptorHello(TransportContext context, Hello hello, EndPoint? remote, NodeName? expected)
+    /// <param name="channel">The channel the dialler is about to ask for, or null for a probe.</param>
+    public static void CheckAcceptorHello(TransportContext context, Hello hello, EndPoint? remote, NodeName? expected, string? channel)
     {
         CheckCommon(context, hello, Outbound, remote);
         if (expected is { } name && hello.Node.Name != name)
         {
             TransportLog.RefusedWrongNode(context.Logger, hello.Node.Name, remote, name);
             throw Refused("wrong_node", $"Refused node '{hello.Node.Name}' at {remote}: expected node '{name}'");
+        }
+
+        if (channel is not null && !hello.Node.Channels.ContainsKey(channel))
+        {
+            // It would refuse our hello for this channel: do not count the lane as open meanwhile.
+            var theirs = string.Join(", ", hello.Node.Channels.Keys);
+            TransportLog.RefusedMissingChannel(context.Logger, hello.Node.Name, remote, channel, theirs);
+            throw Refused("unknown_channel", $"Refused node '{hello.Node.Name}' at {remote} for channel '{channel}': it has no such channel (its channels: {theirs})");
         }
     }
 
