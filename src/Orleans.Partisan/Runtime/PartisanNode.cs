@@ -21,6 +21,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
     private readonly TimeProvider _time;
     private PeerServiceDriver? _driver;
     private long _nextRef;
+    private int _disposed;
 
     public PartisanNode(PartisanNodeSettings settings, Serializer serializer, ILoggerFactory loggerFactory, TimeProvider time, IGrainMessageSink? grainSink = null)
     {
@@ -182,6 +183,12 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
 
     public async ValueTask DisposeAsync()
     {
+        // Disposed by the silo lifecycle and again by the service provider.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         if (_driver is not null)
         {
             await _driver.DisposeAsync().ConfigureAwait(false);
