@@ -132,7 +132,7 @@ internal sealed class OverlayTransport : IAsyncDisposable
     /// <summary>Serializes <paramref name="message"/> and queues it on a lane of <paramref name="channel"/> to <paramref name="peer"/>.</summary>
     /// <remarks>
     /// With a partition key the lane is <c>key mod parallelism</c> (FIFO per key); without, lanes take
-    /// turns. If the chosen lane is down another open lane of the channel is used, and if the channel
+    /// turns, except on a monotonic channel where the supersede key's hash stands in for the partition key. If the chosen lane is down another open lane of the channel is used, and if the channel
     /// has none, an open lane of the default channel. On a monotonic channel, a message with a
     /// <paramref name="supersedeKey"/> replaces a queued one with an equal key. When the queue is full,
     /// the returned task completes once there is room.
@@ -150,7 +150,15 @@ internal sealed class OverlayTransport : IAsyncDisposable
             throw new UnknownChannelException(channel, _context.ChannelNames);
         }
 
-        var connection = PickLane(peer, channel, index, partitionKey);
+        // On a monotonic channel, a supersede key without a partition key picks the lane, so that
+        // updates of one key meet in one queue (and stay in order).
+        var lane = partitionKey;
+        if (lane is null && supersedeKey is not null && _context.ChannelOptions[index].Monotonic)
+        {
+            lane = supersedeKey.GetHashCode();
+        }
+
+        var connection = PickLane(peer, channel, index, lane);
         var frame = FrameCodec.Encode(_context.Serializer, message, _context.Settings.MaxFrameSize);
         for (var attempt = 0; ; attempt++)
         {
@@ -162,7 +170,7 @@ internal sealed class OverlayTransport : IAsyncDisposable
             }
 
             // The lane closed since it was picked: try another once.
-            if (attempt > 0 || (connection = TryPickLane(peer, index, partitionKey)) is null)
+            if (attempt > 0 || (connection = TryPickLane(peer, index, lane)) is null)
             {
                 frame.Return();
                 throw new NodeNotConnectedException(peer, channel);

@@ -1,22 +1,4 @@
-using System.Threading.Tasks.Sources;
-
 namespace Orleans.Partisan.Transport;
-
-/// <summary>What <see cref="SendQueue.Enqueue"/> did with a frame.</summary>
-internal enum EnqueueStatus
-{
-    /// <summary>Appended to the queue.</summary>
-    Queued,
-
-    /// <summary>Replaced a queued frame with the same supersede key, in its place.</summary>
-    Superseded,
-
-    /// <summary>The queue is full: the frame waits for room; await the pending task.</summary>
-    Waiting,
-
-    /// <summary>The queue takes no more frames; the frame was not taken (the caller still owns it).</summary>
-    Closed,
-}
 
 /// <summary>
 /// The send queue of one outbound connection: a ring of at most <c>capacity</c> frames, drained in
@@ -25,21 +7,21 @@ internal enum EnqueueStatus
 /// in place, keeping its position, so a key flooded with updates is still sent when the writer
 /// reaches it and never starves.
 /// </summary>
-internal sealed class SendQueue : IValueTaskSource<bool>
+internal sealed class SendQueue
 {
     private readonly object _lock = new();
     private readonly Entry[] _ring;
     private readonly Dictionary<object, long>? _keys;
     private readonly NodeName _peer;
     private readonly KeyValuePair<string, object?> _channelTag;
-    private LinkedList<Waiter>? _waiters;
+    private LinkedList<SendQueueWaiter>? _waiters;
     private int _head;
     private int _count;
     private long _headSequence;
     private bool _completing;
     private bool _closed;
     private bool _readerWaiting;
-    private ManualResetValueTaskSourceCore<bool> _readerSignal;
+    private readonly WriterSignal _readerSignal = new();
 
     public SendQueue(int capacity, bool monotonic, NodeName peer, string channel)
     {
@@ -49,8 +31,10 @@ internal sealed class SendQueue : IValueTaskSource<bool>
         _peer = peer;
         Channel = channel;
         _channelTag = new KeyValuePair<string, object?>("channel", channel);
-        _readerSignal.RunContinuationsAsynchronously = true;
     }
+
+    /// <summary>The lock guarding the queue and its waiting senders.</summary>
+    public object SyncRoot => _lock;
 
     /// <summary>The channel this queue belongs to.</summary>
     public string Channel { get; }
@@ -73,7 +57,7 @@ internal sealed class SendQueue : IValueTaskSource<bool>
         pending = default;
         var key = _keys is null ? null : supersedeKey;
         PooledFrame replaced = default;
-        Waiter? waiter = null;
+        SendQueueWaiter? waiter = null;
         bool wake;
         EnqueueStatus status;
         lock (_lock)
@@ -104,8 +88,8 @@ internal sealed class SendQueue : IValueTaskSource<bool>
                     return EnqueueStatus.Waiting;
                 }
 
-                waiter = new Waiter(this, frame, key);
-                waiter.Node = (_waiters ??= new LinkedList<Waiter>()).AddLast(waiter);
+                waiter = new SendQueueWaiter(this, frame, key);
+                waiter.Node = (_waiters ??= new LinkedList<SendQueueWaiter>()).AddLast(waiter);
                 pending = new ValueTask(waiter.Completion.Task);
                 status = EnqueueStatus.Waiting;
                 wake = false;
@@ -125,7 +109,7 @@ internal sealed class SendQueue : IValueTaskSource<bool>
 
         if (wake)
         {
-            _readerSignal.SetResult(true);
+            _readerSignal.Set(true);
         }
 
         return status;
@@ -139,7 +123,7 @@ internal sealed class SendQueue : IValueTaskSource<bool>
     {
         var taken = 0;
         long bytes = 0;
-        List<Waiter>? admitted = null;
+        List<SendQueueWaiter>? admitted = null;
         var superseded = 0;
         lock (_lock)
         {
@@ -217,9 +201,8 @@ internal sealed class SendQueue : IValueTaskSource<bool>
                 return new ValueTask<bool>(false);
             }
 
-            _readerSignal.Reset();
             _readerWaiting = true;
-            return new ValueTask<bool>(this, _readerSignal.Version);
+            return _readerSignal.Arm();
         }
     }
 
@@ -236,7 +219,7 @@ internal sealed class SendQueue : IValueTaskSource<bool>
 
         if (wake)
         {
-            _readerSignal.SetResult(false);
+            _readerSignal.Set(false);
         }
     }
 
@@ -244,7 +227,7 @@ internal sealed class SendQueue : IValueTaskSource<bool>
     public void Close()
     {
         bool wake;
-        List<Waiter>? failed = null;
+        List<SendQueueWaiter>? failed = null;
         lock (_lock)
         {
             if (_closed)
@@ -289,16 +272,9 @@ internal sealed class SendQueue : IValueTaskSource<bool>
 
         if (wake)
         {
-            _readerSignal.SetResult(false);
+            _readerSignal.Set(false);
         }
     }
-
-    bool IValueTaskSource<bool>.GetResult(short token) => _readerSignal.GetResult(token);
-
-    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _readerSignal.GetStatus(token);
-
-    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
-        => _readerSignal.OnCompleted(continuation, state, token, flags);
 
     private bool TryReplace(PooledFrame frame, object key, out PooledFrame replaced)
     {
@@ -325,7 +301,8 @@ internal sealed class SendQueue : IValueTaskSource<bool>
         Volatile.Write(ref _count, _count + 1);
     }
 
-    private bool TryRemoveWaiter(Waiter waiter)
+    /// <summary>Takes a waiting sender out of the list; false if it was already admitted or failed.</summary>
+    public bool TryRemoveWaiter(SendQueueWaiter waiter)
     {
         lock (_lock)
         {
@@ -344,58 +321,5 @@ internal sealed class SendQueue : IValueTaskSource<bool>
     {
         public PooledFrame Frame;
         public object? Key;
-    }
-
-    /// <summary>A sender waiting for room, holding its frame.</summary>
-    private sealed class Waiter(SendQueue queue, PooledFrame frame, object? key)
-    {
-        private CancellationTokenRegistration _registration; // guarded by the queue's lock while Node is set
-
-        public TaskCompletionSource Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-
-        public PooledFrame Frame { get; } = frame;
-
-        public object? Key { get; } = key;
-
-        /// <summary>Its node in the waiting list while it waits (guarded by the queue's lock).</summary>
-        public LinkedListNode<Waiter>? Node { get; set; }
-
-        public void Register(CancellationToken cancellationToken)
-        {
-            var registration = cancellationToken.UnsafeRegister(static (state, token) => ((Waiter)state!).Cancel(token), this);
-            lock (queue._lock)
-            {
-                if (Node is not null)
-                {
-                    // Still waiting: whoever takes it out of the list (under the lock) disposes this.
-                    _registration = registration;
-                    return;
-                }
-            }
-
-            registration.Dispose();
-        }
-
-        public void Admitted()
-        {
-            _registration.Dispose();
-            Completion.TrySetResult();
-        }
-
-        public void Fail(Exception exception)
-        {
-            _registration.Dispose();
-            Frame.Return();
-            Completion.TrySetException(exception);
-        }
-
-        private void Cancel(CancellationToken cancellationToken)
-        {
-            if (queue.TryRemoveWaiter(this))
-            {
-                Frame.Return();
-                Completion.TrySetCanceled(cancellationToken);
-            }
-        }
     }
 }

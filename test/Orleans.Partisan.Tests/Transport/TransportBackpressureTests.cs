@@ -56,23 +56,24 @@ public sealed class TransportBackpressureTests
     public async Task A_monotonic_channel_to_a_stalled_peer_keeps_one_queued_message_per_key_and_sends_the_last_values()
     {
         const string Channel = "mono-stalled";
-        var channels = TestSupport.Channels((Channel, 1, true));
+        var channels = TestSupport.Channels((Channel, 2, true));
         using var superseded = new CounterProbe(PartisanMetrics.MessagesSuperseded, "channel", Channel);
         await using var a = await TestNode.StartAsync("a", channels: channels, configure: s => s with { SendQueueCapacity = 64 });
         await using var peer = new StalledPeer("p", "main", channels);
         a.Transport.Connect(peer.Spec);
         await TestSupport.WaitUntilAsync(() => a.Transport.IsFullyConnected(peer.Spec.Name), "the lanes to the stalled peer");
 
-        // Far more bytes than loopback socket buffers hold, so the writer stalls while keys keep changing.
+        // Far more bytes than loopback socket buffers hold (tens of MiB), so the writers stall while keys
+        // keep changing. No partition key: the supersede key alone keeps each key on one lane.
         const int Keys = 4;
-        const int Rounds = 400;
+        const int Rounds = 600;
         var payload = new byte[64 * 1024];
         var maxQueued = 0;
         for (var round = 0; round < Rounds; round++)
         {
             for (var key = 0; key < Keys; key++)
             {
-                var pending = a.Transport.SendAsync(peer.Spec.Name, Channel, new Blob(key, round, payload), key, supersedeKey: key, default);
+                var pending = a.Transport.SendAsync(peer.Spec.Name, Channel, new Blob(key, round, payload), null, supersedeKey: key, default);
                 Assert.True(pending.IsCompletedSuccessfully, "a superseding send never waits");
                 maxQueued = Math.Max(maxQueued, QueueLength(a, peer.Spec.Name, Channel));
             }
