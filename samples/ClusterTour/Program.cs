@@ -98,7 +98,7 @@ static async Task RunTourAsync(CancellationToken cancellationToken)
 static IHost StartSilo(int index, int siloPort, int primaryPort)
 {
     var builder = Host.CreateApplicationBuilder();
-    builder.Logging.SetMinimumLevel(LogLevel.Warning);
+    builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans.Runtime", LogLevel.Error);
     builder.UseOrleans(silo => silo
         .UseLocalhostClustering(siloPort, FreePort(), new IPEndPoint(IPAddress.Loopback, primaryPort), serviceId: "cluster-tour", clusterId: "cluster-tour")
         .AddPartisan(o => o.Channels["bulk"] = new ChannelOptions { Parallelism = 4 }));
