@@ -108,6 +108,9 @@ public interface IPartisan
     /// </summary>
     void MonitorNodes(bool enable, NodeEventSubscriber subscriber, MonitorNodesOptions? options = null);
 
-    /// <summary>The node events from now on, with reasons, until <paramref name="cancellationToken"/> is cancelled.</summary>
+    /// <summary>
+    /// The node events from the moment of this call on, with reasons. The subscription ends when
+    /// <paramref name="cancellationToken"/> is cancelled or the enumeration is disposed.
+    /// </summary>
     IAsyncEnumerable<NodeEvent> WatchNodesAsync(CancellationToken cancellationToken = default);
 }

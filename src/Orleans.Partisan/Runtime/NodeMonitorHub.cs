@@ -123,7 +123,8 @@ internal sealed class NodeMonitorHub : IAsyncDisposable
         }
     }
 
-    public async IAsyncEnumerable<NodeEvent> WatchAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Subscribes now; the events are read from the returned sequence until <paramref name="cancellationToken"/> fires or the reader stops.</summary>
+    public IAsyncEnumerable<NodeEvent> Watch(CancellationToken cancellationToken)
     {
         var channel = Channel.CreateUnbounded<NodeEvent>(new UnboundedChannelOptions { SingleReader = true });
         lock (_lock)
@@ -131,6 +132,12 @@ internal sealed class NodeMonitorHub : IAsyncDisposable
             _watchers.Add(channel.Writer);
         }
 
+        var registration = cancellationToken.Register(() => StopWatching(channel.Writer));
+        return ReadAsync(channel, registration, cancellationToken);
+    }
+
+    private async IAsyncEnumerable<NodeEvent> ReadAsync(Channel<NodeEvent> channel, CancellationTokenRegistration registration, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    {
         try
         {
             while (await channel.Reader.WaitToReadAsync(cancellationToken).ConfigureAwait(false))
@@ -143,11 +150,19 @@ internal sealed class NodeMonitorHub : IAsyncDisposable
         }
         finally
         {
-            lock (_lock)
-            {
-                _watchers.Remove(channel.Writer);
-            }
+            await registration.DisposeAsync().ConfigureAwait(false);
+            StopWatching(channel.Writer);
         }
+    }
+
+    private void StopWatching(ChannelWriter<NodeEvent> watcher)
+    {
+        lock (_lock)
+        {
+            _watchers.Remove(watcher);
+        }
+
+        watcher.TryComplete();
     }
 
     public async ValueTask DisposeAsync()

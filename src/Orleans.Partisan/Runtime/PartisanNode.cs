@@ -150,7 +150,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
 
     public void MonitorNodes(bool enable, NodeEventSubscriber subscriber, MonitorNodesOptions? options = null) => _monitors.MonitorNodes(enable, subscriber, options);
 
-    public IAsyncEnumerable<NodeEvent> WatchNodesAsync(CancellationToken cancellationToken = default) => _monitors.WatchAsync(cancellationToken);
+    public IAsyncEnumerable<NodeEvent> WatchNodesAsync(CancellationToken cancellationToken = default) => _monitors.Watch(cancellationToken);
 
     void ITransportEvents.OnPeerUp(NodeSpec peer)
     {
