@@ -1,1 +1,350 @@
-Console.WriteLine("x");
+using System.Diagnostics;
+using System.Runtime;
+using System.Runtime.InteropServices;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Hosting;
+using Orleans.Partisan;
+using Orleans.Partisan.Benchmarks;
+using Orleans.Partisan.Grains;
+using Orleans.Runtime.Placement;
+using Orleans.TestingHost;
+using static Orleans.Partisan.Benchmarks.Report;
+
+// The Orleans.Partisan benchmark (DESIGN §7): every figure beside its baseline, measured the same
+// way on the same machine, in one run. Plain Stopwatch timing; see docs/benchmarks.md.
+var quick = args.Contains("--quick");
+var secondsPerRun = quick ? 0.4 : 1.0;
+var runs = quick ? 1 : 5;
+var output = Console.Out;
+var total = Stopwatch.StartNew();
+
+output.WriteLine("# Orleans.Partisan benchmark");
+output.WriteLine();
+output.WriteLine("Command: `dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks" + (args.Length > 0 ? " -- " + string.Join(' ', args) : "") + "`");
+output.WriteLine();
+output.WriteLine($"- process: `{Environment.CommandLine}`");
+output.WriteLine($"- machine: {Environment.ProcessorCount} logical cores, {CpuModel()}, {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}");
+output.WriteLine($"- load average at start (1/5/15 min): {LoadAverage()}");
+output.WriteLine($"- runtime: {RuntimeInformation.FrameworkDescription}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC ({GCSettings.LatencyMode}), build {BuildConfiguration()}");
+output.WriteLine();
+
+using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.None));
+var report = new Report();
+
+// ---------------------------------------------------------------------------------------------
+// 1. One-way throughput: overlay vs raw loopback TCP (ceiling) vs Orleans one-way grain calls.
+// ---------------------------------------------------------------------------------------------
+output.WriteLine("> 1. one-way throughput");
+int[] sizes = [64, 16 * 1024];
+var overlayRates = new Dictionary<int, Rate>();
+var rawRates = new Dictionary<int, Rate>();
+var orleansRates = new Dictionary<int, Rate>();
+const string RawName = "raw TCP", OverlayName = "overlay", OrleansName = "Orleans one-way";
+
+await Section("throughput", async () =>
+{
+    // All three systems stay up together and take turns, so each sees the same machine.
+    await using var raw = await RawSocketPair.StartAsync(queueCapacity: 1024);
+    await using var pair = await OverlayPair.StartAsync("tp", loggerFactory);
+    var overlayCounter = new ArrivalCounter();
+    pair.B.RegisterReceiver("sink", _ => overlayCounter.Increment());
+    var sink = PartisanTarget.Named("sink");
+
+    InProcessTestCluster? cluster = null;
+    ISinkGrain? grain = null;
+    try
+    {
+        try
+        {
+            (cluster, grain) = await StartOrleansAsync();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            output.WriteLine($"> Orleans cluster: FAILED: {exception.GetType().Name}: {exception.Message}");
+            report.Note($"Orleans cluster failed to start: {exception.GetType().Name}: {exception.Message}");
+        }
+
+        foreach (var size in sizes)
+        {
+            var bytes = Payload.OfSize(size).Data;
+            var message = Payload.OfSize(size);
+            var warmup = size <= 64 ? 40_000 : 4_000;
+            List<Contender> contenders =
+            [
+                new(RawName, raw.Counter, async n =>
+                {
+                    for (long i = 0; i < n; i++)
+                    {
+                        await raw.SendAsync(bytes);
+                    }
+                }, warmup),
+                new(OverlayName, overlayCounter, async n =>
+                {
+                    for (long i = 0; i < n; i++)
+                    {
+                        await pair.A.ForwardMessageAsync(pair.B.Name, sink, message);
+                    }
+                }, warmup),
+            ];
+            if (grain is not null)
+            {
+                var counter = SinkGrain.Counter;
+                contenders.Add(new(OrleansName, counter, async n =>
+                {
+                    const long window = 10_000;
+                    for (long i = 0; i < n; i++)
+                    {
+                        await grain.Receive(message);
+                        if ((i & 255) == 0)
+                        {
+                            // One-way calls have no backpressure: keep at most `window` in flight so
+                            // memory stays bounded, as the overlay's send queue does.
+                            while (i - counter.Count > window)
+                            {
+                                await Task.Delay(1);
+                            }
+                        }
+                    }
+                }, warmup / 4));
+            }
+
+            var rates = await Throughput.CompareAsync(contenders, size, secondsPerRun, runs, size <= 64 ? 10_000_000 : 400_000);
+            rawRates[size] = rates[RawName];
+            overlayRates[size] = rates[OverlayName];
+            orleansRates[size] = rates.GetValueOrDefault(OrleansName, Rate.Missing);
+        }
+    }
+    finally
+    {
+        if (cluster is not null)
+        {
+            await cluster.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+        }
+    }
+});
+
+foreach (var size in sizes)
+{
+    var overlay = overlayRates.GetValueOrDefault(size, Rate.Missing);
+    var raw = rawRates.GetValueOrDefault(size, Rate.Missing);
+    var orleans = orleansRates.GetValueOrDefault(size, Rate.Missing);
+    var label = size < 1024 ? $"{size} B" : $"{size / 1024} KiB";
+    report.Figure($"one-way throughput, {label}, msg/s", Count(overlay.MessagesPerSecond), "raw loopback TCP, same framing and batching (ceiling)", Count(raw.MessagesPerSecond), Ratio(overlay.MessagesPerSecond / raw.MessagesPerSecond));
+    report.Figure($"one-way throughput, {label}, msg/s", Count(overlay.MessagesPerSecond), "Orleans one-way grain calls to a silo-pinned grain", Count(orleans.MessagesPerSecond), Ratio(overlay.MessagesPerSecond / orleans.MessagesPerSecond));
+    report.Figure($"one-way throughput, {label}, payload MB/s", Fixed(overlay.PayloadMegabytesPerSecond), "raw loopback TCP", Fixed(raw.PayloadMegabytesPerSecond), Ratio(overlay.MessagesPerSecond / raw.MessagesPerSecond));
+    report.Figure($"one-way throughput, {label}, payload MB/s", Fixed(overlay.PayloadMegabytesPerSecond), "Orleans one-way grain calls", Fixed(orleans.PayloadMegabytesPerSecond), Ratio(overlay.MessagesPerSecond / orleans.MessagesPerSecond));
+    report.Note($"throughput {label}: median of {overlay.Runs} runs; overlay {Count(overlay.MessagesPerRun)} msgs/run ({overlay.Spread}), raw TCP {Count(raw.MessagesPerRun)} msgs/run ({raw.Spread}), Orleans {Count(orleans.MessagesPerRun)} msgs/run ({orleans.Spread})");
+}
+
+var tp64 = overlayRates.GetValueOrDefault(64, Rate.Missing).MessagesPerSecond;
+var raw64 = rawRates.GetValueOrDefault(64, Rate.Missing).MessagesPerSecond;
+var orl64 = orleansRates.GetValueOrDefault(64, Rate.Missing).MessagesPerSecond;
+TargetAtLeast("overlay 64 B throughput vs raw loopback TCP", tp64 / raw64, 0.25, percent: true);
+TargetAtLeast("overlay 64 B throughput vs Orleans one-way calls", tp64 / orl64, 3.0, percent: false);
+
+// ---------------------------------------------------------------------------------------------
+// 2. Head-of-line blocking: small round trips idle, beside an 8 MiB stream on its own channel,
+//    and with the stream on the same channel.
+// ---------------------------------------------------------------------------------------------
+output.WriteLine("> 2. head-of-line blocking");
+var idle = LatencySamples.Missing;
+var beside = LatencySamples.Missing;
+var shared = LatencySamples.Missing;
+double besideBulkMBps = double.NaN, sharedBulkMBps = double.NaN;
+await Section("head-of-line blocking", async () =>
+{
+    await using var pair = await OverlayPair.StartAsync("hol", loggerFactory, extraChannels: ["bulk"], maxFrameSize: 10 * 1024 * 1024, sendQueueCapacity: 4);
+    var pingPong = new PingPong(pair);
+    var bulk = new BulkStream(pair);
+    var samples = quick ? 300 : 3000;
+    var budget = TimeSpan.FromSeconds(quick ? 5 : 15);
+
+    await pingPong.SampleAsync(samples / 5, budget); // warm-up
+    idle = await pingPong.SampleAsync(samples, budget);
+    Print("idle", idle, double.NaN);
+
+    (beside, besideBulkMBps) = await UnderBulkAsync("bulk");
+    Print("8 MiB stream on channel \"bulk\"", beside, besideBulkMBps);
+
+    (shared, sharedBulkMBps) = await UnderBulkAsync(PartisanChannels.Default);
+    Print("8 MiB stream on the same channel", shared, sharedBulkMBps);
+
+    async Task<(LatencySamples, double)> UnderBulkAsync(string channel)
+    {
+        await bulk.StartAsync(channel);
+        await pingPong.SampleAsync(Math.Max(20, samples / 50), budget / 4); // settle
+        var before = bulk.Received.Count;
+        var result = await pingPong.SampleAsync(samples, budget);
+        var megabytes = (bulk.Received.Count - before) * (double)BulkStream.MessageSize / 1e6;
+        await bulk.StopAsync();
+        return (result, megabytes / result.Seconds);
+    }
+
+    void Print(string situation, LatencySamples s, double bulkMBps)
+        => output.WriteLine($"> round trip 64 B, {situation}: p50 {Fixed(s.P50)} µs, p99 {Fixed(s.P99)} µs, max {Fixed(s.Max)} µs, {s.Count} samples in {Fixed(s.Seconds, 2)} s, {s.Gc}" + (double.IsNaN(bulkMBps) ? "" : $", bulk {Fixed(bulkMBps)} MB/s"));
+});
+
+report.Figure("round trip 64 B, p50 µs, 8 MiB stream on its own channel", Fixed(beside.P50), "same, idle (no bulk traffic)", Fixed(idle.P50), Ratio(beside.P50 / idle.P50));
+report.Figure("round trip 64 B, p99 µs, 8 MiB stream on its own channel", Fixed(beside.P99), "same, idle (no bulk traffic)", Fixed(idle.P99), Ratio(beside.P99 / idle.P99));
+report.Figure("round trip 64 B, p50 µs, 8 MiB stream on its own channel", Fixed(beside.P50), "same, 8 MiB stream on the same channel (one connection)", Fixed(shared.P50), Ratio(beside.P50 / shared.P50));
+report.Figure("round trip 64 B, p99 µs, 8 MiB stream on its own channel", Fixed(beside.P99), "same, 8 MiB stream on the same channel (one connection)", Fixed(shared.P99), Ratio(beside.P99 / shared.P99));
+report.Note($"round trips idle: {idle.Count} samples in {Fixed(idle.Seconds, 2)} s, max {Fixed(idle.Max)} µs, {idle.Gc}");
+report.Note($"round trips beside the bulk channel: {beside.Count} samples in {Fixed(beside.Seconds, 2)} s, max {Fixed(beside.Max)} µs, {beside.Gc}; bulk {Fixed(besideBulkMBps)} MB/s meanwhile");
+report.Note($"round trips on the bulk stream's channel: {shared.Count} samples in {Fixed(shared.Seconds, 2)} s, max {Fixed(shared.Max)} µs, {shared.Gc}; bulk {Fixed(sharedBulkMBps)} MB/s meanwhile; p50 {Ratio(shared.P50 / idle.P50)} and p99 {Ratio(shared.P99 / idle.P99)} idle");
+TargetAtMost("round-trip p99 beside a busy bulk channel vs idle p99", beside.P99 / idle.P99, 3.0);
+
+// ---------------------------------------------------------------------------------------------
+// 3. Allocations per message.
+// ---------------------------------------------------------------------------------------------
+output.WriteLine("> 3. allocations");
+var send64 = (SendAllocations?)null;
+var send16k = (SendAllocations?)null;
+var receive64 = (ReceiveAllocations?)null;
+await Section("allocations", async () =>
+{
+    const long messages = 20_000;
+    await using (var pair = await OverlayPair.StartAsync("alloc", loggerFactory, sendQueueCapacity: 65_536))
+    {
+        var counter = new ArrivalCounter();
+        pair.B.RegisterReceiver("sink", _ => counter.Increment());
+        send64 = await Allocations.SendPathAsync(pair, counter, Payload.OfSize(64), messages);
+        send16k = await Allocations.SendPathAsync(pair, counter, Payload.OfSize(16 * 1024), messages / 4);
+        output.WriteLine($"> send path: 64 B {Fixed(send64.BytesPerMessage, 2)} B/msg ({send64.CompletedAsynchronously} of {send64.Messages} calls not synchronous); 16 KiB {Fixed(send16k.BytesPerMessage, 2)} B/msg ({send16k.CompletedAsynchronously} of {send16k.Messages} not synchronous)");
+    }
+
+    await using (var pair = await OverlayPair.StartAsync("alloc-rx", loggerFactory))
+    {
+        var counter = new ArrivalCounter();
+        pair.B.RegisterReceiver("sink", _ => counter.Increment());
+        receive64 = await Allocations.ReceivePathAsync(pair, counter, Payload.OfSize(64), quick ? 50_000 : 200_000);
+        output.WriteLine($"> receive path: 64 B {Fixed(receive64.BytesPerMessage)} B/msg, of which the message itself {receive64.MessageObjectBytes} B; sender thread {Fixed(receive64.SenderThreadBytesPerMessage)} B/msg");
+    }
+});
+
+if (send64 is not null && send16k is not null)
+{
+    report.Figure("send path, 64 B, bytes allocated per message", Fixed(send64.BytesPerMessage, 2), "one ForwardEnvelope (x64)", Allocations.ForwardEnvelopeBytes.ToString(Culture), Ratio(send64.BytesPerMessage / Allocations.ForwardEnvelopeBytes));
+    report.Figure("send path, 64 B, allocations per message (bytes / 40)", Fixed(send64.BytesPerMessage / Allocations.ForwardEnvelopeBytes, 2), "one allocation", "1", Ratio(send64.BytesPerMessage / Allocations.ForwardEnvelopeBytes));
+    report.Figure("send path, 16 KiB, bytes allocated per message", Fixed(send16k.BytesPerMessage, 2), "one ForwardEnvelope (x64)", Allocations.ForwardEnvelopeBytes.ToString(Culture), Ratio(send16k.BytesPerMessage / Allocations.ForwardEnvelopeBytes));
+    report.Note($"send path: {send64.Messages:N0} (64 B) and {send16k.Messages:N0} (16 KiB) ForwardMessageAsync calls on one thread, message allocated once; calls that did not complete synchronously: {send64.CompletedAsynchronously} and {send16k.CompletedAsynchronously}");
+}
+
+if (receive64 is not null)
+{
+    report.Figure("receive path (and writer loop), 64 B, bytes allocated per message", Fixed(receive64.BytesPerMessage), "the message itself (Payload + its byte[64])", receive64.MessageObjectBytes.ToString(Culture), Ratio(receive64.BytesPerMessage / receive64.MessageObjectBytes));
+    report.Note($"receive path: process-wide allocations during {receive64.Messages:N0} messages of 64 B minus the sending thread's ({Fixed(receive64.SenderThreadBytesPerMessage)} B/msg), per message; beyond the message itself: {Fixed(receive64.BytesPerMessage - receive64.MessageObjectBytes)} B/msg");
+}
+
+var sendAllocs = send64 is null ? double.NaN : send64.BytesPerMessage / Allocations.ForwardEnvelopeBytes;
+TargetAtMost("send-path allocations per 64 B message (message excluded)", sendAllocs, 1.0, decimals: 2, unit: " allocations");
+
+report.Note($"whole run {Fixed(total.Elapsed.TotalSeconds)} s; load average at the end (1/5/15 min): {LoadAverage()}");
+report.Print(output);
+return;
+
+async Task Section(string name, Func<Task> body)
+{
+    try
+    {
+        await body();
+    }
+    catch (Exception exception)
+    {
+        output.WriteLine($"> {name}: FAILED: {exception.GetType().Name}: {exception.Message}");
+        report.Note($"{name} failed: {exception.GetType().Name}: {exception.Message}");
+    }
+}
+
+void TargetAtLeast(string target, double ratio, double required, bool percent)
+{
+    string Show(double v) => percent ? Fixed(v * 100, 1) + " %" : Ratio(v);
+    if (double.IsNaN(ratio))
+    {
+        report.Target(target, "n/a", "≥ " + Show(required), null, "");
+        return;
+    }
+
+    var met = ratio >= required;
+    var by = percent
+        ? $"{Fixed(Math.Abs(ratio - required) * 100, 1)} percentage points"
+        : $"{Fixed(Math.Abs(ratio - required), 2)} ({Fixed(ratio / required * 100, 0)} % of the required ratio)";
+    report.Target(target, Show(ratio), "≥ " + Show(required), met, met ? $"above by {by}" : $"short by {by}");
+}
+
+void TargetAtMost(string target, double value, double limit, int decimals = 2, string unit = "x")
+{
+    string Show(double v) => Fixed(v, decimals) + unit;
+    if (double.IsNaN(value))
+    {
+        report.Target(target, "n/a", "≤ " + Show(limit), null, "");
+        return;
+    }
+
+    var met = value <= limit;
+    report.Target(target, Show(value), "≤ " + Show(limit), met, met ? $"within by {Fixed(limit - value, decimals)}" : $"over by {Fixed(value - limit, decimals)} ({Ratio(value / limit)} the limit)");
+}
+
+async Task<(InProcessTestCluster, ISinkGrain)> StartOrleansAsync()
+{
+    // Two silos; the sink grain is pinned to the second and called from the first silo's grain factory.
+    var builder = new InProcessTestClusterBuilder(2);
+    builder.Options.ConfigureFileLogging = false;
+    builder.ConfigureHost(h => h.Logging.SetMinimumLevel(LogLevel.Warning).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.None));
+    builder.ConfigureSilo((_, silo) => silo.Services.AddPlacementDirector<SiloPinnedPlacement, SiloPinnedPlacementDirector>());
+    var cluster = builder.Build();
+    try
+    {
+        await cluster.DeployAsync().WaitAsync(TimeSpan.FromSeconds(60));
+        var first = cluster.Silos[0];
+        var second = cluster.Silos[1];
+        var factory = cluster.GetSiloServiceProvider(first.SiloAddress).GetRequiredService<IGrainFactory>();
+        var grain = factory.GetGrain<ISinkGrain>(second.SiloAddress.ToParsableString());
+        var where = await grain.Where().WaitAsync(TimeSpan.FromSeconds(30));
+        if (where != second.SiloAddress.ToParsableString())
+        {
+            throw new InvalidOperationException($"The sink grain runs on {where}, not on the second silo.");
+        }
+
+        return (cluster, grain);
+    }
+    catch
+    {
+        await cluster.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
+        throw;
+    }
+}
+
+static string CpuModel()
+{
+    try
+    {
+        var line = File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal));
+        return line is null ? "unknown CPU" : line[(line.IndexOf(':') + 1)..].Trim();
+    }
+    catch (IOException)
+    {
+        return "unknown CPU";
+    }
+}
+
+static string LoadAverage()
+{
+    try
+    {
+        return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+    }
+    catch (IOException)
+    {
+        return "unknown";
+    }
+}
+
+static string BuildConfiguration()
+{
+#if DEBUG
+    return "Debug (numbers not meaningful)";
+#else
+    return "Release";
+#endif
+}

@@ -179,6 +179,7 @@ internal sealed class OverlayTransport : IAsyncDisposable
     }
 
     /// <summary>Whether at least one outbound connection to <paramref name="peer"/> (on <paramref name="channel"/>, if given) is open.</summary>
+    /// <remarks>A peer shows as connected only once <see cref="ITransportEvents.OnPeerUp"/> has returned for it.</remarks>
     public bool IsConnected(NodeName peer, string? channel = null)
     {
         var index = channel is null ? -1 : _context.IndexOf(channel);
@@ -187,11 +188,12 @@ internal sealed class OverlayTransport : IAsyncDisposable
             return false;
         }
 
-        return _peers.TryGetValue(peer, out var lanes) && lanes.IsConnected(index);
+        return _peers.TryGetValue(peer, out var lanes) && lanes.IsConnected(index) && _dispatcher.IsReportedUp(peer);
     }
 
     /// <summary>Whether every lane of every channel to <paramref name="peer"/> is open.</summary>
-    public bool IsFullyConnected(NodeName peer) => _peers.TryGetValue(peer, out var lanes) && lanes.IsFullyConnected();
+    public bool IsFullyConnected(NodeName peer)
+        => _peers.TryGetValue(peer, out var lanes) && lanes.IsFullyConnected() && _dispatcher.IsReportedUp(peer);
 
     /// <summary>The open connections, outbound and inbound.</summary>
     public IReadOnlyList<ConnectionInfo> GetConnections()

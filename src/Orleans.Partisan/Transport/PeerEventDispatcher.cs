@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+
 namespace Orleans.Partisan.Transport;
 
 /// <summary>
@@ -10,6 +12,7 @@ internal sealed class PeerEventDispatcher
     private readonly object _lock = new();
     private readonly Dictionary<NodeName, int> _openLanes = [];
     private readonly Queue<PeerEvent> _pending = new();
+    private readonly ConcurrentDictionary<NodeName, byte> _reportedUp = new();
     private readonly ITransportEvents _events;
     private readonly TransportContext _context;
     private bool _draining;
@@ -61,6 +64,13 @@ internal sealed class PeerEventDispatcher
         Drain();
     }
 
+    /// <summary>
+    /// Whether <see cref="ITransportEvents.OnPeerUp"/> has returned for <paramref name="peer"/> (and no down
+    /// was reported since): the transport shows a peer as connected only then, so whoever sees it
+    /// connected has seen it up.
+    /// </summary>
+    public bool IsReportedUp(NodeName peer) => _reportedUp.ContainsKey(peer);
+
     /// <summary>Reports nothing more (the transport is being disposed).</summary>
     public void Suppress()
     {
@@ -100,10 +110,18 @@ internal sealed class PeerEventDispatcher
                 if (next.Spec is { } spec)
                 {
                     TransportLog.PeerUp(_context.Logger, next.Peer, spec);
-                    _events.OnPeerUp(spec);
+                    try
+                    {
+                        _events.OnPeerUp(spec);
+                    }
+                    finally
+                    {
+                        _reportedUp[next.Peer] = 0;
+                    }
                 }
                 else
                 {
+                    _reportedUp.TryRemove(next.Peer, out _);
                     TransportLog.PeerDown(_context.Logger, next.Peer, next.Reason ?? "closed");
                     _events.OnPeerDown(next.Peer, next.Reason ?? "closed");
                 }

@@ -146,18 +146,19 @@ public sealed class PartisanNodeMessagingTests
 
         a.MonitorNodes(false, NodeEventSubscriber.Mailbox(box.Self with { }));
 
-        // A subscriber that stays on is the barrier: events reach all subscribers in order, so once it
-        // has seen c come up, the mailbox would have too had it still been subscribed.
+        // A subscriber that stays on is the barrier: events are delivered in order, so once it has seen
+        // c go down, the delivery of c's nodeup to every subscriber is over.
         var barrier = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var c = await nodes.StartAsync();
         a.MonitorNodes(true, NodeEventSubscriber.Callback(e =>
         {
-            if (e.Kind == NodeEventKind.Up && e.Node == c.Name)
+            if (e.Kind == NodeEventKind.Down && e.Node == c.Name)
             {
                 barrier.TrySetResult();
             }
         }));
         await c.JoinAsync(a.Spec);
+        await c.LeaveAsync();
         await barrier.Task.WaitAsync(TestNodes.Timeout);
         Assert.False(box.TryReceive(out _));
     }
