@@ -116,6 +116,7 @@ internal sealed class StalledPeer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<(string Channel, object Message)> _received = new();
     private readonly List<Task> _readers = [];
+    private bool _resumed;
 
     public StalledPeer(string name, string clusterId, ImmutableSortedDictionary<string, ChannelOptions> channels)
     {
@@ -140,6 +141,7 @@ internal sealed class StalledPeer : IAsyncDisposable
     {
         lock (_readers)
         {
+            _resumed = true;
             foreach (var accepted in _accepted)
             {
                 _readers.Add(ReadLoopAsync(accepted));
@@ -150,6 +152,7 @@ internal sealed class StalledPeer : IAsyncDisposable
     /// <summary>Sends a frame to the dialler on an accepted connection (a protocol error on its side).</summary>
     public async Task SendOnFirstAsync(byte[] bytes)
     {
+        await TestSupport.WaitUntilAsync(() => !_accepted.IsEmpty, "a connection to the stalled peer");
         Assert.True(_accepted.TryPeek(out var first));
         await first.Stream.WriteAsync(bytes);
     }
@@ -163,7 +166,13 @@ internal sealed class StalledPeer : IAsyncDisposable
             await accepted.Stream.DisposeAsync();
         }
 
-        await Task.WhenAll([_acceptLoop, .. _readers]).WaitAsync(TestSupport.Timeout);
+        Task[] readers;
+        lock (_readers)
+        {
+            readers = [.. _readers];
+        }
+
+        await Task.WhenAll([_acceptLoop, .. readers]).WaitAsync(TestSupport.Timeout);
     }
 
     private async Task AcceptLoopAsync()
@@ -176,7 +185,15 @@ internal sealed class StalledPeer : IAsyncDisposable
                 var stream = new NetworkStream(socket, ownsSocket: true);
                 await stream.WriteAsync(RawFrames.Hello(_clusterId, Spec));
                 var hello = (Hello)(await RawFrames.ReadAsync(stream, _stop.Token))!;
-                _accepted.Enqueue(new Accepted(stream, hello));
+                var accepted = new Accepted(stream, hello);
+                lock (_readers)
+                {
+                    _accepted.Enqueue(accepted);
+                    if (_resumed)
+                    {
+                        _readers.Add(ReadLoopAsync(accepted));
+                    }
+                }
             }
         }
         catch (Exception) when (_stop.IsCancellationRequested)
