@@ -132,10 +132,13 @@ internal sealed class OverlayTransport : IAsyncDisposable
     /// <summary>Serializes <paramref name="message"/> and queues it on a lane of <paramref name="channel"/> to <paramref name="peer"/>.</summary>
     /// <remarks>
     /// With a partition key the lane is <c>key mod parallelism</c> (FIFO per key); without, lanes take
-    /// turns, except on a monotonic channel where the supersede key's hash stands in for the partition key. If the chosen lane is down another open lane of the channel is used, and if the channel
-    /// has none, an open lane of the default channel. On a monotonic channel, a message with a
-    /// <paramref name="supersedeKey"/> replaces a queued one with an equal key. When the queue is full,
-    /// the returned task completes once there is room.
+    /// turns, except on a monotonic channel where the supersede key's hash stands in for the partition
+    /// key. If the chosen lane is down another open lane of the channel is used, and if the channel has
+    /// none, an open lane of the default channel. On a monotonic channel, a message with a
+    /// <paramref name="supersedeKey"/> replaces a queued one with an equal key, in its place. When the
+    /// queue is full, the returned task completes once there is room (or is cancelled by
+    /// <paramref name="cancellationToken"/>, or fails with <see cref="NodeNotConnectedException"/> if the
+    /// connection closes meanwhile); otherwise it is already complete.
     /// </remarks>
     /// <exception cref="UnknownChannelException"><paramref name="channel"/> is not configured.</exception>
     /// <exception cref="NodeNotConnectedException">No open lane to <paramref name="peer"/> on the channel nor on the default one.</exception>
@@ -143,6 +146,7 @@ internal sealed class OverlayTransport : IAsyncDisposable
     /// <exception cref="MessageTooLargeException">The message serialized to more than the maximum frame size.</exception>
     public ValueTask SendAsync(NodeName peer, string channel, object message, int? partitionKey, object? supersedeKey, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(message);
         var index = _context.IndexOf(channel);
         if (index < 0)
