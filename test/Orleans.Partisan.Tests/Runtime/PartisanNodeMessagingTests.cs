@@ -119,6 +119,7 @@ public sealed class PartisanNodeMessagingTests
         Assert.Equal((b.Name, NodeDownReason.Left), (seen[1].Node, seen[1].Reason));
 
         await b.JoinAsync(a.Spec);
+        await TestNodes.WaitUntilAsync(() => a.IsConnected(b.Name), () => $"{a.Name} connected to {b.Name} again");
         await b.LeaveAsync();
         await TestNodes.WaitUntilAsync(() => !a.GetNodes(NodeSelection.Known).Contains(b.Name), () => TestNodes.Known(a));
         lock (seen)
@@ -136,6 +137,7 @@ public sealed class PartisanNodeMessagingTests
         a.MonitorNodes(true, NodeEventSubscriber.Mailbox(box.Self));
         var b = await nodes.StartAsync();
         await b.JoinAsync(a.Spec);
+        await TestNodes.WaitUntilAsync(() => a.IsConnected(b.Name), () => $"{a.Name} connected to {b.Name}");
         await b.LeaveAsync();
 
         using var timeout = new CancellationTokenSource(TestNodes.Timeout);
@@ -158,6 +160,7 @@ public sealed class PartisanNodeMessagingTests
             }
         }));
         await c.JoinAsync(a.Spec);
+        await TestNodes.WaitUntilAsync(() => a.IsConnected(c.Name), () => $"{a.Name} connected to {c.Name}");
         await c.LeaveAsync();
         await barrier.Task.WaitAsync(TestNodes.Timeout);
         Assert.False(box.TryReceive(out _));

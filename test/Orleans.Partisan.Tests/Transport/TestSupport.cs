@@ -17,6 +17,8 @@ internal static class TestSupport
 
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
+    private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
+
     public static ImmutableSortedDictionary<string, ChannelOptions> Channels(params (string Name, int Parallelism, bool Monotonic)[] channels)
     {
         var builder = ImmutableSortedDictionary.CreateBuilder<string, ChannelOptions>(StringComparer.Ordinal);
@@ -41,7 +43,7 @@ internal static class TestSupport
                 Assert.Fail($"Timed out after {limit.TotalSeconds:0.#} s waiting for {expected}.");
             }
 
-            await Task.Delay(10);
+            await Task.Delay(PollInterval);
         }
     }
 

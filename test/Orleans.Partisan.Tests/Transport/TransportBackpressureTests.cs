@@ -16,6 +16,8 @@ public sealed class TransportBackpressureTests
 
         // Send until a send has waited a whole second: the peer's and our socket buffers are then full
         // and the writer is stuck (on this machine that takes some tens of MiB; the loop is bounded).
+        // The second is not a synchronisation: it only decides when to stop sending; what is asserted
+        // below (a full queue, a send that stays pending until the peer reads) holds or fails regardless.
         var payload = new byte[64 * 1024];
         Task? waiting = null;
         var sent = 0;
