@@ -137,6 +137,13 @@ foreach (var size in sizes)
     report.Note($"throughput {label}: median of {overlay.Runs} runs; overlay {Count(overlay.MessagesPerRun)} msgs/run ({overlay.Spread}), raw TCP {Count(raw.MessagesPerRun)} msgs/run ({raw.Spread}), Orleans {Count(orleans.MessagesPerRun)} msgs/run ({orleans.Spread})");
 }
 
+foreach (var size in sizes)
+{
+    var frame = Orleans.Partisan.Transport.FrameCodec.EncodeToArray(
+        OverlayPair.Serializer, new Orleans.Partisan.Runtime.ForwardEnvelope(PartisanTarget.Named("sink"), Payload.OfSize(size), isCast: false));
+    report.Note($"wire size of one {size} B message: overlay frame {frame.Length:N0} B (length prefix + Orleans serialization of the envelope, target and message), raw TCP frame {size + 4:N0} B");
+}
+
 var tp64 = overlayRates.GetValueOrDefault(64, Rate.Missing).MessagesPerSecond;
 var raw64 = rawRates.GetValueOrDefault(64, Rate.Missing).MessagesPerSecond;
 var orl64 = orleansRates.GetValueOrDefault(64, Rate.Missing).MessagesPerSecond;

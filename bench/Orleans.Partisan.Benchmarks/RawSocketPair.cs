@@ -1,0 +1,222 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using System.Threading.Channels;
+
+namespace Orleans.Partisan.Benchmarks;
+
+/// <summary>
+/// The ceiling: a raw loopback TCP connection with the overlay's batching and nothing else. The
+/// sender copies a 4-byte length prefix and the payload into a pooled buffer and puts it on a
+/// bounded queue (as many frames as the overlay's default send queue); one writer loop takes what is
+/// queued, coalesces it into writes of up to 64 KiB (a frame alone is written as is) and writes it;
+/// the reader (a PipeReader with the overlay's buffer sizes) parses the frames and counts them.
+/// </summary>
+internal sealed class RawSocketPair : IAsyncDisposable
+{
+    private const int MaxBatchBytes = 64 * 1024;
+    private const int MaxBatchFrames = 512;
+
+    private readonly Socket _listener;
+    private readonly Socket _client;
+    private readonly Socket _server;
+    private readonly NetworkStream _clientStream;
+    private readonly NetworkStream _serverStream;
+    private readonly Channel<Frame> _queue;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _writer;
+    private readonly Task _reader;
+
+    private RawSocketPair(Socket listener, Socket client, Socket server, int queueCapacity)
+    {
+        _listener = listener;
+        _client = client;
+        _server = server;
+        _clientStream = new NetworkStream(client, ownsSocket: false);
+        _serverStream = new NetworkStream(server, ownsSocket: false);
+        _queue = Channel.CreateBounded<Frame>(new BoundedChannelOptions(queueCapacity)
+        {
+            SingleReader = true,
+            SingleWriter = true,
+            FullMode = BoundedChannelFullMode.Wait,
+        });
+        _writer = Task.Run(WriteLoopAsync);
+        _reader = Task.Run(ReadLoopAsync);
+    }
+
+    public ArrivalCounter Counter { get; } = new();
+
+    public static async Task<RawSocketPair> StartAsync(int queueCapacity)
+    {
+        var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(1);
+        var client = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var accepting = listener.AcceptAsync();
+        await client.ConnectAsync(listener.LocalEndPoint!);
+        var server = await accepting.WaitAsync(TimeSpan.FromSeconds(10));
+        return new RawSocketPair(listener, client, server, queueCapacity);
+    }
+
+    /// <summary>Frames <paramref name="payload"/> and queues it; waits when the queue is full.</summary>
+    public ValueTask SendAsync(byte[] payload)
+    {
+        var length = FramePrefix + payload.Length;
+        var buffer = ArrayPool<byte>.Shared.Rent(length);
+        BinaryPrimitives.WriteInt32LittleEndian(buffer, payload.Length);
+        payload.CopyTo(buffer.AsSpan(FramePrefix));
+        return _queue.Writer.WriteAsync(new Frame(buffer, length));
+    }
+
+    private const int FramePrefix = 4;
+
+    private async Task WriteLoopAsync()
+    {
+        var batch = new Frame[MaxBatchFrames];
+        var coalesced = new byte[MaxBatchBytes];
+        Frame? carried = null;
+        var reader = _queue.Reader;
+        try
+        {
+            while (true)
+            {
+                var taken = 0;
+                var bytes = 0;
+                if (carried is { } first)
+                {
+                    batch[taken++] = first;
+                    bytes = first.Length;
+                    carried = null;
+                }
+
+                while (taken < MaxBatchFrames && reader.TryRead(out var frame))
+                {
+                    if (taken > 0 && bytes + frame.Length > MaxBatchBytes)
+                    {
+                        carried = frame;
+                        break;
+                    }
+
+                    batch[taken++] = frame;
+                    bytes += frame.Length;
+                }
+
+                if (taken == 0)
+                {
+                    if (!await reader.WaitToReadAsync(_stop.Token))
+                    {
+                        return;
+                    }
+
+                    continue;
+                }
+
+                if (taken == 1)
+                {
+                    await _clientStream.WriteAsync(batch[0].Buffer.AsMemory(0, batch[0].Length), _stop.Token);
+                }
+                else
+                {
+                    var offset = 0;
+                    for (var i = 0; i < taken; i++)
+                    {
+                        batch[i].Buffer.AsSpan(0, batch[i].Length).CopyTo(coalesced.AsSpan(offset));
+                        offset += batch[i].Length;
+                    }
+
+                    await _clientStream.WriteAsync(coalesced.AsMemory(0, offset), _stop.Token);
+                }
+
+                for (var i = 0; i < taken; i++)
+                {
+                    ArrayPool<byte>.Shared.Return(batch[i].Buffer);
+                    batch[i] = default;
+                }
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        {
+            // Stopped.
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        var reader = PipeReader.Create(_serverStream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024));
+        try
+        {
+            while (true)
+            {
+                var result = await reader.ReadAsync(_stop.Token);
+                var buffer = result.Buffer;
+                while (buffer.Length >= FramePrefix)
+                {
+                    int length;
+                    if (buffer.FirstSpan.Length >= FramePrefix)
+                    {
+                        length = BinaryPrimitives.ReadInt32LittleEndian(buffer.FirstSpan);
+                    }
+                    else
+                    {
+                        length = ReadSplitPrefix(buffer);
+                    }
+
+                    if (buffer.Length - FramePrefix < length)
+                    {
+                        break;
+                    }
+
+                    buffer = buffer.Slice(FramePrefix + length);
+                    Counter.Increment();
+                }
+
+                if (result.IsCompleted)
+                {
+                    return;
+                }
+
+                reader.AdvanceTo(buffer.Start, buffer.End);
+            }
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or IOException or SocketException or ObjectDisposedException)
+        {
+            // Stopped.
+        }
+        finally
+        {
+            await reader.CompleteAsync();
+        }
+    }
+
+    private static int ReadSplitPrefix(in ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> prefix = stackalloc byte[FramePrefix];
+        buffer.Slice(0, FramePrefix).CopyTo(prefix);
+        return BinaryPrimitives.ReadInt32LittleEndian(prefix);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _queue.Writer.TryComplete();
+        _stop.Cancel();
+        _client.Dispose();
+        _server.Dispose();
+        _listener.Dispose();
+        try
+        {
+            await Task.WhenAll(_writer, _reader).WaitAsync(TimeSpan.FromSeconds(10));
+        }
+        catch (TimeoutException)
+        {
+            // Leave them.
+        }
+
+        await _clientStream.DisposeAsync();
+        await _serverStream.DisposeAsync();
+        _stop.Dispose();
+    }
+
+    private readonly record struct Frame(byte[] Buffer, int Length);
+}

@@ -1,0 +1,125 @@
+using System.Diagnostics;
+
+namespace Orleans.Partisan.Benchmarks;
+
+/// <summary>The result of a throughput measurement: the median of its timed runs.</summary>
+internal sealed record Rate(double MessagesPerSecond, double PayloadMegabytesPerSecond, long MessagesPerRun, double[] AllRates)
+{
+    public static readonly Rate Missing = new(double.NaN, double.NaN, 0, []);
+
+    public int Runs => AllRates.Length;
+
+    public string Spread => AllRates.Length == 0 ? "n/a" : $"{Report.Count(AllRates.Min())}..{Report.Count(AllRates.Max())} msg/s";
+}
+
+/// <summary>One system under measurement: how to send n messages, and where they are counted.</summary>
+/// <param name="Name">Its name in the output.</param>
+/// <param name="Counter">Counts arrivals at the receiver.</param>
+/// <param name="SendAll">Sends n messages, awaiting each send.</param>
+/// <param name="WarmupMessages">Messages in each of the two warm-up runs.</param>
+internal sealed record Contender(string Name, ArrivalCounter Counter, Func<long, Task> SendAll, long WarmupMessages);
+
+/// <summary>
+/// Measures one-way throughput the same way for every system: <c>SendAll(n)</c> sends n messages
+/// (awaiting each send), the receiver counts; the time is from the first send to the n-th arrival.
+/// </summary>
+internal static class Throughput
+{
+    public static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// Two warm-up runs per contender (the second sizes the timed runs to about
+    /// <paramref name="secondsPerRun"/>), then <paramref name="runs"/> rounds in which every contender
+    /// runs once, in turn, so that all see the same machine; each result is the median of its runs.
+    /// </summary>
+    public static async Task<Dictionary<string, Rate>> CompareAsync(
+        IReadOnlyList<Contender> contenders,
+        int payloadSize,
+        double secondsPerRun,
+        int runs,
+        long maxMessages)
+    {
+        var messages = new Dictionary<string, long>();
+        var rates = new Dictionary<string, List<double>>();
+        foreach (var contender in contenders)
+        {
+            try
+            {
+                await RunOnceAsync(contender, contender.WarmupMessages);
+                var calibration = await RunOnceAsync(contender, contender.WarmupMessages);
+                messages[contender.Name] = (long)Math.Clamp(calibration * secondsPerRun, contender.WarmupMessages, maxMessages);
+                rates[contender.Name] = [];
+            }
+            catch (BenchmarkTimeoutException exception)
+            {
+                Console.Out.WriteLine($"> {contender.Name} {payloadSize} B: warm-up FAILED: {exception.Message}");
+            }
+        }
+
+        for (var round = 0; round < runs; round++)
+        {
+            foreach (var contender in contenders)
+            {
+                if (!rates.TryGetValue(contender.Name, out var list))
+                {
+                    continue;
+                }
+
+                try
+                {
+                    list.Add(await RunOnceAsync(contender, messages[contender.Name]));
+                }
+                catch (BenchmarkTimeoutException exception)
+                {
+                    Console.Out.WriteLine($"> {contender.Name} {payloadSize} B: run FAILED: {exception.Message}");
+                    rates.Remove(contender.Name);
+                }
+            }
+        }
+
+        var results = new Dictionary<string, Rate>();
+        foreach (var contender in contenders)
+        {
+            if (!rates.TryGetValue(contender.Name, out var list) || list.Count == 0)
+            {
+                results[contender.Name] = Rate.Missing;
+                continue;
+            }
+
+            var median = list.Order().ElementAt(list.Count / 2);
+            var rate = new Rate(median, median * payloadSize / 1e6, messages[contender.Name], [.. list]);
+            results[contender.Name] = rate;
+            Console.Out.WriteLine($"> {contender.Name} {payloadSize} B: {Report.Count(median)} msg/s ({Report.Fixed(rate.PayloadMegabytesPerSecond)} MB/s payload), median of {rate.Runs} runs of {Report.Count(rate.MessagesPerRun)} messages, spread {rate.Spread}");
+        }
+
+        return results;
+    }
+
+    private static async Task<double> RunOnceAsync(Contender contender, long messages)
+    {
+        var counter = contender.Counter;
+        counter.Arm(messages);
+        var start = Stopwatch.GetTimestamp();
+        var sending = Task.Run(() => contender.SendAll(messages));
+        long end;
+        try
+        {
+            end = await counter.WaitAsync(RunTimeout);
+        }
+        finally
+        {
+            counter.Disarm();
+        }
+
+        try
+        {
+            await sending.WaitAsync(RunTimeout);
+        }
+        catch (TimeoutException)
+        {
+            throw new BenchmarkTimeoutException("the sender did not finish");
+        }
+
+        return messages / Stopwatch.GetElapsedTime(start, end).TotalSeconds;
+    }
+}
