@@ -59,6 +59,8 @@ public interface IPartisan
     Task JoinAsync(NodeSpec seed, CancellationToken cancellationToken = default);
 
     /// <summary>Learns the spec of the node listening at <paramref name="seed"/>, then joins it as <see cref="JoinAsync(NodeSpec, CancellationToken)"/> does.</summary>
+    /// <exception cref="ConnectionRefusedException">The node there belongs to another cluster or speaks another protocol version.</exception>
+    /// <exception cref="TimeoutException">Nothing answered within the connect timeout.</exception>
     Task JoinAsync(IPEndPoint seed, CancellationToken cancellationToken = default);
 
     /// <summary>Leaves the overlay gracefully: every member is told, and sees this node leave rather than fail.</summary>

@@ -21,7 +21,7 @@ internal static class Dialler
     /// <param name="channel">The channel to announce, or null for a probe (nothing is sent).</param>
     /// <param name="lane">The lane to announce.</param>
     /// <param name="cancellationToken">Cancels the dial.</param>
-    /// <exception cref="HandshakeRefusedException">The node there was refused.</exception>
+    /// <exception cref="ConnectionRefusedException">The node there was refused.</exception>
     /// <exception cref="TimeoutException">No connection and handshake within the timeout.</exception>
     public static async Task<DialledSocket> DialAsync(TransportContext context, IReadOnlyList<IPEndPoint> endpoints, NodeName? expected, string? channel, int lane, CancellationToken cancellationToken)
     {
@@ -62,7 +62,7 @@ internal static class Dialler
 
                 stream?.Dispose();
                 socket.Dispose();
-                if (exception is HandshakeRefusedException || cancellationToken.IsCancellationRequested)
+                if (exception is ConnectionRefusedException || cancellationToken.IsCancellationRequested)
                 {
                     throw;
                 }

@@ -15,7 +15,7 @@ internal static class Handshake
     public const string Outbound = "to";
 
     /// <summary>Reads one hello frame; <see langword="null"/> if the peer closed before sending one.</summary>
-    /// <exception cref="HandshakeRefusedException">The first frame is not a valid hello.</exception>
+    /// <exception cref="ConnectionRefusedException">The first frame is not a valid hello.</exception>
     public static async ValueTask<Hello?> ReadHelloAsync(PipeReader reader, TransportContext context, string direction, EndPoint? remote, CancellationToken cancellationToken)
     {
         var maximum = Math.Min(Hello.MaxSize, context.Settings.MaxFrameSize);
@@ -120,7 +120,7 @@ internal static class Handshake
     }
 
     /// <summary>Logs and counts a refusal for a malformed handshake and returns the exception to throw.</summary>
-    public static HandshakeRefusedException Refuse(TransportContext context, string reason, string direction, EndPoint? remote, string problem)
+    public static ConnectionRefusedException Refuse(TransportContext context, string reason, string direction, EndPoint? remote, string problem)
     {
         TransportLog.RefusedBadHandshake(context.Logger, direction, remote, problem);
         return Refused(reason, $"Refused connection {direction} {remote}: {problem}");
@@ -147,9 +147,9 @@ internal static class Handshake
         }
     }
 
-    private static HandshakeRefusedException Refused(string reason, string message)
+    private static ConnectionRefusedException Refused(string reason, string message)
     {
         PartisanMetrics.Refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
-        return new HandshakeRefusedException(reason, message);
+        return new ConnectionRefusedException(reason, message);
     }
 }

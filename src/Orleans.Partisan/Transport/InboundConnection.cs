@@ -125,7 +125,7 @@ internal sealed class InboundConnection
             _ = Handshake.Refuse(_context, "timeout", Handshake.Inbound, RemoteEndPoint, $"no handshake within {_context.Settings.ConnectTimeout}");
             return false;
         }
-        catch (HandshakeRefusedException)
+        catch (ConnectionRefusedException)
         {
             return false;
         }
@@ -146,7 +146,7 @@ internal sealed class InboundConnection
         {
             channel = Handshake.CheckDiallerHello(_context, hello, RemoteEndPoint);
         }
-        catch (HandshakeRefusedException)
+        catch (ConnectionRefusedException)
         {
             return false;
         }

@@ -60,7 +60,7 @@ internal sealed class OverlayTransport : IAsyncDisposable
     }
 
     /// <summary>Dials <paramref name="endpoint"/>, completes the handshake's first half and returns the spec the node there announced; the connection is then closed.</summary>
-    /// <exception cref="HandshakeRefusedException">The node there belongs to another cluster or speaks another version.</exception>
+    /// <exception cref="ConnectionRefusedException">The node there belongs to another cluster or speaks another version.</exception>
     /// <exception cref="TimeoutException">No answer within the connect timeout.</exception>
     public async Task<NodeSpec> ProbeAsync(IPEndPoint endpoint, CancellationToken cancellationToken)
     {

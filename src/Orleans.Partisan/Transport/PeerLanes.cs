@@ -212,7 +212,7 @@ internal sealed class PeerLanes
                 {
                     break;
                 }
-                catch (HandshakeRefusedException)
+                catch (ConnectionRefusedException)
                 {
                     // Logged and counted where it was refused; a restarted node may appear there: retry.
                 }

@@ -110,7 +110,7 @@ public sealed class TransportHandshakeTests
     {
         await using var a = await TestNode.StartAsync("a", "main");
         await using var other = await TestNode.StartAsync("b", "other");
-        var error = await Assert.ThrowsAsync<HandshakeRefusedException>(() => a.Transport.ProbeAsync(other.EndPoint, CancellationToken.None));
+        var error = await Assert.ThrowsAsync<ConnectionRefusedException>(() => a.Transport.ProbeAsync(other.EndPoint, CancellationToken.None));
         Assert.Equal("cluster_id", error.Reason);
         Assert.Contains("cluster id 'other' is not ours ('main')", error.Message, StringComparison.Ordinal);
     }
