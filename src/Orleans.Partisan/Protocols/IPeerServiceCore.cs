@@ -22,8 +22,11 @@ internal interface IPeerServiceCore
     /// <summary>A peer-service message arrived from <paramref name="from"/>.</summary>
     IReadOnlyList<PeerServiceEffect> Handle(NodeName from, object message);
 
-    /// <summary>The periodic timer fired.</summary>
-    IReadOnlyList<PeerServiceEffect> Tick();
+    /// <summary>The core starts: typically arms its timers.</summary>
+    IReadOnlyList<PeerServiceEffect> Start();
+
+    /// <summary>A timer armed by an <see cref="ArmTimerEffect"/> fired.</summary>
+    IReadOnlyList<PeerServiceEffect> OnTimer(string timer);
 
     /// <summary>The first connection to <paramref name="peer"/> opened.</summary>
     IReadOnlyList<PeerServiceEffect> PeerUp(NodeName peer);

@@ -24,3 +24,9 @@ internal sealed record MemberLeftEffect(NodeSpec Member) : PeerServiceEffect;
 /// <summary>This node is no longer a member: it left, or another member removed it.</summary>
 /// <param name="RemovedBy">The node whose state removed this one, or this node itself for a leave.</param>
 internal sealed record SelfLeftEffect(NodeName RemovedBy) : PeerServiceEffect;
+
+/// <summary>
+/// Call <see cref="IPeerServiceCore.OnTimer"/> with <paramref name="Timer"/> after <paramref name="Due"/>,
+/// and then every <paramref name="Due"/> if <paramref name="Periodic"/>. Arming a timer again replaces it.
+/// </summary>
+internal sealed record ArmTimerEffect(string Timer, TimeSpan Due, bool Periodic) : PeerServiceEffect;

@@ -50,7 +50,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         await _transport.StartAsync(cancellationToken).ConfigureAwait(false);
         IPeerServiceCore core = _settings.PeerService switch
         {
-            PartisanPeerService.FullMesh => new FullMeshCore(Spec),
+            PartisanPeerService.FullMesh => new FullMeshCore(Spec, _settings.GossipInterval),
             _ => throw new NotSupportedException($"Peer service {_settings.PeerService} is not supported."),
         };
         _driver = new PeerServiceDriver(core, _transport, _monitors, _settings, _time, _logger);

@@ -23,7 +23,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
     private readonly HashSet<NodeName> _heardFrom = [];
     private readonly CancellationTokenSource _stopping = new();
     private ImmutableSortedDictionary<NodeName, NodeSpec> _members;
-    private ITimer? _timer;
+    private readonly Dictionary<string, ITimer> _timers = [];
     private Task? _loop;
 
     public PeerServiceDriver(IPeerServiceCore core, OverlayTransport transport, NodeMonitorHub monitors, PartisanNodeSettings settings, TimeProvider time, ILogger logger)
@@ -43,7 +43,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
     public void Start()
     {
         _loop = Task.Run(RunAsync);
-        _timer = _time.CreateTimer(_ => Post(() => Execute(_core.Tick())), null, _settings.GossipInterval, _settings.GossipInterval);
+        Post(() => Execute(_core.Start()));
     }
 
     public Task JoinAsync(NodeSpec seed) => Invoke(() =>
@@ -71,16 +71,16 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (_timer is not null)
-        {
-            await _timer.DisposeAsync().ConfigureAwait(false);
-        }
-
         _work.Writer.TryComplete();
         await _stopping.CancelAsync().ConfigureAwait(false);
         if (_loop is not null)
         {
             await _loop.ConfigureAwait(false);
+        }
+
+        foreach (var timer in _timers.Values)
+        {
+            await timer.DisposeAsync().ConfigureAwait(false);
         }
 
         _stopping.Dispose();
@@ -147,6 +147,9 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
                     await FlushPendingSendsAsync().ConfigureAwait(false);
                     _transport.Disconnect(disconnect.Peer);
                     break;
+                case ArmTimerEffect arm:
+                    Arm(arm);
+                    break;
                 case MemberJoinedEffect joined:
                     RuntimeLog.MemberJoined(_logger, joined.Member);
                     break;
@@ -164,6 +167,18 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         }
 
         Volatile.Write(ref _members, Snapshot());
+    }
+
+    /// <summary>Arms (or re-arms) a core timer; it fires on the driver's loop.</summary>
+    private void Arm(ArmTimerEffect arm)
+    {
+        if (_timers.Remove(arm.Timer, out var previous))
+        {
+            previous.Dispose();
+        }
+
+        var name = arm.Timer;
+        _timers[name] = _time.CreateTimer(_ => Post(() => Execute(_core.OnTimer(name))), null, arm.Due, arm.Periodic ? arm.Due : Timeout.InfiniteTimeSpan);
     }
 
     private void Send(SendEffect send)

@@ -15,7 +15,7 @@ public sealed class FullMeshCoreTests
     /// <summary>n0 that learned n1, n2 and n3 from a gossip of n1.</summary>
     private static FullMeshCore MemberOfFour()
     {
-        var core = new FullMeshCore(N0);
+        var core = new FullMeshCore(N0, TimeSpan.FromSeconds(10));
         var state = OrSet<NodeSpec>.Empty
             .Add(N1, new Dot(N1.Name, 1))
             .Add(N0, new Dot(N1.Name, 2))
@@ -29,16 +29,16 @@ public sealed class FullMeshCoreTests
     [Fact]
     public void A_new_core_is_a_member_of_itself_only()
     {
-        var core = new FullMeshCore(N0);
+        var core = new FullMeshCore(N0, TimeSpan.FromSeconds(10));
         Assert.Equal([N0], core.Members);
         Assert.True(core.State.Contains(N0));
-        Assert.Empty(core.Tick());
+        Assert.Empty(core.OnTimer(FullMeshCore.GossipTimer));
     }
 
     [Fact]
     public void Join_adds_the_contact_connects_and_sends_the_state_to_it()
     {
-        var core = new FullMeshCore(N0);
+        var core = new FullMeshCore(N0, TimeSpan.FromSeconds(10));
         var effects = core.Join(N1);
 
         Assert.Contains(new MemberJoinedEffect(N1), effects);
@@ -54,7 +54,7 @@ public sealed class FullMeshCoreTests
     [Fact]
     public void Join_self_does_nothing()
     {
-        var core = new FullMeshCore(N0);
+        var core = new FullMeshCore(N0, TimeSpan.FromSeconds(10));
         var before = core.State;
         Assert.Empty(core.Join(N0));
         Assert.Same(before, core.State);
@@ -65,7 +65,7 @@ public sealed class FullMeshCoreTests
     public void Tick_gossips_to_every_other_member_and_reconnects_to_each()
     {
         var core = MemberOfFour();
-        var effects = core.Tick();
+        var effects = core.OnTimer(FullMeshCore.GossipTimer);
 
         Assert.Equal(["n1", "n2", "n3"], effects.OfType<ConnectEffect>().Select(c => c.Peer.Name.Value).Order());
         Assert.Equal([N1, N2, N3], effects.OfType<ConnectEffect>().Select(c => c.Peer).OrderBy(p => p.Name));
@@ -131,7 +131,7 @@ public sealed class FullMeshCoreTests
         Assert.Equal([N1, N2, N3], effects.OfType<MemberLeftEffect>().Select(e => e.Member).OrderBy(m => m.Name));
         Assert.Equal(["n1", "n2", "n3"], effects.OfType<DisconnectEffect>().Select(e => e.Peer.Value).Order());
         Assert.Equal([N0], core.Members);
-        Assert.Empty(core.Tick());
+        Assert.Empty(core.OnTimer(FullMeshCore.GossipTimer));
     }
 
     [Fact]

@@ -36,7 +36,7 @@ internal sealed class FullMeshNetwork
         _random = new Random(seed);
         for (var i = 0; i < nodeCount; i++)
         {
-            var node = new Node(i, new FullMeshCore(SpecFor(i, $"n{i}")));
+            var node = new Node(i, new FullMeshCore(SpecFor(i, $"n{i}"), TimeSpan.FromSeconds(10)));
             _slots.Add(node);
             _byName.Add(node.Name, node);
         }
@@ -82,11 +82,11 @@ internal sealed class FullMeshNetwork
     {
         foreach (var node in Alive.ToList())
         {
-            Execute(node, node.Core.Tick());
+            Execute(node, node.Core.OnTimer(FullMeshCore.GossipTimer));
         }
     }
 
-    public void Tick(int i) => Execute(_slots[i], _slots[i].Core.Tick());
+    public void Tick(int i) => Execute(_slots[i], _slots[i].Core.OnTimer(FullMeshCore.GossipTimer));
 
     /// <summary>Delivers <paramref name="message"/> to node <paramref name="i"/> as if <paramref name="from"/> had sent it.</summary>
     public void Inject(NodeName from, int i, object message) => Execute(_slots[i], _slots[i].Core.Handle(from, message));
@@ -114,7 +114,7 @@ internal sealed class FullMeshNetwork
             Crash(i);
         }
 
-        var node = new Node(i, new FullMeshCore(SpecFor(i, newName)));
+        var node = new Node(i, new FullMeshCore(SpecFor(i, newName), TimeSpan.FromSeconds(10)));
         _slots[i] = node;
         _byName.Add(node.Name, node);
         return node;

@@ -69,7 +69,7 @@ public sealed class FullMeshSerializationTests
         Assert.Equal(gossip.State.Adds, copy.State.Adds);
         Assert.Equal(gossip.State.Elements, copy.State.Elements);
 
-        var core = new FullMeshCore(FullMeshNetwork.SpecFor(0, "n0"));
+        var core = new FullMeshCore(FullMeshNetwork.SpecFor(0, "n0"), TimeSpan.FromSeconds(10));
         core.Handle(new NodeName("wide"), copy);
         Assert.Equal(["n0", "wide"], core.Members.Select(m => m.Name.Value).Order());
     }

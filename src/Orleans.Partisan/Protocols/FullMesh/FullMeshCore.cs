@@ -19,9 +19,17 @@ internal sealed class FullMeshCore : IPeerServiceCore
     private readonly HashSet<Dot> _retired = [];
     private long _counter;
 
-    public FullMeshCore(NodeSpec self)
+    /// <summary>The name of the periodic gossip timer.</summary>
+    public const string GossipTimer = "gossip";
+
+    private readonly TimeSpan _gossipInterval;
+
+    /// <param name="self">This node.</param>
+    /// <param name="gossipInterval">How often the whole state is gossiped to every member (and members re-dialled).</param>
+    public FullMeshCore(NodeSpec self, TimeSpan gossipInterval)
     {
         Self = self;
+        _gossipInterval = gossipInterval;
         Reset();
     }
 
@@ -138,9 +146,17 @@ internal sealed class FullMeshCore : IPeerServiceCore
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<PeerServiceEffect> Tick()
+    public IReadOnlyList<PeerServiceEffect> Start() => [new ArmTimerEffect(GossipTimer, _gossipInterval, Periodic: true)];
+
+    /// <inheritdoc />
+    public IReadOnlyList<PeerServiceEffect> OnTimer(string timer)
     {
         var effects = new List<PeerServiceEffect>();
+        if (timer != GossipTimer)
+        {
+            return effects;
+        }
+
         foreach (var member in Others())
         {
             effects.Add(new ConnectEffect(member));
