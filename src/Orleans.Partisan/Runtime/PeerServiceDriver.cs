@@ -21,6 +21,10 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly List<Task> _pendingSends = [];
     private readonly HashSet<NodeName> _heardFrom = [];
+
+    // Messages for peers the core asked to connect to, waiting for the connection to come up.
+    private readonly Dictionary<NodeName, Queue<object>> _awaitingConnection = [];
+    private const int MaxAwaitingPerPeer = 16;
     private readonly CancellationTokenSource _stopping = new();
     private ImmutableSortedDictionary<NodeName, NodeSpec> _members;
     private readonly Dictionary<string, ITimer> _timers = [];
@@ -63,7 +67,20 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         return Execute(_core.Handle(from, message));
     });
 
-    public void OnPeerUp(NodeName peer) => Post(() => Execute(_core.PeerUp(peer)));
+    public void OnPeerUp(NodeName peer) => Post(() =>
+    {
+        if (_awaitingConnection.TryGetValue(peer, out var waiting) && waiting.Count > 0)
+        {
+            var messages = waiting.ToArray();
+            waiting.Clear();
+            foreach (var message in messages)
+            {
+                Send(new SendEffect(peer, message));
+            }
+        }
+
+        return Execute(_core.PeerUp(peer));
+    });
 
     public void OnPeerDown(NodeName peer) => Post(() => Execute(_core.PeerDown(peer)));
 
@@ -141,9 +158,11 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
                     Send(send);
                     break;
                 case ConnectEffect connect when connect.Peer.Name != _core.Self.Name:
+                    _awaitingConnection.TryAdd(connect.Peer.Name, new Queue<object>());
                     _transport.Connect(connect.Peer);
                     break;
                 case DisconnectEffect disconnect:
+                    _awaitingConnection.Remove(disconnect.Peer);
                     await FlushPendingSendsAsync().ConfigureAwait(false);
                     _transport.Disconnect(disconnect.Peer);
                     break;
@@ -192,9 +211,18 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
                 _pendingSends.Add(ObserveAsync(send.To, pending));
             }
         }
+        catch (NodeNotConnectedException) when (_awaitingConnection.TryGetValue(send.To, out var waiting))
+        {
+            // The connection the core asked for is not up yet: send when it is.
+            if (waiting.Count == MaxAwaitingPerPeer)
+            {
+                waiting.Dequeue();
+            }
+
+            waiting.Enqueue(send.Message);
+        }
         catch (PartisanException exception)
         {
-            // Not connected yet, or any more: the peer gets the state when its connection comes up, or at the next tick.
             RuntimeLog.ProtocolSendSkipped(_logger, send.To, exception.Message);
         }
     }
