@@ -12,4 +12,13 @@ public readonly record struct ForwardOptions
     /// message to the same target with the same key is superseded by a newer one.
     /// </summary>
     public int? PartitionKey { get; init; }
+
+    /// <summary>
+    /// Whether a message for a node this node has no connection to is relayed over the overlay
+    /// (Partisan's <c>transitive</c>): each neighbour delivers it if it is the destination, sends it
+    /// there if connected to it, or hands it on, at most <c>PartisanOptions.RelayHopLimit</c> times.
+    /// Meant for partial-view peer services; with a connection to the destination the message goes
+    /// straight there. The destination need not be a known member. Default <see langword="false"/>.
+    /// </summary>
+    public bool Transitive { get; init; }
 }

@@ -73,6 +73,13 @@ public sealed class PartisanOptions
     public int SendQueueCapacity { get; set; } = 1024;
 
     /// <summary>
+    /// How many times a message sent with <see cref="ForwardOptions.Transitive"/> may be relayed
+    /// before it is dropped (and counted). Default 6; between 1 and 32. Partisan uses 5; the overlay's
+    /// diameter grows with the log of the cluster size, so allow a little more.
+    /// </summary>
+    public int RelayHopLimit { get; set; } = 6;
+
+    /// <summary>
     /// Whether the overlay follows Orleans' cluster membership: silos that join Orleans join the
     /// overlay, silos declared dead are removed. Default <see langword="true"/>.
     /// </summary>

@@ -64,6 +64,11 @@ internal sealed class PartisanOptionsValidator(IOptions<PartisanOptions> options
             errors.Add($"MaxFrameSize must be between 1 KiB and 1 GiB; it is {o.MaxFrameSize} bytes.");
         }
 
+        if (o.RelayHopLimit is < 1 or > 32)
+        {
+            errors.Add($"RelayHopLimit must be between 1 and 32; it is {o.RelayHopLimit}.");
+        }
+
         if (o.SendQueueCapacity < 1)
         {
             errors.Add($"SendQueueCapacity must be at least 1; it is {o.SendQueueCapacity}.");

@@ -67,6 +67,7 @@ public static class PartisanSiloBuilderExtensions
         {
             PeerService = options.PeerService,
             GossipInterval = options.GossipInterval,
+            RelayHopLimit = options.RelayHopLimit,
             LeaveTimeout = options.ConnectTimeout,
             Transport = new TransportSettings
             {

@@ -19,6 +19,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
     private readonly LocalDispatcher _dispatcher;
     private readonly NodeMonitorHub _monitors;
     private readonly TimeProvider _time;
+    private readonly TransitiveRelay _relay;
     private PeerServiceDriver? _driver;
     private long _nextRef;
     private int _disposed;
@@ -33,6 +34,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         _transport = new OverlayTransport(settings.Transport, serializer, this, loggerFactory.CreateLogger<OverlayTransport>(), time);
         _dispatcher = new LocalDispatcher(Name, grainSink, _logger);
         _monitors = new NodeMonitorHub(Name, _dispatcher, _logger);
+        _relay = new TransitiveRelay(Name, _transport, _dispatcher, settings.RelayHopLimit, _logger);
     }
 
     public NodeName Name { get; }
@@ -170,6 +172,10 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         {
             _dispatcher.Deliver(from, channel, envelope);
         }
+        else if (message is RelayEnvelope relay)
+        {
+            _relay.OnRelay(from, channel, relay);
+        }
         else if (_driver is { } driver && driver.IsProtocolMessage(message))
         {
             driver.OnMessage(from, message);
@@ -221,6 +227,20 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         if (node == Name)
         {
             _dispatcher.Deliver(Name, channel, new ForwardEnvelope(target, message, isCast));
+            return ValueTask.CompletedTask;
+        }
+
+        if (options.Transitive && !_transport.IsConnected(node))
+        {
+            try
+            {
+                _relay.Start(node, channel, new ForwardEnvelope(target, message, isCast));
+            }
+            catch (PartisanException exception)
+            {
+                throw Failed(node, exception, exception is NodeNotConnectedException ? "not-connected" : "rejected");
+            }
+
             return ValueTask.CompletedTask;
         }
 

@@ -14,6 +14,9 @@ internal sealed record PartisanNodeSettings
     /// <summary>How often the peer service gossips its membership and re-dials members it lost.</summary>
     public TimeSpan GossipInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>How many times a transitively forwarded message may be relayed.</summary>
+    public int RelayHopLimit { get; init; } = 6;
+
     /// <summary>How long a graceful leave waits for its announcements to be written before closing.</summary>
     public TimeSpan LeaveTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

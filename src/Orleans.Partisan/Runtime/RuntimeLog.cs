@@ -43,4 +43,10 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(2012, LogLevel.Warning, "Message of type {Type} from {From} is not one this node understands; dropped")]
     public static partial void UnknownMessage(ILogger logger, string type, NodeName from);
+
+    [LoggerMessage(2013, LogLevel.Debug, "Relayed message {Id} for {Destination} dropped: it used up its {HopLimit} hops")]
+    public static partial void RelayExpired(ILogger logger, PartisanRef id, NodeName destination, int hopLimit);
+
+    [LoggerMessage(2014, LogLevel.Warning, "Relayed message {Id} for {Destination} cannot go further: no other neighbour to hand it to")]
+    public static partial void RelayStuck(ILogger logger, PartisanRef id, NodeName destination);
 }

@@ -199,6 +199,18 @@ internal sealed class OverlayTransport : IAsyncDisposable
     public bool IsFullyConnected(NodeName peer)
         => _peers.TryGetValue(peer, out var lanes) && lanes.IsFullyConnected() && _dispatcher.IsReportedUp(peer);
 
+    /// <summary>The peers with at least one open outbound connection.</summary>
+    public IEnumerable<NodeName> ConnectedPeers()
+    {
+        foreach (var (name, lanes) in _peers)
+        {
+            if (lanes.IsConnected(-1) && _dispatcher.IsReportedUp(name))
+            {
+                yield return name;
+            }
+        }
+    }
+
     /// <summary>The open connections, outbound and inbound.</summary>
     public IReadOnlyList<ConnectionInfo> GetConnections()
     {

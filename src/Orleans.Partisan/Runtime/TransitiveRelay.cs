@@ -1,0 +1,123 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Orleans.Partisan.Transport;
+
+namespace Orleans.Partisan.Runtime;
+
+/// <summary>
+/// Transitive forwarding (<see cref="ForwardOptions.Transitive"/>): a message for a node this node
+/// has no connection to is handed to every connected neighbour, which delivers it if it is the
+/// destination, sends it straight there if it is connected to it, and otherwise hands it on with one
+/// hop fewer. Each node relays a message once (it remembers the ids it has seen), so the cost is at
+/// most one message per overlay link, and the destination delivers it once.
+/// </summary>
+internal sealed class TransitiveRelay(NodeName self, OverlayTransport transport, LocalDispatcher dispatcher, int hopLimit, ILogger logger)
+{
+    private const int RememberedIds = 4096;
+    private readonly object _lock = new();
+    private readonly HashSet<PartisanRef> _seen = [];
+    private readonly Queue<PartisanRef> _seenOrder = new();
+    private long _nextId;
+
+    /// <summary>Starts relaying <paramref name="forward"/> toward <paramref name="destination"/>.</summary>
+    /// <exception cref="NodeNotConnectedException">This node has no connection at all to relay through.</exception>
+    public void Start(NodeName destination, string channel, ForwardEnvelope forward)
+    {
+        var relay = new RelayEnvelope(new PartisanRef(self, Interlocked.Increment(ref _nextId)), destination, hopLimit, forward);
+        Remember(relay.Id);
+        if (HandOn(relay, channel, except: default) == 0)
+        {
+            throw new NodeNotConnectedException(destination, channel);
+        }
+    }
+
+    /// <summary>A relayed message arrived from <paramref name="from"/>.</summary>
+    public void OnRelay(NodeName from, string channel, RelayEnvelope relay)
+    {
+        if (!Remember(relay.Id))
+        {
+            return;
+        }
+
+        if (relay.Destination == self)
+        {
+            dispatcher.Deliver(relay.Origin, channel, relay.Forward);
+            return;
+        }
+
+        if (relay.HopsLeft <= 0)
+        {
+            RuntimeLog.RelayExpired(logger, relay.Id, relay.Destination, hopLimit);
+            PartisanMetrics.Undeliverable.Add(1, new TagList { { "reason", "relay-hop-limit" } });
+            return;
+        }
+
+        HandOn(new RelayEnvelope(relay.Id, relay.Destination, relay.HopsLeft - 1, relay.Forward), channel, except: from);
+    }
+
+    /// <summary>Sends the relay straight to its destination if connected, else to every other connected neighbour; returns how many got it.</summary>
+    private int HandOn(RelayEnvelope relay, string channel, NodeName except)
+    {
+        if (transport.IsConnected(relay.Destination))
+        {
+            return TrySend(relay.Destination, channel, relay) ? 1 : 0;
+        }
+
+        var sent = 0;
+        foreach (var neighbour in transport.ConnectedPeers())
+        {
+            if (neighbour != except && neighbour != relay.Origin && TrySend(neighbour, channel, relay))
+            {
+                sent++;
+            }
+        }
+
+        if (sent == 0 && relay.Origin != self)
+        {
+            RuntimeLog.RelayStuck(logger, relay.Id, relay.Destination);
+            PartisanMetrics.Undeliverable.Add(1, new TagList { { "reason", "relay-no-route" } });
+        }
+
+        return sent;
+    }
+
+    private bool TrySend(NodeName to, string channel, RelayEnvelope relay)
+    {
+        try
+        {
+            var pending = transport.SendAsync(to, channel, relay, partitionKey: null, supersedeKey: null, CancellationToken.None);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                // A full queue: relaying is best effort and must not stall the connection that carried the message in.
+                _ = pending.AsTask().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+
+            return true;
+        }
+        catch (PartisanException exception)
+        {
+            RuntimeLog.SendFailed(logger, to, exception.Message);
+            return false;
+        }
+    }
+
+    /// <summary>Records <paramref name="id"/>; false if it was seen already. Remembers a bounded number of ids.</summary>
+    private bool Remember(PartisanRef id)
+    {
+        lock (_lock)
+        {
+            if (!_seen.Add(id))
+            {
+                return false;
+            }
+
+            _seenOrder.Enqueue(id);
+            if (_seenOrder.Count > RememberedIds)
+            {
+                _seen.Remove(_seenOrder.Dequeue());
+            }
+
+            return true;
+        }
+    }
+}
