@@ -22,6 +22,7 @@ public sealed class PartisanOptionsValidatorTests
         Assert.Equal(16 * 1024 * 1024, o.MaxFrameSize);
         Assert.Equal(1024, o.SendQueueCapacity);
         Assert.True(o.FollowClusterMembership);
+        Assert.Equal(6, o.RelayHopLimit);
         Assert.Equal(1, new ChannelOptions().Parallelism);
         Assert.False(new ChannelOptions().Monotonic);
         Assert.Empty(PartisanOptionsValidator.Validate(o));
@@ -39,6 +40,7 @@ public sealed class PartisanOptionsValidatorTests
         { "MaxReconnectInterval", o => o.MaxReconnectInterval = TimeSpan.FromMilliseconds(500) },
         { "MaxFrameSize", o => o.MaxFrameSize = 10 },
         { "SendQueueCapacity", o => o.SendQueueCapacity = 0 },
+        { "RelayHopLimit", o => o.RelayHopLimit = 0 },
         { "PeerService", o => o.PeerService = (PartisanPeerService)42 },
     };
 
