@@ -4,8 +4,10 @@ using Orleans.Partisan.Runtime;
 namespace Orleans.Partisan.Hosting;
 
 /// <summary>
-/// Keeps the overlay's membership in step with Orleans' cluster membership: an active silo's node
-/// (its spec asked from its peer-service-manager grain) is joined, a dead silo's node removed.
+/// Keeps the overlay's membership in step with Orleans' cluster membership: a dead silo's node is
+/// removed; an active silo's node (its spec asked from its peer-service-manager grain) is joined —
+/// every one of them by a full mesh, and by a partial-view peer service only while this node knows
+/// no other, since one contact is how such an overlay is joined.
 /// </summary>
 internal sealed class ClusterMembershipFollower(
     PartisanNode node,
@@ -51,7 +53,7 @@ internal sealed class ClusterMembershipFollower(
                 continue;
             }
 
-            if (member.Status == SiloStatus.Active && !_joined.Contains(silo))
+            if (member.Status == SiloStatus.Active && !_joined.Contains(silo) && (node.JoinsEveryMember || node.GetNodes(NodeSelection.Known).Count <= 1))
             {
                 var spec = await GetSpecAsync(silo, cancellationToken).ConfigureAwait(false);
                 if (spec is not null)

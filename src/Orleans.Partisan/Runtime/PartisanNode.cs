@@ -129,6 +129,9 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         await JoinAsync(spec, cancellationToken).ConfigureAwait(false);
     }
 
+    /// <summary>Whether every member is a neighbour (full mesh), so following an outside membership source means joining each member.</summary>
+    internal bool JoinsEveryMember => _settings.PeerService == PartisanPeerService.FullMesh;
+
     /// <summary>Adds <paramref name="member"/> to the overlay without waiting for connections (used to follow an outside membership source).</summary>
     internal Task AddMemberAsync(NodeSpec member) => member.Name == Name ? Task.CompletedTask : Driver.JoinAsync(member);
 
