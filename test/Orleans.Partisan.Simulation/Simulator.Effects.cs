@@ -1,0 +1,253 @@
+using Orleans.Partisan.Protocols;
+
+namespace Orleans.Partisan.Simulation;
+
+/// <summary>Carries out the effects a core returns, as <c>PeerServiceDriver</c> and the transport do.</summary>
+internal sealed partial class Simulator
+{
+    private void Execute(SimNode node, IReadOnlyList<PeerServiceEffect> effects)
+    {
+        for (var i = 0; i < effects.Count; i++)
+        {
+            switch (effects[i])
+            {
+                case SendEffect send:
+                    Send(node, send.To, send.Message);
+                    break;
+                case ConnectEffect connect:
+                    Connect(node, connect.Peer.Name);
+                    break;
+                case DisconnectEffect disconnect:
+                    Disconnect(node, disconnect.Peer);
+                    break;
+                case ArmTimerEffect arm:
+                    Arm(node, arm);
+                    break;
+                case MemberJoinedEffect joined:
+                    Observe(node, ObservedKind.MemberJoined, joined.Member.Name);
+                    break;
+                case MemberLeftEffect left:
+                    Observe(node, ObservedKind.MemberLeft, left.Member.Name);
+                    break;
+                case SelfLeftEffect selfLeft:
+                    Observe(node, ObservedKind.SelfLeft, selfLeft.RemovedBy);
+                    break;
+                default:
+                    throw Failure($"{node} returned an effect the simulator does not know: {effects[i]}");
+            }
+        }
+    }
+
+    private void Send(SimNode node, NodeName to, object message)
+    {
+        if (!_byName.TryGetValue(to, out var peer))
+        {
+            Counters.Drop(DropReason.UnknownPeer);
+            return;
+        }
+
+        if (!node.Outbound.TryGetValue(peer, out var link))
+        {
+            Counters.Drop(DropReason.NotConnected);
+            return;
+        }
+
+        switch (link.State)
+        {
+            case LinkState.Open:
+                Transmit(link, message);
+                break;
+            case LinkState.Broken:
+                Counters.Sent++;
+                Counters.Drop(DropReason.Broken);
+                break;
+            default:
+                if (link.Intent && Options.MaxWaitingPerPeer > 0)
+                {
+                    var waiting = link.Waiting ??= new Queue<object>();
+                    if (waiting.Count >= Options.MaxWaitingPerPeer)
+                    {
+                        waiting.Dequeue();
+                        Counters.Drop(DropReason.WaitingOverflow);
+                    }
+
+                    waiting.Enqueue(message);
+                    Counters.Waited++;
+                }
+                else
+                {
+                    Counters.Drop(link.Intent ? DropReason.WaitingOverflow : DropReason.NotConnected);
+                }
+
+                break;
+        }
+    }
+
+    /// <summary>Puts <paramref name="message"/> on the open <paramref name="link"/>: lost, or delivered after a latency, in order.</summary>
+    private void Transmit(Link link, object message)
+    {
+        Counters.Sent++;
+        if (Options.LossRate > 0 && _network.NextDouble() < Options.LossRate)
+        {
+            Counters.Drop(DropReason.Loss);
+            return;
+        }
+
+        var arrival = _now + Latency();
+        if (arrival < link.LastArrival)
+        {
+            arrival = link.LastArrival;
+        }
+
+        link.LastArrival = arrival;
+        link.InFlight++;
+        _inFlight++;
+        _queue.Schedule(arrival, new SimEvent(EventKind.Deliver, link.To, link.From, link.Epoch, message));
+    }
+
+    private void Connect(SimNode node, NodeName name)
+    {
+        if (name == node.Name || !_byName.TryGetValue(name, out var peer))
+        {
+            // As the driver: a connect to self is ignored; a name the simulation has never seen is never reachable.
+            return;
+        }
+
+        var link = LinkTo(node, peer);
+        link.Intent = true;
+        if (link.State == LinkState.Closed)
+        {
+            StartConnect(link);
+        }
+    }
+
+    private void Disconnect(SimNode node, NodeName name)
+    {
+        if (!_byName.TryGetValue(name, out var peer) || !node.Outbound.TryGetValue(peer, out var link))
+        {
+            return;
+        }
+
+        link.Intent = false;
+        if (link.Waiting is { Count: > 0 } waiting)
+        {
+            Counters.Drop(DropReason.Disconnected, waiting.Count);
+            waiting.Clear();
+        }
+
+        switch (link.State)
+        {
+            case LinkState.Open:
+                // A graceful close: what was written still arrives; the core hears PeerDown next.
+                link.State = LinkState.Closed;
+                ScheduleDownNotice(link, _now);
+                break;
+            case LinkState.Connecting or LinkState.Parked or LinkState.Broken:
+                link.State = LinkState.Closed;
+                break;
+        }
+
+        TryForget(link);
+    }
+
+    /// <summary>Dials: the handshake completes one latency later if the peer is alive and reachable; otherwise the link is parked.</summary>
+    private void StartConnect(Link link)
+    {
+        if (_nodes[link.To].Alive && _partitions.Reachable(link.From, link.To))
+        {
+            link.State = LinkState.Connecting;
+            link.Attempt = NextToken();
+            _pendingConnects++;
+            _queue.Schedule(_now + Latency(), new SimEvent(EventKind.ConnectComplete, link.From, link.To, link.Attempt, null));
+        }
+        else
+        {
+            link.State = LinkState.Parked;
+        }
+    }
+
+    /// <summary>The connection breaks abruptly: what is in flight is lost, and the dialler hears of it one latency later.</summary>
+    private void Break(Link link)
+    {
+        link.Epoch = NextToken();
+        link.InFlight = 0;
+        switch (link.State)
+        {
+            case LinkState.Open:
+                link.State = LinkState.Broken;
+                ScheduleDownNotice(link, _now + Latency());
+                break;
+            case LinkState.Connecting:
+                link.State = LinkState.Parked;
+                break;
+        }
+    }
+
+    private void ScheduleDownNotice(Link link, long at)
+    {
+        link.DownToken = NextToken();
+        _pendingNotices++;
+        _queue.Schedule(at, new SimEvent(EventKind.PeerDownNotice, link.From, link.To, link.DownToken, null));
+    }
+
+    private void ReportDown(SimNode node, Link link)
+    {
+        link.UpReported = false;
+        Counters.ConnectionsLost++;
+        var peer = _nodes[link.To];
+        Observe(node, ObservedKind.PeerDown, peer.Name);
+        Trace(TraceKind.PeerDown, node.Index, peer.Index, null);
+        Execute(node, node.Core.PeerDown(peer.Name));
+    }
+
+    private Link LinkTo(SimNode node, int peer)
+    {
+        if (!node.Outbound.TryGetValue(peer, out var link))
+        {
+            link = new Link(node.Index, peer) { Epoch = NextToken() };
+            node.Outbound.Add(peer, link);
+            _nodes[peer].Inbound.Add(node.Index);
+        }
+
+        return link;
+    }
+
+    /// <summary>Drops a link nobody needs any more (closed, unwanted, nothing in flight), so memory follows the live connections.</summary>
+    private void TryForget(Link link)
+    {
+        if (link.State != LinkState.Closed || link.Intent || link.UpReported || link.InFlight > 0)
+        {
+            return;
+        }
+
+        var node = _nodes[link.From];
+        if (node.Outbound.TryGetValue(link.To, out var current) && ReferenceEquals(current, link))
+        {
+            node.Outbound.Remove(link.To);
+            _nodes[link.To].Inbound.Remove(link.From);
+        }
+    }
+
+    private void Arm(SimNode node, ArmTimerEffect arm)
+    {
+        if (arm.Due < TimeSpan.Zero || (arm.Periodic && arm.Due == TimeSpan.Zero))
+        {
+            throw Failure($"{node} armed timer '{arm.Timer}' with due time {arm.Due}{(arm.Periodic ? " (periodic)" : "")}");
+        }
+
+        var slot = new SimNode.TimerSlot(NextToken(), arm.Due.Ticks, arm.Periodic);
+        node.Timers[arm.Timer] = slot;
+        ScheduleTimer(node, arm.Timer, slot);
+    }
+
+    private void ScheduleTimer(SimNode node, string name, SimNode.TimerSlot slot)
+    {
+        var at = _now + slot.DueTicks;
+        if (_timerJitter > 0)
+        {
+            at += _jitter.NextInt64(0, _timerJitter + 1);
+        }
+
+        _queue.Schedule(at, new SimEvent(EventKind.Timer, node.Index, node.Incarnation, slot.Generation, name));
+    }
+}

@@ -1,0 +1,272 @@
+using System.Net;
+using Orleans.Partisan.Protocols;
+
+namespace Orleans.Partisan.Simulation;
+
+/// <summary>
+/// A deterministic simulation of N peer-service cores over a simulated network, in virtual time:
+/// one loop takes events from a priority queue ordered by (time, sequence number) and keeps the
+/// promises of <see cref="IPeerServiceCore"/> to every core, as <c>PeerServiceDriver</c> and the
+/// transport do in real time. No clock, no thread, no task: the same seed gives the same run.
+/// </summary>
+/// <remarks>
+/// <para>The network model (see <c>README.md</c> beside this file for the reasons):</para>
+/// <list type="bullet">
+/// <item>Every message draws a latency in [<see cref="SimulationOptions.MinLatency"/>, <see cref="SimulationOptions.MaxLatency"/>]
+/// from the network's seeded source, and is lost with probability <see cref="SimulationOptions.LossRate"/>;
+/// on one directed link nothing overtakes an earlier message (FIFO).</item>
+/// <item>A <see cref="ConnectEffect"/> from A to B opens A→B one latency later if B is alive and
+/// reachable, then flushes the messages that waited for it and calls <c>A.PeerUp(B)</c>. Otherwise
+/// the connection is <em>parked</em>: nothing is scheduled, and it opens one latency after B
+/// restarts under its name or the partition heals, as long as A still wants it (the real transport
+/// redials until the core disconnects).</item>
+/// <item>A <see cref="DisconnectEffect"/> closes A→B gracefully: what is in flight still arrives, what
+/// waits is dropped, and A gets <c>PeerDown(B)</c> if B was up.</item>
+/// <item>When B crashes, or a partition separates A and B, open links between them break: what is in
+/// flight is lost, and each side that had the link open gets <c>PeerDown</c> one latency later
+/// (reset or timeout). Until then what it writes there is lost.</item>
+/// <item>Timers fire in virtual time on the node's loop; re-arming replaces; a crash cancels them.</item>
+/// </list>
+/// <para>A node's number stands for its name: a restart under the same name keeps the number; under a
+/// new name it is a new node and the old one stays dead.</para>
+/// </remarks>
+internal sealed partial class Simulator
+{
+    private readonly Func<NodeSpec, Random, IPeerServiceCore> _coreFactory;
+    private readonly Random _seeds;
+    private readonly Random _network;
+    private readonly Random _jitter;
+    private readonly List<SimNode> _nodes = [];
+    private readonly Dictionary<NodeName, int> _byName = [];
+    private readonly EventQueue _queue = new();
+    private readonly Partitions _partitions = new();
+    private readonly Dictionary<Type, ulong> _typeHashes = [];
+    private readonly long _minLatency;
+    private readonly long _maxLatency;
+    private readonly long _timerJitter;
+    private long _now;
+    private long _nextToken;
+    private long _inFlight;
+    private long _pendingConnects;
+    private long _pendingNotices;
+    private ulong _traceHash = StableHash.Initial;
+
+    /// <summary>Creates an empty simulation.</summary>
+    /// <param name="options">The seed and the network model.</param>
+    /// <param name="coreFactory">Builds the core of a node (or of a restarted node) from its spec and its own seeded random source.</param>
+    public Simulator(SimulationOptions options, Func<NodeSpec, Random, IPeerServiceCore> coreFactory)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(coreFactory);
+        options.Validate();
+        Options = options;
+        _coreFactory = coreFactory;
+        _seeds = new Random(options.Seed);
+        _network = new Random(_seeds.Next());
+        _jitter = new Random(_seeds.Next());
+        Random = new Random(_seeds.Next());
+        _minLatency = options.MinLatency.Ticks;
+        _maxLatency = options.MaxLatency.Ticks;
+        _timerJitter = options.TimerJitter.Ticks;
+    }
+
+    /// <summary>The seed and the network model.</summary>
+    public SimulationOptions Options { get; }
+
+    /// <summary>The seed of this run; failures carry it as <c>seed=N</c>.</summary>
+    public int Seed => Options.Seed;
+
+    /// <summary>
+    /// A seeded source for the scenario's own choices (which nodes to crash, whom to join through),
+    /// separate from the network's and the nodes', so that such choices do not shift their draws.
+    /// </summary>
+    public Random Random { get; }
+
+    /// <summary>The virtual time.</summary>
+    public TimeSpan Now => new(_now);
+
+    /// <summary>The message counters.</summary>
+    public NetworkCounters Counters { get; } = new();
+
+    /// <summary>Events processed so far.</summary>
+    public long Steps { get; private set; }
+
+    /// <summary>
+    /// A hash of every traced step (time, kind, node, peer, and the message's type or the timer's
+    /// name), the same in every process: two runs of one seed end with the same hash.
+    /// </summary>
+    public ulong TraceHash => _traceHash;
+
+    /// <summary>Called for every traced step, for tests that record a run.</summary>
+    public Action<TraceEntry>? OnTrace { get; set; }
+
+    /// <summary>Every node ever created, by number (dead ones too).</summary>
+    public IReadOnlyList<SimNode> Nodes => _nodes;
+
+    /// <summary>The node numbered <paramref name="index"/>.</summary>
+    public SimNode this[int index] => _nodes[index];
+
+    /// <summary>The number of nodes ever created.</summary>
+    public int Count => _nodes.Count;
+
+    /// <summary>The number of live nodes.</summary>
+    public int LiveCount { get; private set; }
+
+    /// <summary>Messages sent and neither delivered nor lost yet.</summary>
+    public long InFlight => _inFlight;
+
+    /// <summary>Handshakes under way (connections to dead or partitioned nodes are parked, not pending).</summary>
+    public long PendingConnects => _pendingConnects;
+
+    /// <summary>
+    /// Whether nothing is in motion: no message in flight, no handshake under way and no connection
+    /// loss still to be reported. Armed timers (periodic ones never end) and parked connections do not count.
+    /// </summary>
+    public bool IsQuiescent => _inFlight == 0 && _pendingConnects == 0 && _pendingNotices == 0;
+
+    /// <summary>The live nodes, by number.</summary>
+    public IEnumerable<SimNode> Live
+    {
+        get
+        {
+            foreach (var node in _nodes)
+            {
+                if (node.Alive)
+                {
+                    yield return node;
+                }
+            }
+        }
+    }
+
+    /// <summary>The spec the simulation gives node <paramref name="index"/>: its name, address 10.x.y.z and the default channel.</summary>
+    public static NodeSpec SpecFor(int index, string name)
+        => new(
+            new NodeName(name),
+            [new IPEndPoint(new IPAddress([10, (byte)(index >> 16), (byte)(index >> 8), (byte)index]), 11111)],
+            [new KeyValuePair<string, ChannelOptions>(PartisanChannels.Default, new ChannelOptions())]);
+
+    /// <summary>The number of the node named <paramref name="name"/>.</summary>
+    public bool TryGetIndex(NodeName name, out int index) => _byName.TryGetValue(name, out index);
+
+    /// <summary>The number of the node named <paramref name="name"/>; throws if there is none.</summary>
+    public int IndexOf(NodeName name)
+        => _byName.TryGetValue(name, out var index) ? index : throw Failure($"No node is named {name}");
+
+    /// <summary>Adds a node (named <c>n{number}</c> unless <paramref name="name"/> is given), builds its core and starts it.</summary>
+    /// <returns>The node's number.</returns>
+    public int AddNode(string? name = null)
+    {
+        var index = _nodes.Count;
+        var spec = SpecFor(index, name ?? $"n{index}");
+        if (_byName.ContainsKey(spec.Name))
+        {
+            throw new ArgumentException($"A node is already named {spec.Name} (seed={Seed}).", nameof(name));
+        }
+
+        var random = new Random(_seeds.Next());
+        var node = new SimNode(index, spec, _coreFactory(spec, random), random);
+        _nodes.Add(node);
+        _byName.Add(spec.Name, index);
+        LiveCount++;
+        Run(node, "Start", static core => core.Start());
+        return index;
+    }
+
+    /// <summary>Adds <paramref name="count"/> nodes; returns the number of the first.</summary>
+    public int AddNodes(int count)
+    {
+        var first = _nodes.Count;
+        for (var i = 0; i < count; i++)
+        {
+            AddNode();
+        }
+
+        return first;
+    }
+
+    /// <summary>Node <paramref name="node"/> joins through <paramref name="contact"/>.</summary>
+    public void Join(int node, int contact)
+    {
+        var spec = _nodes[contact].Spec;
+        Run(Living(node), "Join", core => core.Join(spec));
+    }
+
+    /// <summary>Node <paramref name="node"/> leaves gracefully.</summary>
+    public void Leave(int node) => Remove(node, _nodes[node].Name);
+
+    /// <summary>Node <paramref name="node"/> removes <paramref name="removed"/> from the overlay (itself: a leave).</summary>
+    public void Remove(int node, NodeName removed) => Run(Living(node), "Leave", core => core.Leave(removed));
+
+    /// <summary>Calls the core of live node <paramref name="node"/> and carries out the effects it returns, now.</summary>
+    public void Execute(int node, Func<IPeerServiceCore, IReadOnlyList<PeerServiceEffect>> call) => Run(Living(node), "a call", call);
+
+    /// <summary>Whether <paramref name="from"/>'s connection to <paramref name="to"/> is open (<c>PeerUp</c> reported).</summary>
+    public bool IsConnected(int from, int to)
+        => _nodes[from].Outbound.TryGetValue(to, out var link) && link.State == LinkState.Open;
+
+    /// <summary>An exception naming the seed, the virtual time and the counters.</summary>
+    public SimulationException Failure(string message, Exception? inner = null)
+        => new(Seed, $"{message} [at {Now}, step {Steps}, {Counters}]", inner);
+
+    private SimNode Living(int index)
+    {
+        var node = _nodes[index];
+        return node.Alive ? node : throw Failure($"Node {node} is not alive");
+    }
+
+    private void Run(SimNode node, string what, Func<IPeerServiceCore, IReadOnlyList<PeerServiceEffect>> call)
+    {
+        IReadOnlyList<PeerServiceEffect> effects;
+        try
+        {
+            effects = call(node.Core);
+        }
+        catch (Exception exception) when (exception is not SimulationException)
+        {
+            throw Failure($"{what} on {node} threw {exception.GetType().Name}: {exception.Message}", exception);
+        }
+
+        Execute(node, effects);
+    }
+
+    private long NextToken() => ++_nextToken;
+
+    private long Latency() => _maxLatency == _minLatency ? _minLatency : _network.NextInt64(_minLatency, _maxLatency + 1);
+
+    private void Observe(SimNode node, ObservedKind kind, NodeName peer)
+    {
+        if (Options.RecordObservations)
+        {
+            node.Observe(new ObservedEvent(Now, kind, peer));
+        }
+    }
+
+    private void Trace(TraceKind kind, int node, int peer, object? payload)
+    {
+        var hash = StableHash.Add(_traceHash, _now);
+        hash = StableHash.Add(hash, ((long)kind << 56) ^ ((long)node << 28) ^ (peer & 0xFFFFFFF));
+        _traceHash = StableHash.Add(hash, (long)PayloadHash(payload));
+        OnTrace?.Invoke(new TraceEntry(Now, kind, node, peer, payload));
+    }
+
+    private ulong PayloadHash(object? payload)
+    {
+        switch (payload)
+        {
+            case null:
+                return 0;
+            case string text:
+                return StableHash.Of(text);
+            default:
+                var type = payload.GetType();
+                if (!_typeHashes.TryGetValue(type, out var hash))
+                {
+                    hash = StableHash.Of(type.FullName ?? type.Name);
+                    _typeHashes.Add(type, hash);
+                }
+
+                return hash;
+        }
+    }
+}
