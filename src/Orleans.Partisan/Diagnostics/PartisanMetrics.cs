@@ -23,6 +23,13 @@ public static class PartisanMetrics
     /// <summary>Queued messages on monotonic channels replaced by a newer one before they were sent.</summary>
     public const string MessagesSuperseded = "partisan.messages.superseded";
 
+    /// <summary>
+    /// Messages dropped on purpose by an <see cref="IPartisanInterposer"/> (fault injection), on send or
+    /// on receive. Tags <c>reason</c> (<c>injected</c>), <c>direction</c> (<c>send</c> or <c>receive</c>)
+    /// and <c>channel</c>.
+    /// </summary>
+    public const string MessagesDropped = "partisan.messages.dropped";
+
     /// <summary>Bytes written to overlay connections.</summary>
     public const string BytesSent = "partisan.bytes.sent";
 
@@ -44,6 +51,7 @@ public static class PartisanMetrics
     internal static readonly Counter<long> Received = Meter.CreateCounter<long>(MessagesReceived, "{message}");
     internal static readonly Counter<long> Undeliverable = Meter.CreateCounter<long>(MessagesUndeliverable, "{message}");
     internal static readonly Counter<long> Superseded = Meter.CreateCounter<long>(MessagesSuperseded, "{message}");
+    internal static readonly Counter<long> Dropped = Meter.CreateCounter<long>(MessagesDropped, "{message}");
     internal static readonly Counter<long> SentBytes = Meter.CreateCounter<long>(BytesSent, "By");
     internal static readonly Counter<long> ReceivedBytes = Meter.CreateCounter<long>(BytesReceived, "By");
     internal static readonly Counter<long> Opened = Meter.CreateCounter<long>(ConnectionsOpened, "{connection}");

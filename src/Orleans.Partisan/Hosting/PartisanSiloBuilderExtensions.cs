@@ -21,6 +21,7 @@ public static class PartisanSiloBuilderExtensions
     /// Adds the overlay: the silo gets its own TCP connections to the other silos, organised by the
     /// configured peer service, and <see cref="IPartisan"/> in its services.
     /// </summary>
+    /// <remarks>An <see cref="IPartisanInterposer"/> registered in the silo's services (for fault injection in tests) is consulted on every message.</remarks>
     public static ISiloBuilder AddPartisan(this ISiloBuilder builder, Action<PartisanOptions>? configure = null)
         => builder.AddPartisan(optionsBuilder =>
         {
@@ -87,6 +88,7 @@ public static class PartisanSiloBuilderExtensions
             services.GetRequiredService<Serializer>(),
             services.GetRequiredService<ILoggerFactory>(),
             services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<IGrainMessageSink>());
+            services.GetRequiredService<IGrainMessageSink>(),
+            services.GetService<IPartisanInterposer>());
     }
 }

@@ -24,14 +24,14 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
     private long _nextRef;
     private int _disposed;
 
-    public PartisanNode(PartisanNodeSettings settings, Serializer serializer, ILoggerFactory loggerFactory, TimeProvider time, IGrainMessageSink? grainSink = null)
+    public PartisanNode(PartisanNodeSettings settings, Serializer serializer, ILoggerFactory loggerFactory, TimeProvider time, IGrainMessageSink? grainSink = null, IPartisanInterposer? interposer = null)
     {
         _settings = settings;
         _time = time;
         _logger = loggerFactory.CreateLogger<PartisanNode>();
         Name = settings.Transport.LocalName;
         Channels = settings.Transport.Channels;
-        _transport = new OverlayTransport(settings.Transport, serializer, this, loggerFactory.CreateLogger<OverlayTransport>(), time);
+        _transport = new OverlayTransport(settings.Transport, serializer, this, loggerFactory.CreateLogger<OverlayTransport>(), time, interposer);
         _dispatcher = new LocalDispatcher(Name, grainSink, _logger);
         _monitors = new NodeMonitorHub(Name, _dispatcher, _logger);
         _relay = new TransitiveRelay(Name, _transport, _dispatcher, settings.RelayHopLimit, _logger);

@@ -164,6 +164,7 @@ internal sealed class InboundConnection
     private async Task<string> ReceiveLoopAsync()
     {
         var maximum = _context.Settings.MaxFrameSize;
+        var interposition = _context.Interposition;
         while (true)
         {
             var result = await _reader.ReadAsync(_closing.Token);
@@ -203,6 +204,12 @@ internal sealed class InboundConnection
 
                 PartisanMetrics.Received.Add(1, _channelTag);
                 PartisanMetrics.ReceivedBytes.Add(length + FrameCodec.PrefixSize, _channelTag);
+                if (interposition is not null && !interposition.OnReceive(Peer, Channel, message, _events))
+                {
+                    // Dropped, or held back and dispatched when its delay ends.
+                    continue;
+                }
+
                 try
                 {
                     _events.OnMessage(Peer, Channel, message);

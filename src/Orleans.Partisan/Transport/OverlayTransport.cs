@@ -27,10 +27,10 @@ internal sealed class OverlayTransport : IAsyncDisposable
     private OverlayListener? _listener;
     private volatile bool _disposed;
 
-    public OverlayTransport(TransportSettings settings, Serializer serializer, ITransportEvents events, ILogger<OverlayTransport> logger, TimeProvider timeProvider)
+    public OverlayTransport(TransportSettings settings, Serializer serializer, ITransportEvents events, ILogger<OverlayTransport> logger, TimeProvider timeProvider, IPartisanInterposer? interposer = null)
     {
         ArgumentNullException.ThrowIfNull(events);
-        _context = new TransportContext(settings, serializer, logger, timeProvider);
+        _context = new TransportContext(settings, serializer, logger, timeProvider, interposer);
         _events = events;
         _dispatcher = new PeerEventDispatcher(_context, events);
     }
@@ -138,7 +138,10 @@ internal sealed class OverlayTransport : IAsyncDisposable
     /// <paramref name="supersedeKey"/> replaces a queued one with an equal key, in its place. When the
     /// queue is full, the returned task completes once there is room (or is cancelled by
     /// <paramref name="cancellationToken"/>, or fails with <see cref="NodeNotConnectedException"/> if the
-    /// connection closes meanwhile); otherwise it is already complete.
+    /// connection closes meanwhile); otherwise it is already complete. With an <see cref="IPartisanInterposer"/>,
+    /// a message it drops or delays is checked as above and the task is complete at once: a dropped message
+    /// is lost, a delayed one is queued when its delay ends, in order with the other delayed messages of
+    /// (<paramref name="peer"/>, <paramref name="channel"/>).
     /// </remarks>
     /// <exception cref="UnknownChannelException"><paramref name="channel"/> is not configured.</exception>
     /// <exception cref="NodeNotConnectedException">No open lane to <paramref name="peer"/> on the channel nor on the default one.</exception>
@@ -164,6 +167,24 @@ internal sealed class OverlayTransport : IAsyncDisposable
 
         var connection = PickLane(peer, channel, index, lane);
         var frame = FrameCodec.Encode(_context.Serializer, message, _context.Settings.MaxFrameSize);
+        if (_context.Interposition is { } interposition)
+        {
+            // Consulted once the message is known to be sendable, so a dropped or delayed message
+            // raises the same errors as one that goes through; then it is lost, or in flight.
+            var decision = interposition.OnSend(peer, channel, message);
+            if (decision.Action == InterposerAction.Drop)
+            {
+                frame.Return();
+                return ValueTask.CompletedTask;
+            }
+
+            if (decision.Action == InterposerAction.Delay)
+            {
+                interposition.HoldSend(peer, channel, new DelayedSend(this, peer, channel, index, lane, frame, supersedeKey) { Delay = decision.Delay });
+                return ValueTask.CompletedTask;
+            }
+        }
+
         for (var attempt = 0; ; attempt++)
         {
             var status = connection.Queue.Enqueue(frame, supersedeKey, cancellationToken, out var pending);
@@ -247,6 +268,11 @@ internal sealed class OverlayTransport : IAsyncDisposable
         }
 
         _dispatcher.Suppress();
+        if (_context.Interposition is { } interposition)
+        {
+            await interposition.DisposeAsync();
+        }
+
         listener?.Dispose();
         foreach (var lanes in _running.Keys)
         {
@@ -274,6 +300,42 @@ internal sealed class OverlayTransport : IAsyncDisposable
         catch (TimeoutException)
         {
             TransportLog.DisposeTimedOut(_context.Logger, _context.Settings.ConnectTimeout);
+        }
+    }
+
+    /// <summary>Queues a message whose injected delay ended, on a lane picked now; a message that finds no open lane is lost and counted.</summary>
+    private async ValueTask ReleaseDelayedAsync(NodeName peer, string channel, int index, int? lane, PooledFrame frame, object? supersedeKey, CancellationToken cancellationToken)
+    {
+        var connection = TryPickLane(peer, index, lane);
+        for (var attempt = 0; connection is not null; attempt++)
+        {
+            var status = connection.Queue.Enqueue(frame, supersedeKey, cancellationToken, out var pending);
+            if (status != EnqueueStatus.Closed)
+            {
+                PartisanMetrics.Sent.Add(1, new KeyValuePair<string, object?>("channel", connection.Channel));
+                try
+                {
+                    // Waiting here (on a full queue) holds back the rest of the delay line, in order.
+                    await pending.ConfigureAwait(false);
+                }
+                catch (PartisanException exception)
+                {
+                    NotSent(exception.Message);
+                }
+
+                return;
+            }
+
+            connection = attempt == 0 ? TryPickLane(peer, index, lane) : null;
+        }
+
+        frame.Return();
+        NotSent("no open connection when its delay ended");
+
+        void NotSent(string reason)
+        {
+            TransportLog.DelayedNotSent(_context.Logger, peer, channel, reason);
+            PartisanMetrics.Undeliverable.Add(1, new System.Diagnostics.TagList { { "reason", "not-connected" } });
         }
     }
 
@@ -306,5 +368,13 @@ internal sealed class OverlayTransport : IAsyncDisposable
         {
             connection.Abort();
         }
+    }
+
+    private sealed class DelayedSend(OverlayTransport transport, NodeName peer, string channel, int index, int? lane, PooledFrame frame, object? supersedeKey) : DelayedMessage
+    {
+        public override ValueTask ReleaseAsync(CancellationToken cancellationToken)
+            => transport.ReleaseDelayedAsync(peer, channel, index, lane, frame, supersedeKey, cancellationToken);
+
+        public override void Discard() => frame.Return();
     }
 }

@@ -8,7 +8,7 @@ internal sealed class TransportContext
 {
     private readonly Dictionary<string, int> _channelIndex;
 
-    public TransportContext(TransportSettings settings, Serializer serializer, ILogger logger, TimeProvider timeProvider)
+    public TransportContext(TransportSettings settings, Serializer serializer, ILogger logger, TimeProvider timeProvider, IPartisanInterposer? interposer = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentNullException.ThrowIfNull(serializer);
@@ -41,6 +41,7 @@ internal sealed class TransportContext
 
         DefaultChannel = _channelIndex[PartisanChannels.Default];
         ChannelList = string.Join(", ", ChannelNames);
+        Interposition = interposer is null ? null : new Interposition(this, interposer);
     }
 
     public TransportSettings Settings { get; }
@@ -62,6 +63,9 @@ internal sealed class TransportContext
 
     /// <summary>The channel names, comma separated, for messages.</summary>
     public string ChannelList { get; }
+
+    /// <summary>The fault-injection hook, or <see langword="null"/> (the usual case: then it costs one null check per message).</summary>
+    public Interposition? Interposition { get; }
 
     /// <summary>This node's spec, once the listener is bound.</summary>
     public NodeSpec? LocalSpec { get; set; }

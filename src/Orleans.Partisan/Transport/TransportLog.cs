@@ -80,4 +80,16 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = 3033, Level = LogLevel.Debug, Message = "Ignored a request to connect node '{Node}' to itself")]
     public static partial void ConnectToSelf(ILogger logger, NodeName node);
+
+    [LoggerMessage(EventId = 3040, Level = LogLevel.Debug, Message = "Dropped a message to node '{Peer}' on channel '{Channel}': injected fault")]
+    public static partial void DroppedOnSend(ILogger logger, NodeName peer, string channel);
+
+    [LoggerMessage(EventId = 3041, Level = LogLevel.Debug, Message = "Dropped a message from node '{Peer}' on channel '{Channel}': injected fault")]
+    public static partial void DroppedOnReceive(ILogger logger, NodeName peer, string channel);
+
+    [LoggerMessage(EventId = 3042, Level = LogLevel.Debug, Message = "A delayed message to node '{Peer}' on channel '{Channel}' was not sent: {Reason}")]
+    public static partial void DelayedNotSent(ILogger logger, NodeName peer, string channel, string reason);
+
+    [LoggerMessage(EventId = 3043, Level = LogLevel.Warning, Message = "The interposer failed on {Direction}; the message goes through")]
+    public static partial void InterposerFailed(ILogger logger, Exception exception, string direction);
 }

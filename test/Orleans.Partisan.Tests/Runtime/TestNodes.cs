@@ -21,7 +21,7 @@ internal sealed class TestNodes : IAsyncDisposable
 
     public IReadOnlyList<PartisanNode> Nodes => _nodes;
 
-    public async Task<PartisanNode> StartAsync(TimeSpan? gossipInterval = null)
+    public async Task<PartisanNode> StartAsync(TimeSpan? gossipInterval = null, IPartisanInterposer? interposer = null)
     {
         var name = new NodeName($"node{Interlocked.Increment(ref _next)}");
         var settings = new PartisanNodeSettings
@@ -41,7 +41,7 @@ internal sealed class TestNodes : IAsyncDisposable
                 MaxReconnectInterval = TimeSpan.FromMilliseconds(500),
             },
         };
-        var node = new PartisanNode(settings, Serializer, NullLoggerFactory.Instance, TimeProvider.System);
+        var node = new PartisanNode(settings, Serializer, NullLoggerFactory.Instance, TimeProvider.System, interposer: interposer);
         await node.StartAsync(CancellationToken.None);
         _nodes.Add(node);
         return node;
