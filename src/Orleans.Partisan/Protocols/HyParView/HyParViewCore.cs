@@ -1,0 +1,218 @@
+namespace Orleans.Partisan.Protocols.HyParView;
+
+/// <summary>
+/// The HyParView peer service (Leitão, Pereira, Rodrigues, DSN 2007) as a pure state machine: a small
+/// symmetric active view of neighbours this node keeps connections to, and a larger passive view of
+/// known nodes it promotes from when a neighbour fails.
+/// </summary>
+/// <remarks>
+/// <para>The parts live in partial files: joining (JOIN, FORWARD_JOIN, §4.2), promotion (NEIGHBOR,
+/// §4.3), shuffling (SHUFFLE, §4.4), links (DISCONNECT, leave, failures, keep-alives) and the views.</para>
+/// <para>Every message is sent over a connection this core asked for: a link of the active view, the
+/// link a request is opening, or a short-lived connection that carries one answer (a NEIGHBOR
+/// rejection, or a DISCONNECT to a node that used a link this node does not have) and is closed once
+/// it is up. A node therefore holds connections to its active view only, apart from requests in flight.</para>
+/// <para>Messages that need an active link from their sender (FORWARD_JOIN, SHUFFLE, SHUFFLEREPLY,
+/// keep-alive) are dropped when the sender is not in the active view, and the sender is told with a
+/// DISCONNECT. JOIN, NEIGHBOR, their replies and DISCONNECT are taken from anyone.</para>
+/// <para><see cref="Members"/> are this node and its two views: a partial view of the overlay.</para>
+/// </remarks>
+internal sealed partial class HyParViewCore : IPeerServiceCore
+{
+    /// <summary>The name of the periodic shuffle timer (every <see cref="HyParViewOptions.ShuffleInterval"/>).</summary>
+    public const string ShuffleTimer = "shuffle";
+
+    /// <summary>The name of the periodic promotion timer (every <see cref="HyParViewOptions.PromotionInterval"/>).</summary>
+    public const string PromotionTimer = "promotion";
+
+    /// <summary>The prefix of the one-shot timer per peer (request timeouts, link checks): the prefix and the peer's name.</summary>
+    public const string PeerTimerPrefix = "peer/";
+
+    private readonly HyParViewOptions _options;
+    private readonly Random _random;
+
+    // Lamport counter stamping new links (see IHyParViewMessage).
+    private long _clock;
+
+    // Left the overlay (graceful leave) and not joined again: answers everything with a leaving DISCONNECT.
+    private bool _left;
+
+    // A JOIN was sent and no JOIN of this node was accepted yet: the promotion timer retries it
+    // through the contacts given to Join, even if other nodes joined through this one meanwhile (else
+    // those would form an island).
+    private bool _joining;
+    private readonly List<NodeSpec> _contacts = [];
+
+    /// <param name="self">This node.</param>
+    /// <param name="options">The protocol's options; must be valid (<see cref="HyParViewOptions.Validate"/>).</param>
+    /// <param name="random">The seeded random source of every choice this core makes.</param>
+    public HyParViewCore(NodeSpec self, HyParViewOptions options, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(self);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(random);
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid HyParViewOptions: " + string.Join(" ", errors), nameof(options));
+        }
+
+        Self = self;
+        _random = random;
+
+        // A copy, so that changing the options object later does not change a running core.
+        _options = new HyParViewOptions
+        {
+            ActiveViewSize = options.ActiveViewSize,
+            MinActiveViewSize = options.MinActiveViewSize,
+            PassiveViewSize = options.PassiveViewSize,
+            ActiveRandomWalkLength = options.ActiveRandomWalkLength,
+            PassiveRandomWalkLength = options.PassiveRandomWalkLength,
+            ShuffleActiveCount = options.ShuffleActiveCount,
+            ShufflePassiveCount = options.ShufflePassiveCount,
+            ShuffleInterval = options.ShuffleInterval,
+            PromotionInterval = options.PromotionInterval,
+            NeighborTimeout = options.NeighborTimeout,
+        };
+    }
+
+    /// <inheritdoc />
+    public NodeSpec Self { get; }
+
+    /// <inheritdoc />
+    public IReadOnlyCollection<NodeSpec> Members => [Self, .. ActiveView, .. _passive];
+
+    /// <summary>The active view: the neighbours this node keeps connections to.</summary>
+    public IReadOnlyCollection<NodeSpec> ActiveView => [.. _active.Select(l => l.Spec)];
+
+    /// <summary>The passive view: nodes known but not connected.</summary>
+    public IReadOnlyCollection<NodeSpec> PassiveView => [.. _passive];
+
+    /// <summary>The nodes a JOIN or NEIGHBOR request is waiting on (each also in the passive view).</summary>
+    internal IReadOnlyCollection<NodeName> PendingRequests => [.. _pending.Keys];
+
+    /// <summary>The peers this core has asked its driver to keep a connection to.</summary>
+    internal IReadOnlyCollection<NodeName> Connections => [.. _connections];
+
+    /// <summary>Whether this node left the overlay and has not joined again.</summary>
+    internal bool HasLeft => _left;
+
+    /// <summary>The epoch of the link to <paramref name="peer"/>, or null if it is not in the active view.</summary>
+    internal long? LinkEpoch(NodeName peer) => FindActive(peer)?.Epoch;
+
+    /// <inheritdoc />
+    public IReadOnlyList<PeerServiceEffect> Start() =>
+    [
+        new ArmTimerEffect(ShuffleTimer, _options.ShuffleInterval, Periodic: true),
+        new ArmTimerEffect(PromotionTimer, _options.PromotionInterval, Periodic: true),
+    ];
+
+    /// <inheritdoc />
+    public IReadOnlyList<PeerServiceEffect> OnTimer(string timer)
+    {
+        var effects = new List<PeerServiceEffect>();
+        if (timer == ShuffleTimer)
+        {
+            OnShuffleTimer(effects);
+        }
+        else if (timer == PromotionTimer)
+        {
+            OnPromotionTimer(effects);
+        }
+        else if (timer.StartsWith(PeerTimerPrefix, StringComparison.Ordinal) && timer.Length > PeerTimerPrefix.Length)
+        {
+            OnPeerTimer(new NodeName(timer[PeerTimerPrefix.Length..]), effects);
+        }
+
+        return effects;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<PeerServiceEffect> Handle(NodeName from, object message)
+    {
+        var effects = new List<PeerServiceEffect>();
+        if (message is not IHyParViewMessage m || m.Sender is null || m.Sender.Name != from || from == Self.Name)
+        {
+            return effects;
+        }
+
+        _clock = Math.Max(_clock, m.Epoch);
+        if (_left)
+        {
+            // This node left: whoever still counts on it is told to forget it.
+            if (message is not HyParViewDisconnect)
+            {
+                SendOnce(m.Sender, new HyParViewDisconnect(Self, m.Epoch, Leaving: true), effects);
+            }
+
+            return effects;
+        }
+
+        switch (message)
+        {
+            case HyParViewJoin join:
+                OnJoin(join, effects);
+                break;
+            case HyParViewForwardJoin forwardJoin:
+                OnForwardJoin(forwardJoin, effects);
+                break;
+            case HyParViewForwardJoinAccept accept:
+                OnForwardJoinAccept(accept, effects);
+                break;
+            case HyParViewNeighbor neighbor:
+                OnNeighbor(neighbor, effects);
+                break;
+            case HyParViewNeighborReply reply:
+                OnNeighborReply(reply, effects);
+                break;
+            case HyParViewDisconnect disconnect:
+                OnDisconnect(disconnect, effects);
+                break;
+            case HyParViewShuffle shuffle:
+                OnShuffle(shuffle, effects);
+                break;
+            case HyParViewShuffleReply shuffleReply:
+                OnShuffleReply(shuffleReply, effects);
+                break;
+            case HyParViewKeepAlive keepAlive:
+                RequireLink(keepAlive, effects);
+                break;
+        }
+
+        return effects;
+    }
+
+    /// <inheritdoc />
+    public bool IsProtocolMessage(object message) => message is IHyParViewMessage;
+
+    /// <summary>
+    /// The active link a message that needs one came over, its epoch raised to the message's; null if
+    /// the sender is not a neighbour, in which case it is told with a DISCONNECT (unless a request of
+    /// this node to it is in flight, which settles the link either way).
+    /// </summary>
+    private ActiveLink? RequireLink(IHyParViewMessage message, List<PeerServiceEffect> effects)
+    {
+        var link = FindActive(message.Sender.Name);
+        if (link is not null)
+        {
+            link.Epoch = Math.Max(link.Epoch, message.Epoch);
+            return link;
+        }
+
+        if (!_pending.ContainsKey(message.Sender.Name))
+        {
+            SendOnce(message.Sender, new HyParViewDisconnect(Self, message.Epoch, Leaving: false), effects);
+        }
+
+        return null;
+    }
+
+    private void SendOnLink(ActiveLink link, IHyParViewMessage message, List<PeerServiceEffect> effects)
+    {
+        link.Used = true;
+        effects.Add(new SendEffect(link.Name, message));
+    }
+
+    private void ArmPeerTimer(NodeName peer, List<PeerServiceEffect> effects)
+        => effects.Add(new ArmTimerEffect(PeerTimerPrefix + peer.Value, _options.NeighborTimeout, Periodic: false));
+}
