@@ -16,6 +16,9 @@ public sealed class PartisanOptions
     /// </summary>
     public PartisanPeerService PeerService { get; set; } = PartisanPeerService.FullMesh;
 
+    /// <summary>The HyParView peer service's options, used when <see cref="PeerService"/> is <see cref="PartisanPeerService.HyParView"/>.</summary>
+    public HyParViewOptions HyParView { get; } = new();
+
     /// <summary>
     /// The address the overlay listens on. Default <see langword="null"/>: the silo's advertised IP address.
     /// </summary>

@@ -24,6 +24,11 @@ internal sealed class PartisanOptionsValidator(IOptions<PartisanOptions> options
             errors.Add($"PeerService {o.PeerService} is not a known peer service.");
         }
 
+        if (o.PeerService == PartisanPeerService.HyParView)
+        {
+            errors.AddRange(o.HyParView.Validate().Select(e => "HyParView." + e));
+        }
+
         if (o.ListenPort is < 0 or > 65535)
         {
             errors.Add($"ListenPort must be between 0 and 65535 (0 lets the OS choose); it is {o.ListenPort}.");

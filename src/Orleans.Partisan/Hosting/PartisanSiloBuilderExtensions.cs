@@ -69,6 +69,7 @@ public static class PartisanSiloBuilderExtensions
             PeerService = options.PeerService,
             GossipInterval = options.GossipInterval,
             RelayHopLimit = options.RelayHopLimit,
+            HyParView = options.HyParView,
             LeaveTimeout = options.ConnectTimeout,
             Transport = new TransportSettings
             {

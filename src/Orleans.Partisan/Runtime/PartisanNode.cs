@@ -2,6 +2,7 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Orleans.Partisan.Protocols;
 using Orleans.Partisan.Protocols.FullMesh;
+using Orleans.Partisan.Protocols.HyParView;
 using Orleans.Partisan.Transport;
 using Orleans.Serialization;
 
@@ -50,14 +51,16 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         await _transport.StartAsync(cancellationToken).ConfigureAwait(false);
+        var seed = _settings.RandomSeed ?? System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
         IPeerServiceCore core = _settings.PeerService switch
         {
             PartisanPeerService.FullMesh => new FullMeshCore(Spec, _settings.GossipInterval),
+            PartisanPeerService.HyParView => new HyParViewCore(Spec, _settings.HyParView, new Random(seed)),
             _ => throw new NotSupportedException($"Peer service {_settings.PeerService} is not supported."),
         };
         _driver = new PeerServiceDriver(core, _transport, _monitors, _settings, _time, _logger);
         _driver.Start();
-        RuntimeLog.Started(_logger, Name, string.Join(",", Spec.ListenAddresses), _settings.PeerService, string.Join(", ", Channels.Select(c => $"{c.Key} ({c.Value})")));
+        RuntimeLog.Started(_logger, Name, string.Join(",", Spec.ListenAddresses), _settings.PeerService, string.Join(", ", Channels.Select(c => $"{c.Key} ({c.Value})")), seed);
     }
 
     public ChannelOptions GetChannelOptions(string channel)

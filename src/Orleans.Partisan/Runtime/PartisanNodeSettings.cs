@@ -14,6 +14,15 @@ internal sealed record PartisanNodeSettings
     /// <summary>How often the peer service gossips its membership and re-dials members it lost.</summary>
     public TimeSpan GossipInterval { get; init; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>The HyParView options, for <see cref="PartisanPeerService.HyParView"/>.</summary>
+    public HyParViewOptions HyParView { get; init; } = new();
+
+    /// <summary>
+    /// The seed of the peer service's random source; <see langword="null"/> for a fresh one per node.
+    /// It is logged at start, so a run can be replayed.
+    /// </summary>
+    public int? RandomSeed { get; init; }
+
     /// <summary>How many times a transitively forwarded message may be relayed.</summary>
     public int RelayHopLimit { get; init; } = 6;
 

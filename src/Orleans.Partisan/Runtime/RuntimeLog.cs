@@ -5,8 +5,8 @@ namespace Orleans.Partisan.Runtime;
 /// <summary>The runtime's log messages, with stable event ids (2000-2099).</summary>
 internal static partial class RuntimeLog
 {
-    [LoggerMessage(2000, LogLevel.Information, "Overlay node {Node} listening on {Endpoints} (peer service {PeerService}, channels {Channels})")]
-    public static partial void Started(ILogger logger, NodeName node, string endpoints, PartisanPeerService peerService, string channels);
+    [LoggerMessage(2000, LogLevel.Information, "Overlay node {Node} listening on {Endpoints} (peer service {PeerService}, channels {Channels}, random seed {Seed})")]
+    public static partial void Started(ILogger logger, NodeName node, string endpoints, PartisanPeerService peerService, string channels, int seed);
 
     [LoggerMessage(2001, LogLevel.Information, "Member {Member} joined the overlay")]
     public static partial void MemberJoined(ILogger logger, NodeSpec member);

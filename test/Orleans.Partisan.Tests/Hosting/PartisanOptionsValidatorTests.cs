@@ -41,6 +41,7 @@ public sealed class PartisanOptionsValidatorTests
         { "MaxFrameSize", o => o.MaxFrameSize = 10 },
         { "SendQueueCapacity", o => o.SendQueueCapacity = 0 },
         { "RelayHopLimit", o => o.RelayHopLimit = 0 },
+        { "HyParView.MinActiveViewSize", o => { o.PeerService = PartisanPeerService.HyParView; o.HyParView.MinActiveViewSize = 9; } },
         { "PeerService", o => o.PeerService = (PartisanPeerService)42 },
     };
 

@@ -1,0 +1,87 @@
+namespace Orleans.Partisan.ClusterTests;
+
+/// <summary>HyParView on a 12-silo cluster: each silo is connected to its active view only, the overlay stays connected and heals.</summary>
+public sealed class HyParViewClusterTests
+{
+    private const int MaxActive = 3;
+
+    [Fact]
+    public async Task Twelve_silos_keep_at_most_the_active_view_connected_relay_transitively_and_heal_after_stops()
+    {
+        await using var cluster = await PartisanCluster.StartAsync(12, o =>
+        {
+            o.PeerService = PartisanPeerService.HyParView;
+            o.HyParView.ActiveViewSize = MaxActive;
+            o.HyParView.MinActiveViewSize = 2;
+            o.HyParView.PassiveViewSize = 8;
+            o.HyParView.ActiveRandomWalkLength = 3;
+            o.HyParView.PassiveRandomWalkLength = 2;
+            o.HyParView.ShuffleActiveCount = 2;
+            o.HyParView.ShufflePassiveCount = 3;
+            o.HyParView.ShuffleInterval = TimeSpan.FromSeconds(1);
+            o.HyParView.PromotionInterval = TimeSpan.FromMilliseconds(300);
+        });
+
+        await WaitForConnectedOverlayAsync(cluster, "after 12 joins");
+        foreach (var node in cluster.Nodes)
+        {
+            var peers = node.GetConnections().Where(c => c.Direction == ConnectionDirection.Outbound).Select(c => c.Peer).Distinct().Count();
+            Assert.InRange(peers, 1, MaxActive);
+            Assert.Equal(peers, node.GetNodes(NodeSelection.Visible).Count);
+        }
+
+        // A message from a silo to one it has no connection to is relayed over the overlay.
+        var (sender, target) = cluster.Nodes.SelectMany(a => cluster.Nodes.Select(b => (a, b))).First(p => p.a.Name != p.b.Name && !p.a.IsConnected(p.b.Name));
+        using var inbox = target.CreateMailbox();
+        await sender.ForwardMessageAsync(target.Name, inbox.Self, new Ping("far"), new ForwardOptions { Transitive = true });
+        using (var timeout = new CancellationTokenSource(PartisanCluster.Timeout))
+        {
+            var relayed = await inbox.ReceiveAsync(timeout.Token);
+            Assert.Equal((sender.Name, "far"), (relayed.From, ((Ping)relayed.Message).Text));
+        }
+
+        // Stop three silos: their neighbours promote passive members and the overlay heals.
+        foreach (var silo in cluster.Silos.Skip(1).Take(3).ToList())
+        {
+            await cluster.Cluster.StopSiloAsync(silo);
+        }
+
+        await WaitForConnectedOverlayAsync(cluster, "after 3 silos stopped");
+    }
+
+    /// <summary>Waits until the active views (outbound connections) are symmetric, within bounds and form one component.</summary>
+    private static Task WaitForConnectedOverlayAsync(PartisanCluster cluster, string phase)
+    {
+        string Describe() => string.Join("; ", cluster.Nodes.Select(n => $"{n.Name} -> [{string.Join(",", n.GetNodes(NodeSelection.Visible))}]"));
+        return Eventually.Until(
+            () =>
+            {
+                var nodes = cluster.Nodes;
+                var names = nodes.Select(n => n.Name).ToHashSet();
+                var views = nodes.ToDictionary(n => n.Name, n => n.GetNodes(NodeSelection.Visible).Where(names.Contains).ToHashSet());
+                if (views.Values.Any(v => v.Count == 0 || v.Count > MaxActive))
+                {
+                    return false;
+                }
+
+                if (views.Any(v => v.Value.Any(p => !views[p].Contains(v.Key))))
+                {
+                    return false;
+                }
+
+                var seen = new HashSet<NodeName> { views.Keys.First() };
+                var frontier = new Queue<NodeName>(seen);
+                while (frontier.TryDequeue(out var next))
+                {
+                    foreach (var peer in views[next].Where(seen.Add))
+                    {
+                        frontier.Enqueue(peer);
+                    }
+                }
+
+                return seen.Count == names.Count;
+            },
+            PartisanCluster.Timeout * 2,
+            () => $"a symmetric, connected overlay with 1..{MaxActive} neighbours each {phase}; seen: {Describe()}");
+    }
+}
