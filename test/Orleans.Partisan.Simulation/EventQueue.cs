@@ -26,7 +26,9 @@ internal readonly record struct SimEvent(EventKind Kind, int Node, int Peer, lon
 /// </summary>
 internal sealed class EventQueue
 {
-    private readonly PriorityQueue<SimEvent, (long Time, long Sequence)> _queue = new(TimeThenSequence.Instance);
+    // The default comparer of a value-tuple priority is lexicographic (time, then sequence) and is
+    // devirtualized by the JIT, which a custom comparer object would not be.
+    private readonly PriorityQueue<SimEvent, (long Time, long Sequence)> _queue = new();
     private long _sequence;
 
     /// <summary>Events scheduled and not yet taken.</summary>
@@ -59,13 +61,5 @@ internal sealed class EventQueue
 
         time = 0;
         return false;
-    }
-
-    private sealed class TimeThenSequence : IComparer<(long Time, long Sequence)>
-    {
-        public static readonly TimeThenSequence Instance = new();
-
-        public int Compare((long Time, long Sequence) x, (long Time, long Sequence) y)
-            => x.Time != y.Time ? x.Time.CompareTo(y.Time) : x.Sequence.CompareTo(y.Sequence);
     }
 }

@@ -87,7 +87,7 @@ internal sealed partial class Simulator
     private void Transmit(Link link, object message)
     {
         Counters.Sent++;
-        if (Options.LossRate > 0 && _network.NextDouble() < Options.LossRate)
+        if (_lossRate > 0 && _network.NextDouble() < _lossRate)
         {
             Counters.Drop(DropReason.Loss);
             return;

@@ -50,6 +50,7 @@ internal sealed partial class Simulator
     private long _pendingConnects;
     private long _pendingNotices;
     private ulong _traceHash = StableHash.Initial;
+    private double _lossRate;
 
     /// <summary>Creates an empty simulation.</summary>
     /// <param name="options">The seed and the network model.</param>
@@ -68,6 +69,7 @@ internal sealed partial class Simulator
         _minLatency = options.MinLatency.Ticks;
         _maxLatency = options.MaxLatency.Ticks;
         _timerJitter = options.TimerJitter.Ticks;
+        _lossRate = options.LossRate;
     }
 
     /// <summary>The seed and the network model.</summary>
@@ -81,6 +83,24 @@ internal sealed partial class Simulator
     /// separate from the network's and the nodes', so that such choices do not shift their draws.
     /// </summary>
     public Random Random { get; }
+
+    /// <summary>
+    /// The probability that a message handed to an open connection is lost; starts at
+    /// <see cref="SimulationOptions.LossRate"/> and may change during a run (a flaky period that ends).
+    /// </summary>
+    public double LossRate
+    {
+        get => _lossRate;
+        set
+        {
+            if (value is < 0 or >= 1 || double.IsNaN(value))
+            {
+                throw new ArgumentOutOfRangeException(nameof(value), value, $"A loss rate is in [0, 1) (seed={Seed}).");
+            }
+
+            _lossRate = value;
+        }
+    }
 
     /// <summary>The virtual time.</summary>
     public TimeSpan Now => new(_now);

@@ -289,4 +289,63 @@ public sealed class NetworkSemanticsTests(ITestOutputHelper output)
 
         Assert.True(sim.Counters.ConnectionsOpened > 50, sim.Counters.ToString());
     });
+
+    [Fact]
+    public void Holding_timers_reaches_a_quiescent_point_and_fires_them_late_in_order() => SimulationRun.WithSeed(output, 13, seed =>
+    {
+        var sim = SimulationRun.Probes(2, Options(seed, minMs: 10, maxMs: 10));
+        var fired = new List<(TimeSpan At, string Timer)>();
+        sim.OnTrace = e =>
+        {
+            if (e.Kind == TraceKind.Timer)
+            {
+                fired.Add((e.At, (string)e.Payload!));
+            }
+        };
+
+        // A message bounces between the nodes for ever... until the 100th.
+        foreach (var i in new[] { 0, 1 })
+        {
+            var other = 1 - i;
+            sim.Probe(i).OnHandle = (_, m) => m is Probe { Number: < 100 } p ? [sim.SendProbe(other, p.Number + 1)] : [];
+            sim.OpenLink(i, other);
+        }
+
+        sim.Do(0, new ArmTimerEffect("b", TimeSpan.FromMilliseconds(5), Periodic: false), new ArmTimerEffect("a", TimeSpan.FromMilliseconds(5), Periodic: false), sim.SendProbe(1, 0));
+        var start = sim.Now;
+        sim.RunUntilQuiescent(holdTimers: true);
+        Assert.Empty(fired);
+        Assert.Equal(start + TimeSpan.FromMilliseconds(1010), sim.Now);
+
+        sim.RunFor(TimeSpan.Zero);
+        Assert.Equal([(sim.Now, "b"), (sim.Now, "a")], fired);
+    });
+
+    [Fact]
+    public void A_core_that_throws_fails_the_run_with_the_seed_the_node_and_the_event() => SimulationRun.WithSeed(output, 14, seed =>
+    {
+        var sim = SimulationRun.Probes(2, Options(seed));
+        sim.Probe(1).OnHandle = (_, _) => throw new InvalidOperationException("core bug");
+        sim.OpenLink(0, 1);
+        sim.Do(0, sim.SendProbe(1, 1));
+
+        var failure = Assert.Throws<SimulationException>(() => sim.RunUntilQuiescent());
+        Assert.Contains($"seed={seed}", failure.Message);
+        Assert.Contains("Deliver at node n1", failure.Message);
+        Assert.Contains("core bug", failure.Message);
+    });
+
+    [Fact]
+    public void The_loss_rate_can_change_during_a_run() => SimulationRun.WithSeed(output, 15, seed =>
+    {
+        var sim = SimulationRun.Probes(2, Options(seed, loss: 0.5));
+        sim.OpenLink(0, 1);
+        sim.Do(0, Enumerable.Range(0, 1000).Select(i => (PeerServiceEffect)sim.SendProbe(1, i)).ToArray());
+        sim.LossRate = 0;
+        sim.Do(0, Enumerable.Range(1000, 1000).Select(i => (PeerServiceEffect)sim.SendProbe(1, i)).ToArray());
+        sim.RunUntilQuiescent();
+
+        Assert.InRange(sim.Counters.Dropped(DropReason.Loss), 400, 600);
+        Assert.Equal(Enumerable.Range(1000, 1000), sim.Probe(1).Numbers.Where(n => n >= 1000));
+    });
 }
