@@ -8,11 +8,12 @@ namespace Orleans.Partisan.Protocols;
 /// <remarks>
 /// What a driver (the real one, or a simulator) promises a core:
 /// <list type="bullet">
-/// <item>A <see cref="SendEffect"/> goes over the connection to its recipient. If the core asked to
-/// connect to the recipient (<see cref="ConnectEffect"/>) and the connection is not up yet, the message
+/// <item>A <see cref="SendEffect"/> goes over the connection to its recipient. While the core wants a
+/// connection to the recipient (it emitted <see cref="ConnectEffect"/> and no <see cref="DisconnectEffect"/>
+/// since) and that connection is not up, yet or any more (the transport is redialling), the message
 /// waits for it (a few per peer; older ones are dropped) and is sent before <see cref="PeerUp"/> is
-/// called; after a <see cref="DisconnectEffect"/> waiting messages are dropped. A message to a peer
-/// the core never asked to connect to, or whose connection is lost, is dropped.</item>
+/// called; a <see cref="DisconnectEffect"/> drops what waits. A message to a peer the core does not
+/// want a connection to is dropped.</item>
 /// <item>Messages between two nodes arrive in order, or not at all; effects are carried out in order.</item>
 /// <item><see cref="PeerUp"/> and <see cref="PeerDown"/> report this node's own connection to the peer:
 /// up when it opens, down when it is lost (the peer crashed or the network failed) or closed.</item>
