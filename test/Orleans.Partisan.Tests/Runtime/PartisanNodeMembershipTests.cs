@@ -13,15 +13,14 @@ public sealed class PartisanNodeMembershipTests
         var c = await nodes.StartAsync();
         var d = await nodes.StartAsync();
 
-        await b.JoinAsync(a.Spec.ListenAddresses[0]);      // by endpoint
-        await c.JoinAsync(b.Spec);                          // by spec, through a non-seed
-        await d.JoinAsync(a.Spec);
-
         // sync_join: when JoinAsync returns, the joiner is fully connected to every member it knows.
-        foreach (var joiner in new[] { b, c, d })
-        {
-            Assert.All(joiner.GetNodes(NodeSelection.Known).Where(n => n != joiner.Name), n => Assert.True(joiner.IsFullyConnected(n), $"{joiner.Name} fully connected to {n}"));
-        }
+        await b.JoinAsync(a.Spec.ListenAddresses[0]);      // by endpoint
+        AssertFullyConnectedToKnown(b);
+        await c.JoinAsync(b.Spec);                          // by spec, through a non-seed
+        AssertFullyConnectedToKnown(c);
+        Assert.Contains(a.Name, c.GetNodes(NodeSelection.Known));
+        await d.JoinAsync(a.Spec);
+        AssertFullyConnectedToKnown(d);
 
         var all = nodes.Nodes.Select(n => n.Name).Order().ToList();
         await TestNodes.WaitUntilAsync(
@@ -109,6 +108,9 @@ public sealed class PartisanNodeMembershipTests
         using var cancel = new CancellationTokenSource(TimeSpan.FromMilliseconds(300));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(() => a.JoinAsync(gone, cancel.Token));
     }
+
+    private static void AssertFullyConnectedToKnown(IPartisan joiner)
+        => Assert.All(joiner.GetNodes(NodeSelection.Known).Where(n => n != joiner.Name), n => Assert.True(joiner.IsFullyConnected(n), $"{joiner.Name} fully connected to {n}"));
 
     private static async Task<NodeEvent> FirstAsync(IAsyncEnumerable<NodeEvent> events, Func<NodeEvent, bool> match)
     {
