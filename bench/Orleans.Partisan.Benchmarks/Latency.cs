@@ -31,9 +31,10 @@ internal sealed record LatencySamples(double[] Microseconds, double Seconds, GcA
 
 /// <summary>
 /// Head-of-line blocking: a 64 B ping from a to b's "echo" receiver, which forwards it back to a's
-/// "pong" receiver; one outstanding at a time, with a pause of about a millisecond between round
-/// trips so that the samples are spread over many 8 MiB messages; the time is from the send call to
-/// the reply's arrival at "pong" (both Stopwatch timestamps).
+/// "pong" receiver; one outstanding at a time, with a pause between round trips (Task.Delay(1): one
+/// timer tick, 1 to 4 ms depending on the OS) so that the samples are spread over many 8 MiB messages
+/// and the bulk stream keeps flowing; the time is from the send call to the reply's arrival at "pong"
+/// (both Stopwatch timestamps).
 /// </summary>
 internal sealed class PingPong
 {
@@ -56,7 +57,7 @@ internal sealed class PingPong
     }
 
     /// <summary>Up to <paramref name="samples"/> round trips, stopping early after <paramref name="budget"/>.</summary>
-    public async Task<LatencySamples> SampleAsync(int samples, TimeSpan budget)
+    public async Task<LatencySamples> SampleAsync(int samples, TimeSpan budget, bool paced = true)
     {
         var results = new List<double>(samples);
         var gc = GcActivity.Start();
@@ -78,7 +79,10 @@ internal sealed class PingPong
             }
 
             results.Add(Stopwatch.GetElapsedTime(start, end).TotalMicroseconds);
-            await Task.Delay(1);
+            if (paced)
+            {
+                await Task.Delay(1);
+            }
         }
 
         return new LatencySamples([.. results], watch.Elapsed.TotalSeconds, gc.Stop());

@@ -14,10 +14,15 @@ using static Orleans.Partisan.Benchmarks.Report;
 // The Orleans.Partisan benchmark (DESIGN §7): every figure beside its baseline, measured the same
 // way on the same machine, in one run. Plain Stopwatch timing; see docs/benchmarks.md.
 var quick = args.Contains("--quick");
+Throughput.Verbose = args.Contains("--verbose");
+var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
+bool Runs(string section) => only is null || only == section;
 var secondsPerRun = quick ? 0.4 : 1.0;
+var warmupSeconds = quick ? 0.5 : 3.0;
 var runs = quick ? 1 : 5;
 var output = Console.Out;
 var total = Stopwatch.StartNew();
+var machine = MachineLoad.Start();
 
 output.WriteLine("# Orleans.Partisan benchmark");
 output.WriteLine();
@@ -44,6 +49,11 @@ const string RawName = "raw TCP", OverlayName = "overlay", OrleansName = "Orlean
 
 await Section("throughput", async () =>
 {
+    if (!Runs("throughput"))
+    {
+        return;
+    }
+
     // All three systems stay up together and take turns, so each sees the same machine.
     await using var raw = await RawSocketPair.StartAsync(queueCapacity: 1024);
     await using var pair = await OverlayPair.StartAsync("tp", loggerFactory);
@@ -109,7 +119,7 @@ await Section("throughput", async () =>
                 }, warmup / 4));
             }
 
-            var rates = await Throughput.CompareAsync(contenders, size, secondsPerRun, runs, size <= 64 ? 10_000_000 : 400_000);
+            var rates = await Throughput.CompareAsync(contenders, size, warmupSeconds, secondsPerRun, runs, size <= 64 ? 10_000_000 : 400_000);
             rawRates[size] = rates[RawName];
             overlayRates[size] = rates[OverlayName];
             orleansRates[size] = rates.GetValueOrDefault(OrleansName, Rate.Missing);
@@ -134,7 +144,7 @@ foreach (var size in sizes)
     report.Figure($"one-way throughput, {label}, msg/s", Count(overlay.MessagesPerSecond), "Orleans one-way grain calls to a silo-pinned grain", Count(orleans.MessagesPerSecond), Ratio(overlay.MessagesPerSecond / orleans.MessagesPerSecond));
     report.Figure($"one-way throughput, {label}, payload MB/s", Fixed(overlay.PayloadMegabytesPerSecond), "raw loopback TCP", Fixed(raw.PayloadMegabytesPerSecond), Ratio(overlay.MessagesPerSecond / raw.MessagesPerSecond));
     report.Figure($"one-way throughput, {label}, payload MB/s", Fixed(overlay.PayloadMegabytesPerSecond), "Orleans one-way grain calls", Fixed(orleans.PayloadMegabytesPerSecond), Ratio(overlay.MessagesPerSecond / orleans.MessagesPerSecond));
-    report.Note($"throughput {label}: median of {overlay.Runs} runs; overlay {Count(overlay.MessagesPerRun)} msgs/run ({overlay.Spread}), raw TCP {Count(raw.MessagesPerRun)} msgs/run ({raw.Spread}), Orleans {Count(orleans.MessagesPerRun)} msgs/run ({orleans.Spread})");
+    report.Note($"throughput {label}: after {warmupSeconds:0.#} s of warm-up each, median of {overlay.Runs} runs taken in turns; overlay {Count(overlay.MessagesPerRun)} msgs/run ({overlay.Spread}), raw TCP {Count(raw.MessagesPerRun)} msgs/run ({raw.Spread}), Orleans {Count(orleans.MessagesPerRun)} msgs/run ({orleans.Spread})");
 }
 
 foreach (var size in sizes)
@@ -156,11 +166,17 @@ TargetAtLeast("overlay 64 B throughput vs Orleans one-way calls", tp64 / orl64, 
 // ---------------------------------------------------------------------------------------------
 output.WriteLine("> 2. head-of-line blocking");
 var idle = LatencySamples.Missing;
+var idleBackToBack = LatencySamples.Missing;
 var beside = LatencySamples.Missing;
 var shared = LatencySamples.Missing;
 double besideBulkMBps = double.NaN, sharedBulkMBps = double.NaN;
 await Section("head-of-line blocking", async () =>
 {
+    if (!Runs("latency"))
+    {
+        return;
+    }
+
     await using var pair = await OverlayPair.StartAsync("hol", loggerFactory, extraChannels: ["bulk"], maxFrameSize: 10 * 1024 * 1024, sendQueueCapacity: 4);
     var pingPong = new PingPong(pair);
     var bulk = new BulkStream(pair);
@@ -170,6 +186,8 @@ await Section("head-of-line blocking", async () =>
     await pingPong.SampleAsync(samples / 5, budget); // warm-up
     idle = await pingPong.SampleAsync(samples, budget);
     Print("idle", idle, double.NaN);
+    idleBackToBack = await pingPong.SampleAsync(samples, budget, paced: false);
+    Print("idle, back to back (not paced)", idleBackToBack, double.NaN);
 
     (beside, besideBulkMBps) = await UnderBulkAsync("bulk");
     Print("8 MiB stream on channel \"bulk\"", beside, besideBulkMBps);
@@ -197,6 +215,7 @@ report.Figure("round trip 64 B, p99 µs, 8 MiB stream on its own channel", Fixed
 report.Figure("round trip 64 B, p50 µs, 8 MiB stream on its own channel", Fixed(beside.P50), "same, 8 MiB stream on the same channel (one connection)", Fixed(shared.P50), Ratio(beside.P50 / shared.P50));
 report.Figure("round trip 64 B, p99 µs, 8 MiB stream on its own channel", Fixed(beside.P99), "same, 8 MiB stream on the same channel (one connection)", Fixed(shared.P99), Ratio(beside.P99 / shared.P99));
 report.Note($"round trips idle: {idle.Count} samples in {Fixed(idle.Seconds, 2)} s, max {Fixed(idle.Max)} µs, {idle.Gc}");
+report.Note($"round trips idle, back to back without the pause (for reference, not the baseline): {idleBackToBack.Count} samples, p50 {Fixed(idleBackToBack.P50)} µs, p99 {Fixed(idleBackToBack.P99)} µs, max {Fixed(idleBackToBack.Max)} µs; the p99 beside the bulk channel is {Ratio(beside.P99 / idleBackToBack.P99)} this p99");
 report.Note($"round trips beside the bulk channel: {beside.Count} samples in {Fixed(beside.Seconds, 2)} s, max {Fixed(beside.Max)} µs, {beside.Gc}; bulk {Fixed(besideBulkMBps)} MB/s meanwhile");
 report.Note($"round trips on the bulk stream's channel: {shared.Count} samples in {Fixed(shared.Seconds, 2)} s, max {Fixed(shared.Max)} µs, {shared.Gc}; bulk {Fixed(sharedBulkMBps)} MB/s meanwhile; p50 {Ratio(shared.P50 / idle.P50)} and p99 {Ratio(shared.P99 / idle.P99)} idle");
 TargetAtMost("round-trip p99 beside a busy bulk channel vs idle p99", beside.P99 / idle.P99, 3.0);
@@ -210,6 +229,11 @@ var send16k = (SendAllocations?)null;
 var receive64 = (ReceiveAllocations?)null;
 await Section("allocations", async () =>
 {
+    if (!Runs("allocations"))
+    {
+        return;
+    }
+
     const long messages = 20_000;
     await using (var pair = await OverlayPair.StartAsync("alloc", loggerFactory, sendQueueCapacity: 65_536))
     {
@@ -246,7 +270,8 @@ if (receive64 is not null)
 var sendAllocs = send64 is null ? double.NaN : send64.BytesPerMessage / Allocations.ForwardEnvelopeBytes;
 TargetAtMost("send-path allocations per 64 B message (message excluded)", sendAllocs, 1.0, decimals: 2, unit: " allocations");
 
-report.Note($"whole run {Fixed(total.Elapsed.TotalSeconds)} s; load average at the end (1/5/15 min): {LoadAverage()}");
+var (selfCpu, othersCpu) = machine?.Stop() ?? (double.NaN, double.NaN);
+report.Note($"whole run {Fixed(total.Elapsed.TotalSeconds)} s; CPU of the whole machine used by this benchmark {Fixed(selfCpu, 0)} %, by other processes {Fixed(othersCpu, 0)} % (a quiet run has the latter near 0); load average at the end (1/5/15 min): {LoadAverage()}");
 report.Print(output);
 return;
 

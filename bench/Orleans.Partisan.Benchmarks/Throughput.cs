@@ -27,14 +27,18 @@ internal static class Throughput
 {
     public static readonly TimeSpan RunTimeout = TimeSpan.FromSeconds(60);
 
+    /// <summary>Print every run (with its garbage collections), not only the medians.</summary>
+    public static bool Verbose { get; set; }
+
     /// <summary>
-    /// Two warm-up runs per contender (the second sizes the timed runs to about
-    /// <paramref name="secondsPerRun"/>), then <paramref name="runs"/> rounds in which every contender
+    /// Warm-up runs per contender for <paramref name="warmupSeconds"/> (the last sizes the timed runs to
+    /// about <paramref name="secondsPerRun"/>), then <paramref name="runs"/> rounds in which every contender
     /// runs once, in turn, so that all see the same machine; each result is the median of its runs.
     /// </summary>
     public static async Task<Dictionary<string, Rate>> CompareAsync(
         IReadOnlyList<Contender> contenders,
         int payloadSize,
+        double warmupSeconds,
         double secondsPerRun,
         int runs,
         long maxMessages)
@@ -45,10 +49,25 @@ internal static class Throughput
         {
             try
             {
-                await RunOnceAsync(contender, contender.WarmupMessages);
-                var calibration = await RunOnceAsync(contender, contender.WarmupMessages);
+                // Warm up until the JIT has settled (tiered compilation with dynamic PGO takes a few
+                // seconds of steady traffic on two cores): runs of WarmupMessages for warmupSeconds;
+                // the last one sizes the timed runs.
+                var warming = Stopwatch.StartNew();
+                double calibration;
+                var warmups = 0;
+                do
+                {
+                    calibration = await RunOnceAsync(contender, contender.WarmupMessages);
+                    warmups++;
+                }
+                while (warmups < 2 || warming.Elapsed.TotalSeconds < warmupSeconds);
+
                 messages[contender.Name] = (long)Math.Clamp(calibration * secondsPerRun, contender.WarmupMessages, maxMessages);
                 rates[contender.Name] = [];
+                if (Verbose)
+                {
+                    Console.Out.WriteLine($">   {contender.Name} {payloadSize} B: {warmups} warm-up runs in {warming.Elapsed.TotalSeconds:0.0} s, last {Report.Count(calibration)} msg/s");
+                }
             }
             catch (BenchmarkTimeoutException exception)
             {
@@ -67,7 +86,13 @@ internal static class Throughput
 
                 try
                 {
-                    list.Add(await RunOnceAsync(contender, messages[contender.Name]));
+                    var gc = GcActivity.Start();
+                    var rate = await RunOnceAsync(contender, messages[contender.Name]);
+                    list.Add(rate);
+                    if (Verbose)
+                    {
+                        Console.Out.WriteLine($">   {contender.Name} {payloadSize} B run {round + 1}: {Report.Count(rate)} msg/s, {gc.Stop()}");
+                    }
                 }
                 catch (BenchmarkTimeoutException exception)
                 {
