@@ -40,13 +40,21 @@ public sealed class HyParViewClusterTests
             Assert.Equal((sender.Name, "far"), (relayed.From, ((Ping)relayed.Message).Text));
         }
 
-        // Stop three silos: their neighbours promote passive members and the overlay heals.
-        foreach (var silo in cluster.Silos.Skip(1).Take(3).ToList())
+        // Stop three silos: their neighbours see nodedown, promote passive members and the overlay heals.
+        var stopping = cluster.Silos.Skip(1).Take(3).ToList();
+        var stoppingNames = stopping.Select(s => s.SiloAddress.GetNodeName()).ToHashSet();
+        var watcher = cluster.Silos.Except(stopping).Select(cluster.Node).First(n => n.GetNodes(NodeSelection.Visible).Any(stoppingNames.Contains));
+        var neighbour = watcher.GetNodes(NodeSelection.Visible).First(stoppingNames.Contains);
+        using var watching = new CancellationTokenSource();
+        var nodedown = Eventually.First(watcher.WatchNodesAsync(watching.Token), e => e.Kind == NodeEventKind.Down && e.Node == neighbour, PartisanCluster.Timeout, $"nodedown {neighbour} at {watcher.Name}");
+        foreach (var silo in stopping)
         {
             await cluster.Cluster.StopSiloAsync(silo);
         }
 
+        await nodedown;
         await WaitForConnectedOverlayAsync(cluster, "after 3 silos stopped");
+
     }
 
     /// <summary>Waits until the active views (outbound connections) are symmetric, within bounds and form one component.</summary>
