@@ -112,6 +112,13 @@ internal sealed partial class HyParViewCore
             return;
         }
 
+        if (_joining && _contacts.Any(c => IsActive(c.Name)))
+        {
+            // A contact became a neighbour another way (it asked this node, say): joined.
+            _joining = false;
+            _contacts.Clear();
+        }
+
         if (_joining)
         {
             // The JOIN went unanswered: JOIN again, through a random contact.

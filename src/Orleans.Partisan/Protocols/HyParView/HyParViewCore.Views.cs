@@ -65,7 +65,7 @@ internal sealed partial class HyParViewCore
         var link = new ActiveLink(spec, epoch);
         _active.Add(link);
         Open(spec, effects);
-        if (!_up.Contains(name))
+        if (!IsUp(name))
         {
             ArmPeerTimer(name, effects);
         }

@@ -7,7 +7,8 @@ namespace Orleans.Partisan.Protocols.HyParView;
 /// </summary>
 /// <remarks>
 /// <para>The parts live in partial files: joining (JOIN, FORWARD_JOIN, §4.2), promotion (NEIGHBOR,
-/// §4.3), shuffling (SHUFFLE, §4.4), links (DISCONNECT, leave, failures, keep-alives) and the views.</para>
+/// §4.3), shuffling (SHUFFLE and keep-alives, §4.4), leaving (DISCONNECT, leave), connections
+/// (up, down, failures, the peer timer) and the views.</para>
 /// <para>Every message is sent over a connection this core asked for: a link of the active view, the
 /// link a request is opening, or a short-lived connection that carries one answer (a NEIGHBOR
 /// rejection, or a DISCONNECT to a node that used a link this node does not have) and is closed once
@@ -16,6 +17,26 @@ namespace Orleans.Partisan.Protocols.HyParView;
 /// keep-alive) are dropped when the sender is not in the active view, and the sender is told with a
 /// DISCONNECT. JOIN, NEIGHBOR, their replies and DISCONNECT are taken from anyone.</para>
 /// <para><see cref="Members"/> are this node and its two views: a partial view of the overlay.</para>
+/// <para>What this core adds to the paper, each because a run without it broke an invariant:</para>
+/// <list type="bullet">
+/// <item>Link epochs (<see cref="IHyParViewMessage"/>): a delayed DISCONNECT or reply about an older link
+/// between two nodes cannot tear down a newer one.</item>
+/// <item>The node where a FORWARD_JOIN walk ends tells the joiner (<see cref="HyParViewForwardJoinAccept"/>),
+/// and a NEIGHBOR request is answered either way: each direction is its own connection here, not one
+/// TCP connection both ends see (§4.1).</item>
+/// <item>Keep-alives on idle links every shuffle interval, answered with a DISCONNECT by a node that does
+/// not have the link, so a lost DISCONNECT does not leave a one-sided link.</item>
+/// <item>JOIN is retried until a contact accepts it; its answer and every NEIGHBOR rejection carry a
+/// sample of the sender's views, so a joiner, or a node that knows only full nodes, learns others.</item>
+/// <item>A node that lost every neighbour sends one high-priority NEIGHBOR request and low ones to fill
+/// the other slots at once, not one request at a time.</item>
+/// <item>The down of a connection this core closed itself is not a failure (the driver may report it
+/// after the core asked for a new connection to the same peer); a new link whose connection does not
+/// come up within <see cref="HyParViewOptions.NeighborTimeout"/> is.</item>
+/// <item>Promotion runs periodically while the active view is below the minimum, and a node with a free
+/// slot asks one passive node per shuffle interval, so an island of nodes whose views are within
+/// the island reconnects to the rest.</item>
+/// </list>
 /// </remarks>
 internal sealed partial class HyParViewCore : IPeerServiceCore
 {

@@ -1,3 +1,5 @@
+using Orleans.Partisan.Protocols;
+
 namespace Orleans.Partisan.Tests.Protocols.HyParView;
 
 /// <summary>The overlay's invariants over the live nodes of a <see cref="HyParViewNetwork"/>, checked at a quiescent point.</summary>
@@ -7,7 +9,12 @@ internal static class HyParViewInvariants
     public static List<string> Violations(HyParViewNetwork network, HyParViewOptions options, int minActive = 1)
     {
         var errors = new List<string>();
-        var alive = network.Alive.ToList();
+        if (network.Busy)
+        {
+            errors.Add("The network is not quiescent.");
+        }
+
+        var alive = network.Alive.Where(n => !n.Core.HasLeft).ToList();
         var aliveNames = alive.Select(n => n.Name).ToHashSet();
         foreach (var node in alive)
         {
@@ -50,6 +57,34 @@ internal static class HyParViewInvariants
                 }
             }
 
+            // The membership events, folded, give the known members (both views).
+            var known = new HashSet<NodeName>();
+            foreach (var effect in node.Effects)
+            {
+                if (effect is MemberJoinedEffect joined && !known.Add(joined.Member.Name))
+                {
+                    errors.Add($"{node.Name} reported {joined.Member.Name} joined twice in a row.");
+                }
+                else if (effect is MemberLeftEffect left && !known.Remove(left.Member.Name))
+                {
+                    errors.Add($"{node.Name} reported {left.Member.Name} left while not a member.");
+                }
+                else if (effect is SelfLeftEffect)
+                {
+                    known.Clear();
+                }
+            }
+
+            if (!known.SetEquals(active.Concat(passive)))
+            {
+                errors.Add($"{node.Name}'s membership events add up to {known.Count} members, its views hold {active.Count + passive.Count}.");
+            }
+
+            if (!node.Core.Members.Select(m => m.Name).ToHashSet().SetEquals(active.Concat(passive).Append(node.Name)))
+            {
+                errors.Add($"{node.Name}'s Members are not itself and its two views.");
+            }
+
             var held = node.Connected.Concat(node.Waiting.Keys).ToHashSet();
             var expected = active.Concat(node.Core.PendingRequests).ToHashSet();
             if (!held.SetEquals(expected))
@@ -75,7 +110,7 @@ internal static class HyParViewInvariants
     /// <summary>The number of connected components of the active-view graph among live nodes.</summary>
     public static int Components(HyParViewNetwork network)
     {
-        var alive = network.Alive.Select(n => n.Name).ToHashSet();
+        var alive = network.Alive.Where(n => !n.Core.HasLeft).Select(n => n.Name).ToHashSet();
         var seen = new HashSet<NodeName>();
         var components = 0;
         foreach (var start in alive)

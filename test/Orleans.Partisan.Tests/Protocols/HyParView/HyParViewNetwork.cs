@@ -22,7 +22,7 @@ namespace Orleans.Partisan.Tests.Protocols.HyParView;
 /// <item>Messages take no virtual time; timers fire in due order once nothing is in flight.</item>
 /// </list>
 /// </remarks>
-internal sealed class HyParViewNetwork
+internal sealed partial class HyParViewNetwork
 {
     private const int MaxWaiting = 16;
     private readonly Random _random;
@@ -32,6 +32,20 @@ internal sealed class HyParViewNetwork
     private readonly Dictionary<(NodeName From, NodeName To), Queue<object>> _links = [];
     private readonly List<(NodeName From, NodeName To)> _busy = [];
     private readonly List<(Node From, NodeName To)> _connecting = [];
+
+    // Every armed timer of every node, in due order (ties: node number, then timer name).
+    private readonly SortedSet<(TimeSpan Due, int Node, string Timer)> _schedule = new(
+        Comparer<(TimeSpan Due, int Node, string Timer)>.Create((a, b) =>
+        {
+            var byDue = a.Due.CompareTo(b.Due);
+            if (byDue != 0)
+            {
+                return byDue;
+            }
+
+            var byNode = a.Node.CompareTo(b.Node);
+            return byNode != 0 ? byNode : string.CompareOrdinal(a.Timer, b.Timer);
+        }));
 
     public HyParViewNetwork(int count, int seed, HyParViewOptions? options = null)
     {
@@ -45,6 +59,9 @@ internal sealed class HyParViewNetwork
     }
 
     public int Seed { get; }
+
+    /// <summary>Every message delivered, in order.</summary>
+    public List<(NodeName From, NodeName To, object Message)> Deliveries { get; } = [];
 
     public TimeSpan Now { get; private set; }
 
@@ -80,6 +97,11 @@ internal sealed class HyParViewNetwork
     {
         var dead = _nodes[i];
         dead.Alive = false;
+        foreach (var timer in dead.Timers.Keys.ToList())
+        {
+            Arm(dead, timer, null);
+        }
+
         foreach (var node in Alive.ToList())
         {
             if (node.Connected.Remove(dead.Name))
@@ -134,18 +156,15 @@ internal sealed class HyParViewNetwork
         RunToQuiescence();
         while (true)
         {
-            var next = Alive.SelectMany(n => n.Timers.Select(t => (Node: n, Name: t.Key, t.Value.Due)))
-                .Where(t => t.Due <= end)
-                .OrderBy(t => t.Due).ThenBy(t => t.Node.Index).ThenBy(t => t.Name, StringComparer.Ordinal)
-                .FirstOrDefault();
-            if (next.Node is null)
+            if (_schedule.Count == 0 || _schedule.Min.Due > end)
             {
                 Now = end;
                 return;
             }
 
-            Now = next.Due;
-            Fire(next.Node, next.Name);
+            var (due, index, name) = _schedule.Min;
+            Now = due;
+            Fire(_nodes[index], name);
             RunToQuiescence();
         }
     }
@@ -157,45 +176,10 @@ internal sealed class HyParViewNetwork
     {
         if (node.Timers.TryGetValue(timer, out var armed))
         {
-            if (armed.Period is { } period)
-            {
-                node.Timers[timer] = (Now + period, period);
-            }
-            else
-            {
-                node.Timers.Remove(timer);
-            }
+            Arm(node, timer, armed.Period is { } period ? (Now + period, period) : null);
         }
 
         Execute(node, node.Core.OnTimer(timer));
-    }
-
-    /// <summary>The messages in flight from <paramref name="from"/> to <paramref name="to"/>, oldest first.</summary>
-    public IReadOnlyList<object> InFlight(NodeName from, NodeName to)
-        => _links.TryGetValue((from, to), out var queue) ? [.. queue] : [];
-
-    /// <summary>Delivers the oldest message in flight from <paramref name="from"/> to <paramref name="to"/>.</summary>
-    public object DeliverNext(NodeName from, NodeName to)
-    {
-        if (!_links.TryGetValue((from, to), out var queue) || queue.Count == 0)
-        {
-            throw new InvalidOperationException($"Nothing in flight from {from} to {to} (seed {Seed}).");
-        }
-
-        var message = queue.Peek();
-        Deliver((from, to));
-        return message;
-    }
-
-    /// <summary>Completes every connection being opened, without delivering anything.</summary>
-    public void CompleteConnections()
-    {
-        while (_connecting.Count > 0)
-        {
-            var (from, to) = _connecting[0];
-            _connecting.RemoveAt(0);
-            Complete(from, to);
-        }
     }
 
     private void Deliver((NodeName From, NodeName To) key)
@@ -210,6 +194,7 @@ internal sealed class HyParViewNetwork
         var to = _byName[key.To];
         if (to.Alive)
         {
+            Deliveries.Add((key.From, key.To, message));
             to.Received.Add((key.From, message));
             Execute(to, to.Core.Handle(key.From, message));
         }
@@ -222,9 +207,9 @@ internal sealed class HyParViewNetwork
             return;
         }
 
-        if (!_byName[to].Alive)
+        if (!_byName.TryGetValue(to, out var peer) || !peer.Alive)
         {
-            return; // never completes: the peer is dead
+            return; // never completes: the peer is dead, or no such node exists
         }
 
         from.Waiting.Remove(to);
@@ -257,6 +242,7 @@ internal sealed class HyParViewNetwork
         queue.Enqueue(message);
     }
 
+    /// <summary>Records and carries out <paramref name="effects"/> of <paramref name="node"/>.</summary>
     private void Execute(Node node, IReadOnlyList<PeerServiceEffect> effects)
     {
         foreach (var effect in effects)
@@ -270,11 +256,9 @@ internal sealed class HyParViewNetwork
             switch (effect)
             {
                 case SendEffect send when node.Connected.Contains(send.To):
-                    node.Sent.Add((send.To, send.Message));
                     Enqueue(node.Name, send.To, send.Message);
                     break;
                 case SendEffect send when node.Waiting.TryGetValue(send.To, out var waiting):
-                    node.Sent.Add((send.To, send.Message));
                     if (waiting.Count == MaxWaiting)
                     {
                         waiting.RemoveAt(0);
@@ -283,8 +267,7 @@ internal sealed class HyParViewNetwork
                     waiting.Add(send.Message);
                     break;
                 case SendEffect:
-                    node.Dropped++;
-                    break;
+                    break; // no connection wanted: dropped
                 case ConnectEffect connect when !node.Connected.Contains(connect.Peer.Name) && !node.Waiting.ContainsKey(connect.Peer.Name):
                     node.Waiting[connect.Peer.Name] = [];
                     _connecting.Add((node, connect.Peer.Name));
@@ -298,40 +281,24 @@ internal sealed class HyParViewNetwork
 
                     break;
                 case ArmTimerEffect arm:
-                    node.Timers[arm.Timer] = (Now + arm.Due, arm.Periodic ? arm.Due : null);
+                    Arm(node, arm.Timer, (Now + arm.Due, arm.Periodic ? arm.Due : null));
                     break;
             }
         }
     }
 
-    internal sealed class Node(int index, HyParViewCore core)
+    /// <summary>Arms (or, with null, removes) a timer of <paramref name="node"/>, keeping the schedule in due order.</summary>
+    private void Arm(Node node, string timer, (TimeSpan Due, TimeSpan? Period)? armed)
     {
-        public int Index { get; } = index;
+        if (node.Timers.Remove(timer, out var previous))
+        {
+            _schedule.Remove((previous.Due, node.Index, timer));
+        }
 
-        public HyParViewCore Core { get; } = core;
-
-        public NodeName Name => Core.Self.Name;
-
-        public bool Alive { get; set; } = true;
-
-        public HashSet<NodeName> Connected { get; } = [];
-
-        public Dictionary<NodeName, List<object>> Waiting { get; } = [];
-
-        public Dictionary<string, (TimeSpan Due, TimeSpan? Period)> Timers { get; } = new(StringComparer.Ordinal);
-
-        public List<PeerServiceEffect> Effects { get; } = [];
-
-        public List<(NodeName To, object Message)> Sent { get; } = [];
-
-        public List<(NodeName From, object Message)> Received { get; } = [];
-
-        public int Dropped { get; set; }
-
-        public HashSet<NodeName> Active => [.. Core.ActiveView.Select(s => s.Name)];
-
-        public HashSet<NodeName> Passive => [.. Core.PassiveView.Select(s => s.Name)];
-
-        public override string ToString() => $"{Name} active=[{string.Join(",", Active)}] passive={Passive.Count}";
+        if (armed is { } next)
+        {
+            node.Timers[timer] = next;
+            _schedule.Add((next.Due, node.Index, timer));
+        }
     }
 }

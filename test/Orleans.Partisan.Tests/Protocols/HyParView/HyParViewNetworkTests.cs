@@ -1,3 +1,5 @@
+using CsCheck;
+
 namespace Orleans.Partisan.Tests.Protocols.HyParView;
 
 /// <summary>Whole overlays of <see cref="Orleans.Partisan.Protocols.HyParView.HyParViewCore"/> over <see cref="HyParViewNetwork"/>.</summary>
@@ -88,5 +90,49 @@ public sealed class HyParViewNetworkTests
 
         network.RunFor(TimeSpan.FromSeconds(30));
         HyParViewInvariants.AssertSound(network, Options, "after five graceful leaves", minActive: Options.MinActiveViewSize);
+    }
+
+    [Fact]
+    public void Invariants_hold_at_every_quiescent_point_under_random_churn()
+        => Gen.Int[1, 1_000_000].Sample(Churn, iter: 12);
+
+    private static void Churn(int seed)
+    {
+        var network = Build(25, seed);
+        var random = new Random(seed);
+        for (var step = 0; step < 6; step++)
+        {
+            var members = network.Alive.Where(n => !n.Core.HasLeft).Select(n => n.Index).ToList();
+            for (var i = random.Next(0, 4); i > 0 && members.Count > 3; i--)
+            {
+                var victim = members[random.Next(members.Count)];
+                members.Remove(victim);
+                if (random.Next(2) == 0)
+                {
+                    network.Crash(victim);
+                }
+                else
+                {
+                    network.Leave(victim);
+                }
+            }
+
+            // Nodes that left join again, new nodes join, each through a random member.
+            foreach (var node in network.Alive.Where(n => n.Core.HasLeft).ToList())
+            {
+                if (random.Next(2) == 0)
+                {
+                    network.Join(node.Index, members[random.Next(members.Count)]);
+                }
+            }
+
+            for (var i = random.Next(0, 4); i > 0; i--)
+            {
+                network.Join(network.Add().Index, members[random.Next(members.Count)]);
+            }
+
+            network.RunFor(TimeSpan.FromSeconds(random.Next(5, 40)));
+            HyParViewInvariants.AssertSound(network, Options, $"churn step {step}");
+        }
     }
 }
