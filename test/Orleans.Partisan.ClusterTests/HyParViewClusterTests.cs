@@ -55,6 +55,11 @@ public sealed class HyParViewClusterTests
         await nodedown;
         await WaitForConnectedOverlayAsync(cluster, "after 3 silos stopped");
 
+        // Passive views learn of the stopped silos from Orleans' membership (they are declared dead).
+        await Eventually.Until(
+            () => cluster.Nodes.All(n => !n.GetNodes(NodeSelection.Known).Any(stoppingNames.Contains)),
+            PartisanCluster.Timeout,
+            () => "no silo still knowing a stopped one; seen: " + string.Join("; ", cluster.Nodes.Select(n => $"{n.Name} knows [{string.Join(",", n.GetNodes(NodeSelection.Known).Where(stoppingNames.Contains))}]")));
     }
 
     /// <summary>Waits until the active views (outbound connections) are symmetric, within bounds and form one component.</summary>

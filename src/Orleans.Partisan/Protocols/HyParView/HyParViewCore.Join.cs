@@ -16,6 +16,7 @@ internal sealed partial class HyParViewCore
         ArgumentNullException.ThrowIfNull(contact);
         var effects = new List<PeerServiceEffect>();
         _left = false;
+        Returned(contact.Name);
         if (contact.Name == Self.Name)
         {
             return effects;
@@ -117,6 +118,8 @@ internal sealed partial class HyParViewCore
 
         if (message.Ttl == _options.PassiveRandomWalkLength)
         {
+            // The joiner is joining right now: a node that left and joins again is welcome.
+            Returned(joiner.Name);
             Learn(joiner, [], effects);
         }
 

@@ -21,6 +21,7 @@ internal sealed partial class HyParViewCore
             return effects;
         }
 
+        Departed(node);
         if (_pending.Remove(node))
         {
             Close(node, effects);
@@ -103,6 +104,7 @@ internal sealed partial class HyParViewCore
             RemoveActive(link, toPassive: !message.Leaving, effects);
             if (message.Leaving)
             {
+                Departed(peer);
                 StartPromotion(_options.ActiveViewSize, effects);
             }
 
@@ -111,6 +113,7 @@ internal sealed partial class HyParViewCore
 
         if (message.Leaving)
         {
+            Departed(peer);
             if (_pending.TryGetValue(peer, out var request))
             {
                 FailRequest(request with { IsJoin = false }, effects);

@@ -38,6 +38,8 @@ internal sealed partial class HyParViewCore
             return null;
         }
 
+        Returned(name);
+
         var existing = FindActive(name);
         if (existing is not null)
         {
@@ -107,7 +109,7 @@ internal sealed partial class HyParViewCore
     /// <summary>Adds a node not known yet to the passive view (addNodePassiveView, §4.2), with its join event.</summary>
     private void Learn(NodeSpec spec, IReadOnlyCollection<NodeName> evictFirst, List<PeerServiceEffect> effects)
     {
-        if (spec.Name == Self.Name || IsKnown(spec.Name))
+        if (spec.Name == Self.Name || IsKnown(spec.Name) || HasDeparted(spec.Name))
         {
             return;
         }
