@@ -46,6 +46,7 @@ internal sealed class ClusterMembershipFollower(
 
     private async Task ApplyAsync(ClusterMembershipSnapshot snapshot, CancellationToken cancellationToken)
     {
+        var active = new List<SiloAddress>();
         foreach (var (silo, member) in snapshot.Members)
         {
             if (silo.Equals(localSilo.SiloAddress))
@@ -53,15 +54,9 @@ internal sealed class ClusterMembershipFollower(
                 continue;
             }
 
-            if (member.Status == SiloStatus.Active && !_joined.Contains(silo) && (node.JoinsEveryMember || node.GetNodes(NodeSelection.Known).Count <= 1))
+            if (member.Status == SiloStatus.Active)
             {
-                var spec = await GetSpecAsync(silo, cancellationToken).ConfigureAwait(false);
-                if (spec is not null)
-                {
-                    HostingLog.FollowJoin(logger, silo, spec);
-                    await node.AddMemberAsync(spec).ConfigureAwait(false);
-                    _joined.Add(silo);
-                }
+                active.Add(silo);
             }
             else if (member.Status == SiloStatus.Dead && _joined.Remove(silo) | node.GetNodeSpec(silo.GetNodeName()) is not null)
             {
@@ -69,6 +64,35 @@ internal sealed class ClusterMembershipFollower(
                 await node.LeaveAsync(silo.GetNodeName(), cancellationToken).ConfigureAwait(false);
             }
         }
+
+        var contacts = node.JoinsEveryMember ? active.Where(s => !_joined.Contains(s)).ToList() : PartialViewContact(active);
+        foreach (var silo in contacts)
+        {
+            var spec = await GetSpecAsync(silo, cancellationToken).ConfigureAwait(false);
+            if (spec is not null)
+            {
+                HostingLog.FollowJoin(logger, silo, spec);
+                await node.AddMemberAsync(spec).ConfigureAwait(false);
+                _joined.Add(silo);
+            }
+        }
+    }
+
+    /// <summary>
+    /// A partial-view overlay is joined through one contact, and only while this node knows no other.
+    /// The contact is the oldest active silo, so every silo joins the component the first one started
+    /// (joining through any silo could make islands of silos that joined through each other while
+    /// starting together); the oldest silo itself waits for the others.
+    /// </summary>
+    private List<SiloAddress> PartialViewContact(List<SiloAddress> active)
+    {
+        if (active.Count == 0 || node.GetNodes(NodeSelection.Known).Count > 1)
+        {
+            return [];
+        }
+
+        var oldest = active.Append(localSilo.SiloAddress).MinBy(s => (s.Generation, s.ToParsableString()))!;
+        return oldest.Equals(localSilo.SiloAddress) ? [] : [oldest];
     }
 
     /// <summary>Asks the silo for its node spec, retrying while it is active; null once it is not.</summary>

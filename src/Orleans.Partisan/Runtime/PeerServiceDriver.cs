@@ -188,7 +188,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         Volatile.Write(ref _members, Snapshot());
     }
 
-    /// <summary>Arms (or re-arms) a core timer; it fires on the driver's loop.</summary>
+    /// <summary>Arms (or re-arms) a core timer; it fires on the driver's loop. A one-shot timer is forgotten once it fired.</summary>
     private void Arm(ArmTimerEffect arm)
     {
         if (_timers.Remove(arm.Timer, out var previous))
@@ -197,7 +197,24 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         }
 
         var name = arm.Timer;
-        _timers[name] = _time.CreateTimer(_ => Post(() => Execute(_core.OnTimer(name))), null, arm.Due, arm.Periodic ? arm.Due : Timeout.InfiniteTimeSpan);
+        ITimer? timer = null;
+        timer = _time.CreateTimer(_ => Post(() =>
+        {
+            if (!_timers.TryGetValue(name, out var current) || current != timer)
+            {
+                return Task.CompletedTask; // replaced or disposed since it fired
+            }
+
+            if (!arm.Periodic)
+            {
+                _timers.Remove(name);
+                current.Dispose();
+            }
+
+            return Execute(_core.OnTimer(name));
+        }), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
+        _timers[name] = timer;
+        timer.Change(arm.Due, arm.Periodic ? arm.Due : Timeout.InfiniteTimeSpan);
     }
 
     private void Send(SendEffect send)
