@@ -13,6 +13,13 @@ using static Orleans.Partisan.Benchmarks.Report;
 
 // The Orleans.Partisan benchmark (DESIGN §7): every figure beside its baseline, measured the same
 // way on the same machine, in one run. Plain Stopwatch timing; see docs/benchmarks.md.
+if (args.Contains("hyparview"))
+{
+    // Only the HyParView paper's experiments at 10,000 nodes, in the simulator (HyParViewExperiment.cs).
+    await HyParViewExperiment.RunAsync(args, Console.Out);
+    return;
+}
+
 var quick = args.Contains("--quick");
 Throughput.Verbose = args.Contains("--verbose");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
