@@ -297,7 +297,7 @@ async Task Section(string name, Func<Task> body)
 
 void TargetAtLeast(string target, double ratio, double required, bool percent)
 {
-    string Show(double v) => percent ? Fixed(v * 100, 1) + " %" : Ratio(v);
+    string Show(double v) => percent ? Fixed(v * 100, 2) + " %" : Ratio(v);
     if (double.IsNaN(ratio))
     {
         report.Target(target, "n/a", "≥ " + Show(required), null, "");
@@ -306,7 +306,7 @@ void TargetAtLeast(string target, double ratio, double required, bool percent)
 
     var met = ratio >= required;
     var by = percent
-        ? $"{Fixed(Math.Abs(ratio - required) * 100, 1)} percentage points"
+        ? $"{Fixed(Math.Abs(ratio - required) * 100, 2)} percentage points"
         : $"{Fixed(Math.Abs(ratio - required), 2)} ({Fixed(ratio / required * 100, 0)} % of the required ratio)";
     report.Target(target, Show(ratio), "≥ " + Show(required), met, met ? $"above by {by}" : $"short by {by}");
 }
