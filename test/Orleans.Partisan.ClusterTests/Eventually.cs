@@ -5,19 +5,8 @@ internal static class Eventually
 {
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
 
-    public static async Task Until(Func<bool> condition, TimeSpan timeout, Func<string> expected)
-    {
-        using var deadline = new CancellationTokenSource(timeout);
-        while (!condition())
-        {
-            if (deadline.IsCancellationRequested)
-            {
-                Assert.Fail($"Timed out after {timeout}: {expected()}");
-            }
-
-            await Task.Delay(PollInterval, CancellationToken.None);
-        }
-    }
+    public static Task Until(Func<bool> condition, TimeSpan timeout, Func<string> expected)
+        => Until(() => Task.FromResult(condition()), timeout, expected);
 
     public static async Task Until(Func<Task<bool>> condition, TimeSpan timeout, Func<string> expected)
     {

@@ -84,8 +84,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         };
         return nodes.Distinct().Order().ToList();
 
-        IEnumerable<NodeName> Connected()
-            => _transport.GetConnections().Where(c => c.Direction == ConnectionDirection.Outbound).Select(c => c.Peer);
+        IEnumerable<NodeName> Connected() => _transport.ConnectedPeers();
     }
 
     public bool IsConnected(NodeName node) => _transport.IsConnected(node);
