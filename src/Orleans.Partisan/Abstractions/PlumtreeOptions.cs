@@ -40,6 +40,12 @@ public sealed class PlumtreeOptions
     /// </summary>
     public TimeSpan ExchangeInterval { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How long a call to a broadcast handler grain may take before it counts as failed (logged and
+    /// counted; the tree goes on). Default 10 s; more than zero.
+    /// </summary>
+    public TimeSpan HandlerTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>Every problem with these options, one sentence each naming the option and why; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -47,6 +53,7 @@ public sealed class PlumtreeOptions
         Interval(LazyTickInterval, nameof(LazyTickInterval));
         Interval(GraftTimeout, nameof(GraftTimeout));
         Interval(ExchangeInterval, nameof(ExchangeInterval));
+        Interval(HandlerTimeout, nameof(HandlerTimeout));
         if (SecondGraftTimeout <= TimeSpan.Zero || (GraftTimeout > TimeSpan.Zero && SecondGraftTimeout > GraftTimeout))
         {
             errors.Add($"SecondGraftTimeout must be more than zero and at most GraftTimeout ({GraftTimeout}); it is {SecondGraftTimeout}.");

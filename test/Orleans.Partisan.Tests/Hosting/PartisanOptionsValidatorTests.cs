@@ -54,7 +54,7 @@ public sealed class PartisanOptionsValidatorTests
         var error = Assert.Single(PartisanOptionsValidator.Validate(o));
         Assert.Contains(option, error);
 
-        var validator = new PartisanOptionsValidator(Options.Create(o));
+        var validator = new PartisanOptionsValidator(Options.Create(o), []);
         var exception = Assert.Throws<OrleansConfigurationException>(validator.ValidateConfiguration);
         Assert.Contains(option, exception.Message);
     }
