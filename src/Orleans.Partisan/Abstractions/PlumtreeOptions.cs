@@ -46,6 +46,34 @@ public sealed class PlumtreeOptions
     /// </summary>
     public TimeSpan HandlerTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
+    /// <summary>
+    /// How many lazy ticks (<see cref="LazyTickInterval"/>) a node remembers the identity of a message it
+    /// delivered, so that a duplicate or an IHAVE of it is recognised without asking the handler, and of a
+    /// message it was told about and is still missing, so that it keeps grafting it. An identity forgotten
+    /// earlier only costs a question to the handler (<c>IsStale</c>). Default 30; at least 1.
+    /// </summary>
+    public int MessageIdRetentionTicks { get; set; } = 30;
+
+    /// <summary>
+    /// The most message identities a node remembers at once, delivered and missing apiece (see
+    /// <see cref="MessageIdRetentionTicks"/>); the oldest are forgotten first beyond it, so memory stays
+    /// bounded under any rate of broadcasts. Default 10,000; at least 16.
+    /// </summary>
+    public int MaxRememberedMessageIds { get; set; } = 10_000;
+
+    /// <summary>
+    /// The most announcements one IHAVE carries: a batch for a neighbour that reaches it is sent at once
+    /// instead of at the next lazy tick, so the queue of a tick stays bounded. Default 512; at least 1.
+    /// </summary>
+    public int MaxAnnouncementsPerIHave { get; set; } = 512;
+
+    /// <summary>
+    /// The most broadcast trees (one per root) a node keeps; beyond it the tree used least recently is
+    /// forgotten, and rebuilt (every neighbour eager, then pruned) when its root broadcasts again.
+    /// Default 1,024; at least 1.
+    /// </summary>
+    public int MaxTrees { get; set; } = 1024;
+
     /// <summary>Every problem with these options, one sentence each naming the option and why; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
     {
@@ -64,6 +92,11 @@ public sealed class PlumtreeOptions
             errors.Add($"OptimizationThreshold must be 0 (off) or more; it is {OptimizationThreshold}.");
         }
 
+        AtLeast(MessageIdRetentionTicks, 1, nameof(MessageIdRetentionTicks));
+        AtLeast(MaxRememberedMessageIds, 16, nameof(MaxRememberedMessageIds));
+        AtLeast(MaxAnnouncementsPerIHave, 1, nameof(MaxAnnouncementsPerIHave));
+        AtLeast(MaxTrees, 1, nameof(MaxTrees));
+
         return errors;
 
         void Interval(TimeSpan value, string name)
@@ -71,6 +104,14 @@ public sealed class PlumtreeOptions
             if (value <= TimeSpan.Zero || value > MaxInterval)
             {
                 errors.Add($"{name} must be more than zero and at most {MaxInterval.TotalDays:0.#} days (a timer's limit); it is {value}.");
+            }
+        }
+
+        void AtLeast(int value, int min, string name)
+        {
+            if (value < min)
+            {
+                errors.Add($"{name} must be at least {min}; it is {value}.");
             }
         }
     }

@@ -15,5 +15,13 @@ internal sealed record BroadcastGraft(
     [property: Id(2)] NodeName Root,
     [property: Id(3)] int Round) : IBroadcastMessage
 {
+    /// <summary>
+    /// Whether the sender asks only to become an eager peer of <see cref="Root"/>'s tree and needs no
+    /// payload, because it has the message: the tree optimisation (SRDS 2007 §3.7) moving its parent to a
+    /// shorter path. The receiver answers such a graft with nothing. Default <see langword="false"/>.
+    /// </summary>
+    [Id(4)]
+    public bool LinkOnly { get; init; }
+
     string? IBroadcastMessage.Handler => Handler;
 }
