@@ -72,7 +72,7 @@ static async Task RunTourAsync(CancellationToken cancellationToken)
     await nodes[1].BroadcastAsync<IReplicatedKeyValue>(new KeyValueWrite("shape", "circle"), cancellationToken);
     var grains = silos[0].Services.GetRequiredService<IGrainFactory>();
     var maps = new Dictionary<NodeName, IReadOnlyDictionary<string, string>>();
-    await WaitUntilAsync(
+    await WaitForAsync(
         async () =>
         {
             foreach (var node in nodes)
@@ -139,9 +139,9 @@ static IHost StartSilo(int index, int siloPort, int primaryPort)
 static IPartisan Partisan(IHost silo) => silo.Services.GetRequiredService<IPartisan>();
 
 static Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
-    => WaitUntilAsync(() => Task.FromResult(condition()), cancellationToken);
+    => WaitForAsync(() => Task.FromResult(condition()), cancellationToken);
 
-static async Task WaitUntilAsync(Func<Task<bool>> condition, CancellationToken cancellationToken)
+static async Task WaitForAsync(Func<Task<bool>> condition, CancellationToken cancellationToken)
 {
     while (!await condition())
     {

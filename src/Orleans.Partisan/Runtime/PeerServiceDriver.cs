@@ -32,7 +32,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
 
     private readonly Action<IReadOnlyCollection<NodeName>>? _membersChanged;
 
-    /// <param name="membersChanged">Called on the driver's loop with the member names (this node included) whenever they change.</param>
+    /// <summary>Creates the driver; <paramref name="membersChanged"/> is called on its loop with the member names (this node included) whenever they change.</summary>
     public PeerServiceDriver(IPeerServiceCore core, OverlayTransport transport, NodeMonitorHub monitors, PartisanNodeSettings settings, TimeProvider time, ILogger logger, Action<IReadOnlyCollection<NodeName>>? membersChanged = null)
     {
         _membersChanged = membersChanged;
