@@ -54,6 +54,9 @@ public static class PartisanMetrics
     /// <summary>Broadcast handler calls that threw, timed out, or named an unregistered handler. Tag <c>operation</c>.</summary>
     public const string BroadcastHandlerFailures = "partisan.broadcast.handler.failures";
 
+    /// <summary>Checks of a silo suspected by the overlay's failure detector. Tag <c>verdict</c> (<c>dead</c>: evicted; <c>alive</c>: reached, or not confirmed).</summary>
+    public const string FailureDetectorVerdicts = "partisan.failure_detector.verdicts";
+
     internal static readonly Meter Meter = new(MeterName);
 
     internal static readonly Counter<long> Sent = Meter.CreateCounter<long>(MessagesSent, "{message}");
@@ -69,4 +72,5 @@ public static class PartisanMetrics
     internal static readonly Counter<long> BroadcastSent = Meter.CreateCounter<long>(BroadcastMessagesSent, "{message}");
     internal static readonly Counter<long> BroadcastDeliveries = Meter.CreateCounter<long>(BroadcastDelivered, "{message}");
     internal static readonly Counter<long> BroadcastFailures = Meter.CreateCounter<long>(BroadcastHandlerFailures, "{call}");
+    internal static readonly Counter<long> FailureVerdicts = Meter.CreateCounter<long>(FailureDetectorVerdicts, "{check}");
 }

@@ -152,6 +152,33 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
     /// <summary>Adds <paramref name="member"/> to the overlay without waiting for connections (used to follow an outside membership source).</summary>
     internal Task AddMemberAsync(NodeSpec member) => member.Name == Name ? Task.CompletedTask : Driver.JoinAsync(member);
 
+    /// <summary>
+    /// Whether a fresh dial of <paramref name="node"/> (connect and handshake on any of its listen
+    /// addresses, within <paramref name="timeout"/>) reaches that very node; its existing connections play no part.
+    /// </summary>
+    internal async Task<bool> CanReachAsync(NodeSpec node, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        foreach (var endpoint in node.ListenAddresses)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
+            try
+            {
+                if ((await _transport.ProbeAsync(endpoint, deadline.Token).ConfigureAwait(false)).Name == node.Name)
+                {
+                    return true;
+                }
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or System.Net.Sockets.SocketException or IOException or PartisanException && !cancellationToken.IsCancellationRequested)
+            {
+                // Refused, reset, timed out or answered by another node: not reached on this address.
+            }
+        }
+
+        return false;
+    }
+
     public Task LeaveAsync(CancellationToken cancellationToken = default) => Driver.LeaveAsync(Name).WaitAsync(cancellationToken);
 
     public Task LeaveAsync(NodeName node, CancellationToken cancellationToken = default) => Driver.LeaveAsync(node).WaitAsync(cancellationToken);
