@@ -47,6 +47,7 @@ public sealed class PartisanOptionsValidatorTests
         { "Plumtree.SecondGraftTimeout", o => o.Plumtree.SecondGraftTimeout = TimeSpan.FromSeconds(5) },
         { "Plumtree.HandlerTimeout", o => o.Plumtree.HandlerTimeout = TimeSpan.Zero },
         { "Plumtree.MaxTrees", o => o.Plumtree.MaxTrees = 0 },
+        { "FailureDetection.Witnesses", o => o.FailureDetection.Witnesses = 1 },
     };
 
     [Theory]
