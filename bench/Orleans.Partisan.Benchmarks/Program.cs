@@ -20,6 +20,13 @@ if (args.Contains("hyparview"))
     return;
 }
 
+if (args.Contains("plumtree"))
+{
+    // Only the Plumtree paper's experiments at 10,000 nodes, beside flooding, in the simulator (PlumtreeExperiment.cs).
+    await PlumtreeExperiment.RunAsync(args, Console.Out);
+    return;
+}
+
 var quick = args.Contains("--quick");
 Throughput.Verbose = args.Contains("--verbose");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
