@@ -41,6 +41,12 @@ public sealed class PlumtreeOptions
     public TimeSpan ExchangeInterval { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How long a call to a broadcast handler grain may take before it counts as failed (logged and
+    /// counted; the tree goes on). Default 10 s; more than zero.
+    /// </summary>
+    public TimeSpan HandlerTimeout { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>
     /// How many lazy ticks (<see cref="LazyTickInterval"/>) a node remembers the identity of a message it
     /// delivered, so that a duplicate or an IHAVE of it is recognised without asking the handler, and of a
     /// message it was told about and is still missing, so that it keeps grafting it. An identity forgotten
@@ -75,6 +81,7 @@ public sealed class PlumtreeOptions
         Interval(LazyTickInterval, nameof(LazyTickInterval));
         Interval(GraftTimeout, nameof(GraftTimeout));
         Interval(ExchangeInterval, nameof(ExchangeInterval));
+        Interval(HandlerTimeout, nameof(HandlerTimeout));
         if (SecondGraftTimeout <= TimeSpan.Zero || (GraftTimeout > TimeSpan.Zero && SecondGraftTimeout > GraftTimeout))
         {
             errors.Add($"SecondGraftTimeout must be more than zero and at most GraftTimeout ({GraftTimeout}); it is {SecondGraftTimeout}.");

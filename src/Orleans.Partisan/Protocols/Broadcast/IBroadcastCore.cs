@@ -11,12 +11,14 @@ namespace Orleans.Partisan.Protocols.Broadcast;
 /// mesh, the active view in HyParView): <see cref="NeighborUp"/> when the connection opens,
 /// <see cref="NeighborDown"/> when it is lost or closed.</item>
 /// <item>A <see cref="BroadcastSendEffect"/> to a neighbour goes over the connection, in order with
-/// the others to that neighbour, or is lost with the connection; to a node that is not a neighbour
+/// the others to that neighbour on the same channel (a handler's messages travel on its channel, PRUNE
+/// on the default one), or is lost with the connection; to a node that is not a neighbour
 /// (any more) it is dropped.</item>
 /// <item>Every <see cref="MergeEffect"/>, <see cref="CheckStaleEffect"/> and <see cref="GraftPayloadEffect"/>
 /// is answered exactly once, with <see cref="Merged"/>, <see cref="StaleChecked"/> and
 /// <see cref="GraftAnswered"/>, later on the same serialized loop; answers may interleave with other calls.
-/// A handler that fails or times out is answered as "not new" / "stale" / no payload.</item>
+/// A handler that fails or times out is answered as "new" (the message goes on along the tree: the
+/// link it came over is not to blame), "not stale" and no payload.</item>
 /// <item>Timers fire on the same serialized loop as every other call.</item>
 /// </list>
 /// </remarks>
