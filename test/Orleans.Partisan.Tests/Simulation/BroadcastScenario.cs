@@ -34,11 +34,16 @@ internal static class BroadcastScenario
     /// <summary>Runs tick by tick until every live node delivered <paramref name="record"/>; the ticks it took, or throws after <paramref name="maxTicks"/>.</summary>
     public static int AwaitAll(Simulator sim, BroadcastRecord record, int maxTicks, string when)
     {
-        for (var tick = 0; tick <= maxTicks; tick++)
+        for (var tick = 0; ; tick++)
         {
             if (record.DeliveredLive(sim) == sim.LiveCount)
             {
                 return tick;
+            }
+
+            if (tick == maxTicks)
+            {
+                break;
             }
 
             sim.RunFor(LazyTick);

@@ -52,9 +52,9 @@ public sealed class PlumtreeSimulationTests(ITestOutputHelper output)
         {
             var tree = sim.Broadcast(root, plumtree);
             var flooded = sim.Broadcast(root, flood);
-            AwaitAll(sim, tree, SteadyBoundTicks, $"steady broadcast {i}");
+            var ticks = AwaitAll(sim, tree, SteadyBoundTicks, $"steady broadcast {i}");
             AwaitAll(sim, flooded, SteadyBoundTicks, $"steady flood {i}");
-            output.WriteLine($"plumtree {tree}; flood {flooded}");
+            output.WriteLine($"plumtree {tree} (all within {ticks} tick); flood {flooded}");
             Assert.True(tree.Rmr < 0.1, $"Plumtree's RMR once the tree formed is {tree.Rmr:0.###} (m={tree.PayloadMessages}), expected below 0.1 (seed={seed})");
             Assert.True(flooded.Rmr > 2, $"flooding's RMR is {flooded.Rmr:0.###}, expected near fanout - 1 (seed={seed})");
             Assert.Equal(0, tree.ExchangeDeliveries);
