@@ -20,6 +20,13 @@ if (args.Contains("hyparview"))
     return;
 }
 
+if (args.Contains("plumtree"))
+{
+    // Only the Plumtree paper's experiments at 10,000 nodes, beside flooding, in the simulator (PlumtreeExperiment.cs).
+    await PlumtreeExperiment.RunAsync(args, Console.Out);
+    return;
+}
+
 if (args.Contains("clustering"))
 {
     // Only issue 5's cluster formation and failure detection times, with silos as processes (ClusteringExperiment.cs).

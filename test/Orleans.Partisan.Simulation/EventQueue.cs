@@ -14,6 +14,15 @@ internal enum EventKind : byte
 
     /// <summary>A timer of <see cref="SimEvent.Node"/> fires: <see cref="SimEvent.Peer"/> is the node's incarnation, <see cref="SimEvent.Token"/> the timer's generation, the payload its name.</summary>
     Timer,
+
+    /// <summary>A handler call of a broadcast core is answered: <see cref="SimEvent.Peer"/> is the node's incarnation, <see cref="SimEvent.Token"/> the protocol, the payload the call's effect.</summary>
+    HandlerCall,
+
+    /// <summary>An anti-entropy exchange completes between <see cref="SimEvent.Node"/> and <see cref="SimEvent.Peer"/>; <see cref="SimEvent.Token"/> is the protocol, the payload an <see cref="ExchangeCall"/>.</summary>
+    ExchangeComplete,
+
+    /// <summary>A broadcast core's timer fires: <see cref="SimEvent.Peer"/> is the node's incarnation, <see cref="SimEvent.Token"/> the timer's generation, the payload a <see cref="BroadcastTimerFiring"/>.</summary>
+    BroadcastTimer,
 }
 
 /// <summary>A scheduled event; small and unboxed, as millions go through the queue.</summary>

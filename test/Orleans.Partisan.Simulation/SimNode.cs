@@ -52,6 +52,9 @@ internal sealed class SimNode
     /// <summary>The numbers of the nodes that hold a link to this one.</summary>
     internal HashSet<int> Inbound { get; } = [];
 
+    /// <summary>The node's part of each broadcast protocol, by the protocol's number (<see cref="Simulator.AddBroadcast"/>).</summary>
+    internal List<BroadcastInstance> Broadcasts { get; } = [];
+
     /// <summary>Armed timers by name.</summary>
     internal Dictionary<string, TimerSlot> Timers { get; } = new(StringComparer.Ordinal);
 

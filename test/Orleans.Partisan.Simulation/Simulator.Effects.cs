@@ -7,6 +7,7 @@ internal sealed partial class Simulator
 {
     private void Execute(SimNode node, IReadOnlyList<PeerServiceEffect> effects)
     {
+        var membersChanged = false;
         for (var i = 0; i < effects.Count; i++)
         {
             switch (effects[i])
@@ -25,9 +26,11 @@ internal sealed partial class Simulator
                     break;
                 case MemberJoinedEffect joined:
                     Observe(node, ObservedKind.MemberJoined, joined.Member.Name);
+                    membersChanged = true;
                     break;
                 case MemberLeftEffect left:
                     Observe(node, ObservedKind.MemberLeft, left.Member.Name);
+                    membersChanged = true;
                     break;
                 case SelfLeftEffect selfLeft:
                     Observe(node, ObservedKind.SelfLeft, selfLeft.RemovedBy);
@@ -35,6 +38,11 @@ internal sealed partial class Simulator
                 default:
                     throw Failure($"{node} returned an effect the simulator does not know: {effects[i]}");
             }
+        }
+
+        if (membersChanged)
+        {
+            NotifyMembersChanged(node);
         }
     }
 
@@ -198,6 +206,7 @@ internal sealed partial class Simulator
         Observe(node, ObservedKind.PeerDown, peer.Name);
         Trace(TraceKind.PeerDown, node.Index, peer.Index, null);
         Execute(node, node.Core.PeerDown(peer.Name));
+        NotifyNeighbor(node, peer.Name, up: false);
     }
 
     private Link LinkTo(SimNode node, int peer)

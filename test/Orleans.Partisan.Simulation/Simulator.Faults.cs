@@ -27,6 +27,11 @@ internal sealed partial class Simulator
             node.Alive = false;
             node.Incarnation++;
             node.Timers.Clear();
+            foreach (var broadcast in node.Broadcasts)
+            {
+                broadcast.Timers.Clear();
+            }
+
             LiveCount--;
             Observe(node, ObservedKind.Crashed, node.Name);
         }
@@ -105,6 +110,7 @@ internal sealed partial class Simulator
         LiveCount++;
         Observe(restarted, ObservedKind.Restarted, restarted.Name);
         Run(restarted, "Start", static core => core.Start());
+        StartBroadcasts(restarted);
         foreach (var from in restarted.Inbound)
         {
             var link = _nodes[from].Outbound[node];

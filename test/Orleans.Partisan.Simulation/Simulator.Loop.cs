@@ -63,7 +63,7 @@ internal sealed partial class Simulator
                     throw Failure("The agenda is empty but the simulation is not quiescent (a simulator bug)");
                 }
 
-                if (held is not null && next.Kind == EventKind.Timer)
+                if (held is not null && next.Kind is EventKind.Timer or EventKind.BroadcastTimer)
                 {
                     held.Add((time, next));
                     continue;
@@ -107,6 +107,15 @@ internal sealed partial class Simulator
                 case EventKind.Timer:
                     OnTimer(next);
                     break;
+                case EventKind.HandlerCall:
+                    OnHandlerCall(next);
+                    break;
+                case EventKind.ExchangeComplete:
+                    OnExchangeComplete(next);
+                    break;
+                case EventKind.BroadcastTimer:
+                    OnBroadcastTimer(next);
+                    break;
             }
         }
         catch (Exception exception) when (exception is not SimulationException)
@@ -131,6 +140,12 @@ internal sealed partial class Simulator
         if (!recipient.Alive)
         {
             Counters.Drop(DropReason.Broken);
+        }
+        else if (delivery.Payload is BroadcastEnvelope envelope)
+        {
+            Counters.Delivered++;
+            Trace(TraceKind.Delivered, delivery.Node, delivery.Peer, envelope);
+            OnBroadcastDeliver(recipient, sender, envelope);
         }
         else
         {
@@ -188,6 +203,7 @@ internal sealed partial class Simulator
         Observe(node, ObservedKind.PeerUp, peer.Name);
         Trace(TraceKind.PeerUp, node.Index, peer.Index, null);
         Execute(node, node.Core.PeerUp(peer.Name));
+        NotifyNeighbor(node, peer.Name, up: true);
     }
 
     private void OnPeerDownNotice(in SimEvent notice)

@@ -139,10 +139,10 @@ internal sealed partial class Simulator
     public long PendingConnects => _pendingConnects;
 
     /// <summary>
-    /// Whether nothing is in motion: no message in flight, no handshake under way and no connection
-    /// loss still to be reported. Armed timers (periodic ones never end) and parked connections do not count.
+    /// Whether nothing is in motion: no message in flight, no handshake under way, no connection
+    /// loss still to be reported, no broadcast handler call or exchange under way. Armed timers (periodic ones never end) and parked connections do not count.
     /// </summary>
-    public bool IsQuiescent => _inFlight == 0 && _pendingConnects == 0 && _pendingNotices == 0;
+    public bool IsQuiescent => _inFlight == 0 && _pendingConnects == 0 && _pendingNotices == 0 && _pendingHandlerCalls == 0 && _pendingExchanges == 0;
 
     /// <summary>The live nodes, by number.</summary>
     public IEnumerable<SimNode> Live
@@ -190,6 +190,7 @@ internal sealed partial class Simulator
         _byName.Add(spec.Name, index);
         LiveCount++;
         Run(node, "Start", static core => core.Start());
+        StartBroadcasts(node);
         return index;
     }
 
@@ -278,6 +279,8 @@ internal sealed partial class Simulator
                 return 0;
             case string text:
                 return StableHash.Of(text);
+            case BroadcastEnvelope envelope:
+                return PayloadHash(envelope.Message) ^ (ulong)envelope.Protocol;
             default:
                 var type = payload.GetType();
                 if (!_typeHashes.TryGetValue(type, out var hash))

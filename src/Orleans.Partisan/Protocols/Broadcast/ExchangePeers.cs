@@ -9,9 +9,6 @@ internal sealed class ExchangePeers(NodeName self)
 {
     private NodeName[] _members = [];
 
-    /// <summary>The members other than this node, ordered by name.</summary>
-    public IReadOnlyList<NodeName> Members => _members;
-
     /// <summary>Replaces the members (this node is left out; duplicates are ignored).</summary>
     public void Set(IReadOnlyCollection<NodeName> members)
     {

@@ -56,9 +56,6 @@ internal sealed partial class PlumtreeCore
         return [];
     }
 
-    /// <summary>The members other than this node, ordered by name: the candidates of the exchange.</summary>
-    internal IReadOnlyList<NodeName> ExchangeCandidates => _exchangePeers.Members;
-
     /// <summary>The exchange tick: one exchange with a member outside this node's own tree when there is one.</summary>
     private void OnExchangeTick(List<BroadcastEffect> effects)
     {

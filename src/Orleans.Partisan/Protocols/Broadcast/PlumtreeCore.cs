@@ -109,9 +109,6 @@ internal sealed partial class PlumtreeCore : IBroadcastCore
     /// <inheritdoc />
     public NodeName Self { get; }
 
-    /// <summary>The neighbours, in the order they came up.</summary>
-    internal IReadOnlyCollection<NodeName> Neighbors => _neighbors;
-
     /// <summary>The message identities remembered as delivered (bounded by <see cref="PlumtreeOptions.MaxRememberedMessageIds"/>).</summary>
     internal int RememberedCount => _delivered.Count;
 

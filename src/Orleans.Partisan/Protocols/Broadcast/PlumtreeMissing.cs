@@ -24,15 +24,13 @@ internal sealed class PlumtreeMissing(string handler, NodeName root, string time
     /// <summary>Where the repair stands.</summary>
     public PlumtreeMissingState State { get; set; }
 
-    /// <summary>Records an announcement of <paramref name="from"/> unless it already announced or was grafted.</summary>
+    /// <summary>
+    /// Records an announcement of <paramref name="from"/> unless it is already waiting to be grafted (an
+    /// announcer grafted before may be recorded again: its new IHAVE shows it has the message).
+    /// </summary>
     /// <returns>Whether it was recorded.</returns>
     public bool AddAnnouncer(NodeName from, int round)
     {
-        if (Grafted.Contains(from))
-        {
-            return false;
-        }
-
         foreach (var announcer in Announcers)
         {
             if (announcer.From == from)
