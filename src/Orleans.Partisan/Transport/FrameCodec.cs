@@ -68,13 +68,14 @@ internal static class FrameCodec
     }
 
     /// <summary>
-    /// Serializes <paramref name="message"/> as <see cref="object"/> into a pooled frame.
+    /// Serializes <paramref name="message"/> as <see cref="object"/> into a frame whose buffer comes from
+    /// <paramref name="pool"/> (the shared array pool when it is null).
     /// </summary>
     /// <exception cref="MessageSerializationException">The serializer failed.</exception>
     /// <exception cref="MessageTooLargeException">The body is larger than <paramref name="maxFrameSize"/>.</exception>
-    public static PooledFrame Encode(Serializer serializer, object message, int maxFrameSize)
+    public static PooledFrame Encode(Serializer serializer, object message, int maxFrameSize, FramePool? pool = null)
     {
-        var buffer = FrameBuffer.Rent(maxFrameSize);
+        var buffer = FrameBuffer.Rent(maxFrameSize, pool);
         try
         {
             serializer.Serialize<object, FrameBuffer>(message, buffer);
