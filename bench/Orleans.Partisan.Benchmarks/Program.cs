@@ -234,6 +234,8 @@ output.WriteLine("> 3. allocations");
 var send64 = (SendAllocations?)null;
 var send16k = (SendAllocations?)null;
 var receive64 = (ReceiveAllocations?)null;
+var send8m = (SendAllocations?)null;
+var receive8m = (ReceiveAllocations?)null;
 await Section("allocations", async () =>
 {
     if (!Runs("allocations"))
@@ -258,6 +260,18 @@ await Section("allocations", async () =>
         receive64 = await Allocations.ReceivePathAsync(pair, counter, Payload.OfSize(64), quick ? 50_000 : 200_000);
         output.WriteLine($"> receive path: 64 B {Fixed(receive64.BytesPerMessage)} B/msg, of which the message itself {receive64.MessageObjectBytes} B; sender thread {Fixed(receive64.SenderThreadBytesPerMessage)} B/msg");
     }
+
+    // The bulk stream's messages, with the head-of-line section's settings (at most 4 queued).
+    await using (var pair = await OverlayPair.StartAsync("alloc-bulk", loggerFactory, maxFrameSize: 10 * 1024 * 1024, sendQueueCapacity: 4))
+    {
+        var counter = new ArrivalCounter();
+        pair.B.RegisterReceiver("sink", _ => counter.Increment());
+        var bulkMessage = Payload.OfSize(BulkStream.MessageSize);
+        var bulkMessages = quick ? 20 : 60;
+        send8m = await Allocations.SendPathAsync(pair, counter, bulkMessage, bulkMessages);
+        receive8m = await Allocations.ReceivePathAsync(pair, counter, bulkMessage, bulkMessages);
+        output.WriteLine($"> send path: 8 MiB {Fixed(send8m.BytesPerMessage, 2)} B/msg ({send8m.CompletedAsynchronously} of {send8m.Messages} calls waited for room); receive path: 8 MiB {Fixed(receive8m.BytesPerMessage)} B/msg, of which the message itself {receive8m.MessageObjectBytes:N0} B");
+    }
 });
 
 if (send64 is not null && send16k is not null)
@@ -266,6 +280,13 @@ if (send64 is not null && send16k is not null)
     report.Figure("send path, 64 B, allocations per message (bytes / 40)", Fixed(send64.BytesPerMessage / Allocations.ForwardEnvelopeBytes, 2), "one allocation", "1", Ratio(send64.BytesPerMessage / Allocations.ForwardEnvelopeBytes));
     report.Figure("send path, 16 KiB, bytes allocated per message", Fixed(send16k.BytesPerMessage, 2), "one ForwardEnvelope (x64)", Allocations.ForwardEnvelopeBytes.ToString(Culture), Ratio(send16k.BytesPerMessage / Allocations.ForwardEnvelopeBytes));
     report.Note($"send path: {send64.Messages:N0} (64 B) and {send16k.Messages:N0} (16 KiB) ForwardMessageAsync calls on one thread, message allocated once; calls that did not complete synchronously: {send64.CompletedAsynchronously} and {send16k.CompletedAsynchronously}");
+}
+
+if (send8m is not null && receive8m is not null)
+{
+    report.Figure("send path, 8 MiB, bytes allocated per message (sending thread)", Fixed(send8m.BytesPerMessage, 2), "one ForwardEnvelope (x64)", Allocations.ForwardEnvelopeBytes.ToString(Culture), Ratio(send8m.BytesPerMessage / Allocations.ForwardEnvelopeBytes));
+    report.Figure("receive path (and writer loop), 8 MiB, bytes allocated per message", Fixed(receive8m.BytesPerMessage), "the message itself (Payload + its byte[8 MiB])", receive8m.MessageObjectBytes.ToString("N0", Culture), Ratio(receive8m.BytesPerMessage / receive8m.MessageObjectBytes));
+    report.Note($"8 MiB messages: {send8m.Messages} sends on one thread with MaxFrameSize 10 MiB and SendQueueCapacity 4 (as in the head-of-line section), {send8m.CompletedAsynchronously} of which waited for room (a wait allocates its waiter); then {receive8m.Messages} more, process-wide allocations minus the sending thread's ({Fixed(receive8m.SenderThreadBytesPerMessage)} B/msg)");
 }
 
 if (receive64 is not null)

@@ -58,6 +58,7 @@ internal sealed class FrameBuffer : IBufferWriter<byte>
     {
         var array = _buffer ?? throw new InvalidOperationException("The frame buffer holds no array.");
         BinaryPrimitives.WriteInt32LittleEndian(array, BodyLength);
+        _pool?.NoteFrameLength(_written);
         _buffer = null;
         return new PooledFrame(array, _written, _pool);
     }
@@ -108,6 +109,13 @@ internal sealed class FrameBuffer : IBufferWriter<byte>
 
         var needed = (long)_written + sizeHint;
         var size = Math.Max(needed, (long)array.Length * 2);
+        if (size > FramePool.MaximumSize && _pool is { } pool)
+        {
+            // A large frame: go straight to the size of the last large frame on this connection,
+            // rather than through every power of two on the way.
+            size = Math.Max(size, pool.LargeFrameHint);
+        }
+
         if (size > Array.MaxLength)
         {
             size = Math.Max(needed, Array.MaxLength);

@@ -4,64 +4,94 @@ using System.Numerics;
 namespace Orleans.Partisan.Transport;
 
 /// <summary>
-/// The frame buffers of one outbound connection: a stack of arrays per power-of-two size class
-/// (256 B to 1 MiB). A sender rents a buffer for the frame it serializes; the connection's writer
-/// loop returns it once the frame is on the socket, and the next sender rents that same array. The
-/// shared array pool cannot do this: its caches are per thread and per core, so a batch of frames
-/// returned by the writer's thread is mostly dropped and senders on other threads allocate anew.
+/// The frame buffers of one outbound connection. A sender rents a buffer for the frame it serializes;
+/// the connection's writer loop returns it once the frame is on the socket, and the next sender rents
+/// that same array. The shared array pool cannot do this: its caches are per thread and per core, so
+/// a batch of frames returned on the writer's thread is mostly dropped and senders on other threads
+/// allocate anew.
 /// </summary>
 /// <remarks>
-/// A class holds at most as many arrays as the connection can have frames in flight (its send queue
-/// bound, the writer's batch, and one being serialized), and the pool holds at most
-/// <see cref="RetainedBytes"/> (or that many of the smallest class, if more) in all, so an idle
-/// connection keeps little. Larger arrays, and whatever does not fit, go to <see cref="ArrayPool{T}.Shared"/>.
-/// Thread-safe: each class has its own lock, held for a push or a pop.
+/// <para>
+/// Up to <see cref="MaximumSize"/>, arrays come in power-of-two size classes from
+/// <see cref="MinimumSize"/>, a stack per class. A class holds at most as many arrays as the
+/// connection can have frames in flight (its send queue bound, the writer's batch, and one being
+/// serialized), and all classes together at most <see cref="RetainedBytes"/>, or that many arrays of
+/// the smallest class if more; what does not fit is left to the garbage collector.
+/// </para>
+/// <para>
+/// Larger arrays are sized to the frame (rounded up to <see cref="LargeGranularity"/>). As many are
+/// kept as the connection can have large frames in flight, but at most <see cref="LargeRetainedBytes"/>
+/// of them; <see cref="LargeFrameHint"/> remembers the last large frame's size, so that the next large
+/// frame is serialized into one array of that size instead of growing through ever larger ones, and
+/// arrays shorter than that are dropped first.
+/// </para>
+/// Thread-safe: each class has its own lock, held for one push or pop.
 /// </remarks>
 internal sealed class FramePool
 {
     /// <summary>The smallest array handed out.</summary>
     public const int MinimumSize = 256;
 
-    /// <summary>The largest array kept; larger ones come from and go back to <see cref="ArrayPool{T}.Shared"/>.</summary>
+    /// <summary>The largest size class; larger arrays are "large" (see the remarks).</summary>
     public const int MaximumSize = 1024 * 1024;
 
-    /// <summary>The bytes the pool keeps at most, over all classes, unless one class of in-flight frames needs more.</summary>
+    /// <summary>The bytes the size classes keep at most, together, unless the in-flight frames of the smallest class need more.</summary>
     public const int RetainedBytes = 2 * 1024 * 1024;
+
+    /// <summary>The bytes of large arrays kept at most (at least one array is kept, whatever its size).</summary>
+    public const int LargeRetainedBytes = 64 * 1024 * 1024;
+
+    /// <summary>Large arrays are allocated in multiples of this.</summary>
+    public const int LargeGranularity = 1024 * 1024;
 
     private static readonly int MinimumShift = BitOperations.Log2(MinimumSize);
 
     private readonly Bucket[] _buckets;
+    private readonly List<byte[]> _large = [];
+    private readonly int _largeCapacity;
+    private long _largeRetained;
     private readonly long _retainedLimit;
     private long _retained;
+    private int _largeFrameHint;
 
-    /// <summary>Creates a pool for a connection that has at most <paramref name="framesInFlight"/> frames at once.</summary>
-    public FramePool(int framesInFlight)
+    /// <summary>
+    /// Creates a pool for a connection that has at most <paramref name="framesInFlight"/> frames at once,
+    /// and at most <paramref name="largeFramesInFlight"/> frames larger than <see cref="MaximumSize"/>
+    /// (the writer takes those one at a time).
+    /// </summary>
+    public FramePool(int framesInFlight, int largeFramesInFlight)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(framesInFlight, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(largeFramesInFlight, 1);
+        _largeCapacity = largeFramesInFlight;
         _buckets = new Bucket[BitOperations.Log2(MaximumSize) - MinimumShift + 1];
         for (var i = 0; i < _buckets.Length; i++)
         {
-            var size = MinimumSize << i;
-            _buckets[i] = new Bucket(size, framesInFlight);
+            _buckets[i] = new Bucket(MinimumSize << i, framesInFlight);
         }
 
         _retainedLimit = Math.Max(RetainedBytes, (long)framesInFlight * MinimumSize);
     }
 
-    /// <summary>The bytes held by the pool now.</summary>
+    /// <summary>The bytes held by the size classes now (large arrays not included).</summary>
     public long Retained => Volatile.Read(ref _retained);
 
-    /// <summary>An array of at least <paramref name="minimumLength"/> bytes (a power of two, at least <see cref="MinimumSize"/>).</summary>
+    /// <summary>The length of the last frame longer than <see cref="MaximumSize"/>, or 0.</summary>
+    public int LargeFrameHint => Volatile.Read(ref _largeFrameHint);
+
+    /// <summary>
+    /// An array of at least <paramref name="minimumLength"/> bytes: a power of two (at least
+    /// <see cref="MinimumSize"/>) up to <see cref="MaximumSize"/>, a multiple of <see cref="LargeGranularity"/> above.
+    /// </summary>
     public byte[] Rent(int minimumLength)
     {
         ArgumentOutOfRangeException.ThrowIfNegative(minimumLength);
-        var index = IndexOf(minimumLength);
-        if (index >= _buckets.Length)
+        if (minimumLength > MaximumSize)
         {
-            return ArrayPool<byte>.Shared.Rent(minimumLength);
+            return RentLarge(minimumLength);
         }
 
-        var bucket = _buckets[index];
+        var bucket = _buckets[IndexOf(minimumLength)];
         var array = bucket.TryPop();
         if (array is null)
         {
@@ -77,10 +107,15 @@ internal sealed class FramePool
     {
         ArgumentNullException.ThrowIfNull(array);
         var length = array.Length;
-        var index = BitOperations.IsPow2(length) && length >= MinimumSize ? IndexOf(length) : -1;
-        if (index < 0 || index >= _buckets.Length)
+        if (length > MaximumSize)
         {
-            ReturnShared(array);
+            ReturnLarge(array);
+            return;
+        }
+
+        if (length < MinimumSize || !BitOperations.IsPow2(length))
+        {
+            // Not one of ours (and not a size the shared pool takes either).
             return;
         }
 
@@ -90,28 +125,91 @@ internal sealed class FramePool
             return;
         }
 
-        if (!_buckets[index].TryPush(array))
+        if (!_buckets[IndexOf(length)].TryPush(array))
         {
             Interlocked.Add(ref _retained, -length);
+        }
+    }
+
+    /// <summary>Notes the length of a frame just serialized, so that the next large one starts at that size.</summary>
+    public void NoteFrameLength(int length)
+    {
+        if (length > MaximumSize)
+        {
+            Volatile.Write(ref _largeFrameHint, length);
         }
     }
 
     /// <summary>How many arrays of <paramref name="size"/> bytes the pool holds (for tests and diagnostics).</summary>
     public int CountOf(int size)
     {
-        var index = BitOperations.IsPow2(size) && size >= MinimumSize ? IndexOf(size) : -1;
-        return index < 0 || index >= _buckets.Length ? 0 : _buckets[index].Count;
+        if (size > MaximumSize)
+        {
+            lock (_large)
+            {
+                return _large.Count(a => a.Length == size);
+            }
+        }
+
+        return size >= MinimumSize && BitOperations.IsPow2(size) ? _buckets[IndexOf(size)].Count : 0;
     }
 
     private static int IndexOf(int length)
         => length <= MinimumSize ? 0 : BitOperations.Log2((uint)length - 1) + 1 - MinimumShift;
 
-    private static void ReturnShared(byte[] array)
+    private byte[] RentLarge(int minimumLength)
     {
-        // Only arrays of a size the shared pool hands out may go back to it.
-        if (array.Length >= 16 && BitOperations.IsPow2(array.Length))
+        lock (_large)
         {
-            ArrayPool<byte>.Shared.Return(array);
+            // The smallest kept array that is long enough.
+            var best = -1;
+            for (var i = 0; i < _large.Count; i++)
+            {
+                if (_large[i].Length >= minimumLength && (best < 0 || _large[i].Length < _large[best].Length))
+                {
+                    best = i;
+                }
+            }
+
+            if (best >= 0)
+            {
+                var array = _large[best];
+                _large[best] = _large[^1];
+                _large.RemoveAt(_large.Count - 1);
+                _largeRetained -= array.Length;
+                return array;
+            }
+        }
+
+        var size = ((long)minimumLength + LargeGranularity - 1) / LargeGranularity * LargeGranularity;
+        return GC.AllocateUninitializedArray<byte>((int)Math.Min(size, Array.MaxLength));
+    }
+
+    private void ReturnLarge(byte[] array)
+    {
+        lock (_large)
+        {
+            // Arrays shorter than the last large frame would only be skipped: drop them first.
+            var hint = LargeFrameHint;
+            if (array.Length < hint)
+            {
+                return;
+            }
+
+            for (var i = _large.Count - 1; i >= 0 && (_large.Count >= _largeCapacity || _largeRetained + array.Length > LargeRetainedBytes); i--)
+            {
+                if (_large[i].Length < hint)
+                {
+                    _largeRetained -= _large[i].Length;
+                    _large.RemoveAt(i);
+                }
+            }
+
+            if (_large.Count < _largeCapacity && (_large.Count == 0 || _largeRetained + array.Length <= LargeRetainedBytes))
+            {
+                _large.Add(array);
+                _largeRetained += array.Length;
+            }
         }
     }
 

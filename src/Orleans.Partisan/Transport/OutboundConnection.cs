@@ -37,7 +37,7 @@ internal sealed class OutboundConnection
         Channel = context.ChannelNames[channel];
         Lane = lane;
         Queue = new SendQueue(context.Settings.SendQueueCapacity, context.ChannelOptions[channel].Monotonic, Peer.Name, Channel);
-        Frames = new FramePool(context.Settings.SendQueueCapacity + MaxBatchFrames + 1);
+        Frames = new FramePool(context.Settings.SendQueueCapacity + MaxBatchFrames + 1, context.Settings.SendQueueCapacity + 2);
         ChannelTag = new KeyValuePair<string, object?>("channel", Channel);
         Completion = Task.FromResult("not started");
     }
@@ -60,7 +60,7 @@ internal sealed class OutboundConnection
     /// <summary>
     /// The buffers of the frames sent on this connection: senders rent from it, the writer loop returns
     /// to it, so that sending reuses the same arrays. Sized to what can be in flight at once: the
-    /// queue, the writer's batch and a frame being serialized.
+    /// queue, the writer's batch and a frame being serialized (large frames are written one at a time).
     /// </summary>
     public FramePool Frames { get; }
 
