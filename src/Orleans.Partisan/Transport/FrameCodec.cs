@@ -116,5 +116,9 @@ internal static class FrameCodec
 
     /// <summary>Deserializes a frame's body.</summary>
     public static object Decode(Serializer serializer, in ReadOnlySequence<byte> body)
-        => serializer.Deserialize<object>(body) ?? throw new InvalidOperationException("The frame decoded to null.");
+    {
+        // A body in one segment (the usual case) is read as one block of memory, which is cheaper.
+        var message = body.IsSingleSegment ? serializer.Deserialize<object>(body.First) : serializer.Deserialize<object>(body);
+        return message ?? throw new InvalidOperationException("The frame decoded to null.");
+    }
 }
