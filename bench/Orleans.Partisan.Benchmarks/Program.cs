@@ -151,6 +151,8 @@ foreach (var size in sizes)
     report.Figure($"one-way throughput, {label}, msg/s", Count(overlay.MessagesPerSecond), "Orleans one-way grain calls to a silo-pinned grain", Count(orleans.MessagesPerSecond), Ratio(overlay.MessagesPerSecond / orleans.MessagesPerSecond));
     report.Figure($"one-way throughput, {label}, payload MB/s", Fixed(overlay.PayloadMegabytesPerSecond), "raw loopback TCP", Fixed(raw.PayloadMegabytesPerSecond), Ratio(overlay.MessagesPerSecond / raw.MessagesPerSecond));
     report.Figure($"one-way throughput, {label}, payload MB/s", Fixed(overlay.PayloadMegabytesPerSecond), "Orleans one-way grain calls", Fixed(orleans.PayloadMegabytesPerSecond), Ratio(overlay.MessagesPerSecond / orleans.MessagesPerSecond));
+    report.Figure($"one-way throughput, {label}, process CPU µs per message", Fixed(overlay.CpuMicrosecondsPerMessage, 2), "Orleans one-way grain calls", Fixed(orleans.CpuMicrosecondsPerMessage, 2), Ratio(overlay.CpuMicrosecondsPerMessage / orleans.CpuMicrosecondsPerMessage));
+    report.Figure($"one-way throughput, {label}, process CPU µs per message", Fixed(overlay.CpuMicrosecondsPerMessage, 2), "raw loopback TCP", Fixed(raw.CpuMicrosecondsPerMessage, 2), Ratio(overlay.CpuMicrosecondsPerMessage / raw.CpuMicrosecondsPerMessage));
     report.Note($"throughput {label}: after {warmupSeconds:0.#} s of warm-up each, median of {overlay.Runs} runs taken in turns; overlay {Count(overlay.MessagesPerRun)} msgs/run ({overlay.Spread}), raw TCP {Count(raw.MessagesPerRun)} msgs/run ({raw.Spread}), Orleans {Count(orleans.MessagesPerRun)} msgs/run ({orleans.Spread})");
 }
 
