@@ -15,15 +15,19 @@ internal sealed class OverlayPair : IAsyncDisposable
     public static readonly Serializer Serializer =
         new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
 
-    private OverlayPair(PartisanNode a, PartisanNode b)
+    private OverlayPair(PartisanNode a, PartisanNode b, int sendQueueCapacity)
     {
         A = a;
         B = b;
+        SendQueueCapacity = sendQueueCapacity;
     }
 
     public PartisanNode A { get; }
 
     public PartisanNode B { get; }
+
+    /// <summary>The send queue's bound of every connection.</summary>
+    public int SendQueueCapacity { get; }
 
     public static async Task<OverlayPair> StartAsync(
         string prefix,
@@ -80,7 +84,7 @@ internal sealed class OverlayPair : IAsyncDisposable
             await Task.Delay(10);
         }
 
-        return new OverlayPair(a, b);
+        return new OverlayPair(a, b, sendQueueCapacity ?? new TransportSettings { ClusterId = "x", LocalName = new NodeName("x"), ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0), Channels = channels.ToImmutable() }.SendQueueCapacity);
     }
 
     public async ValueTask DisposeAsync()
