@@ -1,11 +1,18 @@
+using Orleans.Partisan.Transport;
+
 namespace Orleans.Partisan.Benchmarks;
 
 /// <param name="BytesPerMessage">All bytes the sending thread allocated, per call.</param>
 /// <param name="Messages">The calls.</param>
 /// <param name="CompletedAsynchronously">The calls that had to wait for room in the queue.</param>
 /// <param name="BytesPerImmediateCall">Bytes per call, over the calls that completed at once.</param>
+/// <param name="BytesPerImmediateCallBesidesBuffers">
+/// The same, less the frame buffers the connection's pool allocated in those calls because more
+/// frames were in flight than ever before on it (at most queue bound + writer batch per connection).
+/// </param>
+/// <param name="BufferBytes">All the bytes of frame buffers the pools allocated during the calls.</param>
 /// <param name="BytesPerWaitingCall">Bytes per call, over the calls that waited (the wait included).</param>
-internal sealed record SendAllocations(double BytesPerMessage, long Messages, long CompletedAsynchronously, double BytesPerImmediateCall, double BytesPerWaitingCall);
+internal sealed record SendAllocations(double BytesPerMessage, long Messages, long CompletedAsynchronously, double BytesPerImmediateCall, double BytesPerImmediateCallBesidesBuffers, long BufferBytes, double BytesPerWaitingCall);
 
 internal sealed record ReceiveAllocations(double BytesPerMessage, double MessageObjectBytes, long Messages, double SenderThreadBytesPerMessage);
 
@@ -56,15 +63,18 @@ internal static class Allocations
 
         SendAllocations Loop(long count)
         {
-            long waited = 0, immediateBytes = 0, waitingBytes = 0;
+            long waited = 0, immediateBytes = 0, immediateBufferBytes = 0, waitingBytes = 0;
             var start = GC.GetAllocatedBytesForCurrentThread();
+            var buffersStart = FramePool.AllocatedBytes;
             for (long i = 0; i < count; i++)
             {
                 var before = GC.GetAllocatedBytesForCurrentThread();
+                var buffersBefore = FramePool.AllocatedBytes;
                 var pending = pair.A.ForwardMessageAsync(node, target, message);
                 if (pending.IsCompletedSuccessfully)
                 {
                     immediateBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+                    immediateBufferBytes += FramePool.AllocatedBytes - buffersBefore;
                     continue;
                 }
 
@@ -74,11 +84,14 @@ internal static class Allocations
             }
 
             var total = GC.GetAllocatedBytesForCurrentThread() - start;
+            var immediate = count - waited;
             return new SendAllocations(
                 (double)total / count,
                 count,
                 waited,
-                count == waited ? double.NaN : (double)immediateBytes / (count - waited),
+                immediate == 0 ? double.NaN : (double)immediateBytes / immediate,
+                immediate == 0 ? double.NaN : (double)(immediateBytes - immediateBufferBytes) / immediate,
+                FramePool.AllocatedBytes - buffersStart,
                 waited == 0 ? double.NaN : (double)waitingBytes / waited);
         }
     }

@@ -43,6 +43,7 @@ internal sealed class OverlayPair : IAsyncDisposable
             channels[channel] = new ChannelOptions { Parallelism = 1 };
         }
 
+        var queueCapacity = 0;
         PartisanNode Create(string name)
         {
             var transport = new TransportSettings
@@ -61,6 +62,8 @@ internal sealed class OverlayPair : IAsyncDisposable
             {
                 transport = transport with { SendQueueCapacity = capacity };
             }
+
+            queueCapacity = transport.SendQueueCapacity;
 
             return new PartisanNode(new PartisanNodeSettings { Transport = transport }, Serializer, loggerFactory, TimeProvider.System);
         }
@@ -84,7 +87,7 @@ internal sealed class OverlayPair : IAsyncDisposable
             await Task.Delay(10);
         }
 
-        return new OverlayPair(a, b, sendQueueCapacity ?? new TransportSettings { ClusterId = "x", LocalName = new NodeName("x"), ListenEndPoint = new IPEndPoint(IPAddress.Loopback, 0), Channels = channels.ToImmutable() }.SendQueueCapacity);
+        return new OverlayPair(a, b, queueCapacity);
     }
 
     public async ValueTask DisposeAsync()

@@ -257,7 +257,7 @@ await Section("allocations", async () =>
         pair.B.RegisterReceiver("sink", _ => counter.Increment());
         send64 = await Allocations.SendPathAsync(pair, counter, Payload.OfSize(64), messages);
         send16k = await Allocations.SendPathAsync(pair, counter, Payload.OfSize(16 * 1024), messages / 4);
-        output.WriteLine($"> send path, queue of 1,024: 64 B {Fixed(send64.BytesPerMessage, 2)} B/msg, {Fixed(send64.BytesPerImmediateCall, 2)} B per call that did not wait, {Fixed(send64.BytesPerWaitingCall, 0)} B per call that waited ({send64.CompletedAsynchronously} of {send64.Messages}); 16 KiB {Fixed(send16k.BytesPerMessage, 2)} B/msg, {Fixed(send16k.BytesPerImmediateCall, 2)} and {Fixed(send16k.BytesPerWaitingCall, 0)} B ({send16k.CompletedAsynchronously} of {send16k.Messages} waited)");
+        output.WriteLine($"> send path, queue of 1,024: 64 B {Fixed(send64.BytesPerMessage, 2)} B/msg, {Fixed(send64.BytesPerImmediateCall, 2)} B per call that did not wait ({Fixed(send64.BytesPerImmediateCallBesidesBuffers, 2)} B besides {send64.BufferBytes:N0} B of new frame buffers), {Fixed(send64.BytesPerWaitingCall, 0)} B per call that waited ({send64.CompletedAsynchronously} of {send64.Messages}); 16 KiB {Fixed(send16k.BytesPerMessage, 2)} B/msg, {Fixed(send16k.BytesPerImmediateCall, 2)} and {Fixed(send16k.BytesPerWaitingCall, 0)} B ({send16k.CompletedAsynchronously} of {send16k.Messages} waited)");
     }
 
     // A queue of 65,536: no call waits, so the sender runs ahead of the writer by thousands of frames.
@@ -295,10 +295,11 @@ await Section("allocations", async () =>
 if (send64 is not null && send16k is not null)
 {
     report.Figure("send path, 64 B, queue of 1,024, bytes allocated per call that did not wait", Fixed(send64.BytesPerImmediateCall, 2), "one ForwardEnvelope (x64)", Allocations.ForwardEnvelopeBytes.ToString(Culture), Ratio(send64.BytesPerImmediateCall / Allocations.ForwardEnvelopeBytes));
-    report.Figure("send path, 64 B, queue of 1,024, allocations per call that did not wait (bytes / 40)", Fixed(send64.BytesPerImmediateCall / Allocations.ForwardEnvelopeBytes, 2), "one allocation", "1", Ratio(send64.BytesPerImmediateCall / Allocations.ForwardEnvelopeBytes));
+    report.Figure("send path, 64 B, queue of 1,024, bytes per call that did not wait, besides new frame buffers", Fixed(send64.BytesPerImmediateCallBesidesBuffers, 2), "one ForwardEnvelope (x64)", Allocations.ForwardEnvelopeBytes.ToString(Culture), Ratio(send64.BytesPerImmediateCallBesidesBuffers / Allocations.ForwardEnvelopeBytes));
+    report.Figure("send path, 64 B, queue of 1,024, allocations per call that did not wait, besides new frame buffers (bytes / 40)", Fixed(send64.BytesPerImmediateCallBesidesBuffers / Allocations.ForwardEnvelopeBytes, 2), "one allocation", "1", Ratio(send64.BytesPerImmediateCallBesidesBuffers / Allocations.ForwardEnvelopeBytes));
     report.Figure("send path, 64 B, queue of 1,024, bytes allocated per message, waits included", Fixed(send64.BytesPerMessage, 2), "one ForwardEnvelope (x64)", Allocations.ForwardEnvelopeBytes.ToString(Culture), Ratio(send64.BytesPerMessage / Allocations.ForwardEnvelopeBytes));
     report.Figure("send path, 16 KiB, queue of 1,024, bytes allocated per message, waits included", Fixed(send16k.BytesPerMessage, 2), "one ForwardEnvelope (x64)", Allocations.ForwardEnvelopeBytes.ToString(Culture), Ratio(send16k.BytesPerMessage / Allocations.ForwardEnvelopeBytes));
-    report.Note($"send path: {send64.Messages:N0} (64 B) and {send16k.Messages:N0} (16 KiB) ForwardMessageAsync calls on one thread with the default queue of 1,024, after as many on the same thread, message allocated once; calls that waited for room: {send64.CompletedAsynchronously} and {send16k.CompletedAsynchronously}, {Fixed(send64.BytesPerWaitingCall, 0)} and {Fixed(send16k.BytesPerWaitingCall, 0)} B each (the waiter, the runtime's await and the benchmark's blocking wait)");
+    report.Note($"send path: {send64.Messages:N0} (64 B) and {send16k.Messages:N0} (16 KiB) ForwardMessageAsync calls on one thread with the default queue of 1,024, after as many on the same thread, message allocated once; calls that waited for room: {send64.CompletedAsynchronously} and {send16k.CompletedAsynchronously}, {Fixed(send64.BytesPerWaitingCall, 0)} and {Fixed(send16k.BytesPerWaitingCall, 0)} B each (the waiter, the runtime's await and the benchmark's blocking wait); new frame buffers, allocated because more frames were in flight on the connection than ever before (at most 1,537 per connection and size class, in its life): {send64.BufferBytes:N0} and {send16k.BufferBytes:N0} B");
 }
 
 if (send64Deep is not null && send16kDeep is not null)
@@ -321,8 +322,8 @@ if (receive64 is not null)
     report.Note($"receive path: process-wide allocations during {receive64.Messages:N0} messages of 64 B minus the sending thread's ({Fixed(receive64.SenderThreadBytesPerMessage)} B/msg), per message; beyond the message itself: {Fixed(receive64.BytesPerMessage - receive64.MessageObjectBytes)} B/msg");
 }
 
-var sendAllocs = send64 is null ? double.NaN : send64.BytesPerImmediateCall / Allocations.ForwardEnvelopeBytes;
-TargetAtMost("send-path allocations per 64 B message (message excluded; calls that did not wait for room)", sendAllocs, 1.0, decimals: 2, unit: " allocations");
+var sendAllocs = send64 is null ? double.NaN : send64.BytesPerImmediateCallBesidesBuffers / Allocations.ForwardEnvelopeBytes;
+TargetAtMost("send-path allocations per 64 B message (message excluded; calls that did not wait for room, besides new frame buffers)", sendAllocs, 1.0, decimals: 2, unit: " allocations");
 
 var (selfCpu, othersCpu) = machine?.Stop() ?? (double.NaN, double.NaN);
 report.Note($"whole run {Fixed(total.Elapsed.TotalSeconds)} s; CPU of the whole machine used by this benchmark {Fixed(selfCpu, 0)} %, by other processes {Fixed(othersCpu, 0)} % (a quiet run has the latter near 0); load average at the end (1/5/15 min): {LoadAverage()}");

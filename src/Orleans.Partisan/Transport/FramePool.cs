@@ -46,6 +46,8 @@ internal sealed class FramePool
 
     private static readonly int MinimumShift = BitOperations.Log2(MinimumSize);
 
+    private static long s_allocatedBytes;
+
     private readonly Bucket[] _buckets;
     private readonly List<byte[]> _large = [];
     private readonly int _largeCapacity;
@@ -73,6 +75,12 @@ internal sealed class FramePool
         _retainedLimit = Math.Max(RetainedBytes, (long)framesInFlight * MinimumSize);
     }
 
+    /// <summary>
+    /// The bytes of all the arrays every pool in the process allocated because it had none to hand
+    /// out (for the benchmark, which tells those apart from other allocations on the send path).
+    /// </summary>
+    public static long AllocatedBytes => Interlocked.Read(ref s_allocatedBytes);
+
     /// <summary>The bytes held by the size classes now (large arrays not included).</summary>
     public long Retained => Volatile.Read(ref _retained);
 
@@ -95,6 +103,7 @@ internal sealed class FramePool
         var array = bucket.TryPop();
         if (array is null)
         {
+            Interlocked.Add(ref s_allocatedBytes, bucket.Size);
             return GC.AllocateUninitializedArray<byte>(bucket.Size);
         }
 
@@ -181,8 +190,9 @@ internal sealed class FramePool
             }
         }
 
-        var size = ((long)minimumLength + LargeGranularity - 1) / LargeGranularity * LargeGranularity;
-        return GC.AllocateUninitializedArray<byte>((int)Math.Min(size, Array.MaxLength));
+        var size = (int)Math.Min(((long)minimumLength + LargeGranularity - 1) / LargeGranularity * LargeGranularity, Array.MaxLength);
+        Interlocked.Add(ref s_allocatedBytes, size);
+        return GC.AllocateUninitializedArray<byte>(size);
     }
 
     private void ReturnLarge(byte[] array)
