@@ -1,6 +1,18 @@
+using Orleans.Partisan.Transport;
+
 namespace Orleans.Partisan.Benchmarks;
 
-internal sealed record SendAllocations(double BytesPerMessage, long Messages, long CompletedAsynchronously);
+/// <param name="BytesPerMessage">All bytes the sending thread allocated, per call.</param>
+/// <param name="Messages">The calls.</param>
+/// <param name="CompletedAsynchronously">The calls that had to wait for room in the queue.</param>
+/// <param name="BytesPerImmediateCall">Bytes per call, over the calls that completed at once.</param>
+/// <param name="BytesPerImmediateCallBesidesBuffers">
+/// The same, less the frame buffers the connection's pool allocated in those calls because more
+/// frames were in flight than ever before on it (at most queue bound + writer batch per connection).
+/// </param>
+/// <param name="BufferBytes">All the bytes of frame buffers the pools allocated during the calls.</param>
+/// <param name="BytesPerWaitingCall">Bytes per call, over the calls that waited (the wait included).</param>
+internal sealed record SendAllocations(double BytesPerMessage, long Messages, long CompletedAsynchronously, double BytesPerImmediateCall, double BytesPerImmediateCallBesidesBuffers, long BufferBytes, double BytesPerWaitingCall);
 
 internal sealed record ReceiveAllocations(double BytesPerMessage, double MessageObjectBytes, long Messages, double SenderThreadBytesPerMessage);
 
@@ -12,45 +24,75 @@ internal static class Allocations
 
     /// <summary>
     /// <see cref="GC.GetAllocatedBytesForCurrentThread"/> around <paramref name="messages"/> calls of
-    /// <c>ForwardMessageAsync</c> on a dedicated thread; the message is allocated before and reused.
-    /// The queue is large enough that every call completes synchronously (the count of those that
-    /// did not is returned).
+    /// <c>ForwardMessageAsync</c> on a dedicated thread, after a warm-up of as many on the same thread
+    /// (so that what a thread allocates once, such as its cached frame writer, is not counted); the
+    /// message is allocated before and reused. A call that returns an uncompleted task (its queue was
+    /// full) is waited for there; the bytes of the calls that completed at once and of those that
+    /// waited are also counted apart.
     /// </summary>
     public static async Task<SendAllocations> SendPathAsync(OverlayPair pair, ArrivalCounter counter, Payload message, long messages)
     {
         var target = PartisanTarget.Named("sink");
         var node = pair.B.Name;
-
-        // Warm-up: JIT, pools, the serializer's caches.
+        SendAllocations? result = null;
         counter.Arm(messages);
-        RunOnThread(() => Loop(messages, out _));
-        await counter.WaitAsync(Throughput.RunTimeout);
 
-        counter.Arm(messages);
-        long bytes = 0;
-        long asynchronous = 0;
         RunOnThread(() =>
         {
-            var before = GC.GetAllocatedBytesForCurrentThread();
-            Loop(messages, out asynchronous);
-            bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            // Warm-up: JIT, pools, the serializer's caches; then until all of it has arrived. Repeated
+            // (up to 5 times) until a call had to wait: the queue was full once, so the connection's
+            // frame pool holds about as many buffers as can be in flight, and a new high of frames in
+            // flight (which allocates their buffers, once per connection) does not land in the
+            // measurement. With a queue too deep to fill, one round.
+            for (var round = 0; round < 5; round++)
+            {
+                var warmup = Loop(messages);
+                counter.WaitAsync(Throughput.RunTimeout).GetAwaiter().GetResult();
+                counter.Arm(messages);
+                if (warmup.CompletedAsynchronously > 0 || pair.SendQueueCapacity > 4 * messages)
+                {
+                    break;
+                }
+            }
+
+            result = Loop(messages);
         });
         await counter.WaitAsync(Throughput.RunTimeout);
         counter.Disarm();
-        return new SendAllocations((double)bytes / messages, messages, asynchronous);
+        return result!;
 
-        void Loop(long count, out long notSynchronous)
+        SendAllocations Loop(long count)
         {
-            notSynchronous = 0;
+            long waited = 0, immediateBytes = 0, immediateBufferBytes = 0, waitingBytes = 0;
+            var start = GC.GetAllocatedBytesForCurrentThread();
+            var buffersStart = FramePool.AllocatedBytes;
             for (long i = 0; i < count; i++)
             {
+                var before = GC.GetAllocatedBytesForCurrentThread();
+                var buffersBefore = FramePool.AllocatedBytes;
                 var pending = pair.A.ForwardMessageAsync(node, target, message);
-                if (!pending.IsCompletedSuccessfully)
+                if (pending.IsCompletedSuccessfully)
                 {
-                    notSynchronous++;
-                    pending.AsTask().GetAwaiter().GetResult();
+                    immediateBytes += GC.GetAllocatedBytesForCurrentThread() - before;
+                    immediateBufferBytes += FramePool.AllocatedBytes - buffersBefore;
+                    continue;
                 }
+
+                waited++;
+                pending.AsTask().GetAwaiter().GetResult();
+                waitingBytes += GC.GetAllocatedBytesForCurrentThread() - before;
             }
+
+            var total = GC.GetAllocatedBytesForCurrentThread() - start;
+            var immediate = count - waited;
+            return new SendAllocations(
+                (double)total / count,
+                count,
+                waited,
+                immediate == 0 ? double.NaN : (double)immediateBytes / immediate,
+                immediate == 0 ? double.NaN : (double)(immediateBytes - immediateBufferBytes) / immediate,
+                FramePool.AllocatedBytes - buffersStart,
+                waited == 0 ? double.NaN : (double)waitingBytes / waited);
         }
     }
 

@@ -15,15 +15,19 @@ internal sealed class OverlayPair : IAsyncDisposable
     public static readonly Serializer Serializer =
         new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
 
-    private OverlayPair(PartisanNode a, PartisanNode b)
+    private OverlayPair(PartisanNode a, PartisanNode b, int sendQueueCapacity)
     {
         A = a;
         B = b;
+        SendQueueCapacity = sendQueueCapacity;
     }
 
     public PartisanNode A { get; }
 
     public PartisanNode B { get; }
+
+    /// <summary>The send queue's bound of every connection.</summary>
+    public int SendQueueCapacity { get; }
 
     public static async Task<OverlayPair> StartAsync(
         string prefix,
@@ -39,6 +43,7 @@ internal sealed class OverlayPair : IAsyncDisposable
             channels[channel] = new ChannelOptions { Parallelism = 1 };
         }
 
+        var queueCapacity = 0;
         PartisanNode Create(string name)
         {
             var transport = new TransportSettings
@@ -57,6 +62,8 @@ internal sealed class OverlayPair : IAsyncDisposable
             {
                 transport = transport with { SendQueueCapacity = capacity };
             }
+
+            queueCapacity = transport.SendQueueCapacity;
 
             return new PartisanNode(new PartisanNodeSettings { Transport = transport }, Serializer, loggerFactory, TimeProvider.System);
         }
@@ -80,7 +87,7 @@ internal sealed class OverlayPair : IAsyncDisposable
             await Task.Delay(10);
         }
 
-        return new OverlayPair(a, b);
+        return new OverlayPair(a, b, queueCapacity);
     }
 
     public async ValueTask DisposeAsync()

@@ -3,9 +3,13 @@ using System.Diagnostics;
 namespace Orleans.Partisan.Benchmarks;
 
 /// <summary>The result of a throughput measurement: the median of its timed runs.</summary>
-internal sealed record Rate(double MessagesPerSecond, double PayloadMegabytesPerSecond, long MessagesPerRun, double[] AllRates)
+/// <param name="CpuMicrosecondsPerMessage">
+/// The process's CPU time (all threads, user and system) per message, median of the runs: what the
+/// run cost, which other processes on the machine disturb far less than the rate.
+/// </param>
+internal sealed record Rate(double MessagesPerSecond, double PayloadMegabytesPerSecond, long MessagesPerRun, double[] AllRates, double CpuMicrosecondsPerMessage)
 {
-    public static readonly Rate Missing = new(double.NaN, double.NaN, 0, []);
+    public static readonly Rate Missing = new(double.NaN, double.NaN, 0, [], double.NaN);
 
     public int Runs => AllRates.Length;
 
@@ -45,6 +49,7 @@ internal static class Throughput
     {
         var messages = new Dictionary<string, long>();
         var rates = new Dictionary<string, List<double>>();
+        var cpu = new Dictionary<string, List<double>>();
         foreach (var contender in contenders)
         {
             try
@@ -57,13 +62,14 @@ internal static class Throughput
                 var warmups = 0;
                 do
                 {
-                    calibration = await RunOnceAsync(contender, contender.WarmupMessages);
+                    (calibration, _) = await RunOnceAsync(contender, contender.WarmupMessages);
                     warmups++;
                 }
                 while (warmups < 2 || warming.Elapsed.TotalSeconds < warmupSeconds);
 
                 messages[contender.Name] = (long)Math.Clamp(calibration * secondsPerRun, contender.WarmupMessages, maxMessages);
                 rates[contender.Name] = [];
+                cpu[contender.Name] = [];
                 if (Verbose)
                 {
                     Console.Out.WriteLine($">   {contender.Name} {payloadSize} B: {warmups} warm-up runs in {warming.Elapsed.TotalSeconds:0.0} s, last {Report.Count(calibration)} msg/s");
@@ -87,11 +93,12 @@ internal static class Throughput
                 try
                 {
                     var gc = GcActivity.Start();
-                    var rate = await RunOnceAsync(contender, messages[contender.Name]);
+                    var (rate, cpuPerMessage) = await RunOnceAsync(contender, messages[contender.Name]);
                     list.Add(rate);
+                    cpu[contender.Name].Add(cpuPerMessage);
                     if (Verbose)
                     {
-                        Console.Out.WriteLine($">   {contender.Name} {payloadSize} B run {round + 1}: {Report.Count(rate)} msg/s, {gc.Stop()}");
+                        Console.Out.WriteLine($">   {contender.Name} {payloadSize} B run {round + 1}: {Report.Count(rate)} msg/s, CPU {Report.Fixed(cpuPerMessage, 2)} µs/msg, {gc.Stop()}");
                     }
                 }
                 catch (BenchmarkTimeoutException exception)
@@ -112,18 +119,20 @@ internal static class Throughput
             }
 
             var median = list.Order().ElementAt(list.Count / 2);
-            var rate = new Rate(median, median * payloadSize / 1e6, messages[contender.Name], [.. list]);
+            var cpuMedian = cpu[contender.Name].Order().ElementAt(list.Count / 2);
+            var rate = new Rate(median, median * payloadSize / 1e6, messages[contender.Name], [.. list], cpuMedian);
             results[contender.Name] = rate;
-            Console.Out.WriteLine($"> {contender.Name} {payloadSize} B: {Report.Count(median)} msg/s ({Report.Fixed(rate.PayloadMegabytesPerSecond)} MB/s payload), median of {rate.Runs} runs of {Report.Count(rate.MessagesPerRun)} messages, spread {rate.Spread}");
+            Console.Out.WriteLine($"> {contender.Name} {payloadSize} B: {Report.Count(median)} msg/s ({Report.Fixed(rate.PayloadMegabytesPerSecond)} MB/s payload), CPU {Report.Fixed(cpuMedian, 2)} µs/msg, median of {rate.Runs} runs of {Report.Count(rate.MessagesPerRun)} messages, spread {rate.Spread}");
         }
 
         return results;
     }
 
-    private static async Task<double> RunOnceAsync(Contender contender, long messages)
+    private static async Task<(double Rate, double CpuMicrosecondsPerMessage)> RunOnceAsync(Contender contender, long messages)
     {
         var counter = contender.Counter;
         counter.Arm(messages);
+        var cpuBefore = Environment.CpuUsage.TotalTime;
         var start = Stopwatch.GetTimestamp();
         var sending = Task.Run(() => contender.SendAll(messages));
         long end;
@@ -145,6 +154,7 @@ internal static class Throughput
             throw new BenchmarkTimeoutException("the sender did not finish");
         }
 
-        return messages / Stopwatch.GetElapsedTime(start, end).TotalSeconds;
+        var cpuTime = Environment.CpuUsage.TotalTime - cpuBefore;
+        return (messages / Stopwatch.GetElapsedTime(start, end).TotalSeconds, cpuTime.TotalMicroseconds / messages);
     }
 }

@@ -5,8 +5,10 @@ namespace Orleans.Partisan.Transport;
 
 /// <summary>
 /// A growable <see cref="IBufferWriter{T}"/> over pooled arrays that the serializer writes a frame's
-/// body into, after room for the length prefix. One instance is cached per thread, so serializing a
-/// message allocates nothing here: the finished frame's array is handed over with <see cref="Detach"/>.
+/// body into, after room for the length prefix. The arrays come from the connection's
+/// <see cref="FramePool"/> (or <see cref="ArrayPool{T}.Shared"/> without one). One instance is cached
+/// per thread, so serializing a message allocates nothing here: the finished frame's array is handed
+/// over with <see cref="Detach"/>.
 /// </summary>
 internal sealed class FrameBuffer : IBufferWriter<byte>
 {
@@ -18,13 +20,18 @@ internal sealed class FrameBuffer : IBufferWriter<byte>
     private byte[]? _buffer;
     private int _written;
     private int _maxBodySize;
+    private FramePool? _pool;
 
-    /// <summary>Takes this thread's buffer (or a new one), ready for a body of at most <paramref name="maxBodySize"/> bytes.</summary>
-    public static FrameBuffer Rent(int maxBodySize)
+    /// <summary>
+    /// Takes this thread's buffer (or a new one), ready for a body of at most <paramref name="maxBodySize"/>
+    /// bytes, renting from <paramref name="pool"/> (or the shared array pool when it is null).
+    /// </summary>
+    public static FrameBuffer Rent(int maxBodySize, FramePool? pool)
     {
         var buffer = t_cached ?? new FrameBuffer();
         t_cached = null;
-        buffer._buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+        buffer._pool = pool;
+        buffer._buffer = buffer.RentArray(InitialSize);
         buffer._written = FrameCodec.PrefixSize;
         buffer._maxBodySize = maxBodySize;
         return buffer;
@@ -35,10 +42,11 @@ internal sealed class FrameBuffer : IBufferWriter<byte>
     {
         if (buffer._buffer is { } array)
         {
-            ArrayPool<byte>.Shared.Return(array);
+            buffer.ReturnArray(array);
             buffer._buffer = null;
         }
 
+        buffer._pool = null;
         t_cached = buffer;
     }
 
@@ -50,8 +58,9 @@ internal sealed class FrameBuffer : IBufferWriter<byte>
     {
         var array = _buffer ?? throw new InvalidOperationException("The frame buffer holds no array.");
         BinaryPrimitives.WriteInt32LittleEndian(array, BodyLength);
+        _pool?.NoteFrameLength(_written);
         _buffer = null;
-        return new PooledFrame(array, _written);
+        return new PooledFrame(array, _written, _pool);
     }
 
     /// <inheritdoc />
@@ -100,6 +109,13 @@ internal sealed class FrameBuffer : IBufferWriter<byte>
 
         var needed = (long)_written + sizeHint;
         var size = Math.Max(needed, (long)array.Length * 2);
+        if (size > FramePool.MaximumSize && _pool is { } pool)
+        {
+            // A large frame: go straight to the size of the last large frame on this connection,
+            // rather than through every power of two on the way.
+            size = Math.Max(size, pool.LargeFrameHint);
+        }
+
         if (size > Array.MaxLength)
         {
             size = Math.Max(needed, Array.MaxLength);
@@ -111,9 +127,23 @@ internal sealed class FrameBuffer : IBufferWriter<byte>
             throw new MessageTooLargeException(needed - FrameCodec.PrefixSize, _maxBodySize);
         }
 
-        var bigger = ArrayPool<byte>.Shared.Rent((int)size);
+        var bigger = RentArray((int)size);
         array.AsSpan(0, _written).CopyTo(bigger);
-        ArrayPool<byte>.Shared.Return(array);
+        ReturnArray(array);
         _buffer = bigger;
+    }
+
+    private byte[] RentArray(int size) => _pool is { } pool ? pool.Rent(size) : ArrayPool<byte>.Shared.Rent(size);
+
+    private void ReturnArray(byte[] array)
+    {
+        if (_pool is { } pool)
+        {
+            pool.Return(array);
+        }
+        else
+        {
+            ArrayPool<byte>.Shared.Return(array);
+        }
     }
 }

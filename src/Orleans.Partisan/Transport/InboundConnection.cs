@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Diagnostics.CodeAnalysis;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
@@ -10,6 +12,12 @@ namespace Orleans.Partisan.Transport;
 /// </summary>
 internal sealed class InboundConnection
 {
+    /// <summary>
+    /// A frame at least this long whose body has not all arrived yet is read into one buffer of its size
+    /// (kept by the connection for the next one) instead of the pipe's segments.
+    /// </summary>
+    public const int LargeFrameSize = 64 * 1024;
+
     private readonly TransportContext _context;
     private readonly ITransportEvents _events;
     private readonly Socket _socket;
@@ -19,6 +27,7 @@ internal sealed class InboundConnection
     private readonly CancellationTokenSource _closing = new();
     private KeyValuePair<string, object?> _channelTag;
     private volatile bool _established;
+    private byte[]? _largeFrame;
 
     public InboundConnection(TransportContext context, ITransportEvents events, Socket socket, Action<InboundConnection> onClosed)
     {
@@ -164,60 +173,66 @@ internal sealed class InboundConnection
     private async Task<string> ReceiveLoopAsync()
     {
         var maximum = _context.Settings.MaxFrameSize;
-        var interposition = _context.Interposition;
         while (true)
         {
             var result = await _reader.ReadAsync(_closing.Token);
             var buffer = result.Buffer;
+            var frames = 0;
+            long bytes = 0;
+            var large = 0;
+            string? failure = null;
             while (true)
             {
                 var status = FrameCodec.TryReadFrame(ref buffer, maximum, out var body, out var length);
                 if (status == FrameReadStatus.Incomplete)
                 {
+                    large = length >= LargeFrameSize ? length : 0;
                     break;
                 }
 
                 if (status == FrameReadStatus.InvalidLength)
                 {
-                    _reader.AdvanceTo(buffer.Start);
-                    if (length > maximum)
-                    {
-                        TransportLog.FrameTooLarge(_context.Logger, Peer, RemoteEndPoint, Channel, Lane, length, maximum);
-                        return $"protocol error: frame of {length} bytes exceeds the maximum of {maximum}";
-                    }
-
-                    TransportLog.InvalidFrameLength(_context.Logger, Peer, RemoteEndPoint, Channel, Lane, length);
-                    return $"protocol error: invalid frame length {length}";
+                    failure = InvalidLength(length, maximum);
+                    break;
                 }
 
-                object message;
-                try
+                if (!Dispatch(body, out failure))
                 {
-                    message = FrameCodec.Decode(_context.Serializer, body);
-                }
-                catch (Exception exception)
-                {
-                    _reader.AdvanceTo(buffer.Start);
-                    TransportLog.UndecodableFrame(_context.Logger, exception, Peer, RemoteEndPoint, Channel, Lane, body.Length);
-                    return $"protocol error: a frame of {body.Length} bytes could not be deserialized";
+                    break;
                 }
 
-                PartisanMetrics.Received.Add(1, _channelTag);
-                PartisanMetrics.ReceivedBytes.Add(length + FrameCodec.PrefixSize, _channelTag);
-                if (interposition is not null && !interposition.OnReceive(Peer, Channel, message, _events))
+                frames++;
+                bytes += length + FrameCodec.PrefixSize;
+            }
+
+            Count(frames, bytes);
+            if (failure is not null)
+            {
+                _reader.AdvanceTo(buffer.Start);
+                return failure;
+            }
+
+            if (large > 0 && !result.IsCompleted && !result.IsCanceled)
+            {
+                // The start of a large frame: the rest goes straight into one buffer of its size,
+                // rather than into hundreds of pipe segments held until the frame is whole.
+                var frame = LargeFrameBuffer(large);
+                var body = buffer.Slice(FrameCodec.PrefixSize);
+                var filled = (int)body.Length;
+                body.CopyTo(frame);
+                _reader.AdvanceTo(buffer.End);
+                if (!await ReadExactlyAsync(frame.AsMemory(filled, large - filled)))
                 {
-                    // Dropped, or held back and dispatched when its delay ends.
-                    continue;
+                    return "connection closed by peer in the middle of a frame";
                 }
 
-                try
+                if (!Dispatch(new ReadOnlySequence<byte>(frame, 0, large), out failure))
                 {
-                    _events.OnMessage(Peer, Channel, message);
+                    return failure;
                 }
-                catch (Exception exception)
-                {
-                    TransportLog.MessageHandlerFailed(_context.Logger, exception, Peer, Channel);
-                }
+
+                Count(1, large + FrameCodec.PrefixSize);
+                continue;
             }
 
             if (result.IsCompleted || result.IsCanceled)
@@ -229,5 +244,94 @@ internal sealed class InboundConnection
 
             _reader.AdvanceTo(buffer.Start, buffer.End);
         }
+    }
+
+    /// <summary>Decodes one frame's body and hands the message on; false (with the reason) if it could not be decoded.</summary>
+    private bool Dispatch(in ReadOnlySequence<byte> body, [NotNullWhen(false)] out string? failure)
+    {
+        object message;
+        try
+        {
+            message = FrameCodec.Decode(_context.Serializer, body);
+        }
+        catch (Exception exception)
+        {
+            TransportLog.UndecodableFrame(_context.Logger, exception, Peer, RemoteEndPoint, Channel, Lane, body.Length);
+            failure = $"protocol error: a frame of {body.Length} bytes could not be deserialized";
+            return false;
+        }
+
+        failure = null;
+        if (_context.Interposition is { } interposition && !interposition.OnReceive(Peer, Channel, message, _events))
+        {
+            // Dropped, or held back and dispatched when its delay ends.
+            return true;
+        }
+
+        try
+        {
+            _events.OnMessage(Peer, Channel, message);
+        }
+        catch (Exception exception)
+        {
+            TransportLog.MessageHandlerFailed(_context.Logger, exception, Peer, Channel);
+        }
+
+        return true;
+    }
+
+    private string InvalidLength(int length, int maximum)
+    {
+        if (length > maximum)
+        {
+            TransportLog.FrameTooLarge(_context.Logger, Peer, RemoteEndPoint, Channel, Lane, length, maximum);
+            return $"protocol error: frame of {length} bytes exceeds the maximum of {maximum}";
+        }
+
+        TransportLog.InvalidFrameLength(_context.Logger, Peer, RemoteEndPoint, Channel, Lane, length);
+        return $"protocol error: invalid frame length {length}";
+    }
+
+    /// <summary>Counts the frames of one read at once, rather than one metric update per message.</summary>
+    private void Count(int frames, long bytes)
+    {
+        if (frames > 0)
+        {
+            PartisanMetrics.Received.Add(frames, _channelTag);
+            PartisanMetrics.ReceivedBytes.Add(bytes, _channelTag);
+        }
+    }
+
+    /// <summary>This connection's buffer for large frames, at least <paramref name="length"/> bytes.</summary>
+    private byte[] LargeFrameBuffer(int length)
+    {
+        if (_largeFrame is null || _largeFrame.Length < length)
+        {
+            // Rounded up so that frames of slightly different sizes share it; never above the maximum.
+            var size = (int)Math.Min(((long)length + LargeFrameSize - 1) / LargeFrameSize * LargeFrameSize, _context.Settings.MaxFrameSize);
+            _largeFrame = GC.AllocateUninitializedArray<byte>(Math.Max(size, length));
+        }
+
+        return _largeFrame;
+    }
+
+    /// <summary>
+    /// Fills <paramref name="destination"/> from the socket; false if the peer closed first. Called only
+    /// when the pipe holds nothing unconsumed, so reading the stream directly skips nothing.
+    /// </summary>
+    private async ValueTask<bool> ReadExactlyAsync(Memory<byte> destination)
+    {
+        while (destination.Length > 0)
+        {
+            var read = await _stream.ReadAsync(destination, _closing.Token);
+            if (read == 0)
+            {
+                return false;
+            }
+
+            destination = destination[read..];
+        }
+
+        return true;
     }
 }

@@ -22,7 +22,6 @@ internal sealed class OutboundConnection
     private readonly NetworkStream _stream;
     private readonly PipeReader _reader;
     private readonly CancellationTokenSource _closing = new();
-    private readonly KeyValuePair<string, object?> _channelTag;
     private string? _closeReason;
     private int _aborted;
     private ITimer? _flushTimer;
@@ -38,7 +37,8 @@ internal sealed class OutboundConnection
         Channel = context.ChannelNames[channel];
         Lane = lane;
         Queue = new SendQueue(context.Settings.SendQueueCapacity, context.ChannelOptions[channel].Monotonic, Peer.Name, Channel);
-        _channelTag = new KeyValuePair<string, object?>("channel", Channel);
+        Frames = new FramePool(context.Settings.SendQueueCapacity + MaxBatchFrames + 1, context.Settings.SendQueueCapacity + 2);
+        ChannelTag = new KeyValuePair<string, object?>("channel", Channel);
         Completion = Task.FromResult("not started");
     }
 
@@ -56,6 +56,16 @@ internal sealed class OutboundConnection
 
     /// <summary>The send queue.</summary>
     public SendQueue Queue { get; }
+
+    /// <summary>
+    /// The buffers of the frames sent on this connection: senders rent from it, the writer loop returns
+    /// to it, so that sending reuses the same arrays. Sized to what can be in flight at once: the
+    /// queue, the writer's batch and a frame being serialized (large frames are written one at a time).
+    /// </summary>
+    public FramePool Frames { get; }
+
+    /// <summary>The metric tag of this connection's channel.</summary>
+    public KeyValuePair<string, object?> ChannelTag { get; }
 
     /// <summary>Whether it takes messages.</summary>
     public bool IsOpen => Queue.IsOpen;
@@ -179,7 +189,7 @@ internal sealed class OutboundConnection
 
                 ReturnAll(batch, taken);
                 taken = 0;
-                PartisanMetrics.SentBytes.Add(bytes, _channelTag);
+                PartisanMetrics.SentBytes.Add(bytes, ChannelTag);
             }
 
             // Completed and drained (graceful close), or closed.

@@ -166,7 +166,7 @@ internal sealed class OverlayTransport : IAsyncDisposable
         }
 
         var connection = PickLane(peer, channel, index, lane);
-        var frame = FrameCodec.Encode(_context.Serializer, message, _context.Settings.MaxFrameSize);
+        var frame = FrameCodec.Encode(_context.Serializer, message, _context.Settings.MaxFrameSize, connection.Frames);
         if (_context.Interposition is { } interposition)
         {
             // Consulted once the message is known to be sendable, so a dropped or delayed message
@@ -190,7 +190,7 @@ internal sealed class OverlayTransport : IAsyncDisposable
             var status = connection.Queue.Enqueue(frame, supersedeKey, cancellationToken, out var pending);
             if (status != EnqueueStatus.Closed)
             {
-                PartisanMetrics.Sent.Add(1, new KeyValuePair<string, object?>("channel", connection.Channel));
+                PartisanMetrics.Sent.Add(1, connection.ChannelTag);
                 return pending;
             }
 
@@ -312,7 +312,7 @@ internal sealed class OverlayTransport : IAsyncDisposable
             var status = connection.Queue.Enqueue(frame, supersedeKey, cancellationToken, out var pending);
             if (status != EnqueueStatus.Closed)
             {
-                PartisanMetrics.Sent.Add(1, new KeyValuePair<string, object?>("channel", connection.Channel));
+                PartisanMetrics.Sent.Add(1, connection.ChannelTag);
                 try
                 {
                     // Waiting here (on a full queue) holds back the rest of the delay line, in order.

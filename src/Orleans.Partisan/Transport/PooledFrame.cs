@@ -3,15 +3,17 @@ using System.Buffers;
 namespace Orleans.Partisan.Transport;
 
 /// <summary>
-/// One serialized frame (4-byte length prefix and body) in a buffer rented from <see cref="ArrayPool{T}.Shared"/>.
-/// Whoever holds it last returns the buffer with <see cref="Return"/>.
+/// One serialized frame (4-byte length prefix and body) in a buffer rented from a <see cref="FramePool"/>
+/// (or, without one, from <see cref="ArrayPool{T}.Shared"/>). Whoever holds it last returns the buffer
+/// with <see cref="Return"/>, to the pool it came from.
 /// </summary>
 internal readonly struct PooledFrame
 {
-    public PooledFrame(byte[] buffer, int length)
+    public PooledFrame(byte[] buffer, int length, FramePool? pool)
     {
         Buffer = buffer;
         Length = length;
+        Pool = pool;
     }
 
     /// <summary>The rented buffer; the frame is its first <see cref="Length"/> bytes.</summary>
@@ -19,6 +21,9 @@ internal readonly struct PooledFrame
 
     /// <summary>The frame's length, prefix included.</summary>
     public int Length { get; }
+
+    /// <summary>Where the buffer goes back to; <see langword="null"/> for <see cref="ArrayPool{T}.Shared"/>.</summary>
+    public FramePool? Pool { get; }
 
     /// <summary>The body's length, prefix excluded.</summary>
     public int BodyLength => Length - FrameCodec.PrefixSize;
@@ -29,10 +34,19 @@ internal readonly struct PooledFrame
     /// <summary>The frame's bytes.</summary>
     public ReadOnlyMemory<byte> Memory => new(Buffer, 0, Length);
 
-    /// <summary>Gives the buffer back to the pool.</summary>
+    /// <summary>Gives the buffer back to its pool.</summary>
     public void Return()
     {
-        if (Buffer is not null)
+        if (Buffer is null)
+        {
+            return;
+        }
+
+        if (Pool is { } pool)
+        {
+            pool.Return(Buffer);
+        }
+        else
         {
             ArrayPool<byte>.Shared.Return(Buffer);
         }

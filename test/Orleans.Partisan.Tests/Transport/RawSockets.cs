@@ -122,6 +122,10 @@ internal sealed class StalledPeer : IAsyncDisposable
     {
         _clusterId = clusterId;
         _listener = new TcpListener(IPAddress.Loopback, 0);
+
+        // A small receive window (inherited by accepted sockets), so that a sender stalls after a few
+        // MiB whatever the machine's socket buffer defaults, however fast the sender is.
+        _listener.Server.ReceiveBufferSize = 64 * 1024;
         _listener.Start();
         Spec = RawFrames.Spec(name, (IPEndPoint)_listener.LocalEndpoint, channels);
         _acceptLoop = AcceptLoopAsync();

@@ -1,0 +1,280 @@
+using System.Buffers;
+using System.Numerics;
+
+namespace Orleans.Partisan.Transport;
+
+/// <summary>
+/// The frame buffers of one outbound connection. A sender rents a buffer for the frame it serializes;
+/// the connection's writer loop returns it once the frame is on the socket, and the next sender rents
+/// that same array. The shared array pool cannot do this: its caches are per thread and per core, so
+/// a batch of frames returned on the writer's thread is mostly dropped and senders on other threads
+/// allocate anew.
+/// </summary>
+/// <remarks>
+/// <para>
+/// Up to <see cref="MaximumSize"/>, arrays come in power-of-two size classes from
+/// <see cref="MinimumSize"/>, a stack per class. A class holds at most as many arrays as the
+/// connection can have frames in flight (its send queue bound, the writer's batch, and one being
+/// serialized), and all classes together at most <see cref="RetainedBytes"/>, or that many arrays of
+/// the smallest class if more; what does not fit is left to the garbage collector.
+/// </para>
+/// <para>
+/// Larger arrays are sized to the frame (rounded up to <see cref="LargeGranularity"/>). As many are
+/// kept as the connection can have large frames in flight, but at most <see cref="LargeRetainedBytes"/>
+/// of them; <see cref="LargeFrameHint"/> remembers the last large frame's size, so that the next large
+/// frame is serialized into one array of that size instead of growing through ever larger ones, and
+/// arrays shorter than that are dropped first.
+/// </para>
+/// Thread-safe: each class has its own lock, held for one push or pop.
+/// </remarks>
+internal sealed class FramePool
+{
+    /// <summary>The smallest array handed out.</summary>
+    public const int MinimumSize = 256;
+
+    /// <summary>The largest size class; larger arrays are "large" (see the remarks).</summary>
+    public const int MaximumSize = 1024 * 1024;
+
+    /// <summary>The bytes the size classes keep at most, together, unless the in-flight frames of the smallest class need more.</summary>
+    public const int RetainedBytes = 2 * 1024 * 1024;
+
+    /// <summary>The bytes of large arrays kept at most (at least one array is kept, whatever its size).</summary>
+    public const int LargeRetainedBytes = 64 * 1024 * 1024;
+
+    /// <summary>Large arrays are allocated in multiples of this.</summary>
+    public const int LargeGranularity = 1024 * 1024;
+
+    private static readonly int MinimumShift = BitOperations.Log2(MinimumSize);
+
+    private static long s_allocatedBytes;
+
+    private readonly Bucket[] _buckets;
+    private readonly List<byte[]> _large = [];
+    private readonly int _largeCapacity;
+    private long _largeRetained;
+    private readonly long _retainedLimit;
+    private long _retained;
+    private int _largeFrameHint;
+
+    /// <summary>
+    /// Creates a pool for a connection that has at most <paramref name="framesInFlight"/> frames at once,
+    /// and at most <paramref name="largeFramesInFlight"/> frames larger than <see cref="MaximumSize"/>
+    /// (the writer takes those one at a time).
+    /// </summary>
+    public FramePool(int framesInFlight, int largeFramesInFlight)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(framesInFlight, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(largeFramesInFlight, 1);
+        _largeCapacity = largeFramesInFlight;
+        _buckets = new Bucket[BitOperations.Log2(MaximumSize) - MinimumShift + 1];
+        for (var i = 0; i < _buckets.Length; i++)
+        {
+            _buckets[i] = new Bucket(MinimumSize << i, framesInFlight);
+        }
+
+        _retainedLimit = Math.Max(RetainedBytes, (long)framesInFlight * MinimumSize);
+    }
+
+    /// <summary>
+    /// The bytes of all the arrays every pool in the process allocated because it had none to hand
+    /// out (for the benchmark, which tells those apart from other allocations on the send path).
+    /// </summary>
+    public static long AllocatedBytes => Interlocked.Read(ref s_allocatedBytes);
+
+    /// <summary>The bytes held by the size classes now (large arrays not included).</summary>
+    public long Retained => Volatile.Read(ref _retained);
+
+    /// <summary>The length of the last frame longer than <see cref="MaximumSize"/>, or 0.</summary>
+    public int LargeFrameHint => Volatile.Read(ref _largeFrameHint);
+
+    /// <summary>
+    /// An array of at least <paramref name="minimumLength"/> bytes: a power of two (at least
+    /// <see cref="MinimumSize"/>) up to <see cref="MaximumSize"/>, a multiple of <see cref="LargeGranularity"/> above.
+    /// </summary>
+    public byte[] Rent(int minimumLength)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(minimumLength);
+        if (minimumLength > MaximumSize)
+        {
+            return RentLarge(minimumLength);
+        }
+
+        var bucket = _buckets[IndexOf(minimumLength)];
+        var array = bucket.TryPop();
+        if (array is null)
+        {
+            Interlocked.Add(ref s_allocatedBytes, bucket.Size);
+            return GC.AllocateUninitializedArray<byte>(bucket.Size);
+        }
+
+        Interlocked.Add(ref _retained, -array.Length);
+        return array;
+    }
+
+    /// <summary>Gives back an array from <see cref="Rent"/>; it must not be used afterwards.</summary>
+    public void Return(byte[] array)
+    {
+        ArgumentNullException.ThrowIfNull(array);
+        var length = array.Length;
+        if (length > MaximumSize)
+        {
+            ReturnLarge(array);
+            return;
+        }
+
+        if (length < MinimumSize || !BitOperations.IsPow2(length))
+        {
+            // Not one of ours (and not a size the shared pool takes either).
+            return;
+        }
+
+        if (Interlocked.Add(ref _retained, length) > _retainedLimit)
+        {
+            Interlocked.Add(ref _retained, -length);
+            return;
+        }
+
+        if (!_buckets[IndexOf(length)].TryPush(array))
+        {
+            Interlocked.Add(ref _retained, -length);
+        }
+    }
+
+    /// <summary>Notes the length of a frame just serialized, so that the next large one starts at that size.</summary>
+    public void NoteFrameLength(int length)
+    {
+        if (length > MaximumSize)
+        {
+            Volatile.Write(ref _largeFrameHint, length);
+        }
+    }
+
+    /// <summary>How many arrays of <paramref name="size"/> bytes the pool holds (for tests and diagnostics).</summary>
+    public int CountOf(int size)
+    {
+        if (size > MaximumSize)
+        {
+            lock (_large)
+            {
+                return _large.Count(a => a.Length == size);
+            }
+        }
+
+        return size >= MinimumSize && BitOperations.IsPow2(size) ? _buckets[IndexOf(size)].Count : 0;
+    }
+
+    private static int IndexOf(int length)
+        => length <= MinimumSize ? 0 : BitOperations.Log2((uint)length - 1) + 1 - MinimumShift;
+
+    private byte[] RentLarge(int minimumLength)
+    {
+        lock (_large)
+        {
+            // The smallest kept array that is long enough.
+            var best = -1;
+            for (var i = 0; i < _large.Count; i++)
+            {
+                if (_large[i].Length >= minimumLength && (best < 0 || _large[i].Length < _large[best].Length))
+                {
+                    best = i;
+                }
+            }
+
+            if (best >= 0)
+            {
+                var array = _large[best];
+                _large[best] = _large[^1];
+                _large.RemoveAt(_large.Count - 1);
+                _largeRetained -= array.Length;
+                return array;
+            }
+        }
+
+        var size = (int)Math.Min(((long)minimumLength + LargeGranularity - 1) / LargeGranularity * LargeGranularity, Array.MaxLength);
+        Interlocked.Add(ref s_allocatedBytes, size);
+        return GC.AllocateUninitializedArray<byte>(size);
+    }
+
+    private void ReturnLarge(byte[] array)
+    {
+        lock (_large)
+        {
+            // Arrays shorter than the last large frame would only be skipped: drop them first.
+            var hint = LargeFrameHint;
+            if (array.Length < hint)
+            {
+                return;
+            }
+
+            for (var i = _large.Count - 1; i >= 0 && (_large.Count >= _largeCapacity || _largeRetained + array.Length > LargeRetainedBytes); i--)
+            {
+                if (_large[i].Length < hint)
+                {
+                    _largeRetained -= _large[i].Length;
+                    _large.RemoveAt(i);
+                }
+            }
+
+            if (_large.Count < _largeCapacity && (_large.Count == 0 || _largeRetained + array.Length <= LargeRetainedBytes))
+            {
+                _large.Add(array);
+                _largeRetained += array.Length;
+            }
+        }
+    }
+
+    /// <summary>One size class: a stack of arrays that grows as it is used, up to its capacity.</summary>
+    private sealed class Bucket(int size, int capacity)
+    {
+        private readonly object _lock = new();
+        private byte[]?[] _items = new byte[]?[Math.Min(capacity, 16)];
+        private int _count;
+
+        public int Size { get; } = size;
+
+        public int Count
+        {
+            get
+            {
+                lock (_lock)
+                {
+                    return _count;
+                }
+            }
+        }
+
+        public byte[]? TryPop()
+        {
+            lock (_lock)
+            {
+                if (_count == 0)
+                {
+                    return null;
+                }
+
+                var array = _items[--_count];
+                _items[_count] = null;
+                return array;
+            }
+        }
+
+        public bool TryPush(byte[] array)
+        {
+            lock (_lock)
+            {
+                if (_count >= capacity)
+                {
+                    return false;
+                }
+
+                if (_count == _items.Length)
+                {
+                    Array.Resize(ref _items, (int)Math.Min((long)_items.Length * 2, capacity));
+                }
+
+                _items[_count++] = array;
+                return true;
+            }
+        }
+    }
+}
