@@ -89,7 +89,7 @@ internal sealed class SeedGroup : IAsyncDisposable
     /// its seed client tries seed <paramref name="firstSeed"/> first (a handle on that seed), or the seeds in
     /// reverse order when it is null (a handle on a silo that is not a seed).
     /// </summary>
-    public PartisanMembershipTable Handle(string clusterId, int? firstSeed = null)
+    public PartisanMembershipTable Handle(string clusterId, int? firstSeed = null, TimeSpan? requestTimeout = null)
     {
         var order = firstSeed is { } first
             ? Options.Seeds.Skip(first).Concat(Options.Seeds.Take(first)).ToList()
@@ -97,7 +97,7 @@ internal sealed class SeedGroup : IAsyncDisposable
         var options = new PartisanClusteringOptions
         {
             Seeds = order,
-            RequestTimeout = Options.RequestTimeout,
+            RequestTimeout = requestTimeout ?? Options.RequestTimeout,
             SnapshotInterval = Options.SnapshotInterval,
         };
         return new PartisanMembershipTable(new SeedClient(options, Serializer, NullLogger.Instance), clusterId, localSeed: null);
