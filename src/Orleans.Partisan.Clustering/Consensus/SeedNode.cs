@@ -25,6 +25,7 @@ internal sealed class SeedNode : IAsyncDisposable
     private readonly ILogger logger;
     private readonly Lock gate = new();
     private Task? started;
+    private bool disposed;
     private RaftCluster? cluster;
     private WriteAheadLog? log;
     private MembershipStateMachine? stateMachine;
@@ -168,6 +169,12 @@ internal sealed class SeedNode : IAsyncDisposable
         Task? start;
         lock (gate)
         {
+            if (disposed)
+            {
+                return;
+            }
+
+            disposed = true;
             start = started;
             started = Task.FromException(new ObjectDisposedException(nameof(SeedNode)));
         }

@@ -9,10 +9,11 @@ namespace Orleans.Partisan.Clustering.Hosting;
 
 /// <summary>
 /// The seed this silo runs, if its <see cref="PartisanClusteringOptions.ConsensusEndpoint"/> is one of the seeds.
-/// Starts at the first silo lifecycle stage and stops at the last one, so the table outlives the silo's own
-/// final membership writes.
+/// Starts at the first silo lifecycle stage and stops only when the host's service provider is disposed, after
+/// the silo has stopped: the table outlives every silo's final membership writes, including those of the other
+/// seeds stopping at the same time.
 /// </summary>
-internal sealed class LocalSeed : ILifecycleParticipant<ISiloLifecycle>
+internal sealed class LocalSeed : ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable, IDisposable
 {
     private readonly Lazy<SeedNode?> node;
 
@@ -25,17 +26,21 @@ internal sealed class LocalSeed : ILifecycleParticipant<ISiloLifecycle>
 
     /// <inheritdoc/>
     public void Participate(ISiloLifecycle lifecycle)
-        => lifecycle.Subscribe(nameof(LocalSeed), ServiceLifecycleStage.First, StartAsync, StopAsync);
+        => lifecycle.Subscribe(nameof(LocalSeed), ServiceLifecycleStage.First, StartAsync, _ => Task.CompletedTask);
 
     private Task StartAsync(CancellationToken token) => Node?.StartAsync(token) ?? Task.CompletedTask;
 
-    private async Task StopAsync(CancellationToken token)
+    /// <summary>Stops the seed (Raft member and table service); its data directory stays.</summary>
+    public async ValueTask DisposeAsync()
     {
-        if (Node is { } seed)
+        if (node.IsValueCreated && node.Value is { } seed)
         {
             await seed.DisposeAsync().ConfigureAwait(false);
         }
     }
+
+    /// <summary>Stops the seed for a host disposed synchronously.</summary>
+    public void Dispose() => DisposeAsync().AsTask().GetAwaiter().GetResult();
 
     /// <summary>The default data directory of the seed at <paramref name="endPoint"/>.</summary>
     internal static string DefaultDataDirectory(IPEndPoint endPoint)
