@@ -62,6 +62,32 @@ public sealed class SeedLossTests
     }
 
     [Fact]
+    public async Task AllSeedsRestarted_RecoverTheCommittedTableFromTheirDataDirectories()
+    {
+        await using var group = await SeedGroup.StartAsync();
+        var table = group.Handle("full-restart");
+        var written = new List<MembershipEntry>();
+        for (var i = 0; i < 60; i++)
+        {
+            var entry = Rows.Entry();
+            await InsertAsync(table, entry);
+            written.Add(entry);
+        }
+
+        var alive = Rows.T0.AddMinutes(3);
+        await table.UpdateIAmAliveAsync(new MembershipEntry { SiloAddress = written[7].SiloAddress, IAmAliveTime = alive }, None);
+        var before = await table.ReadAllAsync(None);
+
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(group.StopSeedAsync));
+        await Task.WhenAll(Enumerable.Range(0, 3).Select(group.StartSeedAsync));
+
+        var after = await group.Handle("full-restart").ReadAllAsync(None);
+        Assert.Equal(Rows.Full(before), Rows.Full(after));
+        Assert.Equal(alive, Rows.Row(after, written[7].SiloAddress).Item1.IAmAliveTime);
+        Assert.True(await table.InsertRowAsync(Rows.Entry(), after.Version.Next(), None), "the recovered table refused its current tokens");
+    }
+
+    [Fact]
     public async Task LosingTwoOfThreeSeeds_FailsNamingTheSeedsThenRecoversWhenOneReturns()
     {
         await using var group = await SeedGroup.StartAsync();

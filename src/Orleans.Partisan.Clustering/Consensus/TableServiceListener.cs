@@ -70,9 +70,11 @@ internal sealed class TableServiceListener(IPEndPoint endPoint, SeedNode seed, S
         catch (OperationCanceledException) when (stopping.IsCancellationRequested)
         {
         }
-        catch (Exception e) when (e is IOException or SocketException or InvalidDataException or Orleans.Serialization.SerializerException)
+        catch (Exception e)
         {
-            ClusteringLog.ConnectionDropped(logger, remote, e.Message);
+            // Malformed input, a broken connection or a failure while the seed stops: this connection ends, the
+            // client tries again (here or at another seed), the service goes on.
+            ClusteringLog.ConnectionDropped(logger, remote, $"{e.GetType().Name}: {e.Message}");
         }
     }
 
