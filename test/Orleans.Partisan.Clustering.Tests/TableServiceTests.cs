@@ -1,0 +1,29 @@
+using System.Net;
+using System.Net.Sockets;
+
+namespace Orleans.Partisan.Clustering.Tests;
+
+/// <summary>The seeds' table service facing bad input.</summary>
+public sealed class TableServiceTests
+{
+    [Fact]
+    public async Task GarbageFrame_ClosesThatConnection_ServiceGoesOn()
+    {
+        await using var group = await SeedGroup.StartAsync();
+        var service = new IPEndPoint(IPAddress.Loopback, group.EndPoints[0].Port + 1);
+        foreach (var garbage in new[] { new byte[] { 5, 0, 0, 0, 1, 2, 3, 4, 5 }, new byte[] { 0xFF, 0xFF, 0xFF, 0x7F }, "GET / HTTP/1.1\r\n\r\n"u8.ToArray() })
+        {
+            using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            await socket.ConnectAsync(service);
+            await socket.SendAsync(garbage);
+            var buffer = new byte[16];
+            using var wait = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            var read = await socket.ReceiveAsync(buffer, SocketFlags.None, wait.Token);
+            Assert.True(read == 0, $"expected the seed to close a connection that sent garbage, it answered {read} bytes");
+        }
+
+        var table = group.Handle("after-garbage", firstSeed: 0);
+        var data = await table.ReadAllAsync(CancellationToken.None);
+        Assert.True(await table.InsertRowAsync(Rows.Entry(), data.Version.Next(), CancellationToken.None));
+    }
+}
