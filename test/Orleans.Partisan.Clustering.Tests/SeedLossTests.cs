@@ -88,6 +88,28 @@ public sealed class SeedLossTests
     }
 
     [Fact]
+    public async Task SecondSeedOnOneDataDirectory_FailsToStartNamingTheDirectory()
+    {
+        await using var group = await SeedGroup.StartAsync();
+        var running = group.Nodes[0]!;
+        var port = PortPairs.Take(1)[0];
+        var intruder = new Consensus.SeedNode(
+            new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port),
+            group.EndPoints,
+            running.DataDirectory,
+            group.Options,
+            SeedGroup.Serializer,
+            Microsoft.Extensions.Logging.Abstractions.NullLoggerFactory.Instance);
+        await using (intruder)
+        {
+            var error = await Assert.ThrowsAsync<InvalidOperationException>(() => intruder.StartAsync(None));
+            Assert.Contains(running.DataDirectory, error.Message, StringComparison.Ordinal);
+        }
+
+        await InsertAsync(group.Handle("lock"), Rows.Entry());
+    }
+
+    [Fact]
     public async Task LosingTwoOfThreeSeeds_FailsNamingTheSeedsThenRecoversWhenOneReturns()
     {
         await using var group = await SeedGroup.StartAsync();

@@ -29,6 +29,7 @@ internal sealed class SeedNode : IAsyncDisposable
     private RaftCluster? cluster;
     private WriteAheadLog? log;
     private MembershipStateMachine? stateMachine;
+    private FileStream? directoryLock;
     private TableServiceListener? listener;
 
     /// <summary>Creates a seed that will listen on <paramref name="consensusEndPoint"/> and keep its state in <paramref name="dataDirectory"/>.</summary>
@@ -71,9 +72,24 @@ internal sealed class SeedNode : IAsyncDisposable
     private async Task StartCoreAsync(CancellationToken token)
     {
         Directory.CreateDirectory(DataDirectory);
+        try
+        {
+            directoryLock = new FileStream(Path.Combine(DataDirectory, "seed.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+        }
+        catch (IOException e)
+        {
+            throw new InvalidOperationException($"DataDirectory '{DataDirectory}' of seed {ConsensusEndPoint} is in use by another seed; give every seed its own directory.", e);
+        }
+
         stateMachine = new MembershipStateMachine(new DirectoryInfo(Path.Combine(DataDirectory, "snapshots")), serializer, options.SnapshotInterval);
         await stateMachine.RestoreAsync(token).ConfigureAwait(false);
-        log = new WriteAheadLog(new WriteAheadLog.Options { Location = Path.Combine(DataDirectory, "wal") }, stateMachine);
+        log = new WriteAheadLog(
+            new WriteAheadLog.Options
+            {
+                Location = Path.Combine(DataDirectory, "wal"),
+                HashAlgorithm = WriteAheadLog.IntegrityHashAlgorithm.Crc32, // a damaged log entry is detected, not applied
+            },
+            stateMachine);
 
         var configuration = new RaftCluster.TcpConfiguration(ConsensusEndPoint)
         {
@@ -205,6 +221,11 @@ internal sealed class SeedNode : IAsyncDisposable
         if (stateMachine is not null)
         {
             await stateMachine.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (directoryLock is not null)
+        {
+            await directoryLock.DisposeAsync().ConfigureAwait(false);
         }
 
         ClusteringLog.SeedStopped(logger, ConsensusEndPoint);
