@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using Orleans.Partisan.Clustering.Protocol;
 
 namespace Orleans.Partisan.Clustering.Tests;
 
@@ -25,5 +26,28 @@ public sealed class TableServiceTests
         var table = group.Handle("after-garbage", firstSeed: 0);
         var data = await table.ReadAllAsync(CancellationToken.None);
         Assert.True(await table.InsertRowAsync(Rows.Entry(), data.Version.Next(), CancellationToken.None));
+    }
+
+    [Fact]
+    public async Task Follower_AnswersNotLeader_NamingTheLeadersTableService()
+    {
+        await using var group = await SeedGroup.StartAsync();
+        var leader = await group.LeaderAsync();
+        var follower = (leader + 1) % 3;
+        await Eventually.Until(
+            () => Task.FromResult(group.Nodes[follower]!.Leader is not null),
+            TimeSpan.FromSeconds(10),
+            () => $"seed {follower} to learn the leader");
+
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await socket.ConnectAsync(new IPEndPoint(IPAddress.Loopback, group.EndPoints[follower].Port + 1));
+        await using var stream = new NetworkStream(socket);
+        var request = new TableRequest { Kind = TableRequestKind.ReadAll, ClusterId = "redirect" };
+        await Frames.WriteAsync(stream, SeedGroup.Serializer.SerializeToArray(request), CancellationToken.None);
+        var response = SeedGroup.Serializer.Deserialize<TableResponse>((await Frames.ReadAsync(stream, CancellationToken.None))!);
+
+        Assert.NotNull(response);
+        Assert.Equal(TableResponseStatus.NotLeader, response.Status);
+        Assert.Equal(new IPEndPoint(IPAddress.Loopback, group.EndPoints[leader].Port + 1).ToString(), response.LeaderHint);
     }
 }
