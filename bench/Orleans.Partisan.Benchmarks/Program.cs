@@ -20,6 +20,13 @@ if (args.Contains("hyparview"))
     return;
 }
 
+if (args.Contains("clustering"))
+{
+    // Only issue 5's cluster formation and failure detection times, with silos as processes (ClusteringExperiment.cs).
+    await ClusteringExperiment.RunAsync(args, Console.Out);
+    return;
+}
+
 var quick = args.Contains("--quick");
 Throughput.Verbose = args.Contains("--verbose");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();

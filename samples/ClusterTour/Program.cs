@@ -1,6 +1,7 @@
 // ClusterTour: three Orleans silos in one process, each running the Partisan overlay.
-// It prints the membership and connection tables, sends messages on two channels, stops a
-// silo and shows the nodedown the others see, then exits.
+// It prints the membership and connection tables, sends messages on two channels, broadcasts
+// to every silo with Plumtree and prints the tree, stops a silo and shows the nodedown the
+// others see, then exits.
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
@@ -8,6 +9,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Partisan;
+using ReplicatedKeyValue;
 
 using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 try
@@ -65,6 +67,34 @@ static async Task RunTourAsync(CancellationToken cancellationToken)
         Console.WriteLine(line);
     }
 
+    Section("Broadcast: a replicated key-value map (Plumtree, handler grain on every silo)");
+    await nodes[0].BroadcastAsync<IReplicatedKeyValue>(new KeyValueWrite("colour", "red"), cancellationToken);
+    await nodes[1].BroadcastAsync<IReplicatedKeyValue>(new KeyValueWrite("shape", "circle"), cancellationToken);
+    var grains = silos[0].Services.GetRequiredService<IGrainFactory>();
+    var maps = new Dictionary<NodeName, IReadOnlyDictionary<string, string>>();
+    await WaitForAsync(
+        async () =>
+        {
+            foreach (var node in nodes)
+            {
+                maps[node.Name] = await grains.GetBroadcastHandler<IReplicatedKeyValue>(node.Name).GetAll();
+            }
+
+            return maps.Values.All(m => m.Count == 2);
+        },
+        cancellationToken);
+    foreach (var (node, map) in maps)
+    {
+        Console.WriteLine($"  {node}: {string.Join(", ", map.OrderBy(e => e.Key).Select(e => $"{e.Key}={e.Value}"))}");
+    }
+
+    Console.WriteLine($"  The tree of root {nodes[0].Name} (eager links push, lazy links announce):");
+    foreach (var node in nodes)
+    {
+        var tree = (await node.GetBroadcastTreesAsync()).FirstOrDefault(t => t.Root == nodes[0].Name);
+        Console.WriteLine($"    {node.Name}  eager [{string.Join(", ", tree?.Eager ?? [])}]  lazy [{string.Join(", ", tree?.Lazy ?? [])}]");
+    }
+
     Section("Node monitors: silo 2 stops gracefully");
     var nodedown = new TaskCompletionSource<NodeEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
     nodes[0].MonitorNodes(true, NodeEventSubscriber.Callback(e =>
@@ -101,15 +131,19 @@ static IHost StartSilo(int index, int siloPort, int primaryPort)
     builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans.Runtime", LogLevel.Error);
     builder.UseOrleans(silo => silo
         .UseLocalhostClustering(siloPort, FreePort(), new IPEndPoint(IPAddress.Loopback, primaryPort), serviceId: "cluster-tour", clusterId: "cluster-tour")
-        .AddPartisan(o => o.Channels["bulk"] = new ChannelOptions { Parallelism = 4 }));
+        .AddPartisan(o => o.Channels["bulk"] = new ChannelOptions { Parallelism = 4 })
+        .AddPartisanBroadcastHandler<IReplicatedKeyValue>());
     return builder.Build();
 }
 
 static IPartisan Partisan(IHost silo) => silo.Services.GetRequiredService<IPartisan>();
 
-static async Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
+static Task WaitUntilAsync(Func<bool> condition, CancellationToken cancellationToken)
+    => WaitForAsync(() => Task.FromResult(condition()), cancellationToken);
+
+static async Task WaitForAsync(Func<Task<bool>> condition, CancellationToken cancellationToken)
 {
-    while (!condition())
+    while (!await condition())
     {
         await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
     }

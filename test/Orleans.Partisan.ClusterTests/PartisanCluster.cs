@@ -14,7 +14,7 @@ internal sealed class PartisanCluster : IAsyncDisposable
 
     public IClusterClient Client => Cluster.Client;
 
-    public static async Task<PartisanCluster> StartAsync(short silos, Action<PartisanOptions>? configure = null)
+    public static async Task<PartisanCluster> StartAsync(short silos, Action<PartisanOptions>? configure = null, Action<ISiloBuilder>? configureSilo = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
@@ -24,6 +24,11 @@ internal sealed class PartisanCluster : IAsyncDisposable
             o.Channels["bulk"] = new ChannelOptions { Parallelism = 2 };
             configure?.Invoke(o);
         }));
+        if (configureSilo is not null)
+        {
+            builder.ConfigureSilo((_, silo) => configureSilo(silo));
+        }
+
         var cluster = builder.Build();
         await cluster.DeployAsync();
         return new PartisanCluster(cluster);

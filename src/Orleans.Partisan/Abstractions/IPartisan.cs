@@ -115,4 +115,27 @@ public interface IPartisan
     /// <paramref name="cancellationToken"/> is cancelled or the enumeration is disposed.
     /// </summary>
     IAsyncEnumerable<NodeEvent> WatchNodesAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Broadcasts <paramref name="message"/> to every silo with Plumtree (<c>broadcast/2</c>): this silo's
+    /// <typeparamref name="THandler"/> turns it into an id and a payload and merges it, and every other
+    /// silo's <typeparamref name="THandler"/> merges it when it arrives (over the tree, a GRAFT, or an exchange).
+    /// </summary>
+    /// <returns><see langword="true"/> when the message was new here and was sent on; <see langword="false"/> when this silo's handler already had it.</returns>
+    /// <exception cref="UnknownBroadcastHandlerException"><typeparamref name="THandler"/> is not registered on this silo.</exception>
+    Task<bool> BroadcastAsync<THandler>(object message, CancellationToken cancellationToken = default)
+        where THandler : IPartisanBroadcastHandler;
+
+    /// <summary>As <see cref="BroadcastAsync{THandler}"/>, naming the handler as it was registered.</summary>
+    /// <exception cref="UnknownBroadcastHandlerException">No handler of that name is registered on this silo.</exception>
+    Task<bool> BroadcastAsync(string handler, object message, CancellationToken cancellationToken = default);
+
+    /// <summary>The names of the broadcast handlers registered on this silo, sorted.</summary>
+    IReadOnlyList<string> BroadcastHandlers { get; }
+
+    /// <summary>This silo's links in every broadcast tree it knows, ordered by root.</summary>
+    Task<IReadOnlyList<BroadcastTree>> GetBroadcastTreesAsync();
+
+    /// <summary>What this silo's broadcast layer has sent and received since it started.</summary>
+    BroadcastStatistics GetBroadcastStatistics();
 }

@@ -45,6 +45,18 @@ public static class PartisanMetrics
     /// <summary>Connections refused at the handshake (wrong cluster, wrong node, bad frame). Tag <c>reason</c>.</summary>
     public const string ConnectionsRefused = "partisan.connections.refused";
 
+    /// <summary>Messages of the broadcast layer sent. Tag <c>kind</c> (<c>gossip</c>, <c>ihave</c>, <c>graft</c>, <c>prune</c>).</summary>
+    public const string BroadcastMessagesSent = "partisan.broadcast.messages.sent";
+
+    /// <summary>Broadcast messages a local handler merged as new (originated ones included).</summary>
+    public const string BroadcastDelivered = "partisan.broadcast.delivered";
+
+    /// <summary>Broadcast handler calls that threw, timed out, or named an unregistered handler. Tag <c>operation</c>.</summary>
+    public const string BroadcastHandlerFailures = "partisan.broadcast.handler.failures";
+
+    /// <summary>Checks of a silo suspected by the overlay's failure detector. Tag <c>verdict</c> (<c>dead</c>: evicted; <c>alive</c>: reached, or not confirmed).</summary>
+    public const string FailureDetectorVerdicts = "partisan.failure_detector.verdicts";
+
     internal static readonly Meter Meter = new(MeterName);
 
     internal static readonly Counter<long> Sent = Meter.CreateCounter<long>(MessagesSent, "{message}");
@@ -57,4 +69,8 @@ public static class PartisanMetrics
     internal static readonly Counter<long> Opened = Meter.CreateCounter<long>(ConnectionsOpened, "{connection}");
     internal static readonly Counter<long> Closed = Meter.CreateCounter<long>(ConnectionsClosed, "{connection}");
     internal static readonly Counter<long> Refused = Meter.CreateCounter<long>(ConnectionsRefused, "{connection}");
+    internal static readonly Counter<long> BroadcastSent = Meter.CreateCounter<long>(BroadcastMessagesSent, "{message}");
+    internal static readonly Counter<long> BroadcastDeliveries = Meter.CreateCounter<long>(BroadcastDelivered, "{message}");
+    internal static readonly Counter<long> BroadcastFailures = Meter.CreateCounter<long>(BroadcastHandlerFailures, "{call}");
+    internal static readonly Counter<long> FailureVerdicts = Meter.CreateCounter<long>(FailureDetectorVerdicts, "{check}");
 }

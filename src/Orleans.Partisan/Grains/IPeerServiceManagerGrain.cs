@@ -21,4 +21,10 @@ public interface IPeerServiceManagerGrain : IGrainWithStringKey
 
     /// <summary>Whether the silo is fully connected to <paramref name="node"/>.</summary>
     Task<bool> IsFullyConnected(NodeName node);
+
+    /// <summary>
+    /// Whether the silo reaches <paramref name="node"/> with a fresh dial (connect and handshake within
+    /// <see cref="FailureDetectionOptions.ProbeTimeout"/>): the failure detector's second opinion.
+    /// </summary>
+    Task<bool> CanReach(NodeSpec node);
 }

@@ -1,8 +1,11 @@
+using Microsoft.Extensions.Options;
+using Orleans.Partisan.Runtime;
+
 namespace Orleans.Partisan.Grains;
 
 /// <summary>Serves <see cref="IPeerServiceManagerGrain"/> from the silo's overlay node.</summary>
 [SiloPinnedPlacement]
-internal sealed class PeerServiceManagerGrain(IPartisan partisan) : Grain, IPeerServiceManagerGrain
+internal sealed class PeerServiceManagerGrain(PartisanNode partisan, IOptions<PartisanOptions> options) : Grain, IPeerServiceManagerGrain
 {
     public Task<NodeSpec> GetNodeSpec() => Task.FromResult(partisan.Spec);
 
@@ -14,4 +17,6 @@ internal sealed class PeerServiceManagerGrain(IPartisan partisan) : Grain, IPeer
     public Task<IReadOnlyList<ConnectionInfo>> GetConnections() => Task.FromResult(partisan.GetConnections());
 
     public Task<bool> IsFullyConnected(NodeName node) => Task.FromResult(partisan.IsFullyConnected(node));
+
+    public Task<bool> CanReach(NodeSpec node) => partisan.CanReachAsync(node, options.Value.FailureDetection.ProbeTimeout, CancellationToken.None);
 }

@@ -19,4 +19,16 @@ internal static partial class HostingLog
 
     [LoggerMessage(4004, LogLevel.Information, "Overlay node {Node} leaving the overlay as the silo stops")]
     public static partial void Leaving(ILogger logger, NodeName node);
+
+    [LoggerMessage(4005, LogLevel.Information, "Suspected node {Node}: unreachable from {Unreachable} silos (this one included), reachable from {Reachable}, {NoAnswer} witnesses did not answer")]
+    public static partial void SuspectChecked(ILogger logger, NodeName node, int unreachable, int reachable, int noAnswer);
+
+    [LoggerMessage(4006, LogLevel.Debug, "Witness {Witness} could not say whether it reaches {Node}")]
+    public static partial void WitnessFailed(ILogger logger, Exception exception, SiloAddress witness, NodeName node);
+
+    [LoggerMessage(4007, LogLevel.Warning, "Silo {Silo} is unreachable on the overlay from enough silos; declared dead in the cluster membership (this silo's write took effect: {Killed})")]
+    public static partial void Evicted(ILogger logger, SiloAddress silo, bool killed);
+
+    [LoggerMessage(4008, LogLevel.Warning, "The failure detector failed while checking {Node}")]
+    public static partial void DetectorFailed(ILogger logger, Exception exception, NodeName node);
 }

@@ -19,6 +19,12 @@ public sealed class PartisanOptions
     /// <summary>The HyParView peer service's options, used when <see cref="PeerService"/> is <see cref="PartisanPeerService.HyParView"/>.</summary>
     public HyParViewOptions HyParView { get; } = new();
 
+    /// <summary>The overlay's failure detector, which can evict crashed silos from Orleans' membership (off by default).</summary>
+    public FailureDetectionOptions FailureDetection { get; } = new();
+
+    /// <summary>The options of Plumtree broadcast and its anti-entropy exchange (used by every peer service).</summary>
+    public PlumtreeOptions Plumtree { get; } = new();
+
     /// <summary>
     /// The address the overlay listens on. Default <see langword="null"/>: the silo's advertised IP address.
     /// </summary>

@@ -1,14 +1,16 @@
 using Microsoft.Extensions.Options;
+using Orleans.Partisan.Runtime;
 using Orleans.Runtime;
 
 namespace Orleans.Partisan.Hosting;
 
 /// <summary>Checks <see cref="PartisanOptions"/> when the silo starts, naming the option that is wrong and why.</summary>
-internal sealed class PartisanOptionsValidator(IOptions<PartisanOptions> options) : IConfigurationValidator
+internal sealed class PartisanOptionsValidator(IOptions<PartisanOptions> options, IEnumerable<BroadcastHandlerRegistration> handlers) : IConfigurationValidator
 {
     public void ValidateConfiguration()
     {
         var errors = Validate(options.Value);
+        errors.AddRange(ValidateHandlers(options.Value, handlers));
         if (errors.Count > 0)
         {
             throw new OrleansConfigurationException("Invalid PartisanOptions: " + string.Join(" ", errors));
@@ -29,6 +31,8 @@ internal sealed class PartisanOptionsValidator(IOptions<PartisanOptions> options
             errors.AddRange(o.HyParView.Validate().Select(e => "HyParView." + e));
         }
 
+        errors.AddRange(o.Plumtree.Validate().Select(e => "Plumtree." + e));
+        errors.AddRange(o.FailureDetection.Validate().Select(e => "FailureDetection." + e));
         if (o.ListenPort is < 0 or > 65535)
         {
             errors.Add($"ListenPort must be between 0 and 65535 (0 lets the OS choose); it is {o.ListenPort}.");
@@ -86,6 +90,23 @@ internal sealed class PartisanOptionsValidator(IOptions<PartisanOptions> options
             if (value <= TimeSpan.Zero)
             {
                 errors.Add($"{name} must be more than zero; it is {value}.");
+            }
+        }
+    }
+
+    /// <summary>Every problem with the broadcast handlers registered beside <paramref name="o"/>, one sentence each.</summary>
+    internal static IEnumerable<string> ValidateHandlers(PartisanOptions o, IEnumerable<BroadcastHandlerRegistration> handlers)
+    {
+        foreach (var group in handlers.GroupBy(h => h.Name, StringComparer.Ordinal).Where(g => g.Count() > 1))
+        {
+            yield return $"Broadcast handler name '{group.Key}' is registered for more than one grain interface ({string.Join(", ", group.Select(h => h.Interface.FullName))}); give each its own BroadcastHandlerOptions.Name.";
+        }
+
+        foreach (var handler in handlers)
+        {
+            if (handler.Channel != PartisanChannels.Default && !o.Channels.ContainsKey(handler.Channel))
+            {
+                yield return $"Broadcast handler '{handler.Name}' uses channel '{handler.Channel}', which is not in Channels ({string.Join(", ", o.Channels.Keys.Append(PartisanChannels.Default).Distinct().Order(StringComparer.Ordinal))}).";
             }
         }
     }

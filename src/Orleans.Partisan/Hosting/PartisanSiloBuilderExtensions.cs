@@ -46,6 +46,7 @@ public static class PartisanSiloBuilderExtensions
         services.AddTransient<IConfigurationValidator, PartisanOptionsValidator>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IGrainMessageSink, GrainMessageSink>();
+        services.AddSingleton<IBroadcastHandlerInvoker, GrainBroadcastHandlerInvoker>();
         services.AddSingleton(CreateNode);
         services.AddSingleton<IPartisan>(sp => sp.GetRequiredService<PartisanNode>());
         services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>, PartisanSiloLifecycle>();
@@ -70,6 +71,8 @@ public static class PartisanSiloBuilderExtensions
             GossipInterval = options.GossipInterval,
             RelayHopLimit = options.RelayHopLimit,
             HyParView = options.HyParView,
+            Plumtree = options.Plumtree,
+            BroadcastHandlers = [.. services.GetServices<BroadcastHandlerRegistration>()],
             LeaveTimeout = options.ConnectTimeout,
             Transport = new TransportSettings
             {
@@ -90,6 +93,7 @@ public static class PartisanSiloBuilderExtensions
             services.GetRequiredService<ILoggerFactory>(),
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<IGrainMessageSink>(),
-            services.GetService<IPartisanInterposer>());
+            services.GetService<IPartisanInterposer>(),
+            services.GetRequiredService<IBroadcastHandlerInvoker>());
     }
 }

@@ -18,6 +18,7 @@ internal sealed class PartisanSiloLifecycle(
 {
     private CancellationTokenSource? _following;
     private Task? _follower;
+    private Task? _detector;
 
     public void Participate(ISiloLifecycle lifecycle)
     {
@@ -27,11 +28,17 @@ internal sealed class PartisanSiloLifecycle(
 
     private Task StartFollowing(CancellationToken cancellationToken)
     {
+        _following = new CancellationTokenSource();
         if (options.Value.FollowClusterMembership)
         {
-            _following = new CancellationTokenSource();
             var follower = ActivatorUtilities.CreateInstance<ClusterMembershipFollower>(services);
             _follower = Task.Run(() => follower.RunAsync(_following.Token));
+        }
+
+        if (options.Value.FailureDetection.Enabled)
+        {
+            var detector = ActivatorUtilities.CreateInstance<OverlayFailureDetector>(services, ActivatorUtilities.CreateInstance<OverlayReachability>(services));
+            _detector = Task.Run(() => detector.RunAsync(_following.Token));
         }
 
         return Task.CompletedTask;
@@ -42,7 +49,7 @@ internal sealed class PartisanSiloLifecycle(
         if (_following is not null)
         {
             await _following.CancelAsync().ConfigureAwait(false);
-            await _follower!.ConfigureAwait(false);
+            await Task.WhenAll(new[] { _follower, _detector }.OfType<Task>()).ConfigureAwait(false);
             _following.Dispose();
         }
 

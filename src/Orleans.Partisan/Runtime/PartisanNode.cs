@@ -1,6 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Orleans.Partisan.Protocols;
+using Orleans.Partisan.Protocols.Broadcast;
 using Orleans.Partisan.Protocols.FullMesh;
 using Orleans.Partisan.Protocols.HyParView;
 using Orleans.Partisan.Transport;
@@ -21,12 +22,15 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
     private readonly NodeMonitorHub _monitors;
     private readonly TimeProvider _time;
     private readonly TransitiveRelay _relay;
+    private readonly IBroadcastHandlerInvoker? _broadcastInvoker;
     private PeerServiceDriver? _driver;
+    private BroadcastDriver? _broadcast;
     private long _nextRef;
     private int _disposed;
 
-    public PartisanNode(PartisanNodeSettings settings, Serializer serializer, ILoggerFactory loggerFactory, TimeProvider time, IGrainMessageSink? grainSink = null, IPartisanInterposer? interposer = null)
+    public PartisanNode(PartisanNodeSettings settings, Serializer serializer, ILoggerFactory loggerFactory, TimeProvider time, IGrainMessageSink? grainSink = null, IPartisanInterposer? interposer = null, IBroadcastHandlerInvoker? broadcastInvoker = null)
     {
+        _broadcastInvoker = broadcastInvoker;
         _settings = settings;
         _time = time;
         _logger = loggerFactory.CreateLogger<PartisanNode>();
@@ -46,7 +50,9 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
 
     public IReadOnlyDictionary<string, ChannelOptions> Channels { get; }
 
-    private PeerServiceDriver Driver => _driver ?? throw new InvalidOperationException("The overlay node has not been started.");
+    private PeerServiceDriver Driver => _driver ?? throw NotStarted();
+
+    private BroadcastDriver Broadcaster => _broadcast ?? throw NotStarted();
 
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -58,7 +64,16 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
             PartisanPeerService.HyParView => new HyParViewCore(Spec, _settings.HyParView, new Random(seed)),
             _ => throw new NotSupportedException($"Peer service {_settings.PeerService} is not supported."),
         };
-        _driver = new PeerServiceDriver(core, _transport, _monitors, _settings, _time, _logger);
+        _broadcast = new BroadcastDriver(
+            new PlumtreeCore(Name, _settings.Plumtree, new Random(unchecked(seed + 1))), // a stream of its own, replayable from the logged seed
+            _transport,
+            _settings.BroadcastHandlers,
+            _broadcastInvoker,
+            _settings.Plumtree.HandlerTimeout,
+            _time,
+            _logger);
+        _broadcast.Start();
+        _driver = new PeerServiceDriver(core, _transport, _monitors, _settings, _time, _logger, _broadcast.OnMembersChanged);
         _driver.Start();
         RuntimeLog.Started(_logger, Name, string.Join(",", Spec.ListenAddresses), _settings.PeerService, string.Join(", ", Channels.Select(c => $"{c.Key} ({c.Value})")), seed);
     }
@@ -137,6 +152,33 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
     /// <summary>Adds <paramref name="member"/> to the overlay without waiting for connections (used to follow an outside membership source).</summary>
     internal Task AddMemberAsync(NodeSpec member) => member.Name == Name ? Task.CompletedTask : Driver.JoinAsync(member);
 
+    /// <summary>
+    /// Whether a fresh dial of <paramref name="node"/> (connect and handshake on any of its listen
+    /// addresses, within <paramref name="timeout"/>) reaches that very node; its existing connections play no part.
+    /// </summary>
+    internal async Task<bool> CanReachAsync(NodeSpec node, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(node);
+        foreach (var endpoint in node.ListenAddresses)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(timeout);
+            try
+            {
+                if ((await _transport.ProbeAsync(endpoint, deadline.Token).ConfigureAwait(false)).Name == node.Name)
+                {
+                    return true;
+                }
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or System.Net.Sockets.SocketException or IOException or PartisanException && !cancellationToken.IsCancellationRequested)
+            {
+                // Refused, reset, timed out or answered by another node: not reached on this address.
+            }
+        }
+
+        return false;
+    }
+
     public Task LeaveAsync(CancellationToken cancellationToken = default) => Driver.LeaveAsync(Name).WaitAsync(cancellationToken);
 
     public Task LeaveAsync(NodeName node, CancellationToken cancellationToken = default) => Driver.LeaveAsync(node).WaitAsync(cancellationToken);
@@ -159,16 +201,31 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
 
     public IAsyncEnumerable<NodeEvent> WatchNodesAsync(CancellationToken cancellationToken = default) => _monitors.Watch(cancellationToken);
 
+    public Task<bool> BroadcastAsync<THandler>(object message, CancellationToken cancellationToken = default)
+        where THandler : IPartisanBroadcastHandler
+        => Broadcaster.BroadcastAsync(Broadcaster.HandlerName(typeof(THandler)), message, cancellationToken);
+
+    public Task<bool> BroadcastAsync(string handler, object message, CancellationToken cancellationToken = default)
+        => Broadcaster.BroadcastAsync(handler, message, cancellationToken);
+
+    public IReadOnlyList<string> BroadcastHandlers => [.. _settings.BroadcastHandlers.Select(h => h.Name).Order(StringComparer.Ordinal)];
+
+    public Task<IReadOnlyList<BroadcastTree>> GetBroadcastTreesAsync() => Broadcaster.GetTreesAsync();
+
+    public BroadcastStatistics GetBroadcastStatistics() => Broadcaster.Statistics;
+
     void ITransportEvents.OnPeerUp(NodeSpec peer)
     {
         _monitors.NodeUp(peer.Name);
         _driver?.OnPeerUp(peer.Name);
+        _broadcast?.OnNeighborUp(peer.Name);
     }
 
     void ITransportEvents.OnPeerDown(NodeName peer, string reason)
     {
         _monitors.NodeDown(peer, NodeDownReason.ConnectionClosed);
         _driver?.OnPeerDown(peer);
+        _broadcast?.OnNeighborDown(peer);
     }
 
     void ITransportEvents.OnMessage(NodeName from, string channel, object message)
@@ -180,6 +237,10 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         else if (message is RelayEnvelope relay)
         {
             _relay.OnRelay(from, channel, relay);
+        }
+        else if (message is IBroadcastMessage broadcast && _broadcast is { } broadcaster)
+        {
+            broadcaster.OnMessage(from, broadcast);
         }
         else if (_driver is { } driver && driver.IsProtocolMessage(message))
         {
@@ -203,6 +264,11 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         if (_driver is not null)
         {
             await _driver.DisposeAsync().ConfigureAwait(false);
+        }
+
+        if (_broadcast is not null)
+        {
+            await _broadcast.DisposeAsync().ConfigureAwait(false);
         }
 
         await _transport.DisposeAsync().ConfigureAwait(false);
@@ -292,4 +358,6 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
     }
 
     private UnknownChannelException UnknownChannel(string channel) => new(channel, Channels.Keys);
+
+    private static InvalidOperationException NotStarted() => new("The overlay node has not been started.");
 }

@@ -17,6 +17,12 @@ internal sealed record PartisanNodeSettings
     /// <summary>The HyParView options, for <see cref="PartisanPeerService.HyParView"/>.</summary>
     public HyParViewOptions HyParView { get; init; } = new();
 
+    /// <summary>The Plumtree broadcast options.</summary>
+    public PlumtreeOptions Plumtree { get; init; } = new();
+
+    /// <summary>The broadcast handlers registered on this node.</summary>
+    public IReadOnlyList<BroadcastHandlerRegistration> BroadcastHandlers { get; init; } = [];
+
     /// <summary>
     /// The seed of the peer service's random source; <see langword="null"/> for a fresh one per node.
     /// It is logged at start, so a run can be replayed.

@@ -27,11 +27,15 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
     private const int MaxAwaitingPerPeer = 16;
     private readonly CancellationTokenSource _stopping = new();
     private ImmutableSortedDictionary<NodeName, NodeSpec> _members;
-    private readonly Dictionary<string, ITimer> _timers = [];
+    private readonly CoreTimers _timers;
     private Task? _loop;
 
-    public PeerServiceDriver(IPeerServiceCore core, OverlayTransport transport, NodeMonitorHub monitors, PartisanNodeSettings settings, TimeProvider time, ILogger logger)
+    private readonly Action<IReadOnlyCollection<NodeName>>? _membersChanged;
+
+    /// <summary>Creates the driver; <paramref name="membersChanged"/> is called on its loop with the member names (this node included) whenever they change.</summary>
+    public PeerServiceDriver(IPeerServiceCore core, OverlayTransport transport, NodeMonitorHub monitors, PartisanNodeSettings settings, TimeProvider time, ILogger logger, Action<IReadOnlyCollection<NodeName>>? membersChanged = null)
     {
+        _membersChanged = membersChanged;
         _core = core;
         _transport = transport;
         _monitors = monitors;
@@ -39,6 +43,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         _time = time;
         _logger = logger;
         _members = Snapshot();
+        _timers = new CoreTimers(time, Post);
     }
 
     /// <summary>The members as of the last operation, this node included; safe to read from any thread.</summary>
@@ -47,7 +52,11 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
     public void Start()
     {
         _loop = Task.Run(RunAsync);
-        Post(() => Execute(_core.Start()));
+        Post(() =>
+        {
+            _membersChanged?.Invoke(_members.Keys.ToList());
+            return Execute(_core.Start());
+        });
     }
 
     public Task JoinAsync(NodeSpec seed) => Invoke(() =>
@@ -95,11 +104,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
             await _loop.ConfigureAwait(false);
         }
 
-        foreach (var timer in _timers.Values)
-        {
-            await timer.DisposeAsync().ConfigureAwait(false);
-        }
-
+        await _timers.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 
@@ -167,7 +172,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
                     _transport.Disconnect(disconnect.Peer);
                     break;
                 case ArmTimerEffect arm:
-                    Arm(arm);
+                    _timers.Arm(arm.Timer, arm.Due, arm.Periodic, name => Execute(_core.OnTimer(name)));
                     break;
                 case MemberJoinedEffect joined:
                     RuntimeLog.MemberJoined(_logger, joined.Member);
@@ -185,36 +190,13 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
             }
         }
 
-        Volatile.Write(ref _members, Snapshot());
-    }
-
-    /// <summary>Arms (or re-arms) a core timer; it fires on the driver's loop. A one-shot timer is forgotten once it fired.</summary>
-    private void Arm(ArmTimerEffect arm)
-    {
-        if (_timers.Remove(arm.Timer, out var previous))
+        var members = Snapshot();
+        var changed = !members.Keys.SequenceEqual(_members.Keys);
+        Volatile.Write(ref _members, members);
+        if (changed)
         {
-            previous.Dispose();
+            _membersChanged?.Invoke(members.Keys.ToList());
         }
-
-        var name = arm.Timer;
-        ITimer? timer = null;
-        timer = _time.CreateTimer(_ => Post(() =>
-        {
-            if (!_timers.TryGetValue(name, out var current) || current != timer)
-            {
-                return Task.CompletedTask; // replaced or disposed since it fired
-            }
-
-            if (!arm.Periodic)
-            {
-                _timers.Remove(name);
-                current.Dispose();
-            }
-
-            return Execute(_core.OnTimer(name));
-        }), null, Timeout.InfiniteTimeSpan, Timeout.InfiniteTimeSpan);
-        _timers[name] = timer;
-        timer.Change(arm.Due, arm.Periodic ? arm.Due : Timeout.InfiniteTimeSpan);
     }
 
     private void Send(SendEffect send)

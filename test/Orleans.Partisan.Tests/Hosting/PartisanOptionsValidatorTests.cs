@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Partisan.Hosting;
+using Orleans.Partisan.Runtime;
 using Orleans.Runtime;
 
 namespace Orleans.Partisan.Tests.Hosting;
@@ -43,6 +44,10 @@ public sealed class PartisanOptionsValidatorTests
         { "RelayHopLimit", o => o.RelayHopLimit = 0 },
         { "HyParView.MinActiveViewSize", o => { o.PeerService = PartisanPeerService.HyParView; o.HyParView.MinActiveViewSize = 9; } },
         { "PeerService", o => o.PeerService = (PartisanPeerService)42 },
+        { "Plumtree.SecondGraftTimeout", o => o.Plumtree.SecondGraftTimeout = TimeSpan.FromSeconds(5) },
+        { "Plumtree.HandlerTimeout", o => o.Plumtree.HandlerTimeout = TimeSpan.Zero },
+        { "Plumtree.MaxTrees", o => o.Plumtree.MaxTrees = 0 },
+        { "FailureDetection.Witnesses", o => o.FailureDetection.Witnesses = 1 },
     };
 
     [Theory]
@@ -54,8 +59,40 @@ public sealed class PartisanOptionsValidatorTests
         var error = Assert.Single(PartisanOptionsValidator.Validate(o));
         Assert.Contains(option, error);
 
-        var validator = new PartisanOptionsValidator(Options.Create(o));
+        var validator = new PartisanOptionsValidator(Options.Create(o), []);
         var exception = Assert.Throws<OrleansConfigurationException>(validator.ValidateConfiguration);
         Assert.Contains(option, exception.Message);
+    }
+
+    [Fact]
+    public void Plumtree_defaults_are_the_documented_ones()
+    {
+        var p = new PartisanOptions().Plumtree;
+        Assert.Equal(
+            (TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(1), TimeSpan.FromMilliseconds(500), 3, TimeSpan.FromSeconds(10), TimeSpan.FromSeconds(10)),
+            (p.LazyTickInterval, p.GraftTimeout, p.SecondGraftTimeout, p.OptimizationThreshold, p.ExchangeInterval, p.HandlerTimeout));
+        Assert.Equal((30, 10_000, 512, 1024), (p.MessageIdRetentionTicks, p.MaxRememberedMessageIds, p.MaxAnnouncementsPerIHave, p.MaxTrees));
+        Assert.Empty(p.Validate());
+    }
+
+    [Fact]
+    public void A_broadcast_handler_on_an_unknown_channel_or_a_duplicate_name_is_refused_at_start_up()
+    {
+        var o = new PartisanOptions();
+        o.Channels["kv"] = new ChannelOptions();
+        BroadcastHandlerRegistration[] handlers =
+        [
+            new("kv", typeof(IPartisanBroadcastHandler), "kv"),
+            new("elsewhere", typeof(IPartisanBroadcastHandler), "nowhere"),
+            new("kv", typeof(IPartisanMessageReceiver), PartisanChannels.Default),
+        ];
+
+        var errors = PartisanOptionsValidator.ValidateHandlers(o, handlers).ToList();
+        Assert.Equal(2, errors.Count);
+        Assert.Contains(errors, e => e.Contains("'nowhere'") && e.Contains("elsewhere"));
+        Assert.Contains(errors, e => e.Contains("'kv'") && e.Contains("more than one"));
+        Assert.Empty(PartisanOptionsValidator.ValidateHandlers(o, handlers.Take(1)));
+        var exception = Assert.Throws<OrleansConfigurationException>(new PartisanOptionsValidator(Options.Create(o), handlers).ValidateConfiguration);
+        Assert.Contains("nowhere", exception.Message);
     }
 }

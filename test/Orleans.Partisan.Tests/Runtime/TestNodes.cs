@@ -21,12 +21,14 @@ internal sealed class TestNodes : IAsyncDisposable
 
     public IReadOnlyList<PartisanNode> Nodes => _nodes;
 
-    public async Task<PartisanNode> StartAsync(TimeSpan? gossipInterval = null, IPartisanInterposer? interposer = null)
+    public async Task<PartisanNode> StartAsync(TimeSpan? gossipInterval = null, IPartisanInterposer? interposer = null, IBroadcastHandlerInvoker? broadcastHandlers = null, PlumtreeOptions? plumtree = null)
     {
         var name = new NodeName($"node{Interlocked.Increment(ref _next)}");
         var settings = new PartisanNodeSettings
         {
             GossipInterval = gossipInterval ?? TimeSpan.FromSeconds(10),
+            Plumtree = plumtree ?? new PlumtreeOptions(),
+            BroadcastHandlers = broadcastHandlers is null ? [] : [MemoryBroadcastHandler.Registration],
             Transport = new TransportSettings
             {
                 ClusterId = "runtime-tests",
@@ -41,7 +43,7 @@ internal sealed class TestNodes : IAsyncDisposable
                 MaxReconnectInterval = TimeSpan.FromMilliseconds(500),
             },
         };
-        var node = new PartisanNode(settings, Serializer, NullLoggerFactory.Instance, TimeProvider.System, interposer: interposer);
+        var node = new PartisanNode(settings, Serializer, NullLoggerFactory.Instance, TimeProvider.System, interposer: interposer, broadcastInvoker: broadcastHandlers);
         await node.StartAsync(CancellationToken.None);
         _nodes.Add(node);
         return node;

@@ -1,0 +1,53 @@
+namespace Orleans.Partisan;
+
+/// <summary>
+/// The overlay's failure detector, which can declare a crashed silo dead in Orleans' membership far
+/// sooner than Orleans' own probes (<see cref="PartisanOptions.FailureDetection"/>).
+/// </summary>
+/// <remarks>
+/// When a silo loses its overlay connections to another silo and cannot re-establish them within
+/// <see cref="SuspectAfter"/>, it dials that silo itself; if that fails too, it asks other active silos
+/// to dial it. Only when at least <see cref="Witnesses"/> silos (itself included) fail to reach it and
+/// none of those asked reaches it, does it evict the silo with <c>IClusterMembershipService.TryKill</c>.
+/// One bad link is therefore no verdict, and in a cluster of fewer than <see cref="Witnesses"/> + 1
+/// silos the detector never evicts (Orleans' own detection still does).
+/// </remarks>
+public sealed class FailureDetectionOptions
+{
+    /// <summary>Whether the detector runs. Default <see langword="false"/>: only Orleans' own failure detection evicts silos.</summary>
+    public bool Enabled { get; set; }
+
+    /// <summary>How long another silo must stay unreachable on the overlay before this silo starts checking it. Default 2 s; more than zero.</summary>
+    public TimeSpan SuspectAfter { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>How long one dial (connect and handshake) of a suspected silo may take. Default 1 s; more than zero.</summary>
+    public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How many silos, this one included, must fail to reach a silo before it is declared dead; this
+    /// silo asks that many others, so one that cannot answer does not block a verdict. Default 2; at least 2.
+    /// </summary>
+    public int Witnesses { get; set; } = 2;
+
+    /// <summary>Every problem with these options, one sentence each naming the option and why; empty when valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        if (SuspectAfter <= TimeSpan.Zero)
+        {
+            errors.Add($"SuspectAfter must be more than zero; it is {SuspectAfter}.");
+        }
+
+        if (ProbeTimeout <= TimeSpan.Zero)
+        {
+            errors.Add($"ProbeTimeout must be more than zero; it is {ProbeTimeout}.");
+        }
+
+        if (Witnesses < 2)
+        {
+            errors.Add($"Witnesses must be at least 2, so that one silo's bad link is never a verdict; it is {Witnesses}.");
+        }
+
+        return errors;
+    }
+}

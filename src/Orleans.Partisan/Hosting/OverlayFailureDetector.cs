@@ -1,0 +1,141 @@
+using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace Orleans.Partisan.Hosting;
+
+/// <summary>
+/// Evicts a crashed silo from Orleans' membership on the overlay's evidence, confirmed by other silos
+/// (see <see cref="FailureDetectionOptions"/>): a silo whose overlay connections were lost and stay
+/// lost for <see cref="FailureDetectionOptions.SuspectAfter"/> is dialled afresh by this silo and by up
+/// to <see cref="FailureDetectionOptions.Witnesses"/> other active silos; when enough of them fail and
+/// none succeeds, <see cref="IClusterMembershipService.TryKill"/> declares it dead.
+/// </summary>
+internal sealed class OverlayFailureDetector(
+    IPartisan node,
+    IReachability reachability,
+    IClusterMembershipService membership,
+    ILocalSiloDetails localSilo,
+    IOptions<PartisanOptions> options,
+    TimeProvider time,
+    ILogger<OverlayFailureDetector> logger)
+{
+    private readonly FailureDetectionOptions _options = options.Value.FailureDetection;
+
+    // The spec of every node seen up: a node's spec may be gone from the peer service by the time it is suspected.
+    private readonly ConcurrentDictionary<NodeName, NodeSpec> _specs = new();
+    private readonly ConcurrentDictionary<NodeName, Task> _suspected = new();
+
+    public async Task RunAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var nodeEvent in node.WatchNodesAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (nodeEvent.Kind == NodeEventKind.Up)
+                {
+                    if (node.GetNodeSpec(nodeEvent.Node) is { } spec)
+                    {
+                        _specs[nodeEvent.Node] = spec;
+                    }
+                }
+                else if (nodeEvent.Reason == NodeDownReason.ConnectionClosed && _specs.TryGetValue(nodeEvent.Node, out var lost))
+                {
+                    _ = _suspected.GetOrAdd(nodeEvent.Node, _ => SuspectAsync(lost, cancellationToken));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+
+        await Task.WhenAll(_suspected.Values).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Whether <paramref name="suspect"/> is dead by the detector's rule: this silo cannot reach it,
+    /// at least <see cref="FailureDetectionOptions.Witnesses"/> silos in all cannot, and none of the silos asked can.
+    /// </summary>
+    internal async Task<bool> IsDeadAsync(NodeSpec suspect, SiloAddress suspectSilo, CancellationToken cancellationToken)
+    {
+        if (await reachability.CanReachAsync(suspect, cancellationToken).ConfigureAwait(false))
+        {
+            return false;
+        }
+
+        var witnesses = membership.CurrentSnapshot.Members.Values
+            .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(localSilo.SiloAddress) && !m.SiloAddress.Equals(suspectSilo))
+            .Select(m => m.SiloAddress)
+            .OrderBy(s => s.ToParsableString(), StringComparer.Ordinal)
+            .Take(_options.Witnesses)
+            .ToList();
+        var answers = await Task.WhenAll(witnesses.Select(Ask)).ConfigureAwait(false);
+        var reached = answers.Count(a => a == true);
+        var failed = answers.Count(a => a == false);
+        HostingLog.SuspectChecked(logger, suspect.Name, failed + 1, reached, witnesses.Count - reached - failed);
+        return reached == 0 && failed + 1 >= _options.Witnesses;
+
+        async Task<bool?> Ask(SiloAddress witness)
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            deadline.CancelAfter(_options.ProbeTimeout * 3);
+            try
+            {
+                return await reachability.CanWitnessReachAsync(witness, suspect, deadline.Token).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
+            {
+                HostingLog.WitnessFailed(logger, exception, witness, suspect.Name);
+                return null;
+            }
+        }
+    }
+
+    private async Task SuspectAsync(NodeSpec suspect, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(_options.SuspectAfter, time, cancellationToken).ConfigureAwait(false);
+            if (node.IsConnected(suspect.Name) || !TryGetSilo(suspect.Name, out var silo) || membership.CurrentSnapshot.GetSiloStatus(silo) != SiloStatus.Active)
+            {
+                return;
+            }
+
+            if (await IsDeadAsync(suspect, silo, cancellationToken).ConfigureAwait(false))
+            {
+                var killed = await membership.TryKill(silo).ConfigureAwait(false);
+                HostingLog.Evicted(logger, silo, killed);
+                PartisanMetrics.FailureVerdicts.Add(1, new KeyValuePair<string, object?>("verdict", "dead"));
+            }
+            else
+            {
+                PartisanMetrics.FailureVerdicts.Add(1, new KeyValuePair<string, object?>("verdict", "alive"));
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+        catch (Exception exception)
+        {
+            HostingLog.DetectorFailed(logger, exception, suspect.Name);
+        }
+        finally
+        {
+            _suspected.TryRemove(suspect.Name, out _);
+        }
+    }
+
+    private static bool TryGetSilo(NodeName node, out SiloAddress silo)
+    {
+        try
+        {
+            silo = SiloAddress.FromParsableString(node.Value);
+            return true;
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException or IndexOutOfRangeException)
+        {
+            silo = null!;
+            return false;
+        }
+    }
+}

@@ -1,0 +1,14 @@
+using Microsoft.Extensions.Options;
+using Orleans.Partisan.Runtime;
+
+namespace Orleans.Partisan.Hosting;
+
+/// <summary>Dials a suspected silo from this silo, or asks another silo's peer-service-manager grain to.</summary>
+internal sealed class OverlayReachability(PartisanNode node, IGrainFactory grainFactory, IOptions<PartisanOptions> options) : IReachability
+{
+    public Task<bool> CanReachAsync(NodeSpec target, CancellationToken cancellationToken)
+        => node.CanReachAsync(target, options.Value.FailureDetection.ProbeTimeout, cancellationToken);
+
+    public Task<bool> CanWitnessReachAsync(SiloAddress witness, NodeSpec target, CancellationToken cancellationToken)
+        => grainFactory.GetPeerServiceManager(witness).CanReach(target).WaitAsync(cancellationToken);
+}

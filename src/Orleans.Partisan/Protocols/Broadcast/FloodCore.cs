@@ -1,0 +1,174 @@
+namespace Orleans.Partisan.Protocols.Broadcast;
+
+/// <summary>
+/// Eager flooding over the overlay, the baseline Plumtree is measured against (SRDS 2007 §5): every
+/// message the handler calls new goes to every neighbour but the one it came from. Reliable as long as
+/// the neighbours form a connected graph, at the price of (neighbours − 1) copies per node and message.
+/// </summary>
+/// <remarks>
+/// No trees, no IHAVE, GRAFT or PRUNE (those that arrive are ignored). Delivered identities are
+/// remembered as Plumtree does (<see cref="PlumtreeOptions.MessageIdRetentionTicks"/> ticks of
+/// <see cref="PlumtreeOptions.LazyTickInterval"/>, at most <see cref="PlumtreeOptions.MaxRememberedMessageIds"/>),
+/// so a copy is dropped without asking the handler. The anti-entropy exchange runs as in
+/// <see cref="PlumtreeCore"/>, preferring a member that is not a neighbour.
+/// </remarks>
+internal sealed class FloodCore : IBroadcastCore
+{
+    /// <summary>The name of the periodic tick that forgets old identities (every <see cref="PlumtreeOptions.LazyTickInterval"/>).</summary>
+    public const string ForgetTimer = "flood.forget";
+
+    /// <summary>The name of the periodic anti-entropy timer (every <see cref="PlumtreeOptions.ExchangeInterval"/>).</summary>
+    public const string ExchangeTimer = "flood.exchange";
+
+    private readonly PlumtreeOptions _options;
+    private readonly Random _random;
+    private readonly HashSet<NodeName> _neighbors = [];
+    private readonly RememberedMessages<object> _delivered;
+    private readonly ExchangePeers _exchangePeers;
+    private long _tick;
+
+    /// <param name="self">This node.</param>
+    /// <param name="options">The options whose retention, tick and exchange interval apply; must be valid.</param>
+    /// <param name="random">The seeded random source of the exchange's choice.</param>
+    public FloodCore(NodeName self, PlumtreeOptions options, Random random)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(random);
+        if (self.IsEmpty)
+        {
+            throw new ArgumentException("A broadcast core needs this node's name.", nameof(self));
+        }
+
+        var errors = options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new ArgumentException("Invalid PlumtreeOptions: " + string.Join(" ", errors), nameof(options));
+        }
+
+        Self = self;
+        _options = options;
+        _random = random;
+        _delivered = new RememberedMessages<object>(options.MaxRememberedMessageIds);
+        _exchangePeers = new ExchangePeers(self);
+    }
+
+    /// <inheritdoc />
+    public NodeName Self { get; }
+
+    /// <summary>The message identities remembered as delivered.</summary>
+    internal int RememberedCount => _delivered.Count;
+
+    /// <inheritdoc />
+    public IReadOnlyList<BroadcastEffect> Start() =>
+    [
+        new BroadcastTimerEffect(ForgetTimer, _options.LazyTickInterval, Periodic: true),
+        new BroadcastTimerEffect(ExchangeTimer, _options.ExchangeInterval, Periodic: true),
+    ];
+
+    /// <inheritdoc />
+    public IReadOnlyList<BroadcastEffect> Broadcast(string handler, object messageId, object payload)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(handler);
+        ArgumentNullException.ThrowIfNull(messageId);
+        ArgumentNullException.ThrowIfNull(payload);
+        _delivered.Add(new BroadcastMessageKey(handler, messageId), Self, _tick);
+        var effects = new List<BroadcastEffect>(_neighbors.Count);
+        Flood(new BroadcastGossip(handler, messageId, payload, Self, 1), except: null, effects);
+        return effects;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<BroadcastEffect> Handle(NodeName from, IBroadcastMessage message)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message is not BroadcastGossip gossip || from.IsEmpty || from == Self)
+        {
+            return [];
+        }
+
+        var key = new BroadcastMessageKey(gossip.Handler, gossip.MessageId);
+        if (_delivered.Contains(key))
+        {
+            return [];
+        }
+
+        _delivered.Add(key, from, _tick);
+        return [new MergeEffect(from, gossip)];
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<BroadcastEffect> Merged(NodeName from, BroadcastGossip gossip, bool isNew)
+    {
+        ArgumentNullException.ThrowIfNull(gossip);
+        if (!isNew)
+        {
+            return [];
+        }
+
+        var effects = new List<BroadcastEffect>(_neighbors.Count);
+        Flood(gossip with { Round = gossip.Round + 1 }, except: from, effects);
+        return effects;
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<BroadcastEffect> StaleChecked(NodeName from, string handler, BroadcastAnnouncement announcement, bool isStale) => [];
+
+    /// <inheritdoc />
+    public IReadOnlyList<BroadcastEffect> GraftAnswered(NodeName requester, BroadcastGraft graft, object? payload) => [];
+
+    /// <inheritdoc />
+    public IReadOnlyList<BroadcastEffect> NeighborUp(NodeName peer)
+    {
+        if (!peer.IsEmpty && peer != Self)
+        {
+            _neighbors.Add(peer);
+        }
+
+        return [];
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<BroadcastEffect> NeighborDown(NodeName peer)
+    {
+        _neighbors.Remove(peer);
+        return [];
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<BroadcastEffect> MembersChanged(IReadOnlyCollection<NodeName> members)
+    {
+        _exchangePeers.Set(members);
+        return [];
+    }
+
+    /// <inheritdoc />
+    public IReadOnlyList<BroadcastEffect> OnTimer(string timer)
+    {
+        ArgumentNullException.ThrowIfNull(timer);
+        if (timer == ForgetTimer)
+        {
+            _tick++;
+            _delivered.ForgetUpTo(_tick - _options.MessageIdRetentionTicks);
+        }
+        else if (timer == ExchangeTimer && _exchangePeers.Choose(_neighbors, _random) is { } peer)
+        {
+            return [new ExchangeEffect(peer)];
+        }
+
+        return [];
+    }
+
+    /// <summary>Flooding has no tree: one entry rooted at this node, every neighbour eager (it pushes every root's messages to all).</summary>
+    public IReadOnlyList<BroadcastTreeLinks> Trees() => [new BroadcastTreeLinks(Self, [.. _neighbors.Order()], [])];
+
+    private void Flood(BroadcastGossip gossip, NodeName? except, List<BroadcastEffect> effects)
+    {
+        foreach (var peer in _neighbors)
+        {
+            if (peer != except)
+            {
+                effects.Add(new BroadcastSendEffect(peer, gossip));
+            }
+        }
+    }
+}

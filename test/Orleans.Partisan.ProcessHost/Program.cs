@@ -1,0 +1,47 @@
+// A silo in a process of its own, for the process tests and the benchmark: started with its ports and
+// its clustering on the command line, it prints "READY <silo>" once it is active and "STATUS <silo> <status>"
+// for every membership change it sees, until it is killed or its standard input closes.
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Partisan;
+using Orleans.Partisan.ProcessHost;
+
+var builder = Host.CreateApplicationBuilder(args);
+var settings = builder.Configuration;
+var clusterId = settings["ClusterId"] ?? "process-tests";
+var siloPort = int.Parse(settings["SiloPort"] ?? throw new ArgumentException("--SiloPort is required"));
+var gatewayPort = int.Parse(settings["GatewayPort"] ?? throw new ArgumentException("--GatewayPort is required"));
+builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+builder.Logging.AddFilter("Orleans.Runtime", LogLevel.Error);
+builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+builder.UseOrleans(silo =>
+{
+    silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId));
+    silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort, listenOnAnyHostAddress: false);
+    switch (settings["Clustering"] ?? "Development")
+    {
+        case "Development":
+            var primary = int.Parse(settings["PrimaryPort"] ?? throw new ArgumentException("--PrimaryPort is required for development clustering"));
+            silo.UseDevelopmentClustering(new IPEndPoint(IPAddress.Loopback, primary));
+            break;
+        default:
+            throw new ArgumentException($"Unknown --Clustering '{settings["Clustering"]}'; expected Development.");
+    }
+
+    silo.AddPartisan(o =>
+    {
+        o.ListenAddress = IPAddress.Loopback;
+        o.FailureDetection.Enabled = bool.Parse(settings["FailureDetection"] ?? "false");
+    });
+});
+builder.Services.AddHostedService<MembershipReporter>();
+
+using var host = builder.Build();
+await host.StartAsync();
+HostOutput.Write($"READY {host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString()}");
+
+// Runs until killed, or until the parent closes standard input (a graceful stop).
+await Task.Run(() => Console.In.ReadToEnd());
+await host.StopAsync();
