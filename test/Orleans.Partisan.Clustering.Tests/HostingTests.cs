@@ -75,4 +75,15 @@ public sealed class HostingTests
         var error = await Assert.ThrowsAsync<OrleansConfigurationException>(() => host.StartAsync());
         Assert.Contains("Seeds[0]", error.Message, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task InvalidOptions_FailClientStartNamingTheOption()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.UseOrleansClient(client => client.UsePartisanClustering(o => o.Seeds = []));
+        using var host = builder.Build();
+
+        var error = await Assert.ThrowsAsync<OrleansConfigurationException>(() => host.StartAsync());
+        Assert.Contains("Seeds must list at least one", error.Message, StringComparison.Ordinal);
+    }
 }
