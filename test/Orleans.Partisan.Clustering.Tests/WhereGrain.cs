@@ -10,6 +10,8 @@ public interface IWhereGrain : IGrainWithIntegerKey
 }
 
 /// <inheritdoc cref="IWhereGrain"/>
+/// <remarks>Placed at random, so that activations spread over every silo (the default placement may favour one).</remarks>
+[Orleans.Placement.RandomPlacement]
 public sealed class WhereGrain(ILocalSiloDetails silo) : Grain, IWhereGrain
 {
     /// <inheritdoc/>
