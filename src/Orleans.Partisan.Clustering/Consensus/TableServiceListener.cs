@@ -21,6 +21,9 @@ internal sealed class TableServiceListener(IPEndPoint endPoint, SeedNode seed, S
     /// <summary>Binds the endpoint and starts accepting.</summary>
     public void Start()
     {
+        // Connections this seed closed linger in TIME_WAIT on the service port; a seed restarted at once must
+        // still be able to bind it.
+        listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
         listener.Start();
         acceptLoop = AcceptAsync();
     }
