@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Orleans.Partisan.Clustering.Consensus;
 using Orleans.Partisan.Clustering.Protocol;
 using Orleans.Partisan.Clustering.Table;
@@ -10,7 +11,7 @@ namespace Orleans.Partisan.Clustering;
 /// the Raft log and applied on every seed; every read is served by the leader after a read barrier, so reads and
 /// writes are linearizable. One handle per silo (or test); handles of one cluster share the committed state.
 /// </summary>
-internal sealed class PartisanMembershipTable(SeedClient client, string clusterId, SeedNode? localSeed) : IMembershipTable
+internal sealed class PartisanMembershipTable(SeedClient client, string clusterId, SeedNode? localSeed, TimeSpan startupTimeout) : IMembershipTable
 {
     /// <summary>The cluster whose table this handle reads and writes.</summary>
     public string ClusterId => clusterId;
@@ -23,9 +24,24 @@ internal sealed class PartisanMembershipTable(SeedClient client, string clusterI
             await localSeed.StartAsync(cancellationToken).ConfigureAwait(false);
         }
 
-        if (tryInitTableVersion)
+        if (!tryInitTableVersion)
         {
-            await ExecuteAsync(new InitializeTableCommand { CommandId = Guid.NewGuid(), ClusterId = clusterId }, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        // The seeds may start a little apart: keep waiting for a majority until the start-up bound.
+        var command = new InitializeTableCommand { CommandId = Guid.NewGuid(), ClusterId = clusterId };
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (PartisanClusteringUnavailableException) when (clock.Elapsed < startupTimeout)
+            {
+            }
         }
     }
 

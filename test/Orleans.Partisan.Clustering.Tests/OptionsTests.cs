@@ -19,6 +19,7 @@ public sealed class OptionsTests
         Assert.Equal(TimeSpan.FromMilliseconds(300), o.LowerElectionTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(600), o.UpperElectionTimeout);
         Assert.Equal(1000, o.SnapshotInterval);
+        Assert.Equal(TimeSpan.FromMinutes(2), o.StartupTimeout);
     }
 
     [Fact]
@@ -40,6 +41,7 @@ public sealed class OptionsTests
         { "upper-election", "UpperElectionTimeout" },
         { "request-timeout", "RequestTimeout" },
         { "snapshot", "SnapshotInterval" },
+        { "startup", "StartupTimeout" },
         { "data-directory", "DataDirectory" },
     };
 
@@ -59,6 +61,7 @@ public sealed class OptionsTests
             case "upper-election": o.UpperElectionTimeout = o.LowerElectionTimeout; break;
             case "request-timeout": o.RequestTimeout = o.UpperElectionTimeout; break;
             case "snapshot": o.SnapshotInterval = 1; break;
+            case "startup": o.StartupTimeout = TimeSpan.FromSeconds(1); break;
             case "data-directory": o.DataDirectory = " "; break;
         }
 

@@ -43,6 +43,9 @@ internal sealed class SeedGroup : IAsyncDisposable
     /// <summary>The running seeds (null for a stopped one).</summary>
     public IReadOnlyList<SeedNode?> Nodes => nodes;
 
+    /// <summary>A group of <paramref name="count"/> seeds, none started.</summary>
+    public static SeedGroup Create(int count = 3) => new(count);
+
     /// <summary>Starts <paramref name="count"/> seeds concurrently and waits until one leads.</summary>
     public static async Task<SeedGroup> StartAsync(int count = 3)
     {
@@ -89,7 +92,7 @@ internal sealed class SeedGroup : IAsyncDisposable
     /// its seed client tries seed <paramref name="firstSeed"/> first (a handle on that seed), or the seeds in
     /// reverse order when it is null (a handle on a silo that is not a seed).
     /// </summary>
-    public PartisanMembershipTable Handle(string clusterId, int? firstSeed = null, TimeSpan? requestTimeout = null)
+    public PartisanMembershipTable Handle(string clusterId, int? firstSeed = null, TimeSpan? requestTimeout = null, TimeSpan? startupTimeout = null)
     {
         var order = firstSeed is { } first
             ? Options.Seeds.Skip(first).Concat(Options.Seeds.Take(first)).ToList()
@@ -100,7 +103,7 @@ internal sealed class SeedGroup : IAsyncDisposable
             RequestTimeout = requestTimeout ?? Options.RequestTimeout,
             SnapshotInterval = Options.SnapshotInterval,
         };
-        return new PartisanMembershipTable(new SeedClient(options, Serializer, NullLogger.Instance), clusterId, localSeed: null);
+        return new PartisanMembershipTable(new SeedClient(options, Serializer, NullLogger.Instance), clusterId, localSeed: null, startupTimeout: startupTimeout ?? options.RequestTimeout);
     }
 
     /// <summary>Stops every seed and deletes the data directories.</summary>

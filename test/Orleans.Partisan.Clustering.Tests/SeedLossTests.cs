@@ -12,6 +12,23 @@ public sealed class SeedLossTests
     }
 
     [Fact]
+    public async Task SeedsStartedApart_InitializationWaitsPastRequestTimeoutForAMajority()
+    {
+        await using var group = SeedGroup.Create();
+        await group.StartSeedAsync(0);
+        var requestTimeout = TimeSpan.FromSeconds(1);
+        var table = group.Handle("apart", firstSeed: 0, requestTimeout: requestTimeout, startupTimeout: TimeSpan.FromSeconds(30));
+        var initialization = table.InitializeMembershipTableAsync(true, None);
+
+        var first = await Task.WhenAny(initialization, Task.Delay(3 * requestTimeout));
+        Assert.True(first != initialization, $"initialization ended without a majority of seeds: {initialization.Exception?.GetBaseException().Message}");
+
+        await Task.WhenAll(group.StartSeedAsync(1), group.StartSeedAsync(2));
+        await initialization.WaitAsync(TimeSpan.FromSeconds(30));
+        await InsertAsync(table, Rows.Entry());
+    }
+
+    [Fact]
     public async Task LosingOneOfThreeSeeds_KeepsTableWritable()
     {
         await using var group = await SeedGroup.StartAsync();

@@ -49,6 +49,13 @@ public sealed class PartisanClusteringOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// How long a silo's start (Orleans' InitializeMembershipTable) keeps waiting for a majority of seeds, so that
+    /// seeds started a little apart all come up; when it elapses the start fails with
+    /// <see cref="PartisanClusteringUnavailableException"/>. At least <see cref="RequestTimeout"/>. Default: 2 minutes.
+    /// </summary>
+    public TimeSpan StartupTimeout { get; set; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>
     /// Lower bound of the Raft election timeout (a follower that hears no leader for a random time between the lower
     /// and upper bound starts an election). At least 50 ms. Default: 300 ms.
     /// </summary>

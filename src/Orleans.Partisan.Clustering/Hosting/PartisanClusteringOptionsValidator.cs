@@ -68,6 +68,11 @@ internal sealed class PartisanClusteringOptionsValidator(IOptions<PartisanCluste
             errors.Add($"RequestTimeout ({o.RequestTimeout}) must be greater than UpperElectionTimeout ({o.UpperElectionTimeout}), or no operation could outlast an election.");
         }
 
+        if (o.StartupTimeout < o.RequestTimeout)
+        {
+            errors.Add($"StartupTimeout ({o.StartupTimeout}) must be at least RequestTimeout ({o.RequestTimeout}).");
+        }
+
         if (o.SnapshotInterval is < 10 or > 1_000_000)
         {
             errors.Add($"SnapshotInterval must be between 10 and 1,000,000; it is {o.SnapshotInterval}.");

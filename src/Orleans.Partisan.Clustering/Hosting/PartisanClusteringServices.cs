@@ -24,7 +24,8 @@ internal static class PartisanClusteringServices
         services.TryAddSingleton(sp => new PartisanMembershipTable(
             sp.GetRequiredService<SeedClient>(),
             sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId,
-            sp.GetService<LocalSeed>()?.Node));
+            sp.GetService<LocalSeed>()?.Node,
+            sp.GetRequiredService<IOptions<PartisanClusteringOptions>>().Value.StartupTimeout));
         return services;
     }
 
