@@ -1,0 +1,129 @@
+using System.Diagnostics;
+using Orleans.Partisan.Clustering.Consensus;
+using Orleans.Partisan.Clustering.Protocol;
+using Orleans.Partisan.Clustering.Table;
+using Orleans.Runtime;
+
+namespace Orleans.Partisan.Clustering;
+
+/// <summary>
+/// Orleans' membership table held by the seeds' Raft group: every write is a conditional command replicated through
+/// the Raft log and applied on every seed; every read is served by the leader after a read barrier, so reads and
+/// writes are linearizable. One handle per silo (or test); handles of one cluster share the committed state.
+/// </summary>
+internal sealed class PartisanMembershipTable(SeedClient client, string clusterId, SeedNode? localSeed, TimeSpan startupTimeout) : IMembershipTable
+{
+    /// <summary>The cluster whose table this handle reads and writes.</summary>
+    public string ClusterId => clusterId;
+
+    /// <inheritdoc/>
+    public async Task InitializeMembershipTableAsync(bool tryInitTableVersion, CancellationToken cancellationToken)
+    {
+        if (localSeed is not null)
+        {
+            await localSeed.StartAsync(cancellationToken).ConfigureAwait(false);
+        }
+
+        if (!tryInitTableVersion)
+        {
+            return;
+        }
+
+        // The seeds may start a little apart: keep waiting for a majority until the start-up bound.
+        var command = new InitializeTableCommand { CommandId = Guid.NewGuid(), ClusterId = clusterId };
+        var clock = Stopwatch.StartNew();
+        while (true)
+        {
+            try
+            {
+                await ExecuteAsync(command, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (PartisanClusteringUnavailableException) when (clock.Elapsed < startupTimeout)
+            {
+            }
+        }
+    }
+
+    /// <inheritdoc/>
+    public Task DeleteMembershipTableEntriesAsync(string clusterId, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(clusterId);
+        return ExecuteAsync(new DeleteTableCommand { CommandId = Guid.NewGuid(), ClusterId = clusterId }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task CleanupDefunctSiloEntriesAsync(DateTimeOffset beforeDate, CancellationToken cancellationToken)
+        => ExecuteAsync(new CleanupDefunctCommand { CommandId = Guid.NewGuid(), ClusterId = clusterId, Cutoff = beforeDate }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<MembershipTableData> ReadRowAsync(SiloAddress key, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        return ReadAsync(new TableRequest { Kind = TableRequestKind.ReadRow, ClusterId = clusterId, Silo = key }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<MembershipTableData> ReadAllAsync(CancellationToken cancellationToken)
+        => ReadAsync(new TableRequest { Kind = TableRequestKind.ReadAll, ClusterId = clusterId }, cancellationToken);
+
+    /// <inheritdoc/>
+    public Task<bool> InsertRowAsync(MembershipEntry entry, TableVersion tableVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(tableVersion);
+        return ExecuteAsync(new InsertRowCommand { CommandId = Guid.NewGuid(), ClusterId = clusterId, Entry = entry, Version = tableVersion }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task<bool> UpdateRowAsync(MembershipEntry entry, string etag, TableVersion tableVersion, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        ArgumentNullException.ThrowIfNull(etag);
+        ArgumentNullException.ThrowIfNull(tableVersion);
+        return ExecuteAsync(new UpdateRowCommand { CommandId = Guid.NewGuid(), ClusterId = clusterId, Entry = entry, Etag = etag, Version = tableVersion }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task UpdateIAmAliveAsync(MembershipEntry entry, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return ExecuteAsync(new UpdateIAmAliveCommand { CommandId = Guid.NewGuid(), ClusterId = clusterId, SiloAddress = entry.SiloAddress, IAmAliveTime = entry.IAmAliveTime }, cancellationToken);
+    }
+
+    /// <inheritdoc/>
+    public Task InitializeMembershipTable(bool tryInitTableVersion) => InitializeMembershipTableAsync(tryInitTableVersion, CancellationToken.None);
+
+    /// <inheritdoc/>
+    public Task DeleteMembershipTableEntries(string clusterId) => DeleteMembershipTableEntriesAsync(clusterId, CancellationToken.None);
+
+    /// <inheritdoc/>
+    public Task CleanupDefunctSiloEntries(DateTimeOffset beforeDate) => CleanupDefunctSiloEntriesAsync(beforeDate, CancellationToken.None);
+
+    /// <inheritdoc/>
+    public Task<MembershipTableData> ReadRow(SiloAddress key) => ReadRowAsync(key, CancellationToken.None);
+
+    /// <inheritdoc/>
+    public Task<MembershipTableData> ReadAll() => ReadAllAsync(CancellationToken.None);
+
+    /// <inheritdoc/>
+    public Task<bool> InsertRow(MembershipEntry entry, TableVersion tableVersion) => InsertRowAsync(entry, tableVersion, CancellationToken.None);
+
+    /// <inheritdoc/>
+    public Task<bool> UpdateRow(MembershipEntry entry, string etag, TableVersion tableVersion) => UpdateRowAsync(entry, etag, tableVersion, CancellationToken.None);
+
+    /// <inheritdoc/>
+    public Task UpdateIAmAlive(MembershipEntry entry) => UpdateIAmAliveAsync(entry, CancellationToken.None);
+
+    private async Task<bool> ExecuteAsync(TableCommand command, CancellationToken token)
+    {
+        var response = await client.SendAsync(new TableRequest { Kind = TableRequestKind.Command, Command = command }, token).ConfigureAwait(false);
+        return response.Result;
+    }
+
+    private async Task<MembershipTableData> ReadAsync(TableRequest request, CancellationToken token)
+    {
+        var response = await client.SendAsync(request, token).ConfigureAwait(false);
+        return response.Data ?? throw new InvalidDataException($"The leader answered {request} without data.");
+    }
+}

@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.Extensions.Logging;
+using Orleans.Partisan.Clustering.Hosting;
+using Orleans.Serialization;
+
+namespace Orleans.Partisan.Clustering.Protocol;
+
+/// <summary>
+/// Sends table requests to the seeds' table services and finds the leader: it tries the last leader first, follows
+/// a seed's leader hint, then every seed in turn, backing off between rounds, until
+/// <see cref="PartisanClusteringOptions.RequestTimeout"/> elapses; then it throws
+/// <see cref="PartisanClusteringUnavailableException"/> naming every seed tried and its last answer.
+/// One TCP connection per request. Thread-safe.
+/// </summary>
+internal sealed class SeedClient
+{
+    private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(25);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(500);
+
+    private readonly PartisanClusteringOptions options;
+    private readonly Serializer serializer;
+    private readonly ILogger logger;
+    private readonly Lazy<IReadOnlyList<IPEndPoint>> services;
+    private readonly TimeSpan attemptTimeout;
+    private volatile IPEndPoint? preferred;
+
+    /// <summary>Creates a client of the seeds named in <paramref name="options"/>.</summary>
+    public SeedClient(PartisanClusteringOptions options, Serializer serializer, ILogger logger)
+    {
+        this.options = options;
+        this.serializer = serializer;
+        this.logger = logger;
+        services = new(() => options.Seeds
+            .Select((s, i) => SeedEndPoints.Resolve(s, $"Seeds[{i}]"))
+            .Select(e => new IPEndPoint(e.Address, e.Port + options.ServicePortOffset))
+            .ToList());
+        var perAttempt = 4 * options.UpperElectionTimeout;
+        attemptTimeout = perAttempt < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : perAttempt;
+    }
+
+    /// <summary>The seeds' table-service endpoints.</summary>
+    public IReadOnlyList<IPEndPoint> ServiceEndPoints => services.Value;
+
+    /// <summary>Sends <paramref name="request"/> to the leader and returns its answer.</summary>
+    public async Task<TableResponse> SendAsync(TableRequest request, CancellationToken token)
+    {
+        var clock = Stopwatch.StartNew();
+        var lastAnswer = new Dictionary<IPEndPoint, string>();
+        var backoff = FirstBackoff;
+        while (true)
+        {
+            var round = new List<IPEndPoint>();
+            if (preferred is { } p)
+            {
+                round.Add(p);
+            }
+
+            round.AddRange(ServiceEndPoints.Where(e => !round.Contains(e)));
+            for (var i = 0; i < round.Count; i++)
+            {
+                var remaining = options.RequestTimeout - clock.Elapsed;
+                if (remaining <= TimeSpan.Zero)
+                {
+                    break;
+                }
+
+                var seed = round[i];
+                TableResponse response;
+                try
+                {
+                    response = await ExchangeAsync(seed, request, remaining < attemptTimeout ? remaining : attemptTimeout, token).ConfigureAwait(false);
+                }
+                catch (Exception e) when (!token.IsCancellationRequested && e is IOException or SocketException or OperationCanceledException or InvalidDataException or SerializerException)
+                {
+                    var reason = e is OperationCanceledException ? "no answer in time" : e.Message;
+                    lastAnswer[seed] = reason;
+                    ClusteringLog.SeedAttemptFailed(logger, request.ToString(), seed, reason);
+                    continue;
+                }
+
+                switch (response.Status)
+                {
+                    case TableResponseStatus.Ok:
+                        preferred = seed;
+                        return response;
+                    case TableResponseStatus.Rejected:
+                        throw new ArgumentException($"Seed {seed} rejected {request}: {response.Reason}", nameof(request));
+                    case TableResponseStatus.NotLeader when response.LeaderHint is { } hintText && IPEndPoint.TryParse(hintText, out var hint):
+                        lastAnswer[seed] = $"not the leader (leader: {hint})";
+                        var at = round.IndexOf(hint);
+                        if (at > i + 1)
+                        {
+                            round.RemoveAt(at);
+                        }
+
+                        if (at < 0 || at > i + 1)
+                        {
+                            round.Insert(i + 1, hint);
+                        }
+
+                        break;
+                    default:
+                        lastAnswer[seed] = response.Reason ?? response.Status.ToString();
+                        break;
+                }
+            }
+
+            var left = options.RequestTimeout - clock.Elapsed;
+            if (left <= TimeSpan.Zero)
+            {
+                var tried = string.Join("; ", ServiceEndPoints.Select(e => $"{e} ({lastAnswer.GetValueOrDefault(e, "not reached")})"));
+                var message = $"The Partisan membership table is unavailable: no seed leading a majority answered {request} within {options.RequestTimeout}. Seeds tried (table-service endpoints): {tried}.";
+                ClusteringLog.RequestFailed(logger, request.ToString(), message);
+                throw new PartisanClusteringUnavailableException(message);
+            }
+
+            await Task.Delay(backoff < left ? backoff : left, token).ConfigureAwait(false);
+            backoff = backoff * 2 < MaxBackoff ? backoff * 2 : MaxBackoff;
+        }
+    }
+
+    private async Task<TableResponse> ExchangeAsync(IPEndPoint seed, TableRequest request, TimeSpan timeout, CancellationToken token)
+    {
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(token);
+        bound.CancelAfter(timeout);
+        using var socket = new Socket(seed.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await socket.ConnectAsync(seed, bound.Token).ConfigureAwait(false);
+        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await Frames.WriteAsync(stream, serializer.SerializeToArray(request), bound.Token).ConfigureAwait(false);
+        var frame = await Frames.ReadAsync(stream, bound.Token).ConfigureAwait(false)
+            ?? throw new IOException("the seed closed the connection without answering");
+        return serializer.Deserialize<TableResponse>(frame)
+            ?? throw new InvalidDataException("The frame holds no table response.");
+    }
+}

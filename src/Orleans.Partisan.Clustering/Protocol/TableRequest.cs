@@ -1,0 +1,24 @@
+using Orleans.Partisan.Clustering.Table;
+using Orleans.Runtime;
+
+namespace Orleans.Partisan.Clustering.Protocol;
+
+/// <summary>A request from a table handle (on any silo or client) to a seed; only the Raft leader executes it.</summary>
+[GenerateSerializer, Alias("partisan.clustering.TableRequest")]
+internal sealed class TableRequest
+{
+    /// <summary>What is asked.</summary>
+    [Id(0)] public TableRequestKind Kind { get; init; }
+
+    /// <summary>The command, for <see cref="TableRequestKind.Command"/>.</summary>
+    [Id(1)] public TableCommand? Command { get; init; }
+
+    /// <summary>The cluster whose table is read, for reads.</summary>
+    [Id(2)] public string ClusterId { get; init; } = string.Empty;
+
+    /// <summary>The row read, for <see cref="TableRequestKind.ReadRow"/>.</summary>
+    [Id(3)] public SiloAddress? Silo { get; init; }
+
+    /// <inheritdoc/>
+    public override string ToString() => Kind == TableRequestKind.Command ? $"{Command?.GetType().Name} on '{Command?.ClusterId}'" : $"{Kind} on '{ClusterId}'";
+}

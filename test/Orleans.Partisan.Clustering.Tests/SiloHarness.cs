@@ -1,0 +1,108 @@
+using System.Net;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Orleans.Configuration;
+using Orleans.Hosting;
+using Orleans.Runtime;
+
+namespace Orleans.Partisan.Clustering.Tests;
+
+/// <summary>
+/// Orleans silos as in-process hosts on loopback with storage-free clustering and no other clustering: the first
+/// <c>seedCount</c> are seeds; each silo keeps its ports and data directory across a restart.
+/// </summary>
+internal sealed class SiloHarness : IAsyncDisposable
+{
+    private readonly string clusterId = "harness-" + Guid.NewGuid().ToString("N");
+    private readonly string root = Path.Combine(Path.GetTempPath(), "partisan-clustering-silos", Guid.NewGuid().ToString("N"));
+    private readonly int[] consensusPorts;
+    private readonly int[] siloPorts;
+    private readonly IHost?[] silos;
+    private readonly List<string> seeds;
+
+    public SiloHarness(int seedCount, int otherCount)
+    {
+        var count = seedCount + otherCount;
+        consensusPorts = PortPairs.Take(seedCount);
+        siloPorts = PortPairs.Take(count);
+        seeds = [.. consensusPorts.Select(p => $"127.0.0.1:{p}")];
+        silos = new IHost?[count];
+    }
+
+    /// <summary>The running silos' hosts (null for a stopped one).</summary>
+    public IReadOnlyList<IHost?> Silos => silos;
+
+    /// <summary>Starts every silo concurrently (seeds need a majority of seeds to start).</summary>
+    public Task StartAllAsync() => Task.WhenAll(Enumerable.Range(0, silos.Length).Select(StartAsync));
+
+    /// <summary>Starts (or restarts) silo <paramref name="index"/> on its ports, with its data directory.</summary>
+    public async Task StartAsync(int index)
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleans(silo =>
+        {
+            silo.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = "harness"; });
+            silo.ConfigureEndpoints(IPAddress.Loopback, siloPorts[index], siloPorts[index] + 1);
+            silo.UsePartisanClustering(o =>
+            {
+                o.Seeds = seeds;
+                o.ConsensusEndpoint = index < consensusPorts.Length ? seeds[index] : null;
+                o.DataDirectory = Path.Combine(root, $"silo{index}");
+            });
+        });
+        var host = builder.Build();
+        silos[index] = host;
+        await host.StartAsync();
+    }
+
+    /// <summary>Stops silo <paramref name="index"/> (a graceful Orleans shutdown), then disposes it, which stops its seed.</summary>
+    public async Task StopAsync(int index)
+    {
+        var host = silos[index] ?? throw new InvalidOperationException($"silo {index} is not running");
+        silos[index] = null;
+        await host.StopAsync();
+        host.Dispose();
+    }
+
+    /// <summary>The silo address of running silo <paramref name="index"/>.</summary>
+    public SiloAddress AddressOf(int index) => silos[index]!.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+
+    /// <summary>A started client that finds gateways through the seeds.</summary>
+    public async Task<IHost> StartClientAsync()
+    {
+        var builder = Host.CreateApplicationBuilder();
+        builder.Logging.ClearProviders();
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = "harness"; });
+            client.UsePartisanClustering(o => o.Seeds = seeds);
+        });
+        var host = builder.Build();
+        await host.StartAsync();
+        return host;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        // Every silo stops (records its shutdown) while every seed still serves the table; the seeds stop when
+        // their hosts are disposed afterwards.
+        var running = silos.Where(s => s is not null).Select(s => s!).ToList();
+        Array.Clear(silos);
+        await Task.WhenAll(running.Select(s => s.StopAsync()));
+        foreach (var host in running)
+        {
+            host.Dispose();
+        }
+
+        try
+        {
+            Directory.Delete(root, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A file still held by the OS: the temporary directory is cleaned by the OS later.
+        }
+    }
+}
