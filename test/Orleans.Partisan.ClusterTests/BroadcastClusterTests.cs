@@ -21,6 +21,7 @@ public sealed class BroadcastClusterTests
                 o.PeerService = peerService;
                 o.Channels[KvChannel] = new ChannelOptions();
                 o.HyParView.PromotionInterval = TimeSpan.FromMilliseconds(300);
+                o.HyParView.ShuffleInterval = TimeSpan.FromSeconds(1);
                 o.Plumtree.LazyTickInterval = TimeSpan.FromMilliseconds(200);
                 o.Plumtree.GraftTimeout = TimeSpan.FromMilliseconds(400);
                 o.Plumtree.SecondGraftTimeout = TimeSpan.FromMilliseconds(200);

@@ -27,6 +27,7 @@ public sealed class BroadcastTrafficTests(ITestOutputHelper output)
                 o.HyParView.ShuffleActiveCount = 2;
                 o.HyParView.ShufflePassiveCount = 3;
                 o.HyParView.PromotionInterval = TimeSpan.FromMilliseconds(300);
+                o.HyParView.ShuffleInterval = TimeSpan.FromSeconds(1);
                 o.Plumtree.LazyTickInterval = TimeSpan.FromMilliseconds(200);
                 o.Plumtree.GraftTimeout = TimeSpan.FromMilliseconds(400);
                 o.Plumtree.SecondGraftTimeout = TimeSpan.FromMilliseconds(200);

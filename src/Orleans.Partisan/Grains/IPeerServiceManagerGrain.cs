@@ -27,4 +27,11 @@ public interface IPeerServiceManagerGrain : IGrainWithStringKey
     /// <see cref="FailureDetectionOptions.ProbeTimeout"/>): the failure detector's second opinion.
     /// </summary>
     Task<bool> CanReach(NodeSpec node);
+
+    /// <summary>
+    /// Makes the silo join the overlay through <paramref name="contact"/> (Partisan's <c>join/1</c>, run on
+    /// that silo), without waiting for the join to complete. Used to reconnect a partial-view overlay
+    /// that fell apart.
+    /// </summary>
+    Task JoinThrough(NodeSpec contact);
 }

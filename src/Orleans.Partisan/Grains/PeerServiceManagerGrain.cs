@@ -18,5 +18,7 @@ internal sealed class PeerServiceManagerGrain(PartisanNode partisan, IOptions<Pa
 
     public Task<bool> IsFullyConnected(NodeName node) => Task.FromResult(partisan.IsFullyConnected(node));
 
+    public Task JoinThrough(NodeSpec contact) => partisan.RejoinAsync(contact);
+
     public Task<bool> CanReach(NodeSpec node) => partisan.CanReachAsync(node, options.Value.FailureDetection.ProbeTimeout, CancellationToken.None);
 }

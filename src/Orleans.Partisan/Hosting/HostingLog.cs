@@ -31,4 +31,10 @@ internal static partial class HostingLog
 
     [LoggerMessage(4008, LogLevel.Warning, "The failure detector failed while checking {Node}")]
     public static partial void DetectorFailed(ILogger logger, Exception exception, NodeName node);
+
+    [LoggerMessage(4009, LogLevel.Warning, "The overlay fell apart: {Node} and {Count} silos with it are cut off from {Contact}; asking it to join through {Contact}")]
+    public static partial void RepairJoin(ILogger logger, NodeName node, int count, NodeName contact);
+
+    [LoggerMessage(4010, LogLevel.Warning, "Checking that the overlay is in one piece failed; retrying at the next interval")]
+    public static partial void RepairFailed(ILogger logger, Exception exception);
 }

@@ -19,6 +19,7 @@ internal sealed class PartisanSiloLifecycle(
     private CancellationTokenSource? _following;
     private Task? _follower;
     private Task? _detector;
+    private Task? _repair;
 
     public void Participate(ISiloLifecycle lifecycle)
     {
@@ -33,6 +34,11 @@ internal sealed class PartisanSiloLifecycle(
         {
             var follower = ActivatorUtilities.CreateInstance<ClusterMembershipFollower>(services);
             _follower = Task.Run(() => follower.RunAsync(_following.Token));
+            if (!node.JoinsEveryMember)
+            {
+                var repair = ActivatorUtilities.CreateInstance<PartialViewRepair>(services);
+                _repair = Task.Run(() => repair.RunAsync(_following.Token));
+            }
         }
 
         if (options.Value.FailureDetection.Enabled)
@@ -49,7 +55,7 @@ internal sealed class PartisanSiloLifecycle(
         if (_following is not null)
         {
             await _following.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(new[] { _follower, _detector }.OfType<Task>()).ConfigureAwait(false);
+            await Task.WhenAll(new[] { _follower, _detector, _repair }.OfType<Task>()).ConfigureAwait(false);
             _following.Dispose();
         }
 

@@ -31,6 +31,12 @@ internal interface IPeerServiceCore
     /// <summary>Join the overlay through <paramref name="contact"/>.</summary>
     IReadOnlyList<PeerServiceEffect> Join(NodeSpec contact);
 
+    /// <summary>
+    /// Join through <paramref name="contact"/> even if this node is in an overlay already, to link its
+    /// component to the contact's (the overlay fell apart). By default the same as <see cref="Join"/>.
+    /// </summary>
+    IReadOnlyList<PeerServiceEffect> Rejoin(NodeSpec contact) => Join(contact);
+
     /// <summary>Remove <paramref name="node"/> from the overlay, cluster-wide; this node itself for a graceful leave.</summary>
     IReadOnlyList<PeerServiceEffect> Leave(NodeName node);
 

@@ -152,6 +152,9 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
     /// <summary>Adds <paramref name="member"/> to the overlay without waiting for connections (used to follow an outside membership source).</summary>
     internal Task AddMemberAsync(NodeSpec member) => member.Name == Name ? Task.CompletedTask : Driver.JoinAsync(member);
 
+    /// <summary>Joins through <paramref name="contact"/> even while in an overlay, linking this node's component to the contact's.</summary>
+    internal Task RejoinAsync(NodeSpec contact) => contact.Name == Name ? Task.CompletedTask : Driver.RejoinAsync(contact);
+
     /// <summary>
     /// Whether a fresh dial of <paramref name="node"/> (connect and handshake on any of its listen
     /// addresses, within <paramref name="timeout"/>) reaches that very node; its existing connections play no part.

@@ -65,6 +65,8 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         return Execute(_core.Join(seed));
     });
 
+    public Task RejoinAsync(NodeSpec contact) => Invoke(() => Execute(_core.Rejoin(contact)));
+
     public Task LeaveAsync(NodeName node) => Invoke(() => Execute(_core.Leave(node)));
 
     /// <summary>Whether the peer service has merged a message from <paramref name="node"/> since this node last joined it.</summary>

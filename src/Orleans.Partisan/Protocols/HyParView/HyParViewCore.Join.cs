@@ -45,6 +45,32 @@ internal sealed partial class HyParViewCore
         return effects;
     }
 
+    /// <inheritdoc />
+    /// <remarks>
+    /// A node with neighbours sends JOIN to <paramref name="contact"/> all the same (unless it is a
+    /// neighbour already): the contact takes it into its active view and walks FORWARD_JOINs from there,
+    /// and the acceptance makes room in this node's view by dropping a random neighbour, so two
+    /// components that knew nothing of each other become one. Without neighbours, as <see cref="Join"/>.
+    /// </remarks>
+    public IReadOnlyList<PeerServiceEffect> Rejoin(NodeSpec contact)
+    {
+        ArgumentNullException.ThrowIfNull(contact);
+        if (_active.Count == 0 || _joining)
+        {
+            return Join(contact);
+        }
+
+        var effects = new List<PeerServiceEffect>();
+        if (contact.Name != Self.Name && !IsActive(contact.Name) && !_pending.ContainsKey(contact.Name))
+        {
+            _left = false;
+            Returned(contact.Name);
+            SendJoin(contact, effects);
+        }
+
+        return effects;
+    }
+
     private void SendJoin(NodeSpec contact, List<PeerServiceEffect> effects)
     {
         if (PassiveIndex(contact.Name) < 0)

@@ -31,6 +31,22 @@ public sealed class HyParViewJoinTests
     }
 
     [Fact]
+    public void Rejoin_from_a_node_with_a_full_view_sends_JOIN_and_the_acceptance_makes_room_by_dropping_a_neighbour()
+    {
+        var node = NewCore(9, options: new HyParViewOptions { ActiveViewSize = 2, MinActiveViewSize = 1, ShuffleActiveCount = 1 }).WithNeighbours(1, 2);
+        var effects = node.Rejoin(Spec(0));
+        var (to, join) = effects.SentOne<HyParViewJoin>();
+        Assert.Equal(Name(0), to);
+        Assert.Empty(node.Rejoin(Spec(1)).Sent<HyParViewJoin>()); // already a neighbour
+        Assert.Empty(node.Rejoin(Spec(0)).Sent<HyParViewJoin>()); // already asked
+
+        var accepted = node.Handle(Name(0), HyParViewNeighborReply.Accept(Spec(0), join.Epoch));
+        Assert.Contains(0, node.ActiveView.Indexes());
+        Assert.Equal(2, node.ActiveView.Count);
+        Assert.Single(accepted.Sent<HyParViewDisconnect>());
+    }
+
+    [Fact]
     public void The_contact_adds_the_joiner_answers_it_and_sends_FORWARD_JOIN_with_TTL_ARWL_to_its_other_neighbours()
     {
         var contact = NewCore(0).WithNeighbours(1, 2, 3);
