@@ -13,16 +13,18 @@ internal static class ClusteringExperiment
     private const int Silos = 5;
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(3);
 
-    /// <summary>A clustering set-up: its name and the silo process settings of silo <c>i</c> (given the cluster's shared ports).</summary>
-    private sealed record Setup(string Name, Func<int, int, Dictionary<string, string>> Settings);
+    /// <summary>A clustering set-up: its name and the silo process settings of silo <c>i</c> (given the primary's port and the seeds).</summary>
+    private sealed record Setup(string Name, Func<int, int, string[], Dictionary<string, string>> Settings);
 
     public static async Task RunAsync(string[] args, TextWriter output)
     {
         var rounds = args.Contains("--quick") ? 1 : 3;
         Setup[] setups =
         [
-            new("Orleans development clustering, default options", (_, primary) => Development(primary, failureDetection: false)),
-            new("development clustering + overlay failure detector", (_, primary) => Development(primary, failureDetection: true)),
+            new("Orleans development clustering, default options", (_, primary, _) => Development(primary, failureDetection: false)),
+            new("development clustering + overlay failure detector", (_, primary, _) => Development(primary, failureDetection: true)),
+            new("storage-free clustering (3 seeds), Orleans' detection only", (i, _, seeds) => Partisan(i, seeds, failureDetection: false)),
+            new("storage-free clustering (3 seeds) + overlay failure detector", (i, _, seeds) => Partisan(i, seeds, failureDetection: true)),
         ];
 
         output.WriteLine("# Orleans.Partisan clustering experiment");
@@ -31,7 +33,8 @@ internal static class ClusteringExperiment
         output.WriteLine();
         output.WriteLine($"{Silos} silos, each its own process on loopback; {rounds} rounds per set-up. Formed: from launching the");
         output.WriteLine($"processes until every silo reports all {Silos} active. Dead: from SIGKILL of a silo (not a primary or seed)");
-        output.WriteLine("until every survivor reports it dead.");
+        output.WriteLine("until every survivor reports it dead. The first three silos are the seeds of storage-free clustering,");
+        output.WriteLine("and silo 0 the primary of development clustering; the last silo is killed.");
         output.WriteLine();
         output.WriteLine("| set-up | formed (s), each round | dead after kill -9 (s), each round |");
         output.WriteLine("| --- | --- | --- |");
@@ -58,16 +61,37 @@ internal static class ClusteringExperiment
         ["ClusterId"] = "bench-clustering",
     };
 
+    /// <summary>Silo <paramref name="index"/> of a storage-free cluster whose first silos are the <paramref name="seeds"/>, each with a fresh data directory.</summary>
+    private static Dictionary<string, string> Partisan(int index, string[] seeds, bool failureDetection)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["Clustering"] = "Partisan",
+            ["Seeds"] = string.Join(",", seeds),
+            ["FailureDetection"] = failureDetection.ToString(),
+            ["ClusterId"] = "bench-clustering",
+        };
+        if (index < seeds.Length)
+        {
+            settings["ConsensusEndpoint"] = seeds[index];
+            settings["DataDirectory"] = Directory.CreateTempSubdirectory("partisan-bench-seed-").FullName;
+        }
+
+        return settings;
+    }
+
     private static async Task<(double Formed, double Dead)> MeasureAsync(Setup setup)
     {
         var primaryPort = SiloProcess.FreePort();
+        var seeds = Enumerable.Range(0, 3).Select(_ => $"127.0.0.1:{SiloProcess.FreePortPair()}").ToArray();
         var silos = new List<SiloProcess>();
+        var settings = Enumerable.Range(0, Silos).Select(i => setup.Settings(i, primaryPort, seeds)).ToList();
         try
         {
             var watch = Stopwatch.StartNew();
             for (var i = 0; i < Silos; i++)
             {
-                silos.Add(SiloProcess.Start($"silo{i}", setup.Settings(i, primaryPort), siloPort: i == 0 ? primaryPort : null));
+                silos.Add(SiloProcess.Start($"silo{i}", settings[i], siloPort: i == 0 ? primaryPort : null));
             }
 
             await Task.WhenAll(silos.Select(s => s.WaitReadyAsync(Timeout)));
@@ -85,6 +109,11 @@ internal static class ClusteringExperiment
             foreach (var silo in silos)
             {
                 await silo.DisposeAsync();
+            }
+
+            foreach (var data in settings.Select(s => s.GetValueOrDefault("DataDirectory")).OfType<string>())
+            {
+                Directory.Delete(data, recursive: true);
             }
         }
     }

@@ -1,4 +1,5 @@
-// ClusterTour: three Orleans silos in one process, each running the Partisan overlay.
+// ClusterTour: three Orleans silos in one process, each running the Partisan overlay, clustered
+// with storage-free clustering (the membership table lives in the three silos' Raft group).
 // It prints the membership and connection tables, sends messages on two channels, broadcasts
 // to every silo with Plumtree and prints the tree, stops a silo and shows the nodedown the
 // others see, then exits.
@@ -25,15 +26,16 @@ catch (OperationCanceledException) when (deadline.IsCancellationRequested)
 
 static async Task RunTourAsync(CancellationToken cancellationToken)
 {
-    Section("Starting three silos, each with the overlay (full mesh; channels 'default' and 'bulk' x4)");
-    var primaryPort = FreePort();
-    var silos = new List<IHost>();
-    for (var i = 0; i < 3; i++)
+    Section("Starting three silos: storage-free clustering (all three are seeds), the overlay (full mesh; channels 'default' and 'bulk' x4)");
+    var seeds = Enumerable.Range(0, 3).Select(_ => $"127.0.0.1:{FreePortPair()}").ToArray();
+    var dataDirectories = seeds.Select(_ => Directory.CreateTempSubdirectory("cluster-tour-seed-")).ToList();
+    var silos = Enumerable.Range(0, 3).Select(i => StartSilo(seeds, i, dataDirectories[i].FullName)).ToList();
+
+    // Seeds start together: the membership table needs a majority of them.
+    await Task.WhenAll(silos.Select(s => s.StartAsync(cancellationToken)));
+    for (var i = 0; i < silos.Count; i++)
     {
-        var silo = StartSilo(i, i == 0 ? primaryPort : FreePort(), primaryPort);
-        await silo.StartAsync(cancellationToken);
-        silos.Add(silo);
-        Console.WriteLine($"  silo {i} up: overlay node {Partisan(silo).Name} listening on {Partisan(silo).Spec.ListenAddresses[0]}");
+        Console.WriteLine($"  silo {i} up: seed {seeds[i]}, overlay node {Partisan(silos[i]).Name} listening on {Partisan(silos[i]).Spec.ListenAddresses[0]}");
     }
 
     var nodes = silos.Select(Partisan).ToList();
@@ -112,25 +114,30 @@ static async Task RunTourAsync(CancellationToken cancellationToken)
 
     receivers.ForEach(r => r.Dispose());
     Section("Stopping the remaining silos");
-    foreach (var silo in silos.Take(2).Reverse())
-    {
-        await silo.StopAsync(cancellationToken);
-    }
-
+    await Task.WhenAll(silos.Take(2).Select(s => s.StopAsync(cancellationToken)));
     foreach (var silo in silos)
     {
         silo.Dispose();
     }
 
+    dataDirectories.ForEach(d => d.Delete(recursive: true));
+
     Console.WriteLine("Done.");
 }
 
-static IHost StartSilo(int index, int siloPort, int primaryPort)
+static IHost StartSilo(string[] seeds, int index, string dataDirectory)
 {
     var builder = Host.CreateApplicationBuilder();
-    builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans.Runtime", LogLevel.Error);
+    builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans.Runtime", LogLevel.Error).AddFilter("DotNext", LogLevel.Error);
     builder.UseOrleans(silo => silo
-        .UseLocalhostClustering(siloPort, FreePort(), new IPEndPoint(IPAddress.Loopback, primaryPort), serviceId: "cluster-tour", clusterId: "cluster-tour")
+        .Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("cluster-tour", "cluster-tour"))
+        .ConfigureEndpoints(IPAddress.Loopback, FreePort(), FreePort(), listenOnAnyHostAddress: false)
+        .UsePartisanClustering(o =>
+        {
+            o.Seeds = [.. seeds];
+            o.ConsensusEndpoint = seeds[index];
+            o.DataDirectory = dataDirectory;
+        })
         .AddPartisan(o => o.Channels["bulk"] = new ChannelOptions { Parallelism = 4 })
         .AddPartisanBroadcastHandler<IReplicatedKeyValue>());
     return builder.Build();
@@ -154,6 +161,26 @@ static int FreePort()
     using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
     socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
     return ((IPEndPoint)socket.LocalEndPoint!).Port;
+}
+
+// A free port whose next one is free too: a seed's consensus port, and its table-service port beside it.
+static int FreePortPair()
+{
+    for (var attempt = 0; attempt < 200; attempt++)
+    {
+        var port = FreePort();
+        try
+        {
+            using var next = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            next.Bind(new IPEndPoint(IPAddress.Loopback, port + 1));
+            return port;
+        }
+        catch (SocketException)
+        {
+        }
+    }
+
+    throw new InvalidOperationException("No two consecutive free ports found.");
 }
 
 static void Section(string title) => Console.WriteLine($"{Environment.NewLine}== {title}");

@@ -14,7 +14,7 @@ var clusterId = settings["ClusterId"] ?? "process-tests";
 var siloPort = int.Parse(settings["SiloPort"] ?? throw new ArgumentException("--SiloPort is required"));
 var gatewayPort = int.Parse(settings["GatewayPort"] ?? throw new ArgumentException("--GatewayPort is required"));
 builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
-builder.Logging.AddFilter("Orleans.Runtime", LogLevel.Error);
+builder.Logging.AddFilter("Orleans.Runtime", LogLevel.Error).AddFilter("DotNext", LogLevel.Error);
 builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 builder.UseOrleans(silo =>
 {
@@ -26,8 +26,16 @@ builder.UseOrleans(silo =>
             var primary = int.Parse(settings["PrimaryPort"] ?? throw new ArgumentException("--PrimaryPort is required for development clustering"));
             silo.UseDevelopmentClustering(new IPEndPoint(IPAddress.Loopback, primary));
             break;
+        case "Partisan":
+            silo.UsePartisanClustering(o =>
+            {
+                o.Seeds = [.. (settings["Seeds"] ?? throw new ArgumentException("--Seeds is required for Partisan clustering")).Split(',')];
+                o.ConsensusEndpoint = settings["ConsensusEndpoint"];
+                o.DataDirectory = settings["DataDirectory"];
+            });
+            break;
         default:
-            throw new ArgumentException($"Unknown --Clustering '{settings["Clustering"]}'; expected Development.");
+            throw new ArgumentException($"Unknown --Clustering '{settings["Clustering"]}'; expected Development or Partisan.");
     }
 
     silo.AddPartisan(o =>

@@ -87,6 +87,37 @@ public sealed class SiloProcess : IAsyncDisposable
         return ((IPEndPoint)socket.LocalEndPoint!).Port;
     }
 
+    /// <summary>
+    /// A free loopback port whose next port is free too (a seed's consensus port and its table-service
+    /// port); bounded attempts.
+    /// </summary>
+    public static int FreePortPair()
+    {
+        for (var attempt = 0; attempt < 200; attempt++)
+        {
+            using var first = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            first.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+            var port = ((IPEndPoint)first.LocalEndPoint!).Port;
+            if (port == 65535)
+            {
+                continue;
+            }
+
+            using var second = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+            try
+            {
+                second.Bind(new IPEndPoint(IPAddress.Loopback, port + 1));
+                return port;
+            }
+            catch (SocketException)
+            {
+                // taken: try another
+            }
+        }
+
+        throw new InvalidOperationException("No two consecutive free loopback ports found in 200 attempts.");
+    }
+
     /// <summary>Waits for READY; fails naming the process and its last log lines if it exits or takes longer than <paramref name="timeout"/>.</summary>
     public async Task WaitReadyAsync(TimeSpan timeout) => await WaitForLineAsync(l => l.StartsWith("READY ", StringComparison.Ordinal), timeout, "READY");
 

@@ -10,6 +10,8 @@ internal sealed class ProcessCluster : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private readonly List<SiloProcess> _silos = [];
+    private readonly List<DirectoryInfo> _dataDirectories = [];
+    private string[] _seeds = [];
     private IHost? _client;
 
     public IReadOnlyList<SiloProcess> Silos => _silos;
@@ -42,13 +44,54 @@ internal sealed class ProcessCluster : IAsyncDisposable
         return cluster;
     }
 
-    /// <summary>Connects an Orleans client to every silo's gateway.</summary>
+    /// <summary>
+    /// Starts <paramref name="seeds"/> seed silos and then <paramref name="others"/> other silos with storage-free
+    /// clustering (each seed with a fresh data directory), and waits until each is ready.
+    /// </summary>
+    public static async Task<ProcessCluster> StartPartisanAsync(int seeds, int others, bool failureDetection)
+    {
+        var cluster = new ProcessCluster();
+        cluster._seeds = [.. Enumerable.Range(0, seeds).Select(_ => $"127.0.0.1:{SiloProcess.FreePortPair()}")];
+        for (var i = 0; i < seeds + others; i++)
+        {
+            var settings = new Dictionary<string, string>
+            {
+                ["Clustering"] = "Partisan",
+                ["Seeds"] = string.Join(",", cluster._seeds),
+                ["FailureDetection"] = failureDetection.ToString(),
+                ["ClusterId"] = "process-tests",
+            };
+            if (i < seeds)
+            {
+                var data = Directory.CreateTempSubdirectory("partisan-process-seed-");
+                cluster._dataDirectories.Add(data);
+                settings["ConsensusEndpoint"] = cluster._seeds[i];
+                settings["DataDirectory"] = data.FullName;
+            }
+
+            cluster._silos.Add(SiloProcess.Start(i < seeds ? $"seed{i}" : $"silo{i}", settings));
+        }
+
+        await Task.WhenAll(cluster._silos.Select(s => s.WaitReadyAsync(Timeout)));
+        return cluster;
+    }
+
+    /// <summary>Connects an Orleans client: through the seeds with storage-free clustering, else to every silo's gateway.</summary>
     public async Task ConnectClientAsync()
     {
         var builder = Host.CreateApplicationBuilder();
-        builder.UseOrleansClient(client => client
-            .Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("process-tests", "process-tests"))
-            .UseStaticClustering(_silos.Select(s => new IPEndPoint(IPAddress.Loopback, s.GatewayPort)).ToArray()));
+        builder.UseOrleansClient(client =>
+        {
+            client.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("process-tests", "process-tests"));
+            if (_seeds.Length > 0)
+            {
+                client.UsePartisanClustering(o => o.Seeds = [.. _seeds]);
+            }
+            else
+            {
+                client.UseStaticClustering(_silos.Select(s => new IPEndPoint(IPAddress.Loopback, s.GatewayPort)).ToArray());
+            }
+        });
         _client = builder.Build();
         await _client.StartAsync();
     }
@@ -68,6 +111,11 @@ internal sealed class ProcessCluster : IAsyncDisposable
         foreach (var silo in _silos)
         {
             await silo.DisposeAsync();
+        }
+
+        foreach (var data in _dataDirectories)
+        {
+            data.Delete(recursive: true);
         }
     }
 }
