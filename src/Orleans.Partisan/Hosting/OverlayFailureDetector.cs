@@ -30,7 +30,18 @@ internal sealed class OverlayFailureDetector(
     {
         try
         {
-            await foreach (var nodeEvent in node.WatchNodesAsync(cancellationToken).ConfigureAwait(false))
+            var events = node.WatchNodesAsync(cancellationToken);
+
+            // Nodes that came up before the detector started are known from the membership.
+            foreach (var known in node.GetNodes(NodeSelection.Known))
+            {
+                if (known != node.Name && node.GetNodeSpec(known) is { } spec)
+                {
+                    _specs[known] = spec;
+                }
+            }
+
+            await foreach (var nodeEvent in events.ConfigureAwait(false))
             {
                 if (nodeEvent.Kind == NodeEventKind.Up)
                 {
@@ -39,7 +50,7 @@ internal sealed class OverlayFailureDetector(
                         _specs[nodeEvent.Node] = spec;
                     }
                 }
-                else if (nodeEvent.Reason == NodeDownReason.ConnectionClosed && _specs.TryGetValue(nodeEvent.Node, out var lost))
+                else if (nodeEvent.Reason == NodeDownReason.ConnectionClosed && (_specs.GetValueOrDefault(nodeEvent.Node) ?? node.GetNodeSpec(nodeEvent.Node)) is { } lost)
                 {
                     _ = _suspected.GetOrAdd(nodeEvent.Node, _ => SuspectAsync(lost, cancellationToken));
                 }

@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Orleans.Partisan.Protocols.Broadcast;
 using Orleans.Partisan.Transport;
@@ -20,7 +19,7 @@ internal sealed class BroadcastDriver : IAsyncDisposable
     // Every broadcast message to a peer on one channel goes through one lane (one partition key), so they stay in order.
     private const int Lane = 0;
 
-    private readonly Channel<Func<Task>> _work = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SerialLoop _work;
     private readonly IBroadcastCore _core;
     private readonly OverlayTransport _transport;
     private readonly ImmutableSortedDictionary<string, BroadcastHandlerRegistration> _handlers;
@@ -30,7 +29,6 @@ internal sealed class BroadcastDriver : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly CoreTimers _timers;
     private readonly CancellationTokenSource _stopping = new();
-    private Task? _loop;
     private long _originated;
     private long _delivered;
     private long _gossipSent;
@@ -62,6 +60,7 @@ internal sealed class BroadcastDriver : IAsyncDisposable
         _handlerTimeout = handlerTimeout;
         _time = time;
         _logger = logger;
+        _work = new SerialLoop(nameof(BroadcastDriver), (exception, operation) => BroadcastLog.Failed(logger, exception, operation));
         _timers = new CoreTimers(time, Post);
     }
 
@@ -73,7 +72,7 @@ internal sealed class BroadcastDriver : IAsyncDisposable
 
     public void Start()
     {
-        _loop = Task.Run(RunAsync);
+        _work.Start();
         Post(() => Execute(_core.Start()));
         BroadcastLog.Started(_logger, _core.GetType().Name, _handlers.Count == 0 ? "(none)" : string.Join(", ", _handlers.Values.Select(h => $"{h.Name} on {h.Channel}")));
     }
@@ -142,61 +141,19 @@ internal sealed class BroadcastDriver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _work.Writer.TryComplete();
+        var stopped = _work.StopAsync();
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
-        {
-            await _loop.ConfigureAwait(false);
-        }
+        await stopped.ConfigureAwait(false);
 
         await _timers.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 
-    private void Post(Func<Task> work) => _work.Writer.TryWrite(work);
+    private void Post(Func<Task> work) => _work.Post(work);
 
-    private Task<T> Invoke<T>(Func<Task<T>> work)
-    {
-        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var posted = _work.Writer.TryWrite(async () =>
-        {
-            try
-            {
-                completion.TrySetResult(await work().ConfigureAwait(false));
-            }
-            catch (Exception exception)
-            {
-                completion.TrySetException(exception);
-            }
-        });
-        if (!posted)
-        {
-            completion.TrySetException(new ObjectDisposedException(nameof(BroadcastDriver), "The overlay node is stopped."));
-        }
+    private Task Invoke(Func<Task> work) => _work.Invoke(work);
 
-        return completion.Task;
-    }
-
-    private Task Invoke(Func<Task> work) => Invoke(async () =>
-    {
-        await work().ConfigureAwait(false);
-        return true;
-    });
-
-    private async Task RunAsync()
-    {
-        await foreach (var work in _work.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            try
-            {
-                await work().ConfigureAwait(false);
-            }
-            catch (Exception exception)
-            {
-                BroadcastLog.Failed(_logger, exception, work.Method.Name);
-            }
-        }
-    }
+    private Task<T> Invoke<T>(Func<Task<T>> work) => _work.Invoke(work);
 
     private Task Execute(IReadOnlyList<BroadcastEffect> effects)
     {

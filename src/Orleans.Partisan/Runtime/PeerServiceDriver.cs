@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Threading.Channels;
 using Microsoft.Extensions.Logging;
 using Orleans.Partisan.Protocols;
 using Orleans.Partisan.Transport;
@@ -12,7 +11,7 @@ namespace Orleans.Partisan.Runtime;
 /// </summary>
 internal sealed class PeerServiceDriver : IAsyncDisposable
 {
-    private readonly Channel<Func<Task>> _work = Channel.CreateUnbounded<Func<Task>>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly SerialLoop _work;
     private readonly IPeerServiceCore _core;
     private readonly OverlayTransport _transport;
     private readonly NodeMonitorHub _monitors;
@@ -28,7 +27,6 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
     private readonly CancellationTokenSource _stopping = new();
     private ImmutableSortedDictionary<NodeName, NodeSpec> _members;
     private readonly CoreTimers _timers;
-    private Task? _loop;
 
     private readonly Action<IReadOnlyCollection<NodeName>>? _membersChanged;
 
@@ -43,6 +41,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         _time = time;
         _logger = logger;
         _members = Snapshot();
+        _work = new SerialLoop(nameof(PeerServiceDriver), (exception, operation) => RuntimeLog.PeerServiceFailed(logger, exception, operation));
         _timers = new CoreTimers(time, Post);
     }
 
@@ -51,7 +50,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
 
     public void Start()
     {
-        _loop = Task.Run(RunAsync);
+        _work.Start();
         Post(() =>
         {
             _membersChanged?.Invoke(_members.Keys.ToList());
@@ -99,61 +98,19 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _work.Writer.TryComplete();
+        var stopped = _work.StopAsync();
         await _stopping.CancelAsync().ConfigureAwait(false);
-        if (_loop is not null)
-        {
-            await _loop.ConfigureAwait(false);
-        }
+        await stopped.ConfigureAwait(false);
 
         await _timers.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
 
-    private void Post(Func<Task> work) => _work.Writer.TryWrite(work);
+    private void Post(Func<Task> work) => _work.Post(work);
 
-    private Task Invoke(Func<Task> work) => Invoke(async () =>
-    {
-        await work().ConfigureAwait(false);
-        return true;
-    });
+    private Task Invoke(Func<Task> work) => _work.Invoke(work);
 
-    private Task<T> Invoke<T>(Func<Task<T>> work)
-    {
-        var completion = new TaskCompletionSource<T>(TaskCreationOptions.RunContinuationsAsynchronously);
-        var posted = _work.Writer.TryWrite(async () =>
-        {
-            try
-            {
-                completion.TrySetResult(await work().ConfigureAwait(false));
-            }
-            catch (Exception exception)
-            {
-                completion.TrySetException(exception);
-            }
-        });
-        if (!posted)
-        {
-            completion.TrySetException(new ObjectDisposedException(nameof(PeerServiceDriver), "The overlay node is stopped."));
-        }
-
-        return completion.Task;
-    }
-
-    private async Task RunAsync()
-    {
-        await foreach (var work in _work.Reader.ReadAllAsync().ConfigureAwait(false))
-        {
-            try
-            {
-                await work().ConfigureAwait(false);
-            }
-            catch (Exception exception)
-            {
-                RuntimeLog.PeerServiceFailed(_logger, exception, work.Method.Name);
-            }
-        }
-    }
+    private Task<T> Invoke<T>(Func<Task<T>> work) => _work.Invoke(work);
 
     private async Task Execute(IReadOnlyList<PeerServiceEffect> effects)
     {
