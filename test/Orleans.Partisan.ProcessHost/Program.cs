@@ -1,5 +1,5 @@
-// A silo in a process of its own, for the process tests and the benchmark: started with its ports and
-// its clustering on the command line, it prints "READY <silo>" once it is active and "STATUS <silo> <status>"
+// A silo in a process of its own, for the process tests and the benchmark: started with its address
+// (default 127.0.0.1), ports and clustering on the command line, it prints "READY <silo>" once it is active and "STATUS <silo> <status>"
 // for every membership change it sees, until it is killed or its standard input closes.
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
@@ -13,13 +13,26 @@ var settings = builder.Configuration;
 var clusterId = settings["ClusterId"] ?? "process-tests";
 var siloPort = int.Parse(settings["SiloPort"] ?? throw new ArgumentException("--SiloPort is required"));
 var gatewayPort = int.Parse(settings["GatewayPort"] ?? throw new ArgumentException("--GatewayPort is required"));
+var address = IPAddress.Parse(settings["Address"] ?? "127.0.0.1");
 builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
 builder.Logging.AddFilter("Orleans.Runtime", LogLevel.Error).AddFilter("DotNext", LogLevel.Error);
 builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 builder.UseOrleans(silo =>
 {
     silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId));
-    silo.ConfigureEndpoints(IPAddress.Loopback, siloPort, gatewayPort, listenOnAnyHostAddress: false);
+    silo.ConfigureEndpoints(address, siloPort, gatewayPort, listenOnAnyHostAddress: false);
+    if (settings["TableRefreshTimeout"] is { } refresh)
+    {
+        // How soon a silo re-reads the table, and so learns it was declared dead while cut off.
+        silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o => o.TableRefreshTimeout = TimeSpan.Parse(refresh));
+    }
+
+    if (settings["ConnectionLivenessCheck"] is { } livenessCheck)
+    {
+        // Orleans 10 does not vote against a silo it heard from within the last minute; off, a silent partition is found in seconds.
+        silo.Configure<Orleans.Configuration.ClusterMembershipOptions>(o => o.EnableConnectionLivenessCheck = bool.Parse(livenessCheck));
+    }
+
     switch (settings["Clustering"] ?? "Development")
     {
         case "Development":
@@ -40,7 +53,7 @@ builder.UseOrleans(silo =>
 
     silo.AddPartisan(o =>
     {
-        o.ListenAddress = IPAddress.Loopback;
+        o.ListenAddress = address;
         o.FailureDetection.Enabled = bool.Parse(settings["FailureDetection"] ?? "false");
     });
 });

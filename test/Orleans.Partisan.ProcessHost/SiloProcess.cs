@@ -44,17 +44,29 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>The protocol lines it printed so far.</summary>
     public IReadOnlyCollection<string> Lines => _lines;
 
-    /// <summary>Starts a silo with free loopback ports and <paramref name="settings"/> as <c>--Key value</c> pairs.</summary>
-    public static SiloProcess Start(string name, IReadOnlyDictionary<string, string> settings, int? siloPort = null, int? gatewayPort = null)
+    /// <summary>
+    /// Starts a silo with <paramref name="settings"/> as <c>--Key value</c> pairs and the given ports (free
+    /// loopback ports when not given), in the network namespace <paramref name="networkNamespace"/> if one is
+    /// given (through <c>ip netns exec</c>, which then runs <c>dotnet</c> in its own place, so killing the process kills the silo).
+    /// </summary>
+    public static SiloProcess Start(string name, IReadOnlyDictionary<string, string> settings, int? siloPort = null, int? gatewayPort = null, string? networkNamespace = null)
     {
         var ports = (Silo: siloPort ?? FreePort(), Gateway: gatewayPort ?? FreePort());
-        var start = new ProcessStartInfo("dotnet")
+        var start = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip")
         {
             RedirectStandardInput = true,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        if (networkNamespace is not null)
+        {
+            foreach (var argument in new[] { "netns", "exec", networkNamespace, "dotnet" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
         start.ArgumentList.Add("exec");
         start.ArgumentList.Add(typeof(SiloProcess).Assembly.Location);
         foreach (var (key, value) in settings.Append(new("SiloPort", ports.Silo.ToString())).Append(new("GatewayPort", ports.Gateway.ToString())))
@@ -150,6 +162,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
         throw new TimeoutException($"{Name} did not print {expected} within {timeout} (exited: {HasExited}). {Describe()}");
     }
+
+    /// <summary>Waits until the process exits by itself.</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
     /// <summary>Kills the process at once (SIGKILL on Linux): no shutdown code runs.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);

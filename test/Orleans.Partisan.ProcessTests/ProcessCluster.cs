@@ -10,7 +10,13 @@ internal sealed class ProcessCluster : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
     private readonly List<SiloProcess> _silos = [];
+    // In network namespaces every silo has an address of its own, so the ports can be the same.
+    private const int SiloPort = 11111;
+    private const int GatewayPort = 30000;
+    private const int ConsensusPort = 11200;
     private readonly List<DirectoryInfo> _dataDirectories = [];
+    private readonly List<Dictionary<string, string>> _settings = [];
+    private NetworkNamespaces? _network;
     private string[] _seeds = [];
     private IHost? _client;
 
@@ -46,12 +52,17 @@ internal sealed class ProcessCluster : IAsyncDisposable
 
     /// <summary>
     /// Starts <paramref name="seeds"/> seed silos and then <paramref name="others"/> other silos with storage-free
-    /// clustering (each seed with a fresh data directory), and waits until each is ready.
+    /// clustering (each seed with a fresh data directory), and waits until each is ready. With
+    /// <paramref name="network"/>, silo i runs in that network's namespace i, on its address.
     /// </summary>
-    public static async Task<ProcessCluster> StartPartisanAsync(int seeds, int others, bool failureDetection)
+    /// <remarks>
+    /// With <paramref name="tableRefresh"/>, silos re-read the table that often and vote against a silent silo
+    /// without waiting for Orleans' one-minute connection-liveness window, so a partition is settled in seconds.
+    /// </remarks>
+    public static async Task<ProcessCluster> StartPartisanAsync(int seeds, int others, bool failureDetection, NetworkNamespaces? network = null, TimeSpan? tableRefresh = null)
     {
-        var cluster = new ProcessCluster();
-        cluster._seeds = [.. Enumerable.Range(0, seeds).Select(_ => $"127.0.0.1:{SiloProcess.FreePortPair()}")];
+        var cluster = new ProcessCluster { _network = network };
+        cluster._seeds = [.. Enumerable.Range(0, seeds).Select(i => network is null ? $"127.0.0.1:{SiloProcess.FreePortPair()}" : $"{network.Address(i)}:{ConsensusPort}")];
         for (var i = 0; i < seeds + others; i++)
         {
             var settings = new Dictionary<string, string>
@@ -61,6 +72,17 @@ internal sealed class ProcessCluster : IAsyncDisposable
                 ["FailureDetection"] = failureDetection.ToString(),
                 ["ClusterId"] = "process-tests",
             };
+            if (network is not null)
+            {
+                settings["Address"] = network.Address(i);
+            }
+
+            if (tableRefresh is { } refresh)
+            {
+                settings["TableRefreshTimeout"] = refresh.ToString();
+                settings["ConnectionLivenessCheck"] = "false";
+            }
+
             if (i < seeds)
             {
                 var data = Directory.CreateTempSubdirectory("partisan-process-seed-");
@@ -69,11 +91,29 @@ internal sealed class ProcessCluster : IAsyncDisposable
                 settings["DataDirectory"] = data.FullName;
             }
 
-            cluster._silos.Add(SiloProcess.Start(i < seeds ? $"seed{i}" : $"silo{i}", settings));
+            cluster._settings.Add(settings);
+            cluster._silos.Add(cluster.Launch(i));
         }
 
         await Task.WhenAll(cluster._silos.Select(s => s.WaitReadyAsync(Timeout)));
         return cluster;
+    }
+
+    /// <summary>Starts silo <paramref name="index"/> again with its settings (a seed with its data directory), in place of the old process.</summary>
+    public async Task<SiloProcess> RestartAsync(int index)
+    {
+        await _silos[index].DisposeAsync();
+        _silos[index] = Launch(index);
+        await _silos[index].WaitReadyAsync(Timeout);
+        return _silos[index];
+    }
+
+    private SiloProcess Launch(int index)
+    {
+        var name = index < _seeds.Length ? $"seed{index}" : $"silo{index}";
+        return _network is null
+            ? SiloProcess.Start(name, _settings[index])
+            : SiloProcess.Start(name, _settings[index], SiloPort, GatewayPort, _network.Namespace(index));
     }
 
     /// <summary>Connects an Orleans client: through the seeds with storage-free clustering, else to every silo's gateway.</summary>
@@ -94,6 +134,31 @@ internal sealed class ProcessCluster : IAsyncDisposable
         });
         _client = builder.Build();
         await _client.StartAsync();
+    }
+
+    /// <summary>
+    /// Calls <paramref name="call"/> until it succeeds, for at most <see cref="Timeout"/>: a client's gateway list
+    /// may still name a silo that is gone. Fails naming <paramref name="expected"/> and the last error.
+    /// </summary>
+    public static async Task<T> CallAsync<T>(Func<Task<T>> call, string expected)
+    {
+        using var deadline = new CancellationTokenSource(Timeout);
+        while (true)
+        {
+            try
+            {
+                return await call();
+            }
+            catch (Exception exception) when (exception is SiloUnavailableException or OrleansException or TimeoutException)
+            {
+                if (deadline.IsCancellationRequested)
+                {
+                    throw new TimeoutException($"No {expected} within {Timeout}; last error: {exception.Message}", exception);
+                }
+
+                await Task.Delay(TimeSpan.FromMilliseconds(200), CancellationToken.None);
+            }
+        }
     }
 
     /// <summary>Waits until every silo in <paramref name="observers"/> reports <paramref name="silo"/> with <paramref name="status"/>.</summary>

@@ -54,7 +54,7 @@ public static class PartisanMetrics
     /// <summary>Broadcast handler calls that threw, timed out, or named an unregistered handler. Tag <c>operation</c>.</summary>
     public const string BroadcastHandlerFailures = "partisan.broadcast.handler.failures";
 
-    /// <summary>Checks of a silo suspected by the overlay's failure detector. Tag <c>verdict</c> (<c>dead</c>: evicted; <c>alive</c>: reached, or not confirmed).</summary>
+    /// <summary>Checks of a silo suspected by the overlay's failure detector. Tag <c>verdict</c> (<c>dead</c>: evicted; <c>reachable</c>; <c>unconfirmed</c>: too few witnesses answered, checked again).</summary>
     public const string FailureDetectorVerdicts = "partisan.failure_detector.verdicts";
 
     internal static readonly Meter Meter = new(MeterName);

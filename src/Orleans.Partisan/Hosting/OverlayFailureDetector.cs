@@ -63,15 +63,19 @@ internal sealed class OverlayFailureDetector(
         await Task.WhenAll(_suspected.Values).ConfigureAwait(false);
     }
 
+    /// <summary>How many times a suspect is checked while the witnesses' answers do not settle it.</summary>
+    private const int MaxChecks = 5;
+
     /// <summary>
-    /// Whether <paramref name="suspect"/> is dead by the detector's rule: this silo cannot reach it,
-    /// at least <see cref="FailureDetectionOptions.Witnesses"/> silos in all cannot, and none of the silos asked can.
+    /// The detector's rule: <see cref="FailureVerdict.Dead"/> when this silo cannot reach <paramref name="suspect"/>,
+    /// at least <see cref="FailureDetectionOptions.Witnesses"/> silos in all cannot, and none of the silos asked can;
+    /// <see cref="FailureVerdict.Reachable"/> when one of them can; otherwise <see cref="FailureVerdict.Unconfirmed"/>.
     /// </summary>
-    internal async Task<bool> IsDeadAsync(NodeSpec suspect, SiloAddress suspectSilo, CancellationToken cancellationToken)
+    internal async Task<FailureVerdict> CheckAsync(NodeSpec suspect, SiloAddress suspectSilo, CancellationToken cancellationToken)
     {
         if (await reachability.CanReachAsync(suspect, cancellationToken).ConfigureAwait(false))
         {
-            return false;
+            return FailureVerdict.Reachable;
         }
 
         var witnesses = membership.CurrentSnapshot.Members.Values
@@ -84,7 +88,7 @@ internal sealed class OverlayFailureDetector(
         var reached = answers.Count(a => a == true);
         var failed = answers.Count(a => a == false);
         HostingLog.SuspectChecked(logger, suspect.Name, failed + 1, reached, witnesses.Count - reached - failed);
-        return reached == 0 && failed + 1 >= _options.Witnesses;
+        return reached > 0 ? FailureVerdict.Reachable : failed + 1 >= _options.Witnesses ? FailureVerdict.Dead : FailureVerdict.Unconfirmed;
 
         async Task<bool?> Ask(SiloAddress witness)
         {
@@ -106,21 +110,33 @@ internal sealed class OverlayFailureDetector(
     {
         try
         {
-            await Task.Delay(_options.SuspectAfter, time, cancellationToken).ConfigureAwait(false);
-            if (node.IsConnected(suspect.Name) || !TryGetSilo(suspect.Name, out var silo) || membership.CurrentSnapshot.GetSiloStatus(silo) != SiloStatus.Active)
+            // A witness may fail to answer while the cluster is still adjusting to the loss (its grain's
+            // directory entry may have lived on the suspect): check again, a bounded number of times.
+            for (var check = 1; check <= MaxChecks; check++)
             {
-                return;
-            }
+                await Task.Delay(_options.SuspectAfter, time, cancellationToken).ConfigureAwait(false);
+                if (node.IsConnected(suspect.Name) || !TryGetSilo(suspect.Name, out var silo) || membership.CurrentSnapshot.GetSiloStatus(silo) != SiloStatus.Active)
+                {
+                    return;
+                }
 
-            if (await IsDeadAsync(suspect, silo, cancellationToken).ConfigureAwait(false))
-            {
-                var killed = await membership.TryKill(silo).ConfigureAwait(false);
-                HostingLog.Evicted(logger, silo, killed);
-                PartisanMetrics.FailureVerdicts.Add(1, new KeyValuePair<string, object?>("verdict", "dead"));
-            }
-            else
-            {
-                PartisanMetrics.FailureVerdicts.Add(1, new KeyValuePair<string, object?>("verdict", "alive"));
+                var verdict = await CheckAsync(suspect, silo, cancellationToken).ConfigureAwait(false);
+                if (verdict == FailureVerdict.Dead)
+                {
+                    var killed = await membership.TryKill(silo).ConfigureAwait(false);
+                    HostingLog.Evicted(logger, silo, killed);
+                }
+
+                PartisanMetrics.FailureVerdicts.Add(1, new KeyValuePair<string, object?>("verdict", verdict switch
+                {
+                    FailureVerdict.Dead => "dead",
+                    FailureVerdict.Reachable => "reachable",
+                    _ => "unconfirmed",
+                }));
+                if (verdict != FailureVerdict.Unconfirmed)
+                {
+                    return;
+                }
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)

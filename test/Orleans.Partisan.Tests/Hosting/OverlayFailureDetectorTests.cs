@@ -14,19 +14,19 @@ public sealed class OverlayFailureDetectorTests
     private static readonly NodeSpec SuspectSpec = new(Suspect.GetNodeName(), [new IPEndPoint(IPAddress.Loopback, 9)], new Dictionary<string, ChannelOptions> { [PartisanChannels.Default] = new() });
 
     [Theory]
-    [InlineData(false, new[] { false, false }, 2, true)]      // this silo and both witnesses fail: dead
-    [InlineData(false, new[] { false, true }, 2, false)]      // one witness reaches it: a bad link, not a dead silo
-    [InlineData(true, new[] { false, false }, 2, false)]      // this silo reaches it afresh: alive
-    [InlineData(false, new[] { false }, 2, true)]             // one witness suffices for two in all
-    [InlineData(false, new bool[0], 2, false)]                // nobody to confirm: no verdict
-    [InlineData(false, new[] { false, false }, 4, false)]     // three in all, four needed
-    public async Task The_verdict_needs_enough_witnesses_and_no_dissent(bool selfReaches, bool[] witnessesReach, int witnesses, bool dead)
+    [InlineData(false, new[] { false, false }, 2, "Dead")]             // this silo and both witnesses fail
+    [InlineData(false, new[] { false, true }, 2, "Reachable")]         // one witness reaches it: a bad link, not a dead silo
+    [InlineData(true, new[] { false, false }, 2, "Reachable")]         // this silo reaches it afresh
+    [InlineData(false, new[] { false }, 2, "Dead")]                    // one witness suffices for two in all
+    [InlineData(false, new bool[0], 2, "Unconfirmed")]                 // nobody to confirm
+    [InlineData(false, new[] { false, false }, 4, "Unconfirmed")]      // three in all, four needed
+    public async Task The_verdict_needs_enough_witnesses_and_no_dissent(bool selfReaches, bool[] witnessesReach, int witnesses, string expected)
     {
         var others = witnessesReach.Select((_, i) => Silo(2 + i)).ToList();
         var reachability = new FakeReachability(selfReaches, others.Zip(witnessesReach).ToDictionary(p => p.First, p => (bool?)p.Second));
         var detector = Detector(reachability, others, witnesses);
 
-        Assert.Equal(dead, await detector.IsDeadAsync(SuspectSpec, Suspect, CancellationToken.None));
+        Assert.Equal(Enum.Parse<FailureVerdict>(expected), await detector.CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
         Assert.DoesNotContain(Self, reachability.Asked);
         Assert.DoesNotContain(Suspect, reachability.Asked);
     }
@@ -38,9 +38,9 @@ public sealed class OverlayFailureDetectorTests
         var reachability = new FakeReachability(false, new() { [others[0]] = null, [others[1]] = false, [others[2]] = null });
 
         // Two witnesses asked (the first two in address order): one fails to answer, one confirms: two silos in all.
-        Assert.True(await Detector(reachability, others, 2).IsDeadAsync(SuspectSpec, Suspect, CancellationToken.None));
+        Assert.Equal(FailureVerdict.Dead, await Detector(reachability, others, 2).CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
         Assert.Equal(2, reachability.Asked.Count);
-        Assert.False(await Detector(reachability, others, 3).IsDeadAsync(SuspectSpec, Suspect, CancellationToken.None));
+        Assert.Equal(FailureVerdict.Unconfirmed, await Detector(reachability, others, 3).CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
     }
 
     private static OverlayFailureDetector Detector(IReachability reachability, IEnumerable<SiloAddress> others, int witnesses)
@@ -50,7 +50,7 @@ public sealed class OverlayFailureDetectorTests
         options.FailureDetection.Witnesses = witnesses;
         var members = others.Append(Self).Append(Suspect).ToImmutableDictionary(s => s, s => new ClusterMember(s, SiloStatus.Active, s.ToString()));
         return new OverlayFailureDetector(
-            node: null!, // IsDeadAsync asks the reachability and the membership only
+            node: null!, // CheckAsync asks the reachability and the membership only
             reachability,
             new FakeMembership(new ClusterMembershipSnapshot(members, new MembershipVersion(1))),
             new FakeLocalSilo(Self),
