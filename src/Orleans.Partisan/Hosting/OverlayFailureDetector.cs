@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Partisan.Runtime;
 
 namespace Orleans.Partisan.Hosting;
 
@@ -12,7 +13,7 @@ namespace Orleans.Partisan.Hosting;
 /// none succeeds, <see cref="IClusterMembershipService.TryKill"/> declares it dead.
 /// </summary>
 internal sealed class OverlayFailureDetector(
-    IPartisan node,
+    PartisanNode node,
     IReachability reachability,
     IClusterMembershipService membership,
     ILocalSiloDetails localSilo,
@@ -28,6 +29,7 @@ internal sealed class OverlayFailureDetector(
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        var sweeping = node.JoinsEveryMember ? SweepAsync(cancellationToken) : Task.CompletedTask;
         try
         {
             var events = node.WatchNodesAsync(cancellationToken);
@@ -60,7 +62,50 @@ internal sealed class OverlayFailureDetector(
         {
         }
 
+        await sweeping.ConfigureAwait(false);
         await Task.WhenAll(_suspected.Values).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// In a full mesh every active silo should be connected: one that stays unconnected for
+    /// <see cref="FailureDetectionOptions.SuspectAfter"/> is suspected even if it never came up (it crashed
+    /// before this silo connected to it, so no <c>nodedown</c> will ever name it).
+    /// </summary>
+    private async Task SweepAsync(CancellationToken cancellationToken)
+    {
+        var unconnectedSince = new Dictionary<NodeName, long>();
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(_options.SuspectAfter, time, cancellationToken).ConfigureAwait(false);
+                var now = time.GetTimestamp();
+                var active = membership.CurrentSnapshot.Members.Values
+                    .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(localSilo.SiloAddress))
+                    .Select(m => m.SiloAddress.GetNodeName())
+                    .ToHashSet();
+                foreach (var gone in unconnectedSince.Keys.Where(n => !active.Contains(n) || node.IsConnected(n)).ToList())
+                {
+                    unconnectedSince.Remove(gone);
+                }
+
+                foreach (var member in active.Where(n => !node.IsConnected(n)))
+                {
+                    if (unconnectedSince.TryAdd(member, now) || time.GetElapsedTime(unconnectedSince[member], now) < _options.SuspectAfter)
+                    {
+                        continue;
+                    }
+
+                    if ((_specs.GetValueOrDefault(member) ?? node.GetNodeSpec(member)) is { } spec)
+                    {
+                        _ = _suspected.GetOrAdd(member, _ => SuspectAsync(spec, cancellationToken));
+                    }
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
     }
 
     /// <summary>How many times a suspect is checked while the witnesses' answers do not settle it.</summary>
