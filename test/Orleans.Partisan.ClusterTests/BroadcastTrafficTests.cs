@@ -18,16 +18,7 @@ public sealed class BroadcastTrafficTests(ITestOutputHelper output)
             6,
             o =>
             {
-                o.PeerService = PartisanPeerService.HyParView;
-                o.HyParView.ActiveViewSize = ActiveView;
-                o.HyParView.MinActiveViewSize = 2;
-                o.HyParView.PassiveViewSize = 8;
-                o.HyParView.ActiveRandomWalkLength = 3;
-                o.HyParView.PassiveRandomWalkLength = 2;
-                o.HyParView.ShuffleActiveCount = 2;
-                o.HyParView.ShufflePassiveCount = 3;
-                o.HyParView.PromotionInterval = TimeSpan.FromMilliseconds(300);
-                o.HyParView.ShuffleInterval = TimeSpan.FromSeconds(1);
+                PartisanCluster.UseSmallHyParView(o, ActiveView);
                 o.Plumtree.LazyTickInterval = TimeSpan.FromMilliseconds(200);
                 o.Plumtree.GraftTimeout = TimeSpan.FromMilliseconds(400);
                 o.Plumtree.SecondGraftTimeout = TimeSpan.FromMilliseconds(200);

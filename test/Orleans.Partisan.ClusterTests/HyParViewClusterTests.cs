@@ -8,19 +8,7 @@ public sealed class HyParViewClusterTests
     [Fact]
     public async Task Twelve_silos_keep_at_most_the_active_view_connected_relay_transitively_and_heal_after_stops()
     {
-        await using var cluster = await PartisanCluster.StartAsync(12, o =>
-        {
-            o.PeerService = PartisanPeerService.HyParView;
-            o.HyParView.ActiveViewSize = MaxActive;
-            o.HyParView.MinActiveViewSize = 2;
-            o.HyParView.PassiveViewSize = 8;
-            o.HyParView.ActiveRandomWalkLength = 3;
-            o.HyParView.PassiveRandomWalkLength = 2;
-            o.HyParView.ShuffleActiveCount = 2;
-            o.HyParView.ShufflePassiveCount = 3;
-            o.HyParView.ShuffleInterval = TimeSpan.FromSeconds(1);
-            o.HyParView.PromotionInterval = TimeSpan.FromMilliseconds(300);
-        });
+        await using var cluster = await PartisanCluster.StartAsync(12, o => PartisanCluster.UseSmallHyParView(o, MaxActive));
 
         await WaitForConnectedOverlayAsync(cluster, "after 12 joins");
         foreach (var node in cluster.Nodes)

@@ -36,6 +36,21 @@ internal sealed class PartisanCluster : IAsyncDisposable
 
     public IReadOnlyList<InProcessSiloHandle> Silos => Cluster.Silos;
 
+    /// <summary>HyParView scaled down for a dozen silos: an active view of <paramref name="activeView"/>, short walks, fast shuffles and promotions.</summary>
+    public static void UseSmallHyParView(PartisanOptions o, int activeView)
+    {
+        o.PeerService = PartisanPeerService.HyParView;
+        o.HyParView.ActiveViewSize = activeView;
+        o.HyParView.MinActiveViewSize = 2;
+        o.HyParView.PassiveViewSize = 8;
+        o.HyParView.ActiveRandomWalkLength = 3;
+        o.HyParView.PassiveRandomWalkLength = 2;
+        o.HyParView.ShuffleActiveCount = 2;
+        o.HyParView.ShufflePassiveCount = 3;
+        o.HyParView.ShuffleInterval = TimeSpan.FromSeconds(1);
+        o.HyParView.PromotionInterval = TimeSpan.FromMilliseconds(300);
+    }
+
     public IPartisan Node(InProcessSiloHandle silo) => Cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<IPartisan>();
 
     public IReadOnlyList<IPartisan> Nodes => Silos.Select(Node).ToList();
