@@ -61,7 +61,7 @@ internal sealed class BroadcastDriver : IAsyncDisposable
         _time = time;
         _logger = logger;
         _work = new SerialLoop(nameof(BroadcastDriver), (exception, operation) => BroadcastLog.Failed(logger, exception, operation));
-        _timers = new CoreTimers(time, Post);
+        _timers = new CoreTimers(time, _work.Post);
     }
 
     // Set whenever a handler is registered, and only reached through a registered handler.
@@ -73,7 +73,7 @@ internal sealed class BroadcastDriver : IAsyncDisposable
     public void Start()
     {
         _work.Start();
-        Post(() => Execute(_core.Start()));
+        _work.Post(() => Execute(_core.Start()));
         BroadcastLog.Started(_logger, _core.GetType().Name, _handlers.Count == 0 ? "(none)" : string.Join(", ", _handlers.Values.Select(h => $"{h.Name} on {h.Channel}")));
     }
 
@@ -102,7 +102,7 @@ internal sealed class BroadcastDriver : IAsyncDisposable
 
         Interlocked.Increment(ref _originated);
         Delivered();
-        await Invoke(() => Execute(_core.Broadcast(handler, data.MessageId, data.Payload))).ConfigureAwait(false);
+        await _work.Invoke(() => Execute(_core.Broadcast(handler, data.MessageId, data.Payload))).ConfigureAwait(false);
         return true;
     }
 
@@ -113,17 +113,17 @@ internal sealed class BroadcastDriver : IAsyncDisposable
             Interlocked.Increment(ref _gossipReceived);
         }
 
-        Post(() => Execute(_core.Handle(from, message)));
+        _work.Post(() => Execute(_core.Handle(from, message)));
     }
 
-    public void OnNeighborUp(NodeName peer) => Post(() => Execute(_core.NeighborUp(peer)));
+    public void OnNeighborUp(NodeName peer) => _work.Post(() => Execute(_core.NeighborUp(peer)));
 
-    public void OnNeighborDown(NodeName peer) => Post(() => Execute(_core.NeighborDown(peer)));
+    public void OnNeighborDown(NodeName peer) => _work.Post(() => Execute(_core.NeighborDown(peer)));
 
-    public void OnMembersChanged(IReadOnlyCollection<NodeName> members) => Post(() => Execute(_core.MembersChanged(members)));
+    public void OnMembersChanged(IReadOnlyCollection<NodeName> members) => _work.Post(() => Execute(_core.MembersChanged(members)));
 
     /// <summary>This node's links in every tree it knows.</summary>
-    public Task<IReadOnlyList<BroadcastTree>> GetTreesAsync() => Invoke(() => Task.FromResult<IReadOnlyList<BroadcastTree>>(
+    public Task<IReadOnlyList<BroadcastTree>> GetTreesAsync() => _work.Invoke(() => Task.FromResult<IReadOnlyList<BroadcastTree>>(
         [.. _core.Trees().Select(t => new BroadcastTree(t.Root, [.. t.Eager], [.. t.Lazy]))]));
 
     public BroadcastStatistics Statistics => new()
@@ -144,16 +144,9 @@ internal sealed class BroadcastDriver : IAsyncDisposable
         var stopped = _work.StopAsync();
         await _stopping.CancelAsync().ConfigureAwait(false);
         await stopped.ConfigureAwait(false);
-
         await _timers.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
-
-    private void Post(Func<Task> work) => _work.Post(work);
-
-    private Task Invoke(Func<Task> work) => _work.Invoke(work);
-
-    private Task<T> Invoke<T>(Func<Task<T>> work) => _work.Invoke(work);
 
     private Task Execute(IReadOnlyList<BroadcastEffect> effects)
     {
@@ -307,7 +300,7 @@ internal sealed class BroadcastDriver : IAsyncDisposable
                 }
             }
 
-            Post(() => Execute(answer(result, answered)));
+            _work.Post(() => Execute(answer(result, answered)));
         }
     }
 

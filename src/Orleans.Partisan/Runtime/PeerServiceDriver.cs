@@ -42,7 +42,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         _logger = logger;
         _members = Snapshot();
         _work = new SerialLoop(nameof(PeerServiceDriver), (exception, operation) => RuntimeLog.PeerServiceFailed(logger, exception, operation));
-        _timers = new CoreTimers(time, Post);
+        _timers = new CoreTimers(time, _work.Post);
     }
 
     /// <summary>The members as of the last operation, this node included; safe to read from any thread.</summary>
@@ -51,33 +51,33 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
     public void Start()
     {
         _work.Start();
-        Post(() =>
+        _work.Post(() =>
         {
             _membersChanged?.Invoke(_members.Keys.ToList());
             return Execute(_core.Start());
         });
     }
 
-    public Task JoinAsync(NodeSpec seed) => Invoke(() =>
+    public Task JoinAsync(NodeSpec seed) => _work.Invoke(() =>
     {
         _heardFrom.Remove(seed.Name);
         return Execute(_core.Join(seed));
     });
 
-    public Task RejoinAsync(NodeSpec contact) => Invoke(() => Execute(_core.Rejoin(contact)));
+    public Task RejoinAsync(NodeSpec contact) => _work.Invoke(() => Execute(_core.Rejoin(contact)));
 
-    public Task LeaveAsync(NodeName node) => Invoke(() => Execute(_core.Leave(node)));
+    public Task LeaveAsync(NodeName node) => _work.Invoke(() => Execute(_core.Leave(node)));
 
     /// <summary>Whether the peer service has merged a message from <paramref name="node"/> since this node last joined it.</summary>
-    public Task<bool> HasHeardFromAsync(NodeName node) => Invoke(() => Task.FromResult(_heardFrom.Contains(node)));
+    public Task<bool> HasHeardFromAsync(NodeName node) => _work.Invoke(() => Task.FromResult(_heardFrom.Contains(node)));
 
-    public void OnMessage(NodeName from, object message) => Post(() =>
+    public void OnMessage(NodeName from, object message) => _work.Post(() =>
     {
         _heardFrom.Add(from);
         return Execute(_core.Handle(from, message));
     });
 
-    public void OnPeerUp(NodeName peer) => Post(() =>
+    public void OnPeerUp(NodeName peer) => _work.Post(() =>
     {
         if (_awaitingConnection.TryGetValue(peer, out var waiting) && waiting.Count > 0)
         {
@@ -92,7 +92,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         return Execute(_core.PeerUp(peer));
     });
 
-    public void OnPeerDown(NodeName peer) => Post(() => Execute(_core.PeerDown(peer)));
+    public void OnPeerDown(NodeName peer) => _work.Post(() => Execute(_core.PeerDown(peer)));
 
     public bool IsProtocolMessage(object message) => _core.IsProtocolMessage(message);
 
@@ -101,16 +101,9 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         var stopped = _work.StopAsync();
         await _stopping.CancelAsync().ConfigureAwait(false);
         await stopped.ConfigureAwait(false);
-
         await _timers.DisposeAsync().ConfigureAwait(false);
         _stopping.Dispose();
     }
-
-    private void Post(Func<Task> work) => _work.Post(work);
-
-    private Task Invoke(Func<Task> work) => _work.Invoke(work);
-
-    private Task<T> Invoke<T>(Func<Task<T>> work) => _work.Invoke(work);
 
     private async Task Execute(IReadOnlyList<PeerServiceEffect> effects)
     {

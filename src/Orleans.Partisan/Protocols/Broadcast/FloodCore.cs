@@ -32,18 +32,7 @@ internal sealed class FloodCore : IBroadcastCore
     /// <param name="random">The seeded random source of the exchange's choice.</param>
     public FloodCore(NodeName self, PlumtreeOptions options, Random random)
     {
-        ArgumentNullException.ThrowIfNull(options);
-        ArgumentNullException.ThrowIfNull(random);
-        if (self.IsEmpty)
-        {
-            throw new ArgumentException("A broadcast core needs this node's name.", nameof(self));
-        }
-
-        var errors = options.Validate();
-        if (errors.Count > 0)
-        {
-            throw new ArgumentException("Invalid PlumtreeOptions: " + string.Join(" ", errors), nameof(options));
-        }
+        BroadcastCoreArguments.Check(self, options, random);
 
         Self = self;
         _options = options;
