@@ -12,8 +12,7 @@ namespace Orleans.Partisan.Benchmarks;
 /// <summary>Two overlay nodes, "a" and "b", on 127.0.0.1 with OS-chosen ports, a joined to b.</summary>
 internal sealed class OverlayPair : IAsyncDisposable
 {
-    public static readonly Serializer Serializer =
-        new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
+    public static readonly WireCodec Codec = new(new ServiceCollection().AddSerializer().BuildServiceProvider());
 
     private OverlayPair(PartisanNode a, PartisanNode b, int sendQueueCapacity)
     {
@@ -65,7 +64,7 @@ internal sealed class OverlayPair : IAsyncDisposable
 
             queueCapacity = transport.SendQueueCapacity;
 
-            return new PartisanNode(new PartisanNodeSettings { Transport = transport }, Serializer, loggerFactory, TimeProvider.System);
+            return new PartisanNode(new PartisanNodeSettings { Transport = transport }, Codec, loggerFactory, TimeProvider.System);
         }
 
         var a = Create("a");

@@ -173,7 +173,7 @@ foreach (var size in sizes)
 foreach (var size in sizes)
 {
     var frame = Orleans.Partisan.Transport.FrameCodec.EncodeToArray(
-        OverlayPair.Serializer, new Orleans.Partisan.Runtime.ForwardEnvelope(PartisanTarget.Named("sink"), Payload.OfSize(size), isCast: false));
+        OverlayPair.Codec, new Orleans.Partisan.Runtime.ForwardEnvelope(PartisanTarget.Named("sink"), Payload.OfSize(size), isCast: false));
     report.Note($"wire size of one {size} B message: overlay frame {frame.Length:N0} B (length prefix + Orleans serialization of the envelope, target and message), raw TCP frame {size + 4:N0} B");
 }
 

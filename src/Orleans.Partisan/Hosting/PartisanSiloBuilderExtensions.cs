@@ -89,7 +89,7 @@ public static class PartisanSiloBuilderExtensions
         };
         return new PartisanNode(
             settings,
-            services.GetRequiredService<Serializer>(),
+            new WireCodec(services),
             services.GetRequiredService<ILoggerFactory>(),
             services.GetRequiredService<TimeProvider>(),
             services.GetRequiredService<IGrainMessageSink>(),

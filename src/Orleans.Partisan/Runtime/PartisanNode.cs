@@ -28,7 +28,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
     private long _nextRef;
     private int _disposed;
 
-    public PartisanNode(PartisanNodeSettings settings, Serializer serializer, ILoggerFactory loggerFactory, TimeProvider time, IGrainMessageSink? grainSink = null, IPartisanInterposer? interposer = null, IBroadcastHandlerInvoker? broadcastInvoker = null)
+    public PartisanNode(PartisanNodeSettings settings, WireCodec codec, ILoggerFactory loggerFactory, TimeProvider time, IGrainMessageSink? grainSink = null, IPartisanInterposer? interposer = null, IBroadcastHandlerInvoker? broadcastInvoker = null)
     {
         _broadcastInvoker = broadcastInvoker;
         _settings = settings;
@@ -36,7 +36,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         _logger = loggerFactory.CreateLogger<PartisanNode>();
         Name = settings.Transport.LocalName;
         Channels = settings.Transport.Channels;
-        _transport = new OverlayTransport(settings.Transport, serializer, this, loggerFactory.CreateLogger<OverlayTransport>(), time, interposer);
+        _transport = new OverlayTransport(settings.Transport, codec, this, loggerFactory.CreateLogger<OverlayTransport>(), time, interposer);
         _dispatcher = new LocalDispatcher(Name, grainSink, _logger);
         _monitors = new NodeMonitorHub(Name, _dispatcher, _logger);
         _relay = new TransitiveRelay(Name, _transport, _dispatcher, settings.RelayHopLimit, _logger);

@@ -54,13 +54,13 @@ internal sealed class FrameBuffer : IBufferWriter<byte>
     public int BodyLength => _written - FrameCodec.PrefixSize;
 
     /// <summary>Writes the length prefix and hands the array over as a frame.</summary>
-    public PooledFrame Detach()
+    public PooledFrame Detach(SentTypeTable? encodedFor = null, SentTypeTable.Entry? announces = null)
     {
         var array = _buffer ?? throw new InvalidOperationException("The frame buffer holds no array.");
         BinaryPrimitives.WriteInt32LittleEndian(array, BodyLength);
         _pool?.NoteFrameLength(_written);
         _buffer = null;
-        return new PooledFrame(array, _written, _pool);
+        return new PooledFrame(array, _written, _pool, encodedFor, announces);
     }
 
     /// <inheritdoc />

@@ -1,6 +1,5 @@
 using System.Buffers;
 using System.Buffers.Binary;
-using Orleans.Serialization;
 
 namespace Orleans.Partisan.Transport;
 
@@ -68,23 +67,24 @@ internal static class FrameCodec
     }
 
     /// <summary>
-    /// Serializes <paramref name="message"/> as <see cref="object"/> into a frame whose buffer comes from
-    /// <paramref name="pool"/> (the shared array pool when it is null).
+    /// Serializes <paramref name="message"/> (see <see cref="WireCodec"/>) into a frame whose buffer comes from
+    /// <paramref name="pool"/> (the shared array pool when it is null), numbering its type in
+    /// <paramref name="types"/>, the table of the connection it will be sent on, if given.
     /// </summary>
     /// <exception cref="MessageSerializationException">The serializer failed.</exception>
     /// <exception cref="MessageTooLargeException">The body is larger than <paramref name="maxFrameSize"/>.</exception>
-    public static PooledFrame Encode(Serializer serializer, object message, int maxFrameSize, FramePool? pool = null)
+    public static PooledFrame Encode(WireCodec codec, object message, int maxFrameSize, FramePool? pool = null, SentTypeTable? types = null)
     {
         var buffer = FrameBuffer.Rent(maxFrameSize, pool);
         try
         {
-            serializer.Serialize<object, FrameBuffer>(message, buffer);
+            var numbered = codec.Write(buffer, message, types, out var announces);
             if (buffer.BodyLength > maxFrameSize)
             {
                 throw new MessageTooLargeException(buffer.BodyLength, maxFrameSize);
             }
 
-            return buffer.Detach();
+            return buffer.Detach(numbered ? types : null, announces);
         }
         catch (MessageTooLargeException)
         {
@@ -92,7 +92,7 @@ internal static class FrameCodec
         }
         catch (Exception exception)
         {
-            throw new MessageSerializationException(message.GetType(), exception);
+            throw new MessageSerializationException(GetMessageType(message), exception);
         }
         finally
         {
@@ -101,9 +101,9 @@ internal static class FrameCodec
     }
 
     /// <summary>Serializes <paramref name="message"/> into a new array holding one whole frame (for handshakes and tests).</summary>
-    public static byte[] EncodeToArray(Serializer serializer, object message, int maxFrameSize = int.MaxValue)
+    public static byte[] EncodeToArray(WireCodec codec, object message, int maxFrameSize = int.MaxValue)
     {
-        var frame = Encode(serializer, message, maxFrameSize);
+        var frame = Encode(codec, message, maxFrameSize);
         try
         {
             return frame.Memory.ToArray();
@@ -114,11 +114,10 @@ internal static class FrameCodec
         }
     }
 
-    /// <summary>Deserializes a frame's body.</summary>
-    public static object Decode(Serializer serializer, in ReadOnlySequence<byte> body)
-    {
-        // A body in one segment (the usual case) is read as one block of memory, which is cheaper.
-        var message = body.IsSingleSegment ? serializer.Deserialize<object>(body.First) : serializer.Deserialize<object>(body);
-        return message ?? throw new InvalidOperationException("The frame decoded to null.");
-    }
+    /// <summary>Deserializes a frame's body; <paramref name="types"/> is the receiving connection's table of type numbers.</summary>
+    public static object Decode(WireCodec codec, in ReadOnlySequence<byte> body, ReceivedTypeTable? types = null)
+        => codec.Read(body, types);
+
+    /// <summary>The type to name in a serialization error: a forwarded message's own type rather than the envelope's.</summary>
+    private static Type GetMessageType(object message) => message is Runtime.ForwardEnvelope envelope ? envelope.Message.GetType() : message.GetType();
 }

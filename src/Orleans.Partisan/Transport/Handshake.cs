@@ -29,7 +29,7 @@ internal static class Handshake
                     object? message;
                     try
                     {
-                        message = FrameCodec.Decode(context.Serializer, body);
+                        message = FrameCodec.Decode(context.Codec, body);
                     }
                     catch (Exception exception)
                     {
@@ -65,7 +65,7 @@ internal static class Handshake
     /// <summary>Sends a hello frame.</summary>
     public static async ValueTask WriteHelloAsync(Stream stream, TransportContext context, Hello hello, CancellationToken cancellationToken)
     {
-        var frame = FrameCodec.Encode(context.Serializer, hello, context.Settings.MaxFrameSize);
+        var frame = FrameCodec.Encode(context.Codec, hello, context.Settings.MaxFrameSize);
         try
         {
             await stream.WriteAsync(frame.Memory, cancellationToken);

@@ -27,6 +27,7 @@ internal sealed class InboundConnection
     private readonly CancellationTokenSource _closing = new();
     private KeyValuePair<string, object?> _channelTag;
     private volatile bool _established;
+    private readonly ReceivedTypeTable _types = new();
     private byte[]? _largeFrame;
 
     public InboundConnection(TransportContext context, ITransportEvents events, Socket socket, Action<InboundConnection> onClosed)
@@ -252,7 +253,7 @@ internal sealed class InboundConnection
         object message;
         try
         {
-            message = FrameCodec.Decode(_context.Serializer, body);
+            message = FrameCodec.Decode(_context.Codec, body, _types);
         }
         catch (Exception exception)
         {

@@ -37,6 +37,7 @@ internal sealed class OutboundConnection
         Channel = context.ChannelNames[channel];
         Lane = lane;
         Queue = new SendQueue(context.Settings.SendQueueCapacity, context.ChannelOptions[channel].Monotonic, Peer.Name, Channel);
+        Types = new SentTypeTable(context.Codec.TypeConverter);
         Frames = new FramePool(context.Settings.SendQueueCapacity + MaxBatchFrames + 1, context.Settings.SendQueueCapacity + 2);
         ChannelTag = new KeyValuePair<string, object?>("channel", Channel);
         Completion = Task.FromResult("not started");
@@ -63,6 +64,9 @@ internal sealed class OutboundConnection
     /// queue, the writer's batch and a frame being serialized (large frames are written one at a time).
     /// </summary>
     public FramePool Frames { get; }
+
+    /// <summary>The message types this connection has numbered for its peer.</summary>
+    public SentTypeTable Types { get; }
 
     /// <summary>The metric tag of this connection's channel.</summary>
     public KeyValuePair<string, object?> ChannelTag { get; }
@@ -167,6 +171,12 @@ internal sealed class OutboundConnection
                     }
 
                     continue;
+                }
+
+                for (var i = 0; i < taken; i++)
+                {
+                    // Every frame encoded from now on is written after this one, which names the type.
+                    batch[i].Announces?.MarkAnnounced();
                 }
 
                 int bytes;

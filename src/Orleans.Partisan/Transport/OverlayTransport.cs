@@ -27,10 +27,10 @@ internal sealed class OverlayTransport : IAsyncDisposable
     private OverlayListener? _listener;
     private volatile bool _disposed;
 
-    public OverlayTransport(TransportSettings settings, Serializer serializer, ITransportEvents events, ILogger<OverlayTransport> logger, TimeProvider timeProvider, IPartisanInterposer? interposer = null)
+    public OverlayTransport(TransportSettings settings, WireCodec codec, ITransportEvents events, ILogger<OverlayTransport> logger, TimeProvider timeProvider, IPartisanInterposer? interposer = null)
     {
         ArgumentNullException.ThrowIfNull(events);
-        _context = new TransportContext(settings, serializer, logger, timeProvider, interposer);
+        _context = new TransportContext(settings, codec, logger, timeProvider, interposer);
         _events = events;
         _dispatcher = new PeerEventDispatcher(_context, events);
     }
@@ -166,7 +166,7 @@ internal sealed class OverlayTransport : IAsyncDisposable
         }
 
         var connection = PickLane(peer, channel, index, lane);
-        var frame = FrameCodec.Encode(_context.Serializer, message, _context.Settings.MaxFrameSize, connection.Frames);
+        var frame = Encode(message, connection);
         if (_context.Interposition is { } interposition)
         {
             // Consulted once the message is known to be sendable, so a dropped or delayed message
@@ -180,7 +180,7 @@ internal sealed class OverlayTransport : IAsyncDisposable
 
             if (decision.Action == InterposerAction.Delay)
             {
-                interposition.HoldSend(peer, channel, new DelayedSend(this, peer, channel, index, lane, frame, supersedeKey) { Delay = decision.Delay });
+                interposition.HoldSend(peer, channel, new DelayedSend(this, peer, channel, index, lane, frame, message, supersedeKey) { Delay = decision.Delay });
                 return ValueTask.CompletedTask;
             }
         }
@@ -200,6 +200,8 @@ internal sealed class OverlayTransport : IAsyncDisposable
                 frame.Return();
                 throw new NodeNotConnectedException(peer, channel);
             }
+
+            frame = Reframe(frame, message, connection);
         }
     }
 
@@ -304,11 +306,12 @@ internal sealed class OverlayTransport : IAsyncDisposable
     }
 
     /// <summary>Queues a message whose injected delay ended, on a lane picked now; a message that finds no open lane is lost and counted.</summary>
-    private async ValueTask ReleaseDelayedAsync(NodeName peer, string channel, int index, int? lane, PooledFrame frame, object? supersedeKey, CancellationToken cancellationToken)
+    private async ValueTask ReleaseDelayedAsync(NodeName peer, string channel, int index, int? lane, PooledFrame frame, object message, object? supersedeKey, CancellationToken cancellationToken)
     {
         var connection = TryPickLane(peer, index, lane);
         for (var attempt = 0; connection is not null; attempt++)
         {
+            frame = Reframe(frame, message, connection);
             var status = connection.Queue.Enqueue(frame, supersedeKey, cancellationToken, out var pending);
             if (status != EnqueueStatus.Closed)
             {
@@ -370,10 +373,29 @@ internal sealed class OverlayTransport : IAsyncDisposable
         }
     }
 
-    private sealed class DelayedSend(OverlayTransport transport, NodeName peer, string channel, int index, int? lane, PooledFrame frame, object? supersedeKey) : DelayedMessage
+    /// <summary>Serializes <paramref name="message"/> for <paramref name="connection"/>, numbering its type there.</summary>
+    private PooledFrame Encode(object message, OutboundConnection connection)
+        => FrameCodec.Encode(_context.Codec, message, _context.Settings.MaxFrameSize, connection.Frames, connection.Types);
+
+    /// <summary>
+    /// <paramref name="frame"/> if it may go on <paramref name="connection"/>; otherwise (it refers to
+    /// another connection's type numbers) it is returned and the message encoded again for this one.
+    /// </summary>
+    private PooledFrame Reframe(PooledFrame frame, object message, OutboundConnection connection)
+    {
+        if (frame.EncodedFor is null || frame.EncodedFor == connection.Types)
+        {
+            return frame;
+        }
+
+        frame.Return();
+        return Encode(message, connection);
+    }
+
+    private sealed class DelayedSend(OverlayTransport transport, NodeName peer, string channel, int index, int? lane, PooledFrame frame, object message, object? supersedeKey) : DelayedMessage
     {
         public override ValueTask ReleaseAsync(CancellationToken cancellationToken)
-            => transport.ReleaseDelayedAsync(peer, channel, index, lane, frame, supersedeKey, cancellationToken);
+            => transport.ReleaseDelayedAsync(peer, channel, index, lane, frame, message, supersedeKey, cancellationToken);
 
         public override void Discard() => frame.Return();
     }

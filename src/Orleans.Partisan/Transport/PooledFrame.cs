@@ -9,11 +9,13 @@ namespace Orleans.Partisan.Transport;
 /// </summary>
 internal readonly struct PooledFrame
 {
-    public PooledFrame(byte[] buffer, int length, FramePool? pool)
+    public PooledFrame(byte[] buffer, int length, FramePool? pool, SentTypeTable? encodedFor = null, SentTypeTable.Entry? announces = null)
     {
         Buffer = buffer;
         Length = length;
         Pool = pool;
+        EncodedFor = encodedFor;
+        Announces = announces;
     }
 
     /// <summary>The rented buffer; the frame is its first <see cref="Length"/> bytes.</summary>
@@ -24,6 +26,15 @@ internal readonly struct PooledFrame
 
     /// <summary>Where the buffer goes back to; <see langword="null"/> for <see cref="ArrayPool{T}.Shared"/>.</summary>
     public FramePool? Pool { get; }
+
+    /// <summary>
+    /// The type table the frame was encoded against (it may refer to the connection's type numbers),
+    /// or <see langword="null"/> when it can go on any connection.
+    /// </summary>
+    public SentTypeTable? EncodedFor { get; }
+
+    /// <summary>The type whose name the frame carries for the first time, which the writer marks as announced when it takes the frame.</summary>
+    public SentTypeTable.Entry? Announces { get; }
 
     /// <summary>The body's length, prefix excluded.</summary>
     public int BodyLength => Length - FrameCodec.PrefixSize;

@@ -1,17 +1,16 @@
 using Microsoft.Extensions.Logging;
-using Orleans.Serialization;
 
 namespace Orleans.Partisan.Transport;
 
-/// <summary>What every part of one node's transport shares: settings, serializer, clock, log and channel table.</summary>
+/// <summary>What every part of one node's transport shares: settings, codec, clock, log and channel table.</summary>
 internal sealed class TransportContext
 {
     private readonly Dictionary<string, int> _channelIndex;
 
-    public TransportContext(TransportSettings settings, Serializer serializer, ILogger logger, TimeProvider timeProvider, IPartisanInterposer? interposer = null)
+    public TransportContext(TransportSettings settings, WireCodec codec, ILogger logger, TimeProvider timeProvider, IPartisanInterposer? interposer = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        ArgumentNullException.ThrowIfNull(serializer);
+        ArgumentNullException.ThrowIfNull(codec);
         ArgumentNullException.ThrowIfNull(logger);
         ArgumentNullException.ThrowIfNull(timeProvider);
         if (!settings.Channels.ContainsKey(PartisanChannels.Default))
@@ -23,7 +22,7 @@ internal sealed class TransportContext
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.SendQueueCapacity, 1, nameof(settings));
 
         Settings = settings;
-        Serializer = serializer;
+        Codec = codec;
         Logger = logger;
         TimeProvider = timeProvider;
         ChannelNames = [.. settings.Channels.Keys];
@@ -46,7 +45,8 @@ internal sealed class TransportContext
 
     public TransportSettings Settings { get; }
 
-    public Serializer Serializer { get; }
+    /// <summary>Turns messages into frame bodies and back.</summary>
+    public WireCodec Codec { get; }
 
     public ILogger Logger { get; }
 

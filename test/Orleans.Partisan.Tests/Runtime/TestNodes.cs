@@ -15,7 +15,7 @@ internal sealed class TestNodes : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(10);
-    private static readonly Serializer Serializer = new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
+    private static readonly WireCodec Codec = new(new ServiceCollection().AddSerializer().BuildServiceProvider());
     private static int _next;
     private readonly List<PartisanNode> _nodes = [];
 
@@ -43,7 +43,7 @@ internal sealed class TestNodes : IAsyncDisposable
                 MaxReconnectInterval = TimeSpan.FromMilliseconds(500),
             },
         };
-        var node = new PartisanNode(settings, Serializer, NullLoggerFactory.Instance, TimeProvider.System, interposer: interposer, broadcastInvoker: broadcastHandlers);
+        var node = new PartisanNode(settings, Codec, NullLoggerFactory.Instance, TimeProvider.System, interposer: interposer, broadcastInvoker: broadcastHandlers);
         await node.StartAsync(CancellationToken.None);
         _nodes.Add(node);
         return node;

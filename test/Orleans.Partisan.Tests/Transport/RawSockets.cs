@@ -10,7 +10,7 @@ namespace Orleans.Partisan.Tests.Transport;
 /// <summary>Frame reading and writing over a plain stream, as a foreign peer would.</summary>
 internal static class RawFrames
 {
-    public static byte[] Encode(object message) => FrameCodec.EncodeToArray(TestSupport.Serializer, message);
+    public static byte[] Encode(object message) => FrameCodec.EncodeToArray(TestSupport.Codec, message);
 
     public static byte[] Hello(string clusterId, NodeSpec node, string? channel = null, int lane = 0)
         => Encode(new Hello(Orleans.Partisan.Transport.Hello.CurrentVersion, clusterId, node, channel, lane));
@@ -33,7 +33,7 @@ internal static class RawFrames
 
         var body = new byte[BinaryPrimitives.ReadInt32LittleEndian(prefix)];
         await stream.ReadExactlyAsync(body, cancellationToken);
-        return TestSupport.Serializer.Deserialize<object>(body);
+        return TestSupport.DecodeBody(body);
     }
 }
 

@@ -4,7 +4,7 @@ namespace Orleans.Partisan.Tests.Transport;
 
 public sealed class SendQueueTests
 {
-    private static PooledFrame Frame(int key, int sequence) => FrameCodec.Encode(TestSupport.Serializer, new Numbered(key, sequence), 1024);
+    private static PooledFrame Frame(int key, int sequence) => FrameCodec.Encode(TestSupport.Codec, new Numbered(key, sequence), 1024);
 
     private static List<Numbered> Drain(SendQueue queue)
     {
@@ -15,7 +15,7 @@ public sealed class SendQueueTests
         {
             for (var i = 0; i < taken; i++)
             {
-                result.Add(Assert.IsType<Numbered>(TestSupport.Serializer.Deserialize<object>(batch[i].Buffer.AsSpan(4, batch[i].BodyLength).ToArray())));
+                result.Add(Assert.IsType<Numbered>(TestSupport.DecodeBody(batch[i].Buffer.AsSpan(4, batch[i].BodyLength).ToArray())));
                 batch[i].Return();
             }
         }

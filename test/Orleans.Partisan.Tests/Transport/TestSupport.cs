@@ -12,8 +12,15 @@ namespace Orleans.Partisan.Tests.Transport;
 
 internal static class TestSupport
 {
-    public static readonly Serializer Serializer =
-        new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>();
+    public static readonly IServiceProvider Services = new ServiceCollection().AddSerializer().BuildServiceProvider();
+
+    public static readonly Serializer Serializer = Services.GetRequiredService<Serializer>();
+
+    /// <summary>Frame bodies as the transport writes them.</summary>
+    public static readonly WireCodec Codec = new(Services);
+
+    /// <summary>Decodes one frame body (without its length prefix) as the transport does.</summary>
+    public static object DecodeBody(byte[] body) => FrameCodec.Decode(Codec, new System.Buffers.ReadOnlySequence<byte>(body));
 
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(20);
 
@@ -165,7 +172,7 @@ internal sealed class TestNode : IAsyncDisposable
 
     public IPEndPoint EndPoint => Spec.ListenAddresses[0];
 
-    public static async Task<TestNode> StartAsync(string name, string clusterId = "main", ImmutableSortedDictionary<string, ChannelOptions>? channels = null, Func<TransportSettings, TransportSettings>? configure = null, int port = 0)
+    public static async Task<TestNode> StartAsync(string name, string clusterId = "main", ImmutableSortedDictionary<string, ChannelOptions>? channels = null, Func<TransportSettings, TransportSettings>? configure = null, int port = 0, IPartisanInterposer? interposer = null)
     {
         var settings = new TransportSettings
         {
@@ -180,7 +187,7 @@ internal sealed class TestNode : IAsyncDisposable
         settings = configure?.Invoke(settings) ?? settings;
         var events = new EventRecorder();
         var logger = new ListLogger();
-        var transport = new OverlayTransport(settings, TestSupport.Serializer, events, logger, TimeProvider.System);
+        var transport = new OverlayTransport(settings, TestSupport.Codec, events, logger, TimeProvider.System, interposer);
         await transport.StartAsync(CancellationToken.None);
         return new TestNode(transport, events, logger, settings);
     }

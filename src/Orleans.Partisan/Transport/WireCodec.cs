@@ -1,0 +1,278 @@
+using System.Buffers;
+using System.Text;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Partisan.Runtime;
+using Orleans.Serialization;
+using Orleans.Serialization.Buffers;
+using Orleans.Serialization.Session;
+using Orleans.Serialization.TypeSystem;
+
+namespace Orleans.Partisan.Transport;
+
+/// <summary>
+/// Turns messages into frame bodies and back, with Orleans' serializer.
+/// </summary>
+/// <remarks>
+/// <para>A body starts with a kind byte.</para>
+/// <para><b>0, object</b>: the message as Orleans' serializer writes an <see cref="object"/> (its type,
+/// then its fields). Handshakes and protocol messages use it.</para>
+/// <para><b>1, forward</b>: a forwarded message (<see cref="ForwardEnvelope"/>), which is most of
+/// the traffic, laid out by hand so that the envelope costs a few bytes and no codec calls: a flags
+/// byte (1 = cast, 2 = the target is named), then the target (a named target as a varint length and
+/// its UTF-8 name, any other target as Orleans writes a <see cref="PartisanTarget"/>), then a varint
+/// type reference and the message. Type reference 0: the message is written as an object, type and
+/// all. Otherwise <c>(n + 1) &lt;&lt; 1</c> names the connection's type number n
+/// (<see cref="SentTypeTable"/>), with the low bit set when the type's name follows (a varint length
+/// and the UTF-8 name as Orleans' type converter formats it), and the message is written as a value
+/// of exactly that type, so the type is not spelled out again.</para>
+/// <para>Serializer sessions are kept one per thread and reset after each use instead of being taken
+/// from and returned to the shared pool for every frame.</para>
+/// </remarks>
+internal sealed class WireCodec
+{
+    private const byte ObjectKind = 0;
+    private const byte ForwardKind = 1;
+    private const byte CastFlag = 1;
+    private const byte NamedFlag = 2;
+    private const int MaxTypeNameBytes = 4096;
+
+    [ThreadStatic]
+    private static SerializerSession? t_session;
+
+    [ThreadStatic]
+    private static WireCodec? t_owner;
+
+    private readonly ObjectSerializer _objects;
+    private readonly SerializerSessionPool _sessions;
+
+    /// <summary>Takes Orleans' serialization services from <paramref name="services"/> (a silo's, a client's, or one built with <c>AddSerializer()</c>).</summary>
+    public WireCodec(IServiceProvider services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        _objects = services.GetRequiredService<ObjectSerializer>();
+        _sessions = services.GetRequiredService<SerializerSessionPool>();
+        TypeConverter = services.GetRequiredService<TypeConverter>();
+    }
+
+    /// <summary>Formats and resolves type names.</summary>
+    public TypeConverter TypeConverter { get; }
+
+    /// <summary>The named targets seen in received frames.</summary>
+    public TargetNameCache Names { get; } = new();
+
+    /// <summary>
+    /// Writes <paramref name="message"/>'s body into <paramref name="buffer"/>, numbering its type in
+    /// <paramref name="types"/> if given; <paramref name="announces"/> is the type entry whose name the
+    /// body carries for the first time, if any. Returns whether the body refers to a type number, so
+    /// that it can only be sent on the connection <paramref name="types"/> belongs to.
+    /// </summary>
+    public bool Write(FrameBuffer buffer, object message, SentTypeTable? types, out SentTypeTable.Entry? announces)
+    {
+        announces = null;
+        var numbered = false;
+        var session = RentSession();
+        try
+        {
+            var writer = Writer.Create(buffer, session);
+            if (message is ForwardEnvelope envelope)
+            {
+                writer.WriteByte(ForwardKind);
+                numbered = WriteForward(ref writer, envelope, types, out announces);
+            }
+            else
+            {
+                writer.WriteByte(ObjectKind);
+                _objects.Serialize(message, ref writer, typeof(object));
+            }
+
+            writer.Commit();
+            return numbered;
+        }
+        finally
+        {
+            ReturnSession(session);
+        }
+    }
+
+    /// <summary>Reads one body; <paramref name="types"/> is the connection's table of type numbers.</summary>
+    /// <exception cref="InvalidDataException">The body is malformed: unknown kind, bad target or type reference.</exception>
+    public object Read(in ReadOnlySequence<byte> body, ReceivedTypeTable? types)
+    {
+        var session = RentSession();
+        try
+        {
+            if (body.IsSingleSegment)
+            {
+                var reader = Reader.Create(body.First, session);
+                return Read(ref reader, types);
+            }
+            else
+            {
+                var reader = Reader.Create(body, session);
+                return Read(ref reader, types);
+            }
+        }
+        finally
+        {
+            ReturnSession(session);
+        }
+    }
+
+    private bool WriteForward(ref Writer<FrameBuffer> writer, ForwardEnvelope envelope, SentTypeTable? types, out SentTypeTable.Entry? announces)
+    {
+        announces = null;
+        var flags = envelope.IsCast ? CastFlag : (byte)0;
+        var nameBytes = envelope.Target is NamedTarget named ? Encoding.UTF8.GetByteCount(named.Name) : 0;
+        if (nameBytes is > 0 and <= TargetNameCache.MaxNameBytes)
+        {
+            flags |= NamedFlag;
+        }
+
+        writer.WriteByte(flags);
+        if ((flags & NamedFlag) != 0)
+        {
+            writer.WriteVarUInt32((uint)nameBytes);
+            writer.EnsureContiguous(nameBytes);
+            writer.AdvanceSpan(Encoding.UTF8.GetBytes(((NamedTarget)envelope.Target).Name, writer.WritableSpan));
+        }
+        else
+        {
+            _objects.Serialize(envelope.Target, ref writer, typeof(PartisanTarget));
+        }
+
+        var message = envelope.Message;
+        var type = message.GetType();
+        var entry = types?.Get(type);
+        if (entry is null)
+        {
+            writer.WriteVarUInt32(0);
+            _objects.Serialize(message, ref writer, typeof(object));
+            return false;
+        }
+
+        var reference = (entry.Id + 1) << 1;
+        if (entry.IsAnnounced)
+        {
+            writer.WriteVarUInt32(reference);
+        }
+        else
+        {
+            writer.WriteVarUInt32(reference | 1);
+            writer.WriteVarUInt32((uint)entry.Name.Length);
+            writer.Write(entry.Name);
+            announces = entry;
+        }
+
+        _objects.Serialize(message, ref writer, type);
+        return true;
+    }
+
+    private object Read<TInput>(ref Reader<TInput> reader, ReceivedTypeTable? types)
+    {
+        var kind = reader.ReadByte();
+        switch (kind)
+        {
+            case ObjectKind:
+                return _objects.Deserialize(ref reader, typeof(object)) ?? throw new InvalidDataException("The frame decoded to null.");
+            case ForwardKind:
+                return ReadForward(ref reader, types);
+            default:
+                throw new InvalidDataException($"The frame is of unknown kind {kind}.");
+        }
+    }
+
+    private ForwardEnvelope ReadForward<TInput>(ref Reader<TInput> reader, ReceivedTypeTable? types)
+    {
+        var flags = reader.ReadByte();
+        if ((flags & ~(CastFlag | NamedFlag)) != 0)
+        {
+            throw new InvalidDataException($"The forwarded message has unknown flags {flags:x2}.");
+        }
+
+        PartisanTarget target;
+        if ((flags & NamedFlag) != 0)
+        {
+            var length = reader.ReadVarUInt32();
+            if (length is 0 or > TargetNameCache.MaxNameBytes)
+            {
+                throw new InvalidDataException($"The forwarded message's target name is {length} bytes long; names are 1 to {TargetNameCache.MaxNameBytes} bytes.");
+            }
+
+            if (reader.TryReadBytes((int)length, out var name))
+            {
+                target = Names.Get(name);
+            }
+            else
+            {
+                Span<byte> copy = stackalloc byte[(int)length];
+                reader.ReadBytes(copy);
+                target = Names.Get(copy);
+            }
+        }
+        else
+        {
+            target = _objects.Deserialize(ref reader, typeof(PartisanTarget)) as PartisanTarget
+                ?? throw new InvalidDataException("The forwarded message has no target.");
+        }
+
+        var reference = reader.ReadVarUInt32();
+        object? message;
+        if (reference == 0)
+        {
+            message = _objects.Deserialize(ref reader, typeof(object));
+        }
+        else
+        {
+            if (types is null)
+            {
+                throw new InvalidDataException("The frame refers to a numbered message type outside a connection.");
+            }
+
+            var id = (reference >> 1) - 1;
+            Type type;
+            if ((reference & 1) != 0)
+            {
+                var length = reader.ReadVarUInt32();
+                if (length is 0 or > MaxTypeNameBytes)
+                {
+                    throw new InvalidDataException($"The frame names a message type in {length} bytes; names are 1 to {MaxTypeNameBytes} bytes.");
+                }
+
+                type = types.Define(id, reader.ReadBytes(length), this);
+            }
+            else
+            {
+                type = types.Get(id);
+            }
+
+            message = _objects.Deserialize(ref reader, type);
+        }
+
+        return new ForwardEnvelope(target, message ?? throw new InvalidDataException("The forwarded message is null."), (flags & CastFlag) != 0);
+    }
+
+    private SerializerSession RentSession()
+    {
+        if (t_session is { } session && ReferenceEquals(t_owner, this))
+        {
+            t_session = null;
+            return session;
+        }
+
+        return _sessions.GetSession();
+    }
+
+    private void ReturnSession(SerializerSession session)
+    {
+        if (t_session is null)
+        {
+            session.Reset();
+            t_session = session;
+            t_owner = this;
+        }
+        else
+        {
+            session.Dispose();
+        }
+    }
+}

@@ -1,0 +1,251 @@
+using System.Buffers;
+using System.Buffers.Binary;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Orleans.Partisan.Runtime;
+using Orleans.Partisan.Transport;
+using Orleans.Serialization.Buffers;
+using Orleans.Serialization.Session;
+
+namespace Orleans.Partisan.Tests.Transport;
+
+public sealed class WireCodecTests
+{
+    [Fact]
+    public void A_forwarded_message_keeps_its_target_message_and_cast_flag_for_every_kind_of_target()
+    {
+        PartisanTarget[] targets =
+        [
+            PartisanTarget.Named("sink"),
+            PartisanTarget.Named("ünïcødé ✓"),
+            PartisanTarget.Named(new string('n', TargetNameCache.MaxNameBytes + 1)),
+            new ProcessRef(new NodeName("n1"), 42),
+            PartisanTarget.Grain(GrainId.Create("test", "key")),
+        ];
+        foreach (var target in targets)
+        {
+            foreach (var cast in new[] { false, true })
+            {
+                var decoded = RoundTrip(new ForwardEnvelope(target, new Numbered(3, 4), cast), new SentTypeTable(TestSupport.Codec.TypeConverter), new ReceivedTypeTable());
+                Assert.Equal(target, decoded.Target);
+                Assert.Equal(new Numbered(3, 4), decoded.Message);
+                Assert.Equal(cast, decoded.IsCast);
+            }
+        }
+    }
+
+    [Fact]
+    public void A_type_is_named_until_the_writer_takes_a_frame_that_names_it_and_numbered_after()
+    {
+        var sent = new SentTypeTable(TestSupport.Codec.TypeConverter);
+        var received = new ReceivedTypeTable();
+        var message = new ForwardEnvelope(PartisanTarget.Named("sink"), new Numbered(1, 1), isCast: false);
+
+        var first = FrameCodec.Encode(TestSupport.Codec, message, 1024, types: sent);
+        var second = FrameCodec.Encode(TestSupport.Codec, message, 1024, types: sent);
+        Assert.NotNull(first.Announces);
+        Assert.Same(first.Announces, second.Announces);
+        Assert.Equal(first.Length, second.Length);
+
+        // The writer took the first frame: later frames carry only the number.
+        first.Announces!.MarkAnnounced();
+        var third = FrameCodec.Encode(TestSupport.Codec, message, 1024, types: sent);
+        Assert.Null(third.Announces);
+        Assert.Same(sent, third.EncodedFor);
+        Assert.True(third.Length < first.Length - 10, $"a numbered frame ({third.Length} B) should be shorter than a named one ({first.Length} B)");
+
+        // A receiver that has not read a frame naming the type cannot decode a numbered one.
+        var unknown = Assert.Throws<InvalidDataException>(() => Decode(third, new ReceivedTypeTable()));
+        Assert.Contains("#0", unknown.Message, StringComparison.Ordinal);
+
+        // In order, every frame decodes.
+        foreach (var frame in new[] { first, second, third })
+        {
+            Assert.Equal(new Numbered(1, 1), Decode(frame, received).Message);
+            frame.Return();
+        }
+    }
+
+    [Fact]
+    public void Messages_that_are_not_forwarded_and_frames_without_a_table_describe_themselves()
+    {
+        var plain = FrameCodec.Encode(TestSupport.Codec, new Numbered(5, 6), 1024, types: new SentTypeTable(TestSupport.Codec.TypeConverter));
+        Assert.Null(plain.EncodedFor);
+        Assert.Equal(new Numbered(5, 6), FrameCodec.Decode(TestSupport.Codec, Body(plain)));
+
+        var forward = FrameCodec.Encode(TestSupport.Codec, new ForwardEnvelope(PartisanTarget.Named("x"), "text", isCast: false), 1024);
+        Assert.Null(forward.EncodedFor);
+        Assert.Equal("text", Decode(forward, received: null).Message);
+    }
+
+    [Fact]
+    public void A_connection_numbers_at_most_MaxTypes_types_and_sends_any_further_type_whole()
+    {
+        var sent = new SentTypeTable(TestSupport.Codec.TypeConverter);
+        Type[] bases =
+        [
+            typeof(int), typeof(long), typeof(short), typeof(byte), typeof(sbyte), typeof(uint), typeof(ulong), typeof(ushort),
+            typeof(string), typeof(char), typeof(bool), typeof(float), typeof(double), typeof(decimal), typeof(Guid), typeof(DateTime),
+            typeof(TimeSpan), typeof(DateTimeOffset), typeof(object), typeof(Half), typeof(Int128), typeof(UInt128), typeof(byte[]), typeof(int[]),
+            typeof(long[]), typeof(string[]), typeof(Numbered), typeof(Envelope), typeof(Blob), typeof(DateOnly), typeof(TimeOnly), typeof(List<int>),
+        ];
+        var numbered = bases.SelectMany(k => bases.Select(v => typeof(KeyValuePair<,>).MakeGenericType(k, v))).ToArray();
+        Assert.Equal(SentTypeTable.MaxTypes, numbered.Length);
+        for (var i = 0; i < numbered.Length; i++)
+        {
+            Assert.Equal((uint)i, sent.Get(numbered[i])!.Id);
+        }
+
+        Assert.Null(sent.Get(typeof(Numbered)));
+        var frame = FrameCodec.Encode(TestSupport.Codec, new ForwardEnvelope(PartisanTarget.Named("x"), new Numbered(1, 2), isCast: false), 1024, types: sent);
+        Assert.Null(frame.EncodedFor);
+        Assert.Equal(new Numbered(1, 2), Decode(frame, new ReceivedTypeTable()).Message);
+    }
+
+    [Fact]
+    public void Decoding_a_named_target_reuses_one_target_per_name()
+    {
+        var frame = FrameCodec.Encode(TestSupport.Codec, new ForwardEnvelope(PartisanTarget.Named("reused"), 1, isCast: false), 1024);
+        var first = Decode(frame, null).Target;
+        var second = Decode(frame, null).Target;
+        Assert.Same(first, second);
+    }
+
+    public static TheoryData<object[], string> MalformedBodies() => new()
+    {
+        { [(byte)9], "unknown kind 9" },
+        { [(byte)1, (byte)0x80], "unknown flags" },
+        { [(byte)1, (byte)2, 0u], "0 bytes long" },
+        { [(byte)1, (byte)2, (uint)TargetNameCache.MaxNameBytes + 1], "names are 1 to" },
+        { [(byte)1, (byte)2, 2u, new byte[] { 0xC3, 0x28 }, 0u], "not valid UTF-8" },
+        { [(byte)1, (byte)2, 1u, new byte[] { (byte)'x' }, (uint)(SentTypeTable.MaxTypes + 1) << 1], "numbers stop at" },
+        { [(byte)1, (byte)2, 1u, new byte[] { (byte)'x' }, (3u << 1) | 1, 5u, "No.Such.Type"u8.ToArray()], "cannot resolve" },
+    };
+
+    [Theory]
+    [MemberData(nameof(MalformedBodies))]
+    public void A_malformed_body_is_a_clear_error(object[] parts, string expected)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => FrameCodec.Decode(TestSupport.Codec, new ReadOnlySequence<byte>(Build(parts)), new ReceivedTypeTable()));
+        Assert.Contains(expected, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_frame_referring_to_a_type_number_the_connection_never_named_closes_only_that_connection()
+    {
+        await using var a = await TestNode.StartAsync("a");
+        await using var b = await TestNode.StartAsync("b");
+        b.Transport.Connect(a.Spec);
+        await b.WaitFullyConnectedAsync(a);
+
+        await using var raw = await RawDialler.HandshakeAsync(a, name: "raw");
+
+        // Forward kind, named target "x", type number 5 without its name.
+        var body = Build([(byte)1, (byte)2, 1u, new byte[] { (byte)'x' }, (5u + 1) << 1, (byte)0]);
+        var frame = new byte[4 + body.Length];
+        BinaryPrimitives.WriteInt32LittleEndian(frame, body.Length);
+        body.CopyTo(frame, 4);
+        await raw.SendAsync(frame);
+        await raw.WaitForCloseAsync("the connection that referred to an unnamed type to be closed");
+        await TestSupport.WaitUntilAsync(
+            () => a.Logger.Count(LogLevel.Warning, "could not be deserialized") == 1,
+            "the undecodable frame logged at Warning");
+
+        await b.Transport.SendAsync(a.Name, PartisanChannels.Default, new ForwardEnvelope(PartisanTarget.Named("x"), new Numbered(1, 1), isCast: false), null, null, default);
+        await TestSupport.WaitUntilAsync(() => a.Events.Messages.Any(m => m.From == b.Name), "b's forwarded message after the bad frame");
+    }
+
+    [Fact]
+    public async Task A_delayed_frame_released_onto_a_new_connection_is_encoded_for_that_connection()
+    {
+        await using var a = await TestNode.StartAsync("a");
+        var delay = new DelayKeyOne(TimeSpan.FromSeconds(2));
+        await using var b = await TestNode.StartAsync("b", interposer: delay);
+        b.Transport.Connect(a.Spec);
+        await b.WaitFullyConnectedAsync(a);
+
+        // The first message names its type on the connection; once it has arrived, later frames carry only the number.
+        await b.Transport.SendAsync(a.Name, PartisanChannels.Default, Forward(new Numbered(0, 0)), null, null, default);
+        await a.Events.WaitForMessagesAsync(1, "the message that names the type");
+
+        // Encoded for this connection (number only), held back, and released after the connection was replaced.
+        await b.Transport.SendAsync(a.Name, PartisanChannels.Default, Forward(new Numbered(1, 1)), null, null, default);
+        Assert.True(delay.Held, "the second message should be held back");
+        b.Transport.Disconnect(a.Name);
+        await TestSupport.WaitUntilAsync(() => !b.Transport.IsConnected(a.Name), "b's lanes to a closed");
+        b.Transport.Connect(a.Spec);
+        await b.WaitFullyConnectedAsync(a);
+
+        await TestSupport.WaitUntilAsync(
+            () => a.Events.Messages.Any(m => m.Message is ForwardEnvelope { Message: Numbered(1, 1) }),
+            "the delayed message, encoded again for the new connection");
+        Assert.Equal(0, a.Logger.Count(LogLevel.Warning, "could not be deserialized"));
+    }
+
+    private static ForwardEnvelope Forward(object message) => new(PartisanTarget.Named("x"), message, isCast: false);
+
+    /// <summary>Holds back forwarded <see cref="Numbered"/> messages of key 1.</summary>
+    private sealed class DelayKeyOne(TimeSpan delay) : IPartisanInterposer
+    {
+        public bool Held { get; private set; }
+
+        public InterposerDecision OnSend(in InterposedMessage message)
+        {
+            if (message.Message is ForwardEnvelope { Message: Numbered { Key: 1 } })
+            {
+                Held = true;
+                return InterposerDecision.Delayed(delay);
+            }
+
+            return InterposerDecision.Deliver;
+        }
+
+        public InterposerDecision OnReceive(in InterposedMessage message) => InterposerDecision.Deliver;
+    }
+
+    /// <summary>A body from raw bytes (byte, byte[]) and Orleans varints (uint).</summary>
+    private static byte[] Build(object[] parts)
+    {
+        var output = new ArrayBufferWriter<byte>();
+        using var session = TestSupport.Services.GetRequiredService<SerializerSessionPool>().GetSession();
+        var writer = Writer.Create(output, session);
+        foreach (var part in parts)
+        {
+            switch (part)
+            {
+                case byte value:
+                    writer.WriteByte(value);
+                    break;
+                case uint value:
+                    writer.WriteVarUInt32(value);
+                    break;
+                case byte[] value:
+                    writer.Write(value);
+                    break;
+                default:
+                    throw new ArgumentException($"Unexpected part {part}.", nameof(parts));
+            }
+        }
+
+        writer.Commit();
+        return output.WrittenSpan.ToArray();
+    }
+
+    private static ForwardEnvelope RoundTrip(ForwardEnvelope envelope, SentTypeTable sent, ReceivedTypeTable received)
+    {
+        var frame = FrameCodec.Encode(TestSupport.Codec, envelope, 1 << 20, types: sent);
+        try
+        {
+            return Decode(frame, received);
+        }
+        finally
+        {
+            frame.Return();
+        }
+    }
+
+    private static ForwardEnvelope Decode(PooledFrame frame, ReceivedTypeTable? received)
+        => Assert.IsType<ForwardEnvelope>(FrameCodec.Decode(TestSupport.Codec, Body(frame), received));
+
+    private static ReadOnlySequence<byte> Body(PooledFrame frame) => new(frame.Buffer, FrameCodec.PrefixSize, frame.BodyLength);
+}
