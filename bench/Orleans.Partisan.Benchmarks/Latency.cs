@@ -7,6 +7,12 @@ internal sealed record LatencySamples(double[] Microseconds, double Seconds, GcA
 {
     public static readonly LatencySamples Missing = new([], 0, GcActivity.None);
 
+    /// <summary>All samples of several measurements of the same situation, as one.</summary>
+    public static LatencySamples Combine(IReadOnlyCollection<LatencySamples> parts) => new(
+        [.. parts.SelectMany(p => p.Microseconds)],
+        parts.Sum(p => p.Seconds),
+        parts.Aggregate(GcActivity.None, (sum, p) => sum + p.Gc));
+
     public int Count => Microseconds.Length;
 
     public double P50 => Percentile(0.50);
@@ -89,7 +95,7 @@ internal sealed class PingPong
     }
 }
 
-/// <summary>8 MiB messages streamed from a to b's "bulk-sink" as fast as the channel takes them.</summary>
+/// <summary>8 MiB messages streamed from a to b's "bulk-sink", as fast as the channel takes them or at a set rate.</summary>
 internal sealed class BulkStream
 {
     public const int MessageSize = 8 * 1024 * 1024;
@@ -111,14 +117,19 @@ internal sealed class BulkStream
 
     public long Sent => Volatile.Read(ref _sent);
 
-    /// <summary>Starts streaming on <paramref name="channel"/> and waits until a few messages have arrived.</summary>
-    public async Task StartAsync(string channel)
+    /// <summary>
+    /// Starts streaming on <paramref name="channel"/>, as fast as the channel takes the messages or no
+    /// faster than <paramref name="megabytesPerSecond"/>, and waits until a few messages have arrived.
+    /// </summary>
+    public async Task StartAsync(string channel, double? megabytesPerSecond = null)
     {
         _stop = new CancellationTokenSource();
         var token = _stop.Token;
         var options = new ForwardOptions { Channel = channel };
         var node = _pair.B.Name;
         var before = Received.Count;
+        var sentBefore = Sent;
+        var pace = Stopwatch.StartNew();
         _loop = Task.Run(async () =>
         {
             try
@@ -126,7 +137,16 @@ internal sealed class BulkStream
                 while (!token.IsCancellationRequested)
                 {
                     await _pair.A.ForwardMessageAsync(node, _sink, _message, options, token);
-                    Interlocked.Increment(ref _sent);
+                    var sent = Interlocked.Increment(ref _sent);
+                    if (megabytesPerSecond is { } rate)
+                    {
+                        // Paced: no faster than the rate, counted from the start.
+                        var due = TimeSpan.FromSeconds((sent - sentBefore) * (double)MessageSize / 1e6 / rate) - pace.Elapsed;
+                        if (due > TimeSpan.Zero)
+                        {
+                            await Task.Delay(due, token);
+                        }
+                    }
                 }
             }
             catch (OperationCanceledException) when (token.IsCancellationRequested)
@@ -174,6 +194,8 @@ internal sealed record GcActivity(int Gen0, int Gen1, int Gen2, TimeSpan Paused)
     public static GcActivity Start() => new(GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2), GC.GetTotalPauseDuration());
 
     public GcActivity Stop() => new(GC.CollectionCount(0) - Gen0, GC.CollectionCount(1) - Gen1, GC.CollectionCount(2) - Gen2, GC.GetTotalPauseDuration() - Paused);
+
+    public static GcActivity operator +(GcActivity a, GcActivity b) => new(a.Gen0 + b.Gen0, a.Gen1 + b.Gen1, a.Gen2 + b.Gen2, a.Paused + b.Paused);
 
     public override string ToString() => $"GCs gen0/1/2 {Gen0}/{Gen1}/{Gen2}, paused {Paused.TotalMilliseconds:0.0} ms";
 }

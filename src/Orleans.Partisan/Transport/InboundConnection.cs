@@ -18,6 +18,13 @@ internal sealed class InboundConnection
     /// </summary>
     public const int LargeFrameSize = 64 * 1024;
 
+    /// <summary>
+    /// How much of a large frame is read from the socket before the loop lets other work on the
+    /// thread pool run (a read that finds data waiting completes at once, so without this the loop
+    /// would keep its thread for the whole frame).
+    /// </summary>
+    public const int ReadSlice = 256 * 1024;
+
     private readonly TransportContext _context;
     private readonly ITransportEvents _events;
     private readonly Socket _socket;
@@ -318,10 +325,12 @@ internal sealed class InboundConnection
 
     /// <summary>
     /// Fills <paramref name="destination"/> from the socket; false if the peer closed first. Called only
-    /// when the pipe holds nothing unconsumed, so reading the stream directly skips nothing.
+    /// when the pipe holds nothing unconsumed, so reading the stream directly skips nothing. Yields
+    /// the thread after every <see cref="ReadSlice"/> bytes.
     /// </summary>
     private async ValueTask<bool> ReadExactlyAsync(Memory<byte> destination)
     {
+        var sinceYield = 0;
         while (destination.Length > 0)
         {
             var read = await _stream.ReadAsync(destination, _closing.Token);
@@ -331,6 +340,12 @@ internal sealed class InboundConnection
             }
 
             destination = destination[read..];
+            sinceYield += read;
+            if (sinceYield >= ReadSlice && destination.Length > 0)
+            {
+                sinceYield = 0;
+                await Task.Yield();
+            }
         }
 
         return true;

@@ -15,6 +15,13 @@ internal sealed class OutboundConnection
     /// <summary>Queued frames are coalesced into one socket write up to this many bytes.</summary>
     public const int MaxBatchBytes = 64 * 1024;
 
+    /// <summary>
+    /// A frame longer than this is written in pieces of this size, letting other work on the thread
+    /// pool run between them (a write the socket can take at once completes at once, so one write of a
+    /// large frame would keep the writer's thread for all of it).
+    /// </summary>
+    public const int WriteSlice = 256 * 1024;
+
     private const int MaxBatchFrames = 512;
 
     private readonly TransportContext _context;
@@ -183,7 +190,7 @@ internal sealed class OutboundConnection
                 if (taken == 1)
                 {
                     bytes = batch[0].Length;
-                    await _stream.WriteAsync(batch[0].Memory, _closing.Token);
+                    await WriteSlicedAsync(batch[0].Memory);
                 }
                 else
                 {
@@ -214,6 +221,19 @@ internal sealed class OutboundConnection
             ReturnAll(batch, taken);
             ArrayPool<byte>.Shared.Return(coalesced);
         }
+    }
+
+    /// <summary>Writes <paramref name="frame"/>, yielding the thread after every <see cref="WriteSlice"/> bytes.</summary>
+    private async ValueTask WriteSlicedAsync(ReadOnlyMemory<byte> frame)
+    {
+        while (frame.Length > WriteSlice)
+        {
+            await _stream.WriteAsync(frame[..WriteSlice], _closing.Token);
+            frame = frame[WriteSlice..];
+            await Task.Yield();
+        }
+
+        await _stream.WriteAsync(frame, _closing.Token);
     }
 
     private async Task ReadLoopAsync()
