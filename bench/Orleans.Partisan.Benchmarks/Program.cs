@@ -172,9 +172,15 @@ foreach (var size in sizes)
 
 foreach (var size in sizes)
 {
-    var frame = Orleans.Partisan.Transport.FrameCodec.EncodeToArray(
-        OverlayPair.Codec, new Orleans.Partisan.Runtime.ForwardEnvelope(PartisanTarget.Named("sink"), Payload.OfSize(size), isCast: false));
-    report.Note($"wire size of one {size} B message: overlay frame {frame.Length:N0} B (length prefix + Orleans serialization of the envelope, target and message), raw TCP frame {size + 4:N0} B");
+    // As on a connection: the first frame of a type names it, later ones refer to it by number.
+    var types = new Orleans.Partisan.Transport.SentTypeTable(OverlayPair.Codec.TypeConverter);
+    var envelope = new Orleans.Partisan.Runtime.ForwardEnvelope(PartisanTarget.Named("sink"), Payload.OfSize(size), isCast: false);
+    var first = Orleans.Partisan.Transport.FrameCodec.Encode(OverlayPair.Codec, envelope, int.MaxValue, types: types);
+    first.Announces?.MarkAnnounced();
+    var later = Orleans.Partisan.Transport.FrameCodec.Encode(OverlayPair.Codec, envelope, int.MaxValue, types: types);
+    report.Note($"wire size of one {size} B message: overlay frame {later.Length:N0} B (length prefix, kind, flags, target name, type number, and the message as Orleans serializes a value of its type; {first.Length:N0} B for the first frame of the type on a connection, which names the type), raw TCP frame {size + 4:N0} B");
+    first.Return();
+    later.Return();
 }
 
 var tp64 = overlayRates.GetValueOrDefault(64, Rate.Missing).MessagesPerSecond;
