@@ -15,7 +15,7 @@ namespace Orleans.Partisan.Transport;
 /// so two nodes that dial each other at once never race to pick one connection.
 /// Once disposal starts, no more peer events are reported.
 /// </remarks>
-internal sealed class OverlayTransport : IAsyncDisposable
+internal sealed partial class OverlayTransport : IAsyncDisposable
 {
     private readonly TransportContext _context;
     private readonly ITransportEvents _events;
@@ -305,43 +305,6 @@ internal sealed class OverlayTransport : IAsyncDisposable
         }
     }
 
-    /// <summary>Queues a message whose injected delay ended, on a lane picked now; a message that finds no open lane is lost and counted.</summary>
-    private async ValueTask ReleaseDelayedAsync(NodeName peer, string channel, int index, int? lane, PooledFrame frame, object message, object? supersedeKey, CancellationToken cancellationToken)
-    {
-        var connection = TryPickLane(peer, index, lane);
-        for (var attempt = 0; connection is not null; attempt++)
-        {
-            frame = Reframe(frame, message, connection);
-            var status = connection.Queue.Enqueue(frame, supersedeKey, cancellationToken, out var pending);
-            if (status != EnqueueStatus.Closed)
-            {
-                PartisanMetrics.Sent.Add(1, connection.ChannelTag);
-                try
-                {
-                    // Waiting here (on a full queue) holds back the rest of the delay line, in order.
-                    await pending.ConfigureAwait(false);
-                }
-                catch (PartisanException exception)
-                {
-                    NotSent(exception.Message);
-                }
-
-                return;
-            }
-
-            connection = attempt == 0 ? TryPickLane(peer, index, lane) : null;
-        }
-
-        frame.Return();
-        NotSent("no open connection when its delay ended");
-
-        void NotSent(string reason)
-        {
-            TransportLog.DelayedNotSent(_context.Logger, peer, channel, reason);
-            PartisanMetrics.Undeliverable.Add(1, new System.Diagnostics.TagList { { "reason", "not-connected" } });
-        }
-    }
-
     private OutboundConnection PickLane(NodeName peer, string channel, int index, int? partitionKey)
         => TryPickLane(peer, index, partitionKey) ?? throw new NodeNotConnectedException(peer, channel);
 
@@ -390,13 +353,5 @@ internal sealed class OverlayTransport : IAsyncDisposable
 
         frame.Return();
         return Encode(message, connection);
-    }
-
-    private sealed class DelayedSend(OverlayTransport transport, NodeName peer, string channel, int index, int? lane, PooledFrame frame, object message, object? supersedeKey) : DelayedMessage
-    {
-        public override ValueTask ReleaseAsync(CancellationToken cancellationToken)
-            => transport.ReleaseDelayedAsync(peer, channel, index, lane, frame, message, supersedeKey, cancellationToken);
-
-        public override void Discard() => frame.Return();
     }
 }
