@@ -10,7 +10,6 @@ using Orleans.Partisan.Grains;
 using Orleans.Partisan.Hosting;
 using Orleans.Partisan.Runtime;
 using Orleans.Partisan.Transport;
-using Orleans.Serialization;
 
 namespace Orleans.Partisan;
 

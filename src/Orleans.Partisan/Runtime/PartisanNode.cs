@@ -5,7 +5,6 @@ using Orleans.Partisan.Protocols.Broadcast;
 using Orleans.Partisan.Protocols.FullMesh;
 using Orleans.Partisan.Protocols.HyParView;
 using Orleans.Partisan.Transport;
-using Orleans.Serialization;
 
 namespace Orleans.Partisan.Runtime;
 

@@ -1,9 +1,3 @@
-using System.Collections.Concurrent;
-using System.Net;
-using System.Net.Sockets;
-using Microsoft.Extensions.Logging;
-using Orleans.Serialization;
-
 namespace Orleans.Partisan.Transport;
 
 /// <summary>Messages held back by an <see cref="IPartisanInterposer"/> and queued when their delay ends.</summary>

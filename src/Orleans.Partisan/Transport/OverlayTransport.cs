@@ -2,7 +2,6 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Orleans.Serialization;
 
 namespace Orleans.Partisan.Transport;
 
