@@ -155,8 +155,8 @@ internal sealed class OverlayFailureDetector(
     {
         try
         {
-            // A witness may fail to answer while the cluster is still adjusting to the loss (its grain's
-            // directory entry may have lived on the suspect): check again, a bounded number of times.
+            // A witness may fail to answer while the cluster is still adjusting to the loss (not yet
+            // connected to this silo, say): check again, a bounded number of times.
             for (var check = 1; check <= MaxChecks; check++)
             {
                 await Task.Delay(_options.SuspectAfter, time, cancellationToken).ConfigureAwait(false);

@@ -3,12 +3,12 @@ using Orleans.Partisan.Runtime;
 
 namespace Orleans.Partisan.Hosting;
 
-/// <summary>Dials a suspected silo from this silo, or asks another silo's peer-service-manager grain to.</summary>
-internal sealed class OverlayReachability(PartisanNode node, IGrainFactory grainFactory, IOptions<PartisanOptions> options) : IReachability
+/// <summary>Dials a suspected silo from this silo, or asks another silo over the overlay to.</summary>
+internal sealed class OverlayReachability(PartisanNode node, IOptions<PartisanOptions> options) : IReachability
 {
     public Task<bool> CanReachAsync(NodeSpec target, CancellationToken cancellationToken)
         => node.CanReachAsync(target, options.Value.FailureDetection.ProbeTimeout, cancellationToken);
 
     public Task<bool> CanWitnessReachAsync(SiloAddress witness, NodeSpec target, CancellationToken cancellationToken)
-        => grainFactory.GetPeerServiceManager(witness).CanReach(target).WaitAsync(cancellationToken);
+        => node.AskWitnessAsync(witness.GetNodeName(), target, options.Value.FailureDetection.ProbeTimeout, cancellationToken);
 }

@@ -21,6 +21,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
     private readonly NodeMonitorHub _monitors;
     private readonly TimeProvider _time;
     private readonly TransitiveRelay _relay;
+    private readonly WitnessProbe _witness;
     private readonly IBroadcastHandlerInvoker? _broadcastInvoker;
     private PeerServiceDriver? _driver;
     private BroadcastDriver? _broadcast;
@@ -39,6 +40,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         _dispatcher = new LocalDispatcher(Name, grainSink, _logger);
         _monitors = new NodeMonitorHub(Name, _dispatcher, _logger);
         _relay = new TransitiveRelay(Name, _transport, _dispatcher, settings.RelayHopLimit, _logger);
+        _witness = new WitnessProbe(this, _logger);
     }
 
     public NodeName Name { get; }
@@ -181,6 +183,13 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         return false;
     }
 
+    /// <summary>
+    /// Whether <paramref name="witness"/> reaches <paramref name="node"/> with a fresh dial bounded by
+    /// <paramref name="timeout"/>, asked over the overlay (see <see cref="WitnessProbe"/>).
+    /// </summary>
+    internal Task<bool> AskWitnessAsync(NodeName witness, NodeSpec node, TimeSpan timeout, CancellationToken cancellationToken)
+        => _witness.AskAsync(witness, node, timeout, cancellationToken);
+
     public Task LeaveAsync(CancellationToken cancellationToken = default) => Driver.LeaveAsync(Name).WaitAsync(cancellationToken);
 
     public Task LeaveAsync(NodeName node, CancellationToken cancellationToken = default) => Driver.LeaveAsync(node).WaitAsync(cancellationToken);
@@ -262,6 +271,8 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         {
             return;
         }
+
+        _witness.Dispose();
 
         if (_driver is not null)
         {

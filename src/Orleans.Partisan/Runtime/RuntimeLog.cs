@@ -49,4 +49,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(2014, LogLevel.Warning, "Relayed message {Id} for {Destination} cannot go further: no other neighbour to hand it to")]
     public static partial void RelayStuck(ILogger logger, PartisanRef id, NodeName destination);
+
+    [LoggerMessage(2015, LogLevel.Warning, "Could not answer {Asker}'s question whether {Target} is reachable")]
+    public static partial void WitnessAnswerFailed(ILogger logger, Exception exception, NodeName asker, NodeName target);
 }
