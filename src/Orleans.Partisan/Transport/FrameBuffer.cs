@@ -10,6 +10,14 @@ namespace Orleans.Partisan.Transport;
 /// per thread, so serializing a message allocates nothing here: the finished frame's array is handed
 /// over with <see cref="Detach"/>.
 /// </summary>
+/// <remarks>
+/// A span handed out ends at the next <see cref="CpuSlice"/> boundary (or later, if the size hint asks
+/// for more), so the serializer comes back for more at least once a slice, and the buffer offers the
+/// CPU each time it crosses one: serializing a large message shares the CPU as writing and reading it
+/// do. Orleans' writer copies a long run of bytes span by span but asks for up to 1 MiB at a time,
+/// which the span must hold, so one large byte array is sliced a MiB at a time; smaller fields a slice
+/// at a time.
+/// </remarks>
 internal sealed class FrameBuffer : IBufferWriter<byte>
 {
     private const int InitialSize = 256;
@@ -20,6 +28,7 @@ internal sealed class FrameBuffer : IBufferWriter<byte>
     private byte[]? _buffer;
     private int _written;
     private int _maxBodySize;
+    private int _nextOffer;
     private FramePool? _pool;
 
     /// <summary>
@@ -33,6 +42,7 @@ internal sealed class FrameBuffer : IBufferWriter<byte>
         buffer._pool = pool;
         buffer._buffer = buffer.RentArray(InitialSize);
         buffer._written = FrameCodec.PrefixSize;
+        buffer._nextOffer = FrameCodec.PrefixSize + CpuSlice.Size;
         buffer._maxBodySize = maxBodySize;
         return buffer;
     }
@@ -83,15 +93,35 @@ internal sealed class FrameBuffer : IBufferWriter<byte>
     /// <inheritdoc />
     public Memory<byte> GetMemory(int sizeHint = 0)
     {
-        Ensure(sizeHint);
-        return _buffer.AsMemory(_written);
+        // NextLength may replace the array, so it runs before the array is read.
+        var length = NextLength(sizeHint);
+        return _buffer.AsMemory(_written, length);
     }
 
     /// <inheritdoc />
     public Span<byte> GetSpan(int sizeHint = 0)
     {
+        var length = NextLength(sizeHint);
+        return _buffer.AsSpan(_written, length);
+    }
+
+    /// <summary>
+    /// Makes room for <paramref name="sizeHint"/> bytes, offers the CPU if the body has crossed a slice
+    /// boundary since the last offer, and returns how long the next span is: up to the next boundary,
+    /// or the hint if that is longer.
+    /// </summary>
+    private int NextLength(int sizeHint)
+    {
         Ensure(sizeHint);
-        return _buffer.AsSpan(_written);
+        if (_written >= _nextOffer)
+        {
+            // The first boundary after what is written: a hint may have carried the body past one.
+            _nextOffer += ((_written - _nextOffer) / CpuSlice.Size + 1) * CpuSlice.Size;
+            CpuSlice.Offer();
+        }
+
+        // At least the hint (Ensure made room for it) and at least one byte (the boundary is ahead).
+        return Math.Min(_buffer!.Length - _written, Math.Max(sizeHint, _nextOffer - _written));
     }
 
     private void Ensure(int sizeHint)

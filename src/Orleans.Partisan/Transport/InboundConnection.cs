@@ -18,13 +18,6 @@ internal sealed class InboundConnection
     /// </summary>
     public const int LargeFrameSize = 64 * 1024;
 
-    /// <summary>
-    /// How much of a large frame is read from the socket before the loop lets other work on the
-    /// thread pool run (a read that finds data waiting completes at once, so without this the loop
-    /// would keep its thread for the whole frame).
-    /// </summary>
-    public const int ReadSlice = 256 * 1024;
-
     private readonly TransportContext _context;
     private readonly ITransportEvents _events;
     private readonly Socket _socket;
@@ -325,8 +318,10 @@ internal sealed class InboundConnection
 
     /// <summary>
     /// Fills <paramref name="destination"/> from the socket; false if the peer closed first. Called only
-    /// when the pipe holds nothing unconsumed, so reading the stream directly skips nothing. Yields
-    /// the thread after every <see cref="ReadSlice"/> bytes.
+    /// when the pipe holds nothing unconsumed, so reading the stream directly skips nothing. After every
+    /// <see cref="CpuSlice"/> it offers the CPU and lets other work on the thread pool run (a read that
+    /// finds data waiting completes at once, so without this the loop would keep its thread for the
+    /// whole frame).
     /// </summary>
     private async ValueTask<bool> ReadExactlyAsync(Memory<byte> destination)
     {
@@ -341,9 +336,10 @@ internal sealed class InboundConnection
 
             destination = destination[read..];
             sinceYield += read;
-            if (sinceYield >= ReadSlice && destination.Length > 0)
+            if (sinceYield >= CpuSlice.Size && destination.Length > 0)
             {
                 sinceYield = 0;
+                CpuSlice.Offer();
                 await Task.Yield();
             }
         }

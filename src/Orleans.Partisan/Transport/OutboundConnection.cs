@@ -15,13 +15,6 @@ internal sealed class OutboundConnection
     /// <summary>Queued frames are coalesced into one socket write up to this many bytes.</summary>
     public const int MaxBatchBytes = 64 * 1024;
 
-    /// <summary>
-    /// A frame longer than this is written in pieces of this size, letting other work on the thread
-    /// pool run between them (a write the socket can take at once completes at once, so one write of a
-    /// large frame would keep the writer's thread for all of it).
-    /// </summary>
-    public const int WriteSlice = 256 * 1024;
-
     private const int MaxBatchFrames = 512;
 
     private readonly TransportContext _context;
@@ -223,13 +216,18 @@ internal sealed class OutboundConnection
         }
     }
 
-    /// <summary>Writes <paramref name="frame"/>, yielding the thread after every <see cref="WriteSlice"/> bytes.</summary>
+    /// <summary>
+    /// Writes <paramref name="frame"/> a <see cref="CpuSlice"/> at a time, offering the CPU and letting
+    /// other work on the thread pool run between slices (a write the socket can take at once completes
+    /// at once, so one write of a large frame would keep the writer's thread for all of it).
+    /// </summary>
     private async ValueTask WriteSlicedAsync(ReadOnlyMemory<byte> frame)
     {
-        while (frame.Length > WriteSlice)
+        while (frame.Length > CpuSlice.Size)
         {
-            await _stream.WriteAsync(frame[..WriteSlice], _closing.Token);
-            frame = frame[WriteSlice..];
+            await _stream.WriteAsync(frame[..CpuSlice.Size], _closing.Token);
+            frame = frame[CpuSlice.Size..];
+            CpuSlice.Offer();
             await Task.Yield();
         }
 
