@@ -12,7 +12,12 @@ namespace Orleans.Partisan.Benchmarks;
 /// </param>
 /// <param name="BufferBytes">All the bytes of frame buffers the pools allocated during the calls.</param>
 /// <param name="BytesPerWaitingCall">Bytes per call, over the calls that waited (the wait included).</param>
-internal sealed record SendAllocations(double BytesPerMessage, long Messages, long CompletedAsynchronously, double BytesPerImmediateCall, double BytesPerImmediateCallBesidesBuffers, long BufferBytes, double BytesPerWaitingCall);
+/// <param name="ImmediateCallP99BesidesBuffers">
+/// The 99th percentile of what one call that completed at once allocated, besides new frame buffers:
+/// the per-message cost, which an allocation made once in the whole loop does not move.
+/// </param>
+/// <param name="ImmediateCallsAboveOneObject">The calls that completed at once and allocated more than one ForwardEnvelope besides new frame buffers.</param>
+internal sealed record SendAllocations(double BytesPerMessage, long Messages, long CompletedAsynchronously, double BytesPerImmediateCall, double BytesPerImmediateCallBesidesBuffers, long BufferBytes, double BytesPerWaitingCall, long ImmediateCallP99BesidesBuffers, long ImmediateCallsAboveOneObject);
 
 internal sealed record ReceiveAllocations(double BytesPerMessage, double MessageObjectBytes, long Messages, double SenderThreadBytesPerMessage);
 
@@ -64,6 +69,7 @@ internal static class Allocations
         SendAllocations Loop(long count)
         {
             long waited = 0, immediateBytes = 0, immediateBufferBytes = 0, waitingBytes = 0;
+            var perCall = new long[count]; // before the measurement starts
             var start = GC.GetAllocatedBytesForCurrentThread();
             var buffersStart = FramePool.AllocatedBytes;
             for (long i = 0; i < count; i++)
@@ -73,8 +79,11 @@ internal static class Allocations
                 var pending = pair.A.ForwardMessageAsync(node, target, message);
                 if (pending.IsCompletedSuccessfully)
                 {
-                    immediateBytes += GC.GetAllocatedBytesForCurrentThread() - before;
-                    immediateBufferBytes += FramePool.AllocatedBytes - buffersBefore;
+                    var bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+                    var buffers = FramePool.AllocatedBytes - buffersBefore;
+                    immediateBytes += bytes;
+                    immediateBufferBytes += buffers;
+                    perCall[i - waited] = bytes - buffers;
                     continue;
                 }
 
@@ -85,6 +94,9 @@ internal static class Allocations
 
             var total = GC.GetAllocatedBytesForCurrentThread() - start;
             var immediate = count - waited;
+            var immediateCalls = perCall.AsSpan(0, (int)immediate);
+            immediateCalls.Sort();
+            var firstAbove = immediateCalls.IndexOfAnyExceptInRange(0, ForwardEnvelopeBytes);
             return new SendAllocations(
                 (double)total / count,
                 count,
@@ -92,7 +104,9 @@ internal static class Allocations
                 immediate == 0 ? double.NaN : (double)immediateBytes / immediate,
                 immediate == 0 ? double.NaN : (double)(immediateBytes - immediateBufferBytes) / immediate,
                 FramePool.AllocatedBytes - buffersStart,
-                waited == 0 ? double.NaN : (double)waitingBytes / waited);
+                waited == 0 ? double.NaN : (double)waitingBytes / waited,
+                immediate == 0 ? -1 : immediateCalls[(int)Math.Ceiling(0.99 * immediate) - 1],
+                firstAbove < 0 ? 0 : immediateCalls.Length - firstAbove);
         }
     }
 
