@@ -92,7 +92,7 @@ internal sealed class SeedGroup : IAsyncDisposable
     /// its seed client tries seed <paramref name="firstSeed"/> first (a handle on that seed), or the seeds in
     /// reverse order when it is null (a handle on a silo that is not a seed).
     /// </summary>
-    public PartisanMembershipTable Handle(string clusterId, int? firstSeed = null, TimeSpan? requestTimeout = null, TimeSpan? startupTimeout = null)
+    public PartisanMembershipTable Handle(string clusterId, int? firstSeed = null, TimeSpan? requestTimeout = null, TimeSpan? startupTimeout = null, ILogger? logger = null)
     {
         var order = firstSeed is { } first
             ? Options.Seeds.Skip(first).Concat(Options.Seeds.Take(first)).ToList()
@@ -103,7 +103,7 @@ internal sealed class SeedGroup : IAsyncDisposable
             RequestTimeout = requestTimeout ?? Options.RequestTimeout,
             SnapshotInterval = Options.SnapshotInterval,
         };
-        return new PartisanMembershipTable(new SeedClient(options, Serializer, NullLogger.Instance), clusterId, localSeed: null, startupTimeout: startupTimeout ?? options.RequestTimeout);
+        return new PartisanMembershipTable(new SeedClient(options, Serializer, logger ?? NullLogger.Instance), clusterId, localSeed: null, startupTimeout: startupTimeout ?? options.RequestTimeout);
     }
 
     /// <summary>Stops every seed and deletes the data directories.</summary>
