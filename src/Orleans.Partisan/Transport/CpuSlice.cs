@@ -1,9 +1,11 @@
+using System.Runtime.CompilerServices;
+
 namespace Orleans.Partisan.Transport;
 
 /// <summary>
 /// How bulk work in the transport shares the CPU with everything else: a large frame is serialized,
-/// written and read <see cref="Size"/> bytes at a time, and between slices the thread offers its CPU
-/// to any thread waiting for one.
+/// written, read and decoded <see cref="Size"/> bytes at a time, and between slices the thread offers
+/// its CPU to any thread waiting for one.
 /// </summary>
 /// <remarks>
 /// <para>Copying a slice takes tens of microseconds; copying an 8 MiB frame in one go takes about a
@@ -13,8 +15,8 @@ namespace Orleans.Partisan.Transport;
 /// pack threads onto few virtual CPUs) makes it wait until the copy ends or the next scheduler tick,
 /// up to 4 ms with a 250 Hz kernel. Offering the CPU between slices bounds that wait to one slice.</para>
 /// <para>Offering costs one system call when nothing is waiting (a few hundred nanoseconds; an 8 MiB
-/// frame offers 32 times while it is written, 32 while it is read and about 8 while it is serialized)
-/// and nothing for frames smaller than a slice.</para>
+/// frame offers 32 times each while it is written, read and decoded, and about 8 while it is
+/// serialized) and nothing for frames smaller than a slice.</para>
 /// </remarks>
 internal static class CpuSlice
 {
@@ -32,5 +34,16 @@ internal static class CpuSlice
     {
         t_offers++;
         Thread.Yield();
+    }
+
+    /// <summary>
+    /// Between two slices of socket I/O: offers the CPU, then lets other work on the thread pool run (a
+    /// socket read or write that can complete at once does, so a loop over a large frame would otherwise
+    /// keep its thread-pool thread for all of it).
+    /// </summary>
+    public static YieldAwaitable BetweenSocketSlices()
+    {
+        Offer();
+        return Task.Yield();
     }
 }

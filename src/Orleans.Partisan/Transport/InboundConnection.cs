@@ -319,10 +319,8 @@ internal sealed class InboundConnection
 
     /// <summary>
     /// Fills <paramref name="destination"/> from the socket; false if the peer closed first. Called only
-    /// when the pipe holds nothing unconsumed, so reading the stream directly skips nothing. After every
-    /// <see cref="CpuSlice"/> it offers the CPU and lets other work on the thread pool run (a read that
-    /// finds data waiting completes at once, so without this the loop would keep its thread for the
-    /// whole frame).
+    /// when the pipe holds nothing unconsumed, so reading the stream directly skips nothing. Reads a
+    /// <see cref="CpuSlice"/> at a time.
     /// </summary>
     private async ValueTask<bool> ReadExactlyAsync(Memory<byte> destination)
     {
@@ -340,8 +338,7 @@ internal sealed class InboundConnection
             if (sinceYield >= CpuSlice.Size && destination.Length > 0)
             {
                 sinceYield = 0;
-                CpuSlice.Offer();
-                await Task.Yield();
+                await CpuSlice.BetweenSocketSlices();
             }
         }
 

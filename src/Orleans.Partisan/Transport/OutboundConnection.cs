@@ -216,19 +216,14 @@ internal sealed class OutboundConnection
         }
     }
 
-    /// <summary>
-    /// Writes <paramref name="frame"/> a <see cref="CpuSlice"/> at a time, offering the CPU and letting
-    /// other work on the thread pool run between slices (a write the socket can take at once completes
-    /// at once, so one write of a large frame would keep the writer's thread for all of it).
-    /// </summary>
+    /// <summary>Writes <paramref name="frame"/> a <see cref="CpuSlice"/> at a time.</summary>
     private async ValueTask WriteSlicedAsync(ReadOnlyMemory<byte> frame)
     {
         while (frame.Length > CpuSlice.Size)
         {
             await _stream.WriteAsync(frame[..CpuSlice.Size], _closing.Token);
             frame = frame[CpuSlice.Size..];
-            CpuSlice.Offer();
-            await Task.Yield();
+            await CpuSlice.BetweenSocketSlices();
         }
 
         await _stream.WriteAsync(frame, _closing.Token);
