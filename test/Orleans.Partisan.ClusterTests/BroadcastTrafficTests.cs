@@ -35,12 +35,15 @@ public sealed class BroadcastTrafficTests(ITestOutputHelper output)
         // Each silo sends a broadcast to its eager children and announces it to its lazy neighbours: at most
         // its active view per broadcast (IHAVE batching only lowers it; the margin is for grafts while views
         // settle), whatever the cluster's size. A full mesh of twelve would send up to eleven.
-        foreach (var perSilo in new[] { atSix, atTwelve })
+        // On average a silo sends within its active view at either size. (The means are not compared with
+        // each other: at six silos IHAVE batching may absorb every announcement, leaving the bare tree's
+        // 5/6, while at twelve some announcements go out within the window; both stay within the view.)
+        foreach (var (perSilo, silos) in new[] { (atSix, 6), (atTwelve, 12) })
         {
             Assert.All(perSilo, s => Assert.InRange(s.PerBroadcast, 0, ActiveView * 1.5));
+            var mean = perSilo.Average(s => s.PerBroadcast);
+            Assert.True(mean <= ActiveView, $"messages per silo per broadcast at {silos} silos: mean {mean:0.00}, more than the active view ({ActiveView}); a full mesh would send up to {silos - 1}");
         }
-
-        Assert.True(atTwelve.Average(s => s.PerBroadcast) <= 1.5 * atSix.Average(s => s.PerBroadcast), $"messages per silo per broadcast grew with the cluster: {atSix.Average(s => s.PerBroadcast):0.00} at 6 silos, {atTwelve.Average(s => s.PerBroadcast):0.00} at 12");
     }
 
     /// <summary>Broadcasts from one root and counts what each silo sends; silos started since the last phase catch up on <paramref name="expected"/> by exchange.</summary>

@@ -32,6 +32,9 @@ internal sealed record PartisanNodeSettings
     /// <summary>How many times a transitively forwarded message may be relayed.</summary>
     public int RelayHopLimit { get; init; } = 6;
 
-    /// <summary>How long a graceful leave waits for its announcements to be written before closing.</summary>
+    /// <summary>
+    /// How long a graceful leave waits for its announcements to be written before closing, and then for
+    /// the members told to drop their connections to this node.
+    /// </summary>
     public TimeSpan LeaveTimeout { get; init; } = TimeSpan.FromSeconds(5);
 }

@@ -66,7 +66,21 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
 
     public Task RejoinAsync(NodeSpec contact) => _work.Invoke(() => Execute(_core.Rejoin(contact)));
 
-    public Task LeaveAsync(NodeName node) => _work.Invoke(() => Execute(_core.Leave(node)));
+    /// <summary>
+    /// Has <paramref name="node"/> leave. When it is this node, the leave is over once the members told of
+    /// it have dropped their connections to this node (bounded by <see cref="PartisanNodeSettings.LeaveTimeout"/>):
+    /// they drop them after handling the leave, so none of them sees these connections close first and
+    /// takes the leave for a failure.
+    /// </summary>
+    public Task LeaveAsync(NodeName node) => _work.Invoke(async () =>
+    {
+        var told = node == _core.Self.Name ? _core.Members.Select(m => m.Name).Where(n => n != node).ToList() : [];
+        await Execute(_core.Leave(node)).ConfigureAwait(false);
+        if (told.Count > 0)
+        {
+            await WaitUntilDroppedAsync(told).ConfigureAwait(false);
+        }
+    });
 
     /// <summary>Whether the peer service has merged a message from <paramref name="node"/> since this node last joined it.</summary>
     public Task<bool> HasHeardFromAsync(NodeName node) => _work.Invoke(() => Task.FromResult(_heardFrom.Contains(node)));
@@ -187,6 +201,19 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         catch (Exception exception)
         {
             RuntimeLog.ProtocolSendSkipped(_logger, to, exception.Message);
+        }
+    }
+
+    private async Task WaitUntilDroppedAsync(IReadOnlyCollection<NodeName> peers)
+    {
+        try
+        {
+            await _transport.WhenDroppedByAsync(peers).WaitAsync(_settings.LeaveTimeout, _time).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            var remaining = _transport.GetConnections().Where(c => c.Direction == ConnectionDirection.Inbound && peers.Contains(c.Peer)).Select(c => c.Peer).Distinct();
+            RuntimeLog.LeaveNotAcknowledged(_logger, string.Join(", ", remaining), _settings.LeaveTimeout);
         }
     }
 

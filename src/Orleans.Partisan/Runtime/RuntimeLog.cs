@@ -52,4 +52,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(2015, LogLevel.Warning, "Could not answer {Asker}'s question whether {Target} is reachable")]
     public static partial void WitnessAnswerFailed(ILogger logger, Exception exception, NodeName asker, NodeName target);
+
+    [LoggerMessage(2016, LogLevel.Warning, "Left the overlay, but {Peers} had not dropped their connections to this node within {Timeout}; they may take the leave for a failure")]
+    public static partial void LeaveNotAcknowledged(ILogger logger, string peers, TimeSpan timeout);
 }

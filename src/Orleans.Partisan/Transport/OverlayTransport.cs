@@ -233,6 +233,13 @@ internal sealed partial class OverlayTransport : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Completes when every connection that one of <paramref name="peers"/> has dialled to this node (and
+    /// that is open now) has closed: those peers have dropped this node.
+    /// </summary>
+    public Task WhenDroppedByAsync(IReadOnlyCollection<NodeName> peers)
+        => Task.WhenAll(_inbound.Keys.Where(c => c.IsEstablished && peers.Contains(c.Peer)).Select(c => c.Completion));
+
     /// <summary>The open connections, outbound and inbound.</summary>
     public IReadOnlyList<ConnectionInfo> GetConnections()
     {

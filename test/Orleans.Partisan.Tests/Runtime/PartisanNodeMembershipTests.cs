@@ -60,6 +60,30 @@ public sealed class PartisanNodeMembershipTests
     }
 
     [Fact]
+    public async Task A_node_that_leaves_and_closes_at_once_is_still_seen_to_leave()
+    {
+        await using var nodes = new TestNodes();
+        var a = await nodes.StartAsync();
+        var b = await nodes.StartAsync();
+        var c = await nodes.StartAsync();
+        await b.JoinAsync(a.Spec);
+        await c.JoinAsync(a.Spec);
+        await TestNodes.WaitUntilAsync(() => a.IsFullyConnected(c.Name) && b.IsFullyConnected(c.Name) && c.IsFullyConnected(a.Name) && c.IsFullyConnected(b.Name), () => TestNodes.Known(c));
+
+        using var watch = new CancellationTokenSource(TestNodes.Timeout);
+        var downAtA = FirstAsync(a.WatchNodesAsync(watch.Token), e => e.Kind == NodeEventKind.Down && e.Node == c.Name);
+        var downAtB = FirstAsync(b.WatchNodesAsync(watch.Token), e => e.Kind == NodeEventKind.Down && e.Node == c.Name);
+
+        // As a silo that stops: the leave, then every connection closed. The leave is over only once the
+        // members have handled it, so none sees the connections close first.
+        await c.LeaveAsync();
+        await c.DisposeAsync();
+
+        Assert.Equal(NodeDownReason.Left, (await downAtA).Reason);
+        Assert.Equal(NodeDownReason.Left, (await downAtB).Reason);
+    }
+
+    [Fact]
     public async Task A_node_removed_by_another_learns_it_and_stops_being_a_member()
     {
         await using var nodes = new TestNodes();
