@@ -174,7 +174,7 @@ foreach (var size in sizes)
 {
     // As on a connection: the first frame of a type names it, later ones refer to it by number.
     var types = new Orleans.Partisan.Transport.SentTypeTable(OverlayPair.Codec.TypeConverter);
-    var envelope = new Orleans.Partisan.Runtime.ForwardEnvelope(PartisanTarget.Named("sink"), Payload.OfSize(size), isCast: false);
+    var envelope = new Orleans.Partisan.Transport.ForwardEnvelope(PartisanTarget.Named("sink"), Payload.OfSize(size), isCast: false);
     var first = Orleans.Partisan.Transport.FrameCodec.Encode(OverlayPair.Codec, envelope, int.MaxValue, types: types);
     first.Announces?.MarkAnnounced();
     var later = Orleans.Partisan.Transport.FrameCodec.Encode(OverlayPair.Codec, envelope, int.MaxValue, types: types);

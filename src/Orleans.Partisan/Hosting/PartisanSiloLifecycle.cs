@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using Orleans.Partisan.Membership;
 using Orleans.Partisan.Runtime;
 
 namespace Orleans.Partisan.Hosting;

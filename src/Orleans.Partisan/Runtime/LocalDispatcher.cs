@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Runtime;
 

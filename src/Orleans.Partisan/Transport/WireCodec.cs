@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Text;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Partisan.Runtime;
 using Orleans.Serialization;
 using Orleans.Serialization.Buffers;
 using Orleans.Serialization.Session;

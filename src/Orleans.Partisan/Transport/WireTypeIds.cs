@@ -1,4 +1,3 @@
-using Orleans.Partisan.Runtime;
 using Orleans.Partisan.Transport;
 using Orleans.Serialization.Configuration;
 

@@ -1,4 +1,5 @@
 using Orleans.Partisan.Runtime;
+using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Tests.Runtime;
 

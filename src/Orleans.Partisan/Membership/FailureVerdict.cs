@@ -1,4 +1,4 @@
-namespace Orleans.Partisan.Hosting;
+namespace Orleans.Partisan.Membership;
 
 /// <summary>What the failure detector concluded about a suspected silo.</summary>
 internal enum FailureVerdict

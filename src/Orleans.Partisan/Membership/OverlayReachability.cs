@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Options;
 using Orleans.Partisan.Runtime;
 
-namespace Orleans.Partisan.Hosting;
+namespace Orleans.Partisan.Membership;
 
 /// <summary>Dials a suspected silo from this silo, or asks another silo over the overlay to.</summary>
 internal sealed class OverlayReachability(PartisanNode node, IOptions<PartisanOptions> options) : IReachability

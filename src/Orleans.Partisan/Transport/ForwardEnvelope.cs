@@ -1,4 +1,4 @@
-namespace Orleans.Partisan.Runtime;
+namespace Orleans.Partisan.Transport;
 
 /// <summary>The wire form of a forwarded message: where it goes on the destination node and what it is.</summary>
 [GenerateSerializer, Alias("partisan.Forward")]

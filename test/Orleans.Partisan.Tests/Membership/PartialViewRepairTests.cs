@@ -1,6 +1,6 @@
-using Orleans.Partisan.Hosting;
+using Orleans.Partisan.Membership;
 
-namespace Orleans.Partisan.Tests.Hosting;
+namespace Orleans.Partisan.Tests.Membership;
 
 public sealed class PartialViewRepairTests
 {

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Partisan.Runtime;
 
-namespace Orleans.Partisan.Hosting;
+namespace Orleans.Partisan.Membership;
 
 /// <summary>
 /// Evicts a crashed silo from Orleans' membership on the overlay's evidence, confirmed by other silos
@@ -132,7 +132,7 @@ internal sealed class OverlayFailureDetector(
         var answers = await Task.WhenAll(witnesses.Select(Ask)).ConfigureAwait(false);
         var reached = answers.Count(a => a == true);
         var failed = answers.Count(a => a == false);
-        HostingLog.SuspectChecked(logger, suspect.Name, failed + 1, reached, witnesses.Count - reached - failed);
+        MembershipLog.SuspectChecked(logger, suspect.Name, failed + 1, reached, witnesses.Count - reached - failed);
         return reached > 0 ? FailureVerdict.Reachable : failed + 1 >= _options.Witnesses ? FailureVerdict.Dead : FailureVerdict.Unconfirmed;
 
         async Task<bool?> Ask(SiloAddress witness)
@@ -145,7 +145,7 @@ internal sealed class OverlayFailureDetector(
             }
             catch (Exception exception) when (!cancellationToken.IsCancellationRequested)
             {
-                HostingLog.WitnessFailed(logger, exception, witness, suspect.Name);
+                MembershipLog.WitnessFailed(logger, exception, witness, suspect.Name);
                 return null;
             }
         }
@@ -169,7 +169,7 @@ internal sealed class OverlayFailureDetector(
                 if (verdict == FailureVerdict.Dead)
                 {
                     var killed = await membership.TryKill(silo).ConfigureAwait(false);
-                    HostingLog.Evicted(logger, silo, killed);
+                    MembershipLog.Evicted(logger, silo, killed);
                 }
 
                 PartisanMetrics.FailureVerdicts.Add(1, new KeyValuePair<string, object?>("verdict", verdict switch
@@ -189,7 +189,7 @@ internal sealed class OverlayFailureDetector(
         }
         catch (Exception exception)
         {
-            HostingLog.DetectorFailed(logger, exception, suspect.Name);
+            MembershipLog.DetectorFailed(logger, exception, suspect.Name);
         }
         finally
         {

@@ -1,4 +1,4 @@
-namespace Orleans.Partisan.Runtime;
+namespace Orleans.Partisan.Transport;
 
 /// <summary>
 /// A forwarded message on its way to a node that is not a neighbour of its sender: relayed from

@@ -2,9 +2,9 @@ using System.Collections.Immutable;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
-using Orleans.Partisan.Hosting;
+using Orleans.Partisan.Membership;
 
-namespace Orleans.Partisan.Tests.Hosting;
+namespace Orleans.Partisan.Tests.Membership;
 
 /// <summary>The failure detector's verdict: dead only when enough silos fail to reach the suspect and none reaches it.</summary>
 public sealed class OverlayFailureDetectorTests

@@ -1,4 +1,4 @@
-namespace Orleans.Partisan.Hosting;
+namespace Orleans.Partisan.Membership;
 
 /// <summary>How the failure detector tries to reach a suspected silo: from this silo, and through another one.</summary>
 internal interface IReachability

@@ -1,7 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Orleans.Partisan.Runtime;
 
-namespace Orleans.Partisan.Hosting;
+namespace Orleans.Partisan.Membership;
 
 /// <summary>
 /// Keeps the overlay's membership in step with Orleans' cluster membership: a dead silo's node is
@@ -38,7 +38,7 @@ internal sealed class ClusterMembershipFollower(
             }
             catch (Exception exception)
             {
-                HostingLog.FollowFailed(logger, exception);
+                MembershipLog.FollowFailed(logger, exception);
                 await Task.Delay(RetryDelay, time, cancellationToken).ConfigureAwait(false);
             }
         }
@@ -60,7 +60,7 @@ internal sealed class ClusterMembershipFollower(
             }
             else if (member.Status == SiloStatus.Dead && _joined.Remove(silo) | node.GetNodeSpec(silo.GetNodeName()) is not null)
             {
-                HostingLog.FollowDead(logger, silo);
+                MembershipLog.FollowDead(logger, silo);
                 await node.LeaveAsync(silo.GetNodeName(), cancellationToken).ConfigureAwait(false);
             }
         }
@@ -71,7 +71,7 @@ internal sealed class ClusterMembershipFollower(
             var spec = await GetSpecAsync(silo, cancellationToken).ConfigureAwait(false);
             if (spec is not null)
             {
-                HostingLog.FollowJoin(logger, silo, spec);
+                MembershipLog.FollowJoin(logger, silo, spec);
                 await node.AddMemberAsync(spec).ConfigureAwait(false);
                 _joined.Add(silo);
             }
@@ -111,7 +111,7 @@ internal sealed class ClusterMembershipFollower(
                     return null;
                 }
 
-                HostingLog.SpecLookupFailed(logger, exception, silo, attempt);
+                MembershipLog.SpecLookupFailed(logger, exception, silo, attempt);
                 await Task.Delay(RetryDelay, time, cancellationToken).ConfigureAwait(false);
             }
         }

@@ -2,7 +2,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Partisan.Runtime;
 
-namespace Orleans.Partisan.Hosting;
+namespace Orleans.Partisan.Membership;
 
 /// <summary>
 /// Keeps a partial-view overlay (HyParView) in one piece with what only Orleans knows: the whole
@@ -41,7 +41,7 @@ internal sealed class PartialViewRepair(
             }
             catch (Exception exception)
             {
-                HostingLog.RepairFailed(logger, exception);
+                MembershipLog.RepairFailed(logger, exception);
             }
         }
     }
@@ -67,7 +67,7 @@ internal sealed class PartialViewRepair(
         foreach (var component in Components(neighbours).Where(c => !c.Contains(node.Name)))
         {
             var member = component.Min();
-            HostingLog.RepairJoin(logger, member, component.Count, node.Name);
+            MembershipLog.RepairJoin(logger, member, component.Count, node.Name);
             await grainFactory.GetPeerServiceManager(names[member]).JoinThrough(node.Spec).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
