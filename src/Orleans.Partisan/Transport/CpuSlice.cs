@@ -24,15 +24,15 @@ internal static class CpuSlice
     public const int Size = 256 * 1024;
 
     [ThreadStatic]
-    private static int t_offers;
+    private static int _offers;
 
     /// <summary>How many times the current thread has offered its CPU (for tests).</summary>
-    public static int OffersOnThisThread => t_offers;
+    public static int OffersOnThisThread => _offers;
 
     /// <summary>Lets any thread that is ready to run on this CPU run first.</summary>
     public static void Offer()
     {
-        t_offers++;
+        _offers++;
         Thread.Yield();
     }
 

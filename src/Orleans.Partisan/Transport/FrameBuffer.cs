@@ -23,7 +23,7 @@ internal sealed class FrameBuffer : IBufferWriter<byte>
     private const int InitialSize = 256;
 
     [ThreadStatic]
-    private static FrameBuffer? t_cached;
+    private static FrameBuffer? _cached;
 
     private byte[]? _buffer;
     private int _written;
@@ -37,8 +37,8 @@ internal sealed class FrameBuffer : IBufferWriter<byte>
     /// </summary>
     public static FrameBuffer Rent(int maxBodySize, FramePool? pool)
     {
-        var buffer = t_cached ?? new FrameBuffer();
-        t_cached = null;
+        var buffer = _cached ?? new FrameBuffer();
+        _cached = null;
         buffer._pool = pool;
         buffer._buffer = buffer.RentArray(InitialSize);
         buffer._written = FrameCodec.PrefixSize;
@@ -57,7 +57,7 @@ internal sealed class FrameBuffer : IBufferWriter<byte>
         }
 
         buffer._pool = null;
-        t_cached = buffer;
+        _cached = buffer;
     }
 
     /// <summary>The body's length so far.</summary>

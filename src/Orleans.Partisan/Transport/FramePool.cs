@@ -46,7 +46,7 @@ internal sealed class FramePool
 
     private static readonly int MinimumShift = BitOperations.Log2(MinimumSize);
 
-    private static long s_allocatedBytes;
+    private static long _allocatedBytes;
 
     private readonly Bucket[] _buckets;
     private readonly List<byte[]> _large = [];
@@ -79,7 +79,7 @@ internal sealed class FramePool
     /// The bytes of all the arrays every pool in the process allocated because it had none to hand
     /// out (for the benchmark, which tells those apart from other allocations on the send path).
     /// </summary>
-    public static long AllocatedBytes => Interlocked.Read(ref s_allocatedBytes);
+    public static long AllocatedBytes => Interlocked.Read(ref _allocatedBytes);
 
     /// <summary>The bytes held by the size classes now (large arrays not included).</summary>
     public long Retained => Volatile.Read(ref _retained);
@@ -103,7 +103,7 @@ internal sealed class FramePool
         var array = bucket.TryPop();
         if (array is null)
         {
-            Interlocked.Add(ref s_allocatedBytes, bucket.Size);
+            Interlocked.Add(ref _allocatedBytes, bucket.Size);
             return GC.AllocateUninitializedArray<byte>(bucket.Size);
         }
 
@@ -191,7 +191,7 @@ internal sealed class FramePool
         }
 
         var size = (int)Math.Min(((long)minimumLength + LargeGranularity - 1) / LargeGranularity * LargeGranularity, Array.MaxLength);
-        Interlocked.Add(ref s_allocatedBytes, size);
+        Interlocked.Add(ref _allocatedBytes, size);
         return GC.AllocateUninitializedArray<byte>(size);
     }
 

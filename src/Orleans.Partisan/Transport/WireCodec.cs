@@ -36,10 +36,10 @@ internal sealed class WireCodec
     private const int MaxTypeNameBytes = 4096;
 
     [ThreadStatic]
-    private static SerializerSession? t_session;
+    private static SerializerSession? _session;
 
     [ThreadStatic]
-    private static WireCodec? t_owner;
+    private static WireCodec? _owner;
 
     private readonly ObjectSerializer _objects;
     private readonly SerializerSessionPool _sessions;
@@ -252,9 +252,9 @@ internal sealed class WireCodec
 
     private SerializerSession RentSession()
     {
-        if (t_session is { } session && ReferenceEquals(t_owner, this))
+        if (_session is { } session && ReferenceEquals(_owner, this))
         {
-            t_session = null;
+            _session = null;
             return session;
         }
 
@@ -263,11 +263,11 @@ internal sealed class WireCodec
 
     private void ReturnSession(SerializerSession session)
     {
-        if (t_session is null)
+        if (_session is null)
         {
             session.Reset();
-            t_session = session;
-            t_owner = this;
+            _session = session;
+            _owner = this;
         }
         else
         {
