@@ -1,3 +1,4 @@
+using Orleans.Partisan.Protocols;
 using Orleans.Partisan.Protocols.Broadcast;
 
 namespace Orleans.Partisan.Simulation;
@@ -15,7 +16,7 @@ internal sealed class BroadcastInstance(IBroadcastCore core)
     public Dictionary<BroadcastMessageKey, object> Store { get; } = [];
 
     /// <summary>Armed timers by name.</summary>
-    internal Dictionary<string, Slot> Timers { get; } = new(StringComparer.Ordinal);
+    internal Dictionary<CoreTimer, Slot> Timers { get; } = [];
 
     /// <summary>An armed timer: firings of an older generation are ignored (re-arming replaces, cancelling removes).</summary>
     internal readonly record struct Slot(long Generation, long DueTicks, bool Periodic, BroadcastTimerFiring Firing);

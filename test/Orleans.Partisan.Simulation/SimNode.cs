@@ -56,7 +56,7 @@ internal sealed class SimNode
     internal List<BroadcastInstance> Broadcasts { get; } = [];
 
     /// <summary>Armed timers by name.</summary>
-    internal Dictionary<string, TimerSlot> Timers { get; } = new(StringComparer.Ordinal);
+    internal Dictionary<CoreTimer, TimerSlot> Timers { get; } = [];
 
     /// <summary>The current core as <typeparamref name="T"/>.</summary>
     public T CoreAs<T>()

@@ -249,7 +249,7 @@ internal sealed partial class Simulator
         ScheduleTimer(node, arm.Timer, slot);
     }
 
-    private void ScheduleTimer(SimNode node, string name, SimNode.TimerSlot slot)
+    private void ScheduleTimer(SimNode node, CoreTimer timer, SimNode.TimerSlot slot)
     {
         var at = _now + slot.DueTicks;
         if (_timerJitter > 0)
@@ -257,6 +257,6 @@ internal sealed partial class Simulator
             at += _jitter.NextInt64(0, _timerJitter + 1);
         }
 
-        _queue.Schedule(at, new SimEvent(EventKind.Timer, node.Index, node.Incarnation, slot.Generation, name));
+        _queue.Schedule(at, new SimEvent(EventKind.Timer, node.Index, node.Incarnation, slot.Generation, timer));
     }
 }

@@ -1,3 +1,5 @@
+using Orleans.Partisan.Protocols;
+
 namespace Orleans.Partisan.Simulation;
 
 /// <summary>The event loop: runs events in (time, sequence) order and hands them to the cores.</summary>
@@ -238,10 +240,10 @@ internal sealed partial class Simulator
     private void OnTimer(in SimEvent firing)
     {
         var node = _nodes[firing.Node];
-        var name = (string)firing.Payload!;
+        var timer = (CoreTimer)firing.Payload!;
         if (!node.Alive
             || node.Incarnation != firing.Peer
-            || !node.Timers.TryGetValue(name, out var slot)
+            || !node.Timers.TryGetValue(timer, out var slot)
             || slot.Generation != firing.Token)
         {
             return;
@@ -249,14 +251,14 @@ internal sealed partial class Simulator
 
         if (slot.Periodic)
         {
-            ScheduleTimer(node, name, slot);
+            ScheduleTimer(node, timer, slot);
         }
         else
         {
-            node.Timers.Remove(name);
+            node.Timers.Remove(timer);
         }
 
-        Trace(TraceKind.Timer, node.Index, -1, name);
-        Execute(node, node.Core.OnTimer(name));
+        Trace(TraceKind.Timer, node.Index, -1, timer);
+        Execute(node, node.Core.OnTimer(timer));
     }
 }

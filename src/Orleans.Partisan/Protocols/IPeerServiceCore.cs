@@ -47,7 +47,7 @@ internal interface IPeerServiceCore
     IReadOnlyList<PeerServiceEffect> Start();
 
     /// <summary>A timer armed by an <see cref="ArmTimerEffect"/> fired.</summary>
-    IReadOnlyList<PeerServiceEffect> OnTimer(string timer);
+    IReadOnlyList<PeerServiceEffect> OnTimer(CoreTimer timer);
 
     /// <summary>The first connection to <paramref name="peer"/> opened.</summary>
     IReadOnlyList<PeerServiceEffect> PeerUp(NodeName peer);

@@ -29,4 +29,4 @@ internal sealed record SelfLeftEffect(NodeName RemovedBy) : PeerServiceEffect;
 /// Call <see cref="IPeerServiceCore.OnTimer"/> with <paramref name="Timer"/> after <paramref name="Due"/>,
 /// and then every <paramref name="Due"/> if <paramref name="Periodic"/>. Arming a timer again replaces it.
 /// </summary>
-internal sealed record ArmTimerEffect(string Timer, TimeSpan Due, bool Periodic) : PeerServiceEffect;
+internal sealed record ArmTimerEffect(CoreTimer Timer, TimeSpan Due, bool Periodic) : PeerServiceEffect;

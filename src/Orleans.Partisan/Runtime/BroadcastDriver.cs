@@ -181,7 +181,7 @@ internal sealed class BroadcastDriver : IAsyncDisposable
                     Exchange(exchange.Peer);
                     break;
                 case BroadcastTimerEffect arm:
-                    _timers.Arm(arm.Timer, arm.Due, arm.Periodic, name => Execute(_core.OnTimer(name)));
+                    _timers.Arm(arm.Timer, arm.Due, arm.Periodic, timer => Execute(_core.OnTimer(timer)));
                     break;
                 case CancelBroadcastTimerEffect cancel:
                     _timers.Cancel(cancel.Timer);

@@ -2,17 +2,22 @@ using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Runtime;
 
-/// <summary>What a <see cref="PartisanNode"/> needs, resolved from <c>PartisanOptions</c> and the host.</summary>
+/// <summary>
+/// What a <see cref="PartisanNode"/> needs, resolved from <see cref="PartisanOptions"/> and the host.
+/// Each default is <see cref="PartisanOptions"/>' own, so it is written once.
+/// </summary>
 internal sealed record PartisanNodeSettings
 {
+    private static readonly PartisanOptions Defaults = new();
+
     /// <summary>The transport's settings (cluster id, name, listen endpoint, channels, limits).</summary>
     public required TransportSettings Transport { get; init; }
 
     /// <summary>The peer service.</summary>
-    public PartisanPeerService PeerService { get; init; } = PartisanPeerService.FullMesh;
+    public PartisanPeerService PeerService { get; init; } = Defaults.PeerService;
 
     /// <summary>How often the peer service gossips its membership and re-dials members it lost.</summary>
-    public TimeSpan GossipInterval { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan GossipInterval { get; init; } = Defaults.GossipInterval;
 
     /// <summary>The HyParView options, for <see cref="PartisanPeerService.HyParView"/>.</summary>
     public HyParViewOptions HyParView { get; init; } = new();
@@ -30,11 +35,11 @@ internal sealed record PartisanNodeSettings
     public int? RandomSeed { get; init; }
 
     /// <summary>How many times a transitively forwarded message may be relayed.</summary>
-    public int RelayHopLimit { get; init; } = 6;
+    public int RelayHopLimit { get; init; } = Defaults.RelayHopLimit;
 
     /// <summary>
     /// How long a graceful leave waits for its announcements to be written before closing, and then for
-    /// the members told to drop their connections to this node.
+    /// the members told to drop their connections to this node: <see cref="PartisanOptions.ConnectTimeout"/>.
     /// </summary>
-    public TimeSpan LeaveTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan LeaveTimeout { get; init; } = Defaults.ConnectTimeout;
 }

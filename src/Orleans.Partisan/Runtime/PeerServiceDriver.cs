@@ -138,7 +138,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
                     _transport.Disconnect(disconnect.Peer);
                     break;
                 case ArmTimerEffect arm:
-                    _timers.Arm(arm.Timer, arm.Due, arm.Periodic, name => Execute(_core.OnTimer(name)));
+                    _timers.Arm(arm.Timer, arm.Due, arm.Periodic, timer => Execute(_core.OnTimer(timer)));
                     break;
                 case MemberJoinedEffect joined:
                     RuntimeLog.MemberJoined(_logger, joined.Member);

@@ -3,9 +3,14 @@ using System.Net;
 
 namespace Orleans.Partisan.Transport;
 
-/// <summary>What the transport of one node needs to know; built from <c>PartisanOptions</c> by the runtime.</summary>
+/// <summary>
+/// What the transport of one node needs to know; built from <see cref="PartisanOptions"/> when the silo
+/// starts. Each default is <see cref="PartisanOptions"/>' own, so it is written once.
+/// </summary>
 internal sealed record TransportSettings
 {
+    private static readonly PartisanOptions Defaults = new();
+
     /// <summary>The cluster this node belongs to; a peer with another cluster id is refused at the handshake.</summary>
     public required string ClusterId { get; init; }
 
@@ -19,17 +24,17 @@ internal sealed record TransportSettings
     public required ImmutableSortedDictionary<string, ChannelOptions> Channels { get; init; }
 
     /// <summary>The largest frame (length prefix excluded) that may be sent or received.</summary>
-    public int MaxFrameSize { get; init; } = 16 * 1024 * 1024;
+    public int MaxFrameSize { get; init; } = Defaults.MaxFrameSize;
 
     /// <summary>Messages a connection's send queue holds before senders wait.</summary>
-    public int SendQueueCapacity { get; init; } = 1024;
+    public int SendQueueCapacity { get; init; } = Defaults.SendQueueCapacity;
 
     /// <summary>How long a dial plus handshake may take.</summary>
-    public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(5);
+    public TimeSpan ConnectTimeout { get; init; } = Defaults.ConnectTimeout;
 
     /// <summary>The first wait before redialling a lost connection; doubled per failure up to <see cref="MaxReconnectInterval"/>.</summary>
-    public TimeSpan ReconnectInterval { get; init; } = TimeSpan.FromSeconds(1);
+    public TimeSpan ReconnectInterval { get; init; } = Defaults.ReconnectInterval;
 
     /// <summary>The longest wait between redials.</summary>
-    public TimeSpan MaxReconnectInterval { get; init; } = TimeSpan.FromSeconds(10);
+    public TimeSpan MaxReconnectInterval { get; init; } = Defaults.MaxReconnectInterval;
 }

@@ -32,7 +32,7 @@ public sealed class FullMeshCoreTests
         var core = new FullMeshCore(N0, TimeSpan.FromSeconds(10));
         Assert.Equal([N0], core.Members);
         Assert.True(core.State.Contains(N0));
-        Assert.Empty(core.OnTimer(FullMeshCore.GossipTimer));
+        Assert.Empty(core.OnTimer(FullMeshTimer.Gossip.Instance));
     }
 
     [Fact]
@@ -65,7 +65,7 @@ public sealed class FullMeshCoreTests
     public void Tick_gossips_to_every_other_member_and_reconnects_to_each()
     {
         var core = MemberOfFour();
-        var effects = core.OnTimer(FullMeshCore.GossipTimer);
+        var effects = core.OnTimer(FullMeshTimer.Gossip.Instance);
 
         Assert.Equal(["n1", "n2", "n3"], effects.OfType<ConnectEffect>().Select(c => c.Peer.Name.Value).Order());
         Assert.Equal([N1, N2, N3], effects.OfType<ConnectEffect>().Select(c => c.Peer).OrderBy(p => p.Name));
@@ -131,7 +131,7 @@ public sealed class FullMeshCoreTests
         Assert.Equal([N1, N2, N3], effects.OfType<MemberLeftEffect>().Select(e => e.Member).OrderBy(m => m.Name));
         Assert.Equal(["n1", "n2", "n3"], effects.OfType<DisconnectEffect>().Select(e => e.Peer.Value).Order());
         Assert.Equal([N0], core.Members);
-        Assert.Empty(core.OnTimer(FullMeshCore.GossipTimer));
+        Assert.Empty(core.OnTimer(FullMeshTimer.Gossip.Instance));
     }
 
     [Fact]

@@ -82,11 +82,11 @@ internal sealed class FullMeshNetwork
     {
         foreach (var node in Alive.ToList())
         {
-            Execute(node, node.Core.OnTimer(FullMeshCore.GossipTimer));
+            Execute(node, node.Core.OnTimer(FullMeshTimer.Gossip.Instance));
         }
     }
 
-    public void Tick(int i) => Execute(_slots[i], _slots[i].Core.OnTimer(FullMeshCore.GossipTimer));
+    public void Tick(int i) => Execute(_slots[i], _slots[i].Core.OnTimer(FullMeshTimer.Gossip.Instance));
 
     /// <summary>Delivers <paramref name="message"/> to node <paramref name="i"/> as if <paramref name="from"/> had sent it.</summary>
     public void Inject(NodeName from, int i, object message) => Execute(_slots[i], _slots[i].Core.Handle(from, message));

@@ -207,8 +207,8 @@ public sealed class NetworkSemanticsTests(ITestOutputHelper output)
         var sim = new Simulator(Options(seed), static (spec, _) =>
         {
             var core = new ProbeCore(spec);
-            core.StartEffects.Add(new ArmTimerEffect("tick", TimeSpan.FromSeconds(1), Periodic: true));
-            core.StartEffects.Add(new ArmTimerEffect("once", TimeSpan.FromMilliseconds(500), Periodic: false));
+            core.StartEffects.Add(new ArmTimerEffect(new ProbeTimer("tick"), TimeSpan.FromSeconds(1), Periodic: true));
+            core.StartEffects.Add(new ArmTimerEffect(new ProbeTimer("once"), TimeSpan.FromMilliseconds(500), Periodic: false));
             return core;
         });
         sim.AddNodes(2);
@@ -217,7 +217,7 @@ public sealed class NetworkSemanticsTests(ITestOutputHelper output)
         {
             if (e.Kind == TraceKind.Timer)
             {
-                fired.Add((e.At, e.Node, (string)e.Payload!));
+                fired.Add((e.At, e.Node, ((ProbeTimer)e.Payload!).Name));
             }
         };
 
@@ -225,7 +225,7 @@ public sealed class NetworkSemanticsTests(ITestOutputHelper output)
         Assert.Equal(["timer once", "timer tick", "timer tick", "timer tick"], sim.Probe(0).Calls);
         Assert.Equal([0.5, 1, 2, 3], fired.Where(f => f.Node == 0).Select(f => f.At.TotalSeconds));
 
-        sim.Do(0, new ArmTimerEffect("tick", TimeSpan.FromSeconds(10), Periodic: true));
+        sim.Do(0, new ArmTimerEffect(new ProbeTimer("tick"), TimeSpan.FromSeconds(10), Periodic: true));
         sim.Crash(1);
         sim.RunUntil(TimeSpan.FromSeconds(20));
         Assert.Equal([13.5], fired.Where(f => f.Node == 0 && f.At > TimeSpan.FromSeconds(3.5)).Select(f => f.At.TotalSeconds));
@@ -299,7 +299,7 @@ public sealed class NetworkSemanticsTests(ITestOutputHelper output)
         {
             if (e.Kind == TraceKind.Timer)
             {
-                fired.Add((e.At, (string)e.Payload!));
+                fired.Add((e.At, ((ProbeTimer)e.Payload!).Name));
             }
         };
 
@@ -311,7 +311,7 @@ public sealed class NetworkSemanticsTests(ITestOutputHelper output)
             sim.OpenLink(i, other);
         }
 
-        sim.Do(0, new ArmTimerEffect("b", TimeSpan.FromMilliseconds(5), Periodic: false), new ArmTimerEffect("a", TimeSpan.FromMilliseconds(5), Periodic: false), sim.SendProbe(1, 0));
+        sim.Do(0, new ArmTimerEffect(new ProbeTimer("b"), TimeSpan.FromMilliseconds(5), Periodic: false), new ArmTimerEffect(new ProbeTimer("a"), TimeSpan.FromMilliseconds(5), Periodic: false), sim.SendProbe(1, 0));
         var start = sim.Now;
         sim.RunUntilQuiescent(holdTimers: true);
         Assert.Empty(fired);

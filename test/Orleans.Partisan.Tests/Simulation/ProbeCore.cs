@@ -51,7 +51,7 @@ internal sealed class ProbeCore(NodeSpec self) : IPeerServiceCore
 
     public IReadOnlyList<PeerServiceEffect> Start() => StartEffects;
 
-    public IReadOnlyList<PeerServiceEffect> OnTimer(string timer)
+    public IReadOnlyList<PeerServiceEffect> OnTimer(CoreTimer timer)
     {
         Calls.Add($"timer {timer}");
         return [];

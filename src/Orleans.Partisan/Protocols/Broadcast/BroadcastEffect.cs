@@ -35,7 +35,7 @@ internal sealed record ExchangeEffect(NodeName Peer) : BroadcastEffect;
 /// Call <see cref="IBroadcastCore.OnTimer"/> with <paramref name="Timer"/> after <paramref name="Due"/>,
 /// and then every <paramref name="Due"/> if <paramref name="Periodic"/>. Arming a timer again replaces it.
 /// </summary>
-internal sealed record BroadcastTimerEffect(string Timer, TimeSpan Due, bool Periodic) : BroadcastEffect;
+internal sealed record BroadcastTimerEffect(CoreTimer Timer, TimeSpan Due, bool Periodic) : BroadcastEffect;
 
 /// <summary>Cancel the timer <paramref name="Timer"/> if it is armed.</summary>
-internal sealed record CancelBroadcastTimerEffect(string Timer) : BroadcastEffect;
+internal sealed record CancelBroadcastTimerEffect(CoreTimer Timer) : BroadcastEffect;

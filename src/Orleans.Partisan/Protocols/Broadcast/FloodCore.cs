@@ -14,12 +14,6 @@ namespace Orleans.Partisan.Protocols.Broadcast;
 /// </remarks>
 internal sealed class FloodCore : IBroadcastCore
 {
-    /// <summary>The name of the periodic tick that forgets old identities (every <see cref="PlumtreeOptions.LazyTickInterval"/>).</summary>
-    public const string ForgetTimer = "flood.forget";
-
-    /// <summary>The name of the periodic anti-entropy timer (every <see cref="PlumtreeOptions.ExchangeInterval"/>).</summary>
-    public const string ExchangeTimer = "flood.exchange";
-
     private readonly PlumtreeOptions _options;
     private readonly Random _random;
     private readonly HashSet<NodeName> _neighbors = [];
@@ -50,8 +44,8 @@ internal sealed class FloodCore : IBroadcastCore
     /// <inheritdoc />
     public IReadOnlyList<BroadcastEffect> Start() =>
     [
-        new BroadcastTimerEffect(ForgetTimer, _options.LazyTickInterval, Periodic: true),
-        new BroadcastTimerEffect(ExchangeTimer, _options.ExchangeInterval, Periodic: true),
+        new BroadcastTimerEffect(FloodTimer.Forget.Instance, _options.LazyTickInterval, Periodic: true),
+        new BroadcastTimerEffect(FloodTimer.Exchange.Instance, _options.ExchangeInterval, Periodic: true),
     ];
 
     /// <inheritdoc />
@@ -131,15 +125,15 @@ internal sealed class FloodCore : IBroadcastCore
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> OnTimer(string timer)
+    public IReadOnlyList<BroadcastEffect> OnTimer(CoreTimer timer)
     {
         ArgumentNullException.ThrowIfNull(timer);
-        if (timer == ForgetTimer)
+        if (timer is FloodTimer.Forget)
         {
             _tick++;
             _delivered.ForgetUpTo(_tick - _options.MessageIdRetentionTicks);
         }
-        else if (timer == ExchangeTimer && _exchangePeers.Choose(_neighbors, _random) is { } peer)
+        else if (timer is FloodTimer.Exchange && _exchangePeers.Choose(_neighbors, _random) is { } peer)
         {
             return [new ExchangeEffect(peer)];
         }

@@ -64,7 +64,7 @@ internal interface IBroadcastCore
     IReadOnlyList<BroadcastEffect> MembersChanged(IReadOnlyCollection<NodeName> members);
 
     /// <summary>A timer armed by a <see cref="BroadcastTimerEffect"/> fired.</summary>
-    IReadOnlyList<BroadcastEffect> OnTimer(string timer);
+    IReadOnlyList<BroadcastEffect> OnTimer(CoreTimer timer);
 
     /// <summary>This node's links in every tree it knows, for diagnostics; ordered by root.</summary>
     IReadOnlyList<BroadcastTreeLinks> Trees();

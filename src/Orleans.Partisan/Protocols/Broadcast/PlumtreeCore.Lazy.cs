@@ -66,7 +66,7 @@ internal sealed partial class PlumtreeCore
             }
             else
             {
-                missing = new PlumtreeMissing(ihave.Handler, announcement.Root, GraftTimerPrefix + (++_timerSerial).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                missing = new PlumtreeMissing(ihave.Handler, announcement.Root, new PlumtreeTimer.Graft(++_timerSerial));
                 missing.AddAnnouncer(from, announcement.Round);
                 _graftTimers.Add(missing.Timer, key);
                 _missing.Add(key, missing, _tick, (_, forgotten) => StopRepair(forgotten, effects));

@@ -51,22 +51,13 @@ namespace Orleans.Partisan.Protocols.Broadcast;
 /// </remarks>
 internal sealed partial class PlumtreeCore : IBroadcastCore
 {
-    /// <summary>The name of the periodic lazy tick (every <see cref="PlumtreeOptions.LazyTickInterval"/>): IHAVE batches go out, old identities are forgotten.</summary>
-    public const string LazyTickTimer = "plumtree.lazy";
-
-    /// <summary>The name of the periodic anti-entropy timer (every <see cref="PlumtreeOptions.ExchangeInterval"/>).</summary>
-    public const string ExchangeTimer = "plumtree.exchange";
-
-    /// <summary>The prefix of the one-shot timer of each missing message (the paper's first and second timers).</summary>
-    public const string GraftTimerPrefix = "plumtree.graft/";
-
     private readonly PlumtreeOptions _options;
     private readonly Random _random;
     private readonly HashSet<NodeName> _neighbors = [];
     private readonly Dictionary<NodeName, PlumtreeTree> _trees = [];
     private readonly RememberedMessages<PlumtreeDelivered> _delivered;
     private readonly RememberedMessages<PlumtreeMissing> _missing;
-    private readonly Dictionary<string, BroadcastMessageKey> _graftTimers = new(StringComparer.Ordinal);
+    private readonly Dictionary<PlumtreeTimer.Graft, BroadcastMessageKey> _graftTimers = [];
     private readonly AnnouncementQueue _announcements;
     private readonly ExchangePeers _exchangePeers;
 
@@ -116,8 +107,8 @@ internal sealed partial class PlumtreeCore : IBroadcastCore
     /// <inheritdoc />
     public IReadOnlyList<BroadcastEffect> Start() =>
     [
-        new BroadcastTimerEffect(LazyTickTimer, _options.LazyTickInterval, Periodic: true),
-        new BroadcastTimerEffect(ExchangeTimer, _options.ExchangeInterval, Periodic: true),
+        new BroadcastTimerEffect(PlumtreeTimer.LazyTick.Instance, _options.LazyTickInterval, Periodic: true),
+        new BroadcastTimerEffect(PlumtreeTimer.Exchange.Instance, _options.ExchangeInterval, Periodic: true),
     ];
 
     /// <inheritdoc />
@@ -150,21 +141,21 @@ internal sealed partial class PlumtreeCore : IBroadcastCore
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> OnTimer(string timer)
+    public IReadOnlyList<BroadcastEffect> OnTimer(CoreTimer timer)
     {
         ArgumentNullException.ThrowIfNull(timer);
         var effects = new List<BroadcastEffect>();
-        if (timer == LazyTickTimer)
+        switch (timer)
         {
-            OnLazyTick(effects);
-        }
-        else if (timer == ExchangeTimer)
-        {
-            OnExchangeTick(effects);
-        }
-        else if (_graftTimers.TryGetValue(timer, out var key))
-        {
-            OnGraftTimer(key, effects);
+            case PlumtreeTimer.LazyTick:
+                OnLazyTick(effects);
+                break;
+            case PlumtreeTimer.Exchange:
+                OnExchangeTick(effects);
+                break;
+            case PlumtreeTimer.Graft graft when _graftTimers.TryGetValue(graft, out var key):
+                OnGraftTimer(key, effects);
+                break;
         }
 
         return effects;

@@ -4,7 +4,7 @@ namespace Orleans.Partisan.Protocols.Broadcast;
 /// A message this node was told about (IHAVE) and has not received: who announced it, in the order
 /// the announcements came, and where the repair stands (SRDS 2007 §3.5, the paper's <c>missing</c> set).
 /// </summary>
-internal sealed class PlumtreeMissing(string handler, NodeName root, string timer)
+internal sealed class PlumtreeMissing(string handler, NodeName root, PlumtreeTimer.Graft timer)
 {
     /// <summary>The handler that owns the message.</summary>
     public string Handler { get; } = handler;
@@ -12,8 +12,8 @@ internal sealed class PlumtreeMissing(string handler, NodeName root, string time
     /// <summary>The root of the message's tree.</summary>
     public NodeName Root { get; } = root;
 
-    /// <summary>The name of this message's graft timer.</summary>
-    public string Timer { get; } = timer;
+    /// <summary>This message's graft timer.</summary>
+    public PlumtreeTimer.Graft Timer { get; } = timer;
 
     /// <summary>The announcers not grafted yet, with the round each announced, oldest first.</summary>
     public List<BroadcastAnnouncementFrom> Announcers { get; } = [];

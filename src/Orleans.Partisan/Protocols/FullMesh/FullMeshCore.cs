@@ -19,9 +19,6 @@ internal sealed class FullMeshCore : IPeerServiceCore
     private readonly HashSet<Dot> _retired = [];
     private long _counter;
 
-    /// <summary>The name of the periodic gossip timer.</summary>
-    public const string GossipTimer = "gossip";
-
     private readonly TimeSpan _gossipInterval;
 
     /// <param name="self">This node.</param>
@@ -146,13 +143,13 @@ internal sealed class FullMeshCore : IPeerServiceCore
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<PeerServiceEffect> Start() => [new ArmTimerEffect(GossipTimer, _gossipInterval, Periodic: true)];
+    public IReadOnlyList<PeerServiceEffect> Start() => [new ArmTimerEffect(FullMeshTimer.Gossip.Instance, _gossipInterval, Periodic: true)];
 
     /// <inheritdoc />
-    public IReadOnlyList<PeerServiceEffect> OnTimer(string timer)
+    public IReadOnlyList<PeerServiceEffect> OnTimer(CoreTimer timer)
     {
         var effects = new List<PeerServiceEffect>();
-        if (timer != GossipTimer)
+        if (timer is not FullMeshTimer.Gossip)
         {
             return effects;
         }

@@ -40,15 +40,6 @@ namespace Orleans.Partisan.Protocols.HyParView;
 /// </remarks>
 internal sealed partial class HyParViewCore : IPeerServiceCore
 {
-    /// <summary>The name of the periodic shuffle timer (every <see cref="HyParViewOptions.ShuffleInterval"/>).</summary>
-    public const string ShuffleTimer = "shuffle";
-
-    /// <summary>The name of the periodic promotion timer (every <see cref="HyParViewOptions.PromotionInterval"/>).</summary>
-    public const string PromotionTimer = "promotion";
-
-    /// <summary>The prefix of the one-shot timer per peer (request timeouts, link checks): the prefix and the peer's name.</summary>
-    public const string PeerTimerPrefix = "peer/";
-
     private readonly HyParViewOptions _options;
     private readonly Random _random;
 
@@ -124,25 +115,25 @@ internal sealed partial class HyParViewCore : IPeerServiceCore
     /// <inheritdoc />
     public IReadOnlyList<PeerServiceEffect> Start() =>
     [
-        new ArmTimerEffect(ShuffleTimer, _options.ShuffleInterval, Periodic: true),
-        new ArmTimerEffect(PromotionTimer, _options.PromotionInterval, Periodic: true),
+        new ArmTimerEffect(HyParViewTimer.Shuffle.Instance, _options.ShuffleInterval, Periodic: true),
+        new ArmTimerEffect(HyParViewTimer.Promotion.Instance, _options.PromotionInterval, Periodic: true),
     ];
 
     /// <inheritdoc />
-    public IReadOnlyList<PeerServiceEffect> OnTimer(string timer)
+    public IReadOnlyList<PeerServiceEffect> OnTimer(CoreTimer timer)
     {
         var effects = new List<PeerServiceEffect>();
-        if (timer == ShuffleTimer)
+        switch (timer)
         {
-            OnShuffleTimer(effects);
-        }
-        else if (timer == PromotionTimer)
-        {
-            OnPromotionTimer(effects);
-        }
-        else if (timer.StartsWith(PeerTimerPrefix, StringComparison.Ordinal) && timer.Length > PeerTimerPrefix.Length)
-        {
-            OnPeerTimer(new NodeName(timer[PeerTimerPrefix.Length..]), effects);
+            case HyParViewTimer.Shuffle:
+                OnShuffleTimer(effects);
+                break;
+            case HyParViewTimer.Promotion:
+                OnPromotionTimer(effects);
+                break;
+            case HyParViewTimer.Peer peer:
+                OnPeerTimer(peer.Node, effects);
+                break;
         }
 
         return effects;
@@ -235,5 +226,5 @@ internal sealed partial class HyParViewCore : IPeerServiceCore
     }
 
     private void ArmPeerTimer(NodeName peer, List<PeerServiceEffect> effects)
-        => effects.Add(new ArmTimerEffect(PeerTimerPrefix + peer.Value, _options.NeighborTimeout, Periodic: false));
+        => effects.Add(new ArmTimerEffect(new HyParViewTimer.Peer(peer), _options.NeighborTimeout, Periodic: false));
 }

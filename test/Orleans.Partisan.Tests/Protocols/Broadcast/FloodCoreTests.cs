@@ -45,9 +45,9 @@ public sealed class FloodCoreTests
     {
         var core = Flood(0, 1);
         core.Handle(Name(1), Gossip("b", root: 9, round: 1));
-        core.OnTimer(FloodCore.ForgetTimer);
+        core.OnTimer(FloodTimer.Forget.Instance);
         Assert.Empty(core.Handle(Name(1), Gossip("b", root: 9, round: 1)));
-        core.OnTimer(FloodCore.ForgetTimer);
+        core.OnTimer(FloodTimer.Forget.Instance);
         Assert.Equal(0, core.RememberedCount);
         Assert.Single(core.Handle(Name(1), Gossip("b", root: 9, round: 1)));
     }
@@ -57,7 +57,7 @@ public sealed class FloodCoreTests
     {
         var core = Flood(0, 1, 2);
         core.MembersChanged(Names(0, 1, 2, 3));
-        var peers = Enumerable.Range(0, 20).SelectMany(_ => core.OnTimer(FloodCore.ExchangeTimer)).OfType<ExchangeEffect>().Select(e => e.Peer).Distinct().ToList();
+        var peers = Enumerable.Range(0, 20).SelectMany(_ => core.OnTimer(FloodTimer.Exchange.Instance)).OfType<ExchangeEffect>().Select(e => e.Peer).Distinct().ToList();
         Assert.Equal(Names(3), peers);
     }
 

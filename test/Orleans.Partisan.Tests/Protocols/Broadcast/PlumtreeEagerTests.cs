@@ -12,8 +12,8 @@ public sealed class PlumtreeEagerTests
         var options = new PlumtreeOptions { LazyTickInterval = TimeSpan.FromMilliseconds(300), ExchangeInterval = TimeSpan.FromSeconds(7) };
         var effects = new PlumtreeCore(Name(0), options, new Random(1)).Start();
 
-        Assert.Contains(new BroadcastTimerEffect(PlumtreeCore.LazyTickTimer, TimeSpan.FromMilliseconds(300), Periodic: true), effects);
-        Assert.Contains(new BroadcastTimerEffect(PlumtreeCore.ExchangeTimer, TimeSpan.FromSeconds(7), Periodic: true), effects);
+        Assert.Contains(new BroadcastTimerEffect(PlumtreeTimer.LazyTick.Instance, TimeSpan.FromMilliseconds(300), Periodic: true), effects);
+        Assert.Contains(new BroadcastTimerEffect(PlumtreeTimer.Exchange.Instance, TimeSpan.FromSeconds(7), Periodic: true), effects);
     }
 
     [Fact]
@@ -99,14 +99,14 @@ public sealed class PlumtreeEagerTests
         Assert.Empty(second.Sent<BroadcastIHave>());
         Assert.Empty(other.Sent<BroadcastIHave>());
 
-        var tick = core.OnTimer(PlumtreeCore.LazyTickTimer).Sent<BroadcastIHave>();
+        var tick = core.OnTimer(PlumtreeTimer.LazyTick.Instance).Sent<BroadcastIHave>();
         Assert.Equal(4, tick.Count);
         var toTwo = tick.Where(s => s.To == Name(2)).ToDictionary(s => s.Message.Handler, s => s.Message.Announcements.Select(a => (string)a.MessageId).ToList());
         Assert.Equal(["a", "b"], toTwo[Handler]);
         Assert.Equal(["c"], toTwo["other"]);
         Assert.All(tick.SelectMany(s => s.Message.Announcements), a => Assert.Equal((Name(0), 1), (a.Root, a.Round)));
 
-        Assert.Empty(core.OnTimer(PlumtreeCore.LazyTickTimer).Sent<BroadcastIHave>());
+        Assert.Empty(core.OnTimer(PlumtreeTimer.LazyTick.Instance).Sent<BroadcastIHave>());
     }
 
     [Fact]

@@ -7,13 +7,13 @@ namespace Orleans.Partisan.Tests.Protocols.Broadcast;
 public sealed class PlumtreeExchangeTests
 {
     private static List<NodeName> Exchanges(PlumtreeCore core, int ticks)
-        => [.. Enumerable.Range(0, ticks).SelectMany(_ => core.OnTimer(PlumtreeCore.ExchangeTimer)).OfType<ExchangeEffect>().Select(e => e.Peer)];
+        => [.. Enumerable.Range(0, ticks).SelectMany(_ => core.OnTimer(PlumtreeTimer.Exchange.Instance)).OfType<ExchangeEffect>().Select(e => e.Peer)];
 
     [Fact]
     public void Without_members_no_exchange_happens()
     {
         var core = Plumtree(0, neighbours: [1]);
-        Assert.Empty(core.OnTimer(PlumtreeCore.ExchangeTimer));
+        Assert.Empty(core.OnTimer(PlumtreeTimer.Exchange.Instance));
     }
 
     [Fact]

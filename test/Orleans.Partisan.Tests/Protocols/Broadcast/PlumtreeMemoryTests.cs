@@ -1,3 +1,4 @@
+using Orleans.Partisan.Protocols;
 using Orleans.Partisan.Protocols.Broadcast;
 using static Orleans.Partisan.Tests.Protocols.Broadcast.BroadcastTestKit;
 
@@ -12,12 +13,12 @@ public sealed class PlumtreeMemoryTests
         var core = Plumtree(0, new PlumtreeOptions { MessageIdRetentionTicks = 3 }, neighbours: [1, 2]);
         core.Receive(1, Gossip("m", root: 9, round: 1));
 
-        core.OnTimer(PlumtreeCore.LazyTickTimer);
-        core.OnTimer(PlumtreeCore.LazyTickTimer);
+        core.OnTimer(PlumtreeTimer.LazyTick.Instance);
+        core.OnTimer(PlumtreeTimer.LazyTick.Instance);
         Assert.Equal(1, core.RememberedCount);
         Assert.DoesNotContain(core.Handle(Name(2), Gossip("m", root: 9, round: 2)), e => e is MergeEffect);
 
-        core.OnTimer(PlumtreeCore.LazyTickTimer);
+        core.OnTimer(PlumtreeTimer.LazyTick.Instance);
         Assert.Equal(0, core.RememberedCount);
         Assert.Contains(core.Handle(Name(2), Gossip("m", root: 9, round: 2)), e => e is MergeEffect);
         Assert.IsType<CheckStaleEffect>(Assert.Single(core.Handle(Name(1), IHave(("m2", 9, 1)))));
@@ -42,8 +43,8 @@ public sealed class PlumtreeMemoryTests
     public void Many_missing_messages_stay_bounded_and_the_forgotten_ones_timers_are_cancelled()
     {
         var core = Plumtree(0, new PlumtreeOptions { MaxRememberedMessageIds = 50 }, neighbours: [1]);
-        var armed = new List<string>();
-        var cancelled = new HashSet<string>();
+        var armed = new List<CoreTimer>();
+        var cancelled = new HashSet<CoreTimer>();
         for (var i = 0; i < 5_000; i++)
         {
             var effects = core.Announce(1, IHave(($"m{i}", 9, 1)));
@@ -64,9 +65,9 @@ public sealed class PlumtreeMemoryTests
         var core = Plumtree(0, new PlumtreeOptions { MessageIdRetentionTicks = 2 }, neighbours: [1]);
         var timer = Assert.Single(core.Announce(1, IHave(("m", 9, 1))).OfType<BroadcastTimerEffect>()).Timer;
 
-        core.OnTimer(PlumtreeCore.LazyTickTimer);
+        core.OnTimer(PlumtreeTimer.LazyTick.Instance);
         Assert.Equal(1, core.MissingCount);
-        Assert.Contains(new CancelBroadcastTimerEffect(timer), core.OnTimer(PlumtreeCore.LazyTickTimer));
+        Assert.Contains(new CancelBroadcastTimerEffect(timer), core.OnTimer(PlumtreeTimer.LazyTick.Instance));
         Assert.Equal(0, core.MissingCount);
         Assert.Equal(0, core.GraftTimerCount);
     }
@@ -86,7 +87,7 @@ public sealed class PlumtreeMemoryTests
 
         Assert.Equal(9, sent.Count);
         Assert.All(sent, ihave => Assert.Equal(10, ihave.Announcements.Length));
-        var rest = Assert.Single(core.OnTimer(PlumtreeCore.LazyTickTimer).Sent<BroadcastIHave>()).Message;
+        var rest = Assert.Single(core.OnTimer(PlumtreeTimer.LazyTick.Instance).Sent<BroadcastIHave>()).Message;
         Assert.Equal(5, rest.Announcements.Length);
     }
 

@@ -1,3 +1,4 @@
+using Orleans.Partisan.Protocols;
 using Orleans.Partisan.Protocols.Broadcast;
 using static Orleans.Partisan.Tests.Protocols.Broadcast.BroadcastTestKit;
 
@@ -12,7 +13,7 @@ public sealed class PlumtreeRepairTests
         SecondGraftTimeout = TimeSpan.FromMilliseconds(300),
     };
 
-    private static string GraftTimer(IEnumerable<BroadcastEffect> effects)
+    private static CoreTimer GraftTimer(IEnumerable<BroadcastEffect> effects)
         => Assert.Single(effects.OfType<BroadcastTimerEffect>()).Timer;
 
     [Fact]
@@ -28,12 +29,12 @@ public sealed class PlumtreeRepairTests
         var timer = Assert.Single(checkedEffects.OfType<BroadcastTimerEffect>());
         Assert.Equal(TimeSpan.FromMilliseconds(800), timer.Due);
         Assert.False(timer.Periodic);
-        Assert.StartsWith(PlumtreeCore.GraftTimerPrefix, timer.Timer);
+        Assert.IsType<PlumtreeTimer.Graft>(timer.Timer);
         Assert.Empty(checkedEffects.Sent<BroadcastGraft>());
 
         // More announcements and ticks before the timer fires graft nothing either.
         Assert.Empty(core.Announce(2, ihave).Sent<BroadcastGraft>());
-        Assert.Empty(core.OnTimer(PlumtreeCore.LazyTickTimer).Sent<BroadcastGraft>());
+        Assert.Empty(core.OnTimer(PlumtreeTimer.LazyTick.Instance).Sent<BroadcastGraft>());
 
         var fired = core.OnTimer(timer.Timer);
         var (to, graft) = Assert.Single(fired.Sent<BroadcastGraft>());
@@ -132,7 +133,7 @@ public sealed class PlumtreeRepairTests
 
         Assert.Equal(0, core.QueuedAnnouncements);
         Assert.DoesNotContain(core.Trees(), t => t.Eager.Contains(Name(3)) || t.Lazy.Contains(Name(3)));
-        Assert.Empty(core.OnTimer(PlumtreeCore.LazyTickTimer).Sent<BroadcastIHave>());
+        Assert.Empty(core.OnTimer(PlumtreeTimer.LazyTick.Instance).Sent<BroadcastIHave>());
     }
 
     [Fact]

@@ -32,10 +32,10 @@ public sealed class HyParViewEpochTests
     public void A_stale_rejection_does_not_cancel_a_newer_request()
     {
         var node = NewCore(0, options: new HyParViewOptions { MinActiveViewSize = 2 }).WithNeighbours(1).WithPassive(2);
-        var first = node.OnTimer(HyParViewCore.PromotionTimer).SentOne<HyParViewNeighbor>().Message;
-        node.OnTimer(HyParViewCore.PeerTimerPrefix + "n2"); // timed out: n2 forgotten
+        var first = node.OnTimer(HyParViewTimer.Promotion.Instance).SentOne<HyParViewNeighbor>().Message;
+        node.OnTimer(new HyParViewTimer.Peer(new NodeName("n2"))); // timed out: n2 forgotten
         node.Join(Spec(2));                                // learned again
-        var second = node.OnTimer(HyParViewCore.PromotionTimer).SentOne<HyParViewNeighbor>().Message;
+        var second = node.OnTimer(HyParViewTimer.Promotion.Instance).SentOne<HyParViewNeighbor>().Message;
         Assert.True(second.Epoch > first.Epoch);
 
         Assert.Empty(node.Handle(Name(2), new HyParViewNeighborReply(Spec(2), first.Epoch, Accepted: false, [])));
@@ -52,7 +52,7 @@ public sealed class HyParViewEpochTests
         node.Handle(Name(1), new HyParViewKeepAlive(Spec(1), 500));
         Assert.Equal(500, node.LinkEpoch(Name(1)));
         node.Handle(Name(1), new HyParViewDisconnect(Spec(1), 500, Leaving: false));
-        var request = node.OnTimer(HyParViewCore.PromotionTimer).Sent<HyParViewNeighbor>();
+        var request = node.OnTimer(HyParViewTimer.Promotion.Instance).Sent<HyParViewNeighbor>();
         Assert.All(request, r => Assert.True(r.Message.Epoch > 500, $"epoch {r.Message.Epoch}"));
     }
 

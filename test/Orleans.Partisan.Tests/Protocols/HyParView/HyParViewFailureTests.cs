@@ -56,14 +56,14 @@ public sealed class HyParViewFailureTests
     {
         var node = NewCore(0).WithNeighbours(1);
         var effects = node.Handle(Name(9), new HyParViewNeighbor(Spec(9), 5, NeighborPriority.Low));
-        Assert.Contains(effects, e => e is ArmTimerEffect { Timer: "peer/n9" });
-        node.OnTimer("peer/n9");
+        Assert.Contains(effects, e => e is ArmTimerEffect { Timer: HyParViewTimer.Peer { Node.Value: "n9" } });
+        node.OnTimer(new HyParViewTimer.Peer(new NodeName("n9")));
         Assert.DoesNotContain(Name(9), node.Neighbours());
 
         var up = NewCore(0).WithNeighbours(1);
         up.Handle(Name(9), new HyParViewNeighbor(Spec(9), 5, NeighborPriority.Low));
         up.PeerUp(Name(9));
-        up.OnTimer("peer/n9");
+        up.OnTimer(new HyParViewTimer.Peer(new NodeName("n9")));
         Assert.Contains(Name(9), up.Neighbours());
     }
 
@@ -73,7 +73,7 @@ public sealed class HyParViewFailureTests
         var node = NewCore(0).WithNeighbours(1).WithPassive(11, 12);
         for (var round = 0; round < 3; round++)
         {
-            var requests = node.OnTimer(HyParViewCore.PromotionTimer).Sent<HyParViewNeighbor>();
+            var requests = node.OnTimer(HyParViewTimer.Promotion.Instance).Sent<HyParViewNeighbor>();
             Assert.True(requests.Count == 2, $"round {round}: {requests.Count} requests");
             foreach (var (to, request) in requests)
             {
@@ -85,7 +85,7 @@ public sealed class HyParViewFailureTests
 
         node.Befriend(2);
         node.Befriend(3);
-        Assert.Empty(node.OnTimer(HyParViewCore.PromotionTimer).Sent<HyParViewNeighbor>());
+        Assert.Empty(node.OnTimer(HyParViewTimer.Promotion.Instance).Sent<HyParViewNeighbor>());
     }
 
     [Fact]
@@ -93,11 +93,11 @@ public sealed class HyParViewFailureTests
     {
         var node = NewCore(9);
         node.Join(Spec(0));
-        node.OnTimer("peer/n0");
+        node.OnTimer(new HyParViewTimer.Peer(new NodeName("n0")));
         Assert.Contains(node.PassiveView, s => s.Name == Name(0));
         Assert.Empty(node.PendingRequests);
 
-        var retry = node.OnTimer(HyParViewCore.PromotionTimer);
+        var retry = node.OnTimer(HyParViewTimer.Promotion.Instance);
         Assert.Equal(Name(0), retry.SentOne<HyParViewJoin>().To);
         Assert.True(retry.Connects(0));
     }
@@ -122,7 +122,7 @@ public sealed class HyParViewFailureTests
         // Whoever still counts on it is told to forget it.
         var late = node.Handle(Name(5), new HyParViewKeepAlive(Spec(5), 3));
         Assert.True(late.SentOne<HyParViewDisconnect>().Message.Leaving);
-        Assert.Empty(node.OnTimer(HyParViewCore.ShuffleTimer));
+        Assert.Empty(node.OnTimer(HyParViewTimer.Shuffle.Instance));
     }
 
     [Fact]

@@ -16,7 +16,7 @@ public sealed class HyParViewJoinTests
         var (to, join) = effects.SentOne<HyParViewJoin>();
         Assert.Equal(Name(0), to);
         Assert.Equal(Name(9), join.Sender.Name);
-        Assert.Contains(effects, e => e is ArmTimerEffect { Timer: "peer/n0", Periodic: false });
+        Assert.Contains(effects, e => e is ArmTimerEffect { Timer: HyParViewTimer.Peer { Node.Value: "n0" }, Periodic: false });
         Assert.Empty(joiner.ActiveView);
         Assert.Equal([0], joiner.PassiveView.Indexes());
 

@@ -11,7 +11,7 @@ public sealed class HyParViewNeighborTests
     public void A_node_with_an_empty_active_view_asks_with_high_priority_once_and_low_for_the_other_slots()
     {
         var node = NewCore(0).WithOnlyPassive(1, 2, 3, 4);
-        var requests = node.OnTimer(HyParViewCore.PromotionTimer).Sent<HyParViewNeighbor>();
+        var requests = node.OnTimer(HyParViewTimer.Promotion.Instance).Sent<HyParViewNeighbor>();
 
         // Below the minimum of 3 with none: one request per missing neighbour, one of them high.
         Assert.Equal(3, requests.Count);
@@ -23,7 +23,7 @@ public sealed class HyParViewNeighborTests
     public void A_node_with_a_neighbour_asks_with_low_priority_only()
     {
         var node = NewCore(0).WithNeighbours(1).WithPassive(2, 3, 4);
-        var requests = node.OnTimer(HyParViewCore.PromotionTimer).Sent<HyParViewNeighbor>();
+        var requests = node.OnTimer(HyParViewTimer.Promotion.Instance).Sent<HyParViewNeighbor>();
         Assert.Equal(2, requests.Count);
         Assert.All(requests, r => Assert.Equal(NeighborPriority.Low, r.Message.Priority));
     }
@@ -32,11 +32,11 @@ public sealed class HyParViewNeighborTests
     public void A_request_goes_over_a_connection_opened_for_it_and_a_timer_bounds_the_wait()
     {
         var node = NewCore(0).WithNeighbours(1, 2).WithPassive(3);
-        var effects = node.OnTimer(HyParViewCore.PromotionTimer);
+        var effects = node.OnTimer(HyParViewTimer.Promotion.Instance);
         var connect = effects.ToList().FindIndex(e => e is ConnectEffect { Peer.Name.Value: "n3" });
         var send = effects.ToList().FindIndex(e => e is SendEffect { Message: HyParViewNeighbor } s && s.To == Name(3));
         Assert.True(connect >= 0 && connect < send, "Connect(n3) must come before the NEIGHBOR to n3");
-        Assert.Contains(effects, e => e is ArmTimerEffect { Timer: "peer/n3", Periodic: false } t && t.Due == TimeSpan.FromSeconds(2));
+        Assert.Contains(effects, e => e is ArmTimerEffect { Timer: HyParViewTimer.Peer { Node.Value: "n3" }, Periodic: false } t && t.Due == TimeSpan.FromSeconds(2));
     }
 
     [Fact]
@@ -81,7 +81,7 @@ public sealed class HyParViewNeighborTests
         for (var seed = 1; seed <= 10; seed++)
         {
             var node = NewCore(0, seed, new HyParViewOptions { MinActiveViewSize = 2 }).WithNeighbours(1).WithPassive(2, 3, 4);
-            var (first, request) = node.OnTimer(HyParViewCore.PromotionTimer).SentOne<HyParViewNeighbor>();
+            var (first, request) = node.OnTimer(HyParViewTimer.Promotion.Instance).SentOne<HyParViewNeighbor>();
 
             var effects = node.Handle(first, new HyParViewNeighborReply(NodeSpecOf(first), request.Epoch, Accepted: false, []));
             Assert.Contains(effects, e => e is DisconnectEffect d && d.Peer == first);
@@ -96,9 +96,9 @@ public sealed class HyParViewNeighborTests
     public void After_a_timeout_the_candidate_is_forgotten_and_the_next_one_is_asked()
     {
         var node = NewCore(0, options: new HyParViewOptions { MinActiveViewSize = 2 }).WithNeighbours(1).WithPassive(2, 3, 4);
-        var (first, _) = node.OnTimer(HyParViewCore.PromotionTimer).SentOne<HyParViewNeighbor>();
+        var (first, _) = node.OnTimer(HyParViewTimer.Promotion.Instance).SentOne<HyParViewNeighbor>();
 
-        var effects = node.OnTimer(HyParViewCore.PeerTimerPrefix + first.Value);
+        var effects = node.OnTimer(new HyParViewTimer.Peer(first));
         Assert.Contains(effects, e => e is DisconnectEffect d && d.Peer == first);
         Assert.Contains(effects, e => e is MemberLeftEffect m && m.Member.Name == first);
         Assert.DoesNotContain(node.Members, s => s.Name == first);
@@ -110,12 +110,12 @@ public sealed class HyParViewNeighborTests
     public void An_accepted_request_makes_the_candidate_a_neighbour_and_ends_the_round()
     {
         var node = NewCore(0, options: new HyParViewOptions { MinActiveViewSize = 2 }).WithNeighbours(1).WithPassive(2, 3);
-        var (first, request) = node.OnTimer(HyParViewCore.PromotionTimer).SentOne<HyParViewNeighbor>();
+        var (first, request) = node.OnTimer(HyParViewTimer.Promotion.Instance).SentOne<HyParViewNeighbor>();
         var effects = node.Handle(first, HyParViewNeighborReply.Accept(NodeSpecOf(first), request.Epoch));
         Assert.Contains(first, node.Neighbours());
         Assert.Empty(node.PendingRequests);
         Assert.Empty(effects.Sent<HyParViewNeighbor>());
-        Assert.Empty(node.OnTimer(HyParViewCore.PromotionTimer).Sent<HyParViewNeighbor>());
+        Assert.Empty(node.OnTimer(HyParViewTimer.Promotion.Instance).Sent<HyParViewNeighbor>());
     }
 
     [Fact]
@@ -123,8 +123,8 @@ public sealed class HyParViewNeighborTests
     {
         var a = NewCore(1).WithNeighbours(5).WithPassive(2);
         var b = NewCore(2).WithNeighbours(6).WithPassive(1);
-        var fromA = a.OnTimer(HyParViewCore.PromotionTimer).SentOne<HyParViewNeighbor>().Message;
-        var fromB = b.OnTimer(HyParViewCore.PromotionTimer).SentOne<HyParViewNeighbor>().Message;
+        var fromA = a.OnTimer(HyParViewTimer.Promotion.Instance).SentOne<HyParViewNeighbor>().Message;
+        var fromB = b.OnTimer(HyParViewTimer.Promotion.Instance).SentOne<HyParViewNeighbor>().Message;
 
         var replyFromB = b.Handle(Name(1), fromA).SentOne<HyParViewNeighborReply>().Message;
         var replyFromA = a.Handle(Name(2), fromB).SentOne<HyParViewNeighborReply>().Message;

@@ -20,7 +20,7 @@ internal sealed partial class HyParViewNetwork
 
         public Dictionary<NodeName, List<object>> Waiting { get; } = [];
 
-        public Dictionary<string, (TimeSpan Due, TimeSpan? Period)> Timers { get; } = new(StringComparer.Ordinal);
+        public Dictionary<CoreTimer, (TimeSpan Due, TimeSpan? Period)> Timers { get; } = [];
 
         public List<PeerServiceEffect> Effects { get; } = [];
 

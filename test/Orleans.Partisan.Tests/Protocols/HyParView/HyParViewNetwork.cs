@@ -34,8 +34,8 @@ internal sealed partial class HyParViewNetwork
     private readonly List<(Node From, NodeName To)> _connecting = [];
 
     // Every armed timer of every node, in due order (ties: node number, then timer name).
-    private readonly SortedSet<(TimeSpan Due, int Node, string Timer)> _schedule = new(
-        Comparer<(TimeSpan Due, int Node, string Timer)>.Create((a, b) =>
+    private readonly SortedSet<(TimeSpan Due, int Node, CoreTimer Timer)> _schedule = new(
+        Comparer<(TimeSpan Due, int Node, CoreTimer Timer)>.Create((a, b) =>
         {
             var byDue = a.Due.CompareTo(b.Due);
             if (byDue != 0)
@@ -44,7 +44,7 @@ internal sealed partial class HyParViewNetwork
             }
 
             var byNode = a.Node.CompareTo(b.Node);
-            return byNode != 0 ? byNode : string.CompareOrdinal(a.Timer, b.Timer);
+            return byNode != 0 ? byNode : string.CompareOrdinal(a.Timer.ToString(), b.Timer.ToString());
         }));
 
     public HyParViewNetwork(int count, int seed, HyParViewOptions? options = null)
@@ -170,9 +170,9 @@ internal sealed partial class HyParViewNetwork
     }
 
     /// <summary>Fires timer <paramref name="timer"/> of node <paramref name="i"/> now, armed or not.</summary>
-    public void Fire(int i, string timer) => Fire(_nodes[i], timer);
+    public void Fire(int i, CoreTimer timer) => Fire(_nodes[i], timer);
 
-    private void Fire(Node node, string timer)
+    private void Fire(Node node, CoreTimer timer)
     {
         if (node.Timers.TryGetValue(timer, out var armed))
         {
@@ -288,7 +288,7 @@ internal sealed partial class HyParViewNetwork
     }
 
     /// <summary>Arms (or, with null, removes) a timer of <paramref name="node"/>, keeping the schedule in due order.</summary>
-    private void Arm(Node node, string timer, (TimeSpan Due, TimeSpan? Period)? armed)
+    private void Arm(Node node, CoreTimer timer, (TimeSpan Due, TimeSpan? Period)? armed)
     {
         if (node.Timers.Remove(timer, out var previous))
         {

@@ -71,6 +71,6 @@ public sealed class HyParViewOptionsTests
         var o = new HyParViewOptions();
         var core = new HyParViewCore(HyParViewTestKit.Spec(0), o, new Random(1));
         o.ShuffleInterval = TimeSpan.FromMinutes(5);
-        Assert.Contains(core.Start(), e => e is Orleans.Partisan.Protocols.ArmTimerEffect { Timer: HyParViewCore.ShuffleTimer } arm && arm.Due == TimeSpan.FromSeconds(10));
+        Assert.Contains(core.Start(), e => e is Orleans.Partisan.Protocols.ArmTimerEffect { Timer: HyParViewTimer.Shuffle } arm && arm.Due == TimeSpan.FromSeconds(10));
     }
 }

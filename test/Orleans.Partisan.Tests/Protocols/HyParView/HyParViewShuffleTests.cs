@@ -12,7 +12,7 @@ public sealed class HyParViewShuffleTests
         for (var seed = 1; seed <= 10; seed++)
         {
             var node = NewCore(0, seed).WithNeighbours(1, 2, 3, 4, 5).WithPassive(11, 12, 13, 14, 15, 16, 17, 18);
-            var (to, shuffle) = node.OnTimer(HyParViewCore.ShuffleTimer).SentOne<HyParViewShuffle>();
+            var (to, shuffle) = node.OnTimer(HyParViewTimer.Shuffle.Instance).SentOne<HyParViewShuffle>();
 
             Assert.Contains(to, node.Neighbours());
             Assert.Equal(8, shuffle.Nodes.Length);
@@ -32,10 +32,10 @@ public sealed class HyParViewShuffleTests
     public void A_shuffle_carries_fewer_when_the_views_hold_fewer()
     {
         var node = NewCore(0).WithNeighbours(1, 2).WithPassive(11);
-        var shuffle = node.OnTimer(HyParViewCore.ShuffleTimer).SentOne<HyParViewShuffle>().Message;
+        var shuffle = node.OnTimer(HyParViewTimer.Shuffle.Instance).SentOne<HyParViewShuffle>().Message;
         Assert.Equal(3, shuffle.Nodes.Length);
 
-        Assert.Empty(NewCore(0).OnTimer(HyParViewCore.ShuffleTimer));
+        Assert.Empty(NewCore(0).OnTimer(HyParViewTimer.Shuffle.Instance));
     }
 
     [Fact]
@@ -50,7 +50,7 @@ public sealed class HyParViewShuffleTests
         network.Execute(3, core => core.WithPassive(30, 31, 32, 33).Join(Spec(34)));
         network.RunToQuiescence();
 
-        network.Fire(0, HyParViewCore.ShuffleTimer);
+        network.Fire(0, HyParViewTimer.Shuffle.Instance);
         network.RunToQuiescence();
 
         var atEnd = network[3].Received.Select(r => r.Message).OfType<HyParViewShuffle>().Single();
@@ -84,7 +84,7 @@ public sealed class HyParViewShuffleTests
         {
             // A full active view, so that no promotion request pins a passive node meanwhile.
             var node = NewCore(0, seed, options).WithNeighbours(1, 2, 3, 4, 5).WithPassive(11, 12, 13, 14, 15, 16);
-            var shuffle = node.OnTimer(HyParViewCore.ShuffleTimer).SentOne<HyParViewShuffle>().Message;
+            var shuffle = node.OnTimer(HyParViewTimer.Shuffle.Instance).SentOne<HyParViewShuffle>().Message;
             var sent = shuffle.Nodes.Skip(1).Select(s => s.Name).ToList();
             Assert.Equal(2, sent.Count);
 
