@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using Orleans.Partisan.Clustering.Consensus;
-using Orleans.Partisan.Clustering.Protocol;
 using Orleans.Partisan.Clustering.Table;
+using Orleans.Partisan.Clustering.TableService;
 using Orleans.Runtime;
 
 namespace Orleans.Partisan.Clustering;

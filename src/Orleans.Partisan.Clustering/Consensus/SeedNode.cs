@@ -5,8 +5,8 @@ using DotNext.Net.Cluster.Consensus.Raft.Membership;
 using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
 using Microsoft.Extensions.Logging;
 using Orleans.Partisan.Clustering.Hosting;
-using Orleans.Partisan.Clustering.Protocol;
 using Orleans.Partisan.Clustering.Table;
+using Orleans.Partisan.Clustering.TableService;
 using Orleans.Serialization;
 
 namespace Orleans.Partisan.Clustering.Consensus;

@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Orleans.Partisan.Clustering.Hosting;
-using Orleans.Partisan.Clustering.Protocol;
+using Orleans.Partisan.Clustering.TableService;
 using Orleans.Serialization;
 
 namespace Orleans.Partisan.Clustering.Consensus;

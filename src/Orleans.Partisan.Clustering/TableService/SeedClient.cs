@@ -5,7 +5,7 @@ using Microsoft.Extensions.Logging;
 using Orleans.Partisan.Clustering.Hosting;
 using Orleans.Serialization;
 
-namespace Orleans.Partisan.Clustering.Protocol;
+namespace Orleans.Partisan.Clustering.TableService;
 
 /// <summary>
 /// Sends table requests to the seeds' table services and finds the leader: it tries the last leader first, follows
