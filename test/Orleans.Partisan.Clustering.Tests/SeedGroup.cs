@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Partisan.Clustering.Consensus;
+using Orleans.Partisan.Clustering.Membership;
 using Orleans.Partisan.Clustering.TableService;
 using Orleans.Serialization;
 

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Messaging;
+using Orleans.Partisan.Clustering.Membership;
 using Orleans.Partisan.Clustering.TableService;
 using Orleans.Serialization;
 

@@ -4,7 +4,7 @@ using Orleans.Partisan.Clustering.Table;
 using Orleans.Partisan.Clustering.TableService;
 using Orleans.Runtime;
 
-namespace Orleans.Partisan.Clustering;
+namespace Orleans.Partisan.Clustering.Membership;
 
 /// <summary>
 /// Orleans' membership table held by the seeds' Raft group: every write is a conditional command replicated through
