@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Orleans.Hosting;
 using Orleans.Messaging;
+using Orleans.Partisan.Clustering.Membership;
 using Orleans.Runtime;
 
 namespace Orleans.Partisan.Clustering.Tests;

@@ -3,7 +3,9 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Partisan.Clustering.Consensus;
-using Orleans.Partisan.Clustering.Protocol;
+using Orleans.Partisan.Clustering.Membership;
+using Orleans.Partisan.Clustering.TableService;
+using Orleans.Partisan.Tests.Shared;
 using Orleans.Serialization;
 
 namespace Orleans.Partisan.Clustering.Tests;
@@ -20,7 +22,7 @@ internal sealed class SeedGroup : IAsyncDisposable
 
     private SeedGroup(int count)
     {
-        var ports = PortPairs.Take(count);
+        var ports = SafePorts.TakePairs(count);
         Options = new PartisanClusteringOptions
         {
             Seeds = [.. ports.Select(p => $"127.0.0.1:{p}")],

@@ -1,3 +1,5 @@
+using Orleans.Partisan.Tests.Shared;
+
 namespace Orleans.Partisan.Clustering.Tests;
 
 /// <summary>The table survives the loss of a minority of seeds and their restarts, and says so clearly when a majority is gone.</summary>
@@ -111,7 +113,7 @@ public sealed class SeedLossTests
     {
         await using var group = await SeedGroup.StartAsync();
         var running = group.Nodes[0]!;
-        var port = PortPairs.Take(1)[0];
+        var port = SafePorts.TakePair();
         var intruder = new Consensus.SeedNode(
             new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, port),
             group.EndPoints,

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
 using Orleans.Hosting;
+using Orleans.Partisan.Tests.Shared;
 using Orleans.Runtime;
 
 namespace Orleans.Partisan.Clustering.Tests;
@@ -24,8 +25,8 @@ internal sealed class SiloHarness : IAsyncDisposable
     public SiloHarness(int seedCount, int otherCount)
     {
         var count = seedCount + otherCount;
-        consensusPorts = PortPairs.Take(seedCount);
-        siloPorts = PortPairs.Take(count);
+        consensusPorts = SafePorts.TakePairs(seedCount);
+        siloPorts = SafePorts.TakePairs(count);
         seeds = [.. consensusPorts.Select(p => $"127.0.0.1:{p}")];
         silos = new IHost?[count];
     }

@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using Orleans.Partisan.Clustering.Protocol;
+using Orleans.Partisan.Clustering.TableService;
 
 namespace Orleans.Partisan.Clustering.Tests;
 

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Net;
-using System.Net.Sockets;
+using Orleans.Partisan.Tests.Shared;
 
 namespace Orleans.Partisan.ProcessHost;
 
@@ -12,12 +11,6 @@ namespace Orleans.Partisan.ProcessHost;
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
-    /// <summary>The lowest port <see cref="TakeConsecutive"/> hands out (above the well-known and registered ones most services use).</summary>
-    private const int LowestPort = 20000;
-
-    /// <summary>Every port handed out in this process, so two tests running side by side never get the same one.</summary>
-    private static readonly HashSet<int> HandedOut = [];
-
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly ConcurrentQueue<string> _errors = new();
@@ -97,75 +90,14 @@ public sealed class SiloProcess : IAsyncDisposable
         return silo;
     }
 
-    /// <summary>A free loopback port for a silo process to bind (see <see cref="TakeConsecutive"/>).</summary>
-    public static int FreePort() => TakeConsecutive(1);
+    /// <summary>A free loopback port for a silo process to bind seconds from now, reserved against every test process (see <see cref="SafePorts"/>).</summary>
+    public static int FreePort() => SafePorts.Take();
 
     /// <summary>
     /// A free loopback port whose next port is free too (a seed's consensus port and its table-service
-    /// port), for a silo process to bind (see <see cref="TakeConsecutive"/>).
+    /// port), for a silo process to bind seconds from now, reserved against every test process (see <see cref="SafePorts"/>).
     /// </summary>
-    public static int FreePortPair() => TakeConsecutive(2);
-
-    /// <summary>
-    /// The first of <paramref name="count"/> consecutive loopback ports that a silo process will bind
-    /// seconds from now. A port the OS picks for a bind of port 0 lies in its ephemeral range, where,
-    /// once released, any outbound connection (of this test or of a test assembly running beside it)
-    /// may take it as its local port before the child binds it: a seed once failed to start that way.
-    /// These come from below the ephemeral range, which the OS never hands out by itself; each is
-    /// checked free by binding it, and none is handed out twice in this process. Bounded attempts.
-    /// </summary>
-    private static int TakeConsecutive(int count)
-    {
-        var high = EphemeralRangeStart() - count;
-        lock (HandedOut)
-        {
-            for (var attempt = 0; attempt < 200; attempt++)
-            {
-                var first = Random.Shared.Next(LowestPort, high);
-                var ports = Enumerable.Range(first, count).ToArray();
-                if (!ports.Any(HandedOut.Contains) && AllFree(ports))
-                {
-                    HandedOut.UnionWith(ports);
-                    return first;
-                }
-            }
-        }
-
-        throw new InvalidOperationException($"No {count} consecutive free loopback ports between {LowestPort} and {high} in 200 attempts.");
-    }
-
-    private static bool AllFree(int[] ports)
-    {
-        var held = new List<Socket>();
-        try
-        {
-            foreach (var port in ports)
-            {
-                var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-                held.Add(socket);
-                socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
-            }
-
-            return true;
-        }
-        catch (SocketException)
-        {
-            return false;
-        }
-        finally
-        {
-            held.ForEach(socket => socket.Dispose());
-        }
-    }
-
-    /// <summary>The first port of the OS's ephemeral range (Linux's default if it cannot be read).</summary>
-    private static int EphemeralRangeStart()
-    {
-        const string range = "/proc/sys/net/ipv4/ip_local_port_range";
-        return File.Exists(range) && int.TryParse(File.ReadAllText(range).Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries)[0], out var start)
-            ? start
-            : 32768;
-    }
+    public static int FreePortPair() => SafePorts.TakePair();
 
     /// <summary>Waits for READY; fails naming the process and its last log lines if it exits or takes longer than <paramref name="timeout"/>.</summary>
     public async Task WaitReadyAsync(TimeSpan timeout) => await WaitForLineAsync(l => l.StartsWith("READY ", StringComparison.Ordinal), timeout, "READY");

@@ -4,9 +4,8 @@ using DotNext.Net.Cluster.Consensus.Raft;
 using DotNext.Net.Cluster.Consensus.Raft.Membership;
 using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
 using Microsoft.Extensions.Logging;
-using Orleans.Partisan.Clustering.Hosting;
-using Orleans.Partisan.Clustering.Protocol;
 using Orleans.Partisan.Clustering.Table;
+using Orleans.Partisan.Clustering.TableService;
 using Orleans.Serialization;
 
 namespace Orleans.Partisan.Clustering.Consensus;
@@ -115,10 +114,10 @@ internal sealed class SeedNode : IAsyncDisposable
 
         listener = new TableServiceListener(ServiceEndPoint, this, serializer, logger);
         listener.Start();
-        ClusteringLog.SeedStarted(logger, ConsensusEndPoint, seeds.Count, ServiceEndPoint, DataDirectory);
+        ConsensusLog.SeedStarted(logger, ConsensusEndPoint, seeds.Count, ServiceEndPoint, DataDirectory);
     }
 
-    private void OnLeaderChanged(ICluster sender, IClusterMember? leader) => ClusteringLog.LeaderChanged(logger, leader?.EndPoint, ConsensusEndPoint);
+    private void OnLeaderChanged(ICluster sender, IClusterMember? leader) => ConsensusLog.LeaderChanged(logger, leader?.EndPoint, ConsensusEndPoint);
 
     /// <summary>Executes <paramref name="request"/> if this seed leads; otherwise says who does.</summary>
     public async Task<TableResponse> HandleAsync(TableRequest request, CancellationToken token)
@@ -228,6 +227,6 @@ internal sealed class SeedNode : IAsyncDisposable
             await directoryLock.DisposeAsync().ConfigureAwait(false);
         }
 
-        ClusteringLog.SeedStopped(logger, ConsensusEndPoint);
+        ConsensusLog.SeedStopped(logger, ConsensusEndPoint);
     }
 }

@@ -1,8 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Orleans.Partisan.Clustering.Hosting;
-using Orleans.Partisan.Clustering.Protocol;
+using Orleans.Partisan.Clustering.TableService;
 using Orleans.Serialization;
 
 namespace Orleans.Partisan.Clustering.Consensus;
@@ -64,7 +63,7 @@ internal sealed class TableServiceListener(IPEndPoint endPoint, SeedNode seed, S
                 var response = await seed.HandleAsync(request, stopping.Token).ConfigureAwait(false);
                 if (response.Status != TableResponseStatus.Ok)
                 {
-                    ClusteringLog.RequestNotExecuted(logger, request.ToString(), endPoint, response.Status.ToString(), response.Reason);
+                    ConsensusLog.RequestNotExecuted(logger, request.ToString(), endPoint, response.Status.ToString(), response.Reason);
                 }
 
                 await Frames.WriteAsync(stream, serializer.SerializeToArray(response), stopping.Token).ConfigureAwait(false);
@@ -77,7 +76,7 @@ internal sealed class TableServiceListener(IPEndPoint endPoint, SeedNode seed, S
         {
             // Malformed input, a broken connection or a failure while the seed stops: this connection ends, the
             // client tries again (here or at another seed), the service goes on.
-            ClusteringLog.ConnectionDropped(logger, remote, $"{e.GetType().Name}: {e.Message}");
+            ConsensusLog.ConnectionDropped(logger, remote, $"{e.GetType().Name}: {e.Message}");
         }
     }
 

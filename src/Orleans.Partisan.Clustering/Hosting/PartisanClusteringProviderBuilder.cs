@@ -2,13 +2,13 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Orleans.Hosting;
 using Orleans.Partisan;
-using Orleans.Partisan.Clustering;
+using Orleans.Partisan.Clustering.Hosting;
 using Orleans.Providers;
 
 [assembly: RegisterProvider(PartisanClusteringProviderBuilder.ProviderType, "Clustering", "Silo", typeof(PartisanClusteringProviderBuilder))]
 [assembly: RegisterProvider(PartisanClusteringProviderBuilder.ProviderType, "Clustering", "Client", typeof(PartisanClusteringProviderBuilder))]
 
-namespace Orleans.Partisan.Clustering;
+namespace Orleans.Partisan.Clustering.Hosting;
 
 /// <summary>
 /// Lets configuration alone select this provider: <c>Orleans:Clustering:ProviderType = "Partisan"</c>, with

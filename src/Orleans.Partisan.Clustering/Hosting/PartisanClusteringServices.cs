@@ -4,7 +4,8 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Messaging;
-using Orleans.Partisan.Clustering.Protocol;
+using Orleans.Partisan.Clustering.Membership;
+using Orleans.Partisan.Clustering.TableService;
 using Orleans.Serialization;
 
 namespace Orleans.Partisan.Clustering.Hosting;

@@ -1,3 +1,4 @@
+using Orleans.Partisan.Tests.Shared;
 using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Tests.Transport;
@@ -123,8 +124,10 @@ public sealed class TransportLaneTests
     public async Task Lanes_are_redialled_when_the_peer_comes_back_at_the_same_port()
     {
         await using var a = await TestNode.StartAsync("a");
-        var b = await TestNode.StartAsync("b");
-        var port = b.EndPoint.Port;
+
+        // b binds its port again after a redials it: an OS-chosen port could be taken in between (SafePorts).
+        var port = SafePorts.Take();
+        var b = await TestNode.StartAsync("b", port: port);
         a.Transport.Connect(b.Spec);
         await a.WaitFullyConnectedAsync(b);
         await b.DisposeAsync();

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace Orleans.Partisan.Clustering.Hosting;
+namespace Orleans.Partisan.Clustering;
 
 /// <summary>Parses and resolves the <c>host:port</c> strings of <see cref="PartisanClusteringOptions"/>.</summary>
 internal static class SeedEndPoints

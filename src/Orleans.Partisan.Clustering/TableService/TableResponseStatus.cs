@@ -1,4 +1,4 @@
-namespace Orleans.Partisan.Clustering.Protocol;
+namespace Orleans.Partisan.Clustering.TableService;
 
 /// <summary>How a seed answered a <see cref="TableRequest"/>.</summary>
 [GenerateSerializer, Alias("partisan.clustering.TableResponseStatus")]

@@ -3,7 +3,7 @@ using Orleans.Configuration;
 using Orleans.Messaging;
 using Orleans.Runtime;
 
-namespace Orleans.Partisan.Clustering;
+namespace Orleans.Partisan.Clustering.Membership;
 
 /// <summary>A client's gateway list: the Active silos with a gateway port, read from the seeds' membership table.</summary>
 internal sealed class PartisanGatewayListProvider(PartisanMembershipTable table, IOptions<GatewayOptions> gatewayOptions) : IGatewayListProvider

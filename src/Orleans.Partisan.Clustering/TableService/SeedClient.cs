@@ -2,10 +2,9 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
-using Orleans.Partisan.Clustering.Hosting;
 using Orleans.Serialization;
 
-namespace Orleans.Partisan.Clustering.Protocol;
+namespace Orleans.Partisan.Clustering.TableService;
 
 /// <summary>
 /// Sends table requests to the seeds' table services and finds the leader: it tries the last leader first, follows
@@ -76,7 +75,7 @@ internal sealed class SeedClient
                 {
                     var reason = e is OperationCanceledException ? "no answer in time" : e.Message;
                     lastAnswer[seed] = reason;
-                    ClusteringLog.SeedAttemptFailed(logger, request.ToString(), seed, reason);
+                    TableServiceLog.SeedAttemptFailed(logger, request.ToString(), seed, reason);
                     continue;
                 }
 
@@ -112,7 +111,7 @@ internal sealed class SeedClient
             {
                 var tried = string.Join("; ", ServiceEndPoints.Select(e => $"{e} ({lastAnswer.GetValueOrDefault(e, "not reached")})"));
                 var message = $"The Partisan membership table is unavailable: no seed leading a majority answered {request} within {options.RequestTimeout}. Seeds tried (table-service endpoints): {tried}.";
-                ClusteringLog.RequestFailed(logger, request.ToString(), message);
+                TableServiceLog.RequestFailed(logger, request.ToString(), message);
                 throw new PartisanClusteringUnavailableException(message);
             }
 

@@ -1,7 +1,7 @@
 using Orleans.Partisan.Clustering.Table;
 using Orleans.Runtime;
 
-namespace Orleans.Partisan.Clustering.Protocol;
+namespace Orleans.Partisan.Clustering.TableService;
 
 /// <summary>A request from a table handle (on any silo or client) to a seed; only the Raft leader executes it.</summary>
 [GenerateSerializer, Alias("partisan.clustering.TableRequest")]

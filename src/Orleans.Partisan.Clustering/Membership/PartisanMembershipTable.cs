@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using Orleans.Partisan.Clustering.Consensus;
-using Orleans.Partisan.Clustering.Protocol;
 using Orleans.Partisan.Clustering.Table;
+using Orleans.Partisan.Clustering.TableService;
 using Orleans.Runtime;
 
-namespace Orleans.Partisan.Clustering;
+namespace Orleans.Partisan.Clustering.Membership;
 
 /// <summary>
 /// Orleans' membership table held by the seeds' Raft group: every write is a conditional command replicated through

@@ -1,4 +1,4 @@
-namespace Orleans.Partisan.Clustering.Protocol;
+namespace Orleans.Partisan.Clustering.TableService;
 
 /// <summary>What a <see cref="TableRequest"/> asks of a seed.</summary>
 [GenerateSerializer, Alias("partisan.clustering.TableRequestKind")]

@@ -1,6 +1,6 @@
 using System.Buffers.Binary;
 
-namespace Orleans.Partisan.Clustering.Protocol;
+namespace Orleans.Partisan.Clustering.TableService;
 
 /// <summary>Length-prefixed frames (4-byte little-endian length, then the serialized message) on a stream.</summary>
 internal static class Frames

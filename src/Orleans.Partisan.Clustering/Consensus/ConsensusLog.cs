@@ -1,10 +1,13 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 
-namespace Orleans.Partisan.Clustering.Hosting;
+namespace Orleans.Partisan.Clustering.Consensus;
 
-/// <summary>Log messages of storage-free clustering; event ids 6000-6099.</summary>
-internal static partial class ClusteringLog
+/// <summary>
+/// Log messages of a seed (its Raft member and its table service); event ids 6000-6004 of storage-free
+/// clustering's 6000-6099 (the table service's client logs 6005-6006, see <c>TableServiceLog</c>).
+/// </summary>
+internal static partial class ConsensusLog
 {
     [LoggerMessage(EventId = 6000, Level = LogLevel.Information, Message = "Seed {ConsensusEndPoint} started: Raft group of {SeedCount} seeds, table service on {ServiceEndPoint}, data in {DataDirectory}")]
     public static partial void SeedStarted(ILogger logger, EndPoint consensusEndPoint, int seedCount, EndPoint serviceEndPoint, string dataDirectory);
@@ -20,10 +23,4 @@ internal static partial class ClusteringLog
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Debug, Message = "Table request {Request} not executed by {ServiceEndPoint}: {Status} {Reason}")]
     public static partial void RequestNotExecuted(ILogger logger, string request, EndPoint serviceEndPoint, string status, string? reason);
-
-    [LoggerMessage(EventId = 6005, Level = LogLevel.Debug, Message = "Table request {Request} to seed {Seed} failed: {Reason}")]
-    public static partial void SeedAttemptFailed(ILogger logger, string request, EndPoint seed, string reason);
-
-    [LoggerMessage(EventId = 6006, Level = LogLevel.Warning, Message = "Table request {Request} failed: {Reason}")]
-    public static partial void RequestFailed(ILogger logger, string request, string reason);
 }

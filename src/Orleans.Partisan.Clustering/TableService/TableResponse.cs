@@ -1,4 +1,4 @@
-namespace Orleans.Partisan.Clustering.Protocol;
+namespace Orleans.Partisan.Clustering.TableService;
 
 /// <summary>A seed's answer to a <see cref="TableRequest"/>.</summary>
 [GenerateSerializer, Alias("partisan.clustering.TableResponse")]
