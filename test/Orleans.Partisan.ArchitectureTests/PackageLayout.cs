@@ -40,6 +40,21 @@ internal sealed record PackageLayout(string Directory, string RootNamespace, Ass
         ],
         new HashSet<string> { "Abstractions", "Diagnostics", HostingFolder });
 
+    /// <summary>The storage-free clustering package (see the Layout section of <c>docs/clustering.md</c>).</summary>
+    public static readonly PackageLayout Clustering = new(
+        "src/Orleans.Partisan.Clustering",
+        "Orleans.Partisan.Clustering",
+        typeof(Clustering.PartisanClusteringOptions).Assembly,
+        [
+            new("", 0),
+            new("Table", 1),
+            new("TableService", 2),
+            new("Consensus", 3),
+            new("Membership", 4),
+            new(HostingFolder, 5),
+        ],
+        new HashSet<string> { "", HostingFolder });
+
     /// <summary>The fault-injection package for tests: one layer above the main package.</summary>
     public static readonly PackageLayout Testing = new(
         "src/Orleans.Partisan.Testing",
@@ -52,6 +67,7 @@ internal sealed record PackageLayout(string Directory, string RootNamespace, Ass
     public static readonly IReadOnlyDictionary<string, PackageLayout> All = new Dictionary<string, PackageLayout>
     {
         [Partisan.Directory] = Partisan,
+        [Clustering.Directory] = Clustering,
         [Testing.Directory] = Testing,
     };
 

@@ -130,23 +130,23 @@ public sealed partial class ConformanceTests
     /// <summary>Committed views by version (cleanup adds a second view at the same version) and readers' observations.</summary>
     private sealed class CommittedHistory(SiloAddress watched)
     {
-        private readonly Dictionary<int, HashSet<string>> views = [];
-        private readonly Dictionary<int, HashSet<string>> rowViews = [];
-        private readonly List<List<(int Version, string View)>> observations = [];
+        private readonly Dictionary<int, HashSet<string>> _views = [];
+        private readonly Dictionary<int, HashSet<string>> _rowViews = [];
+        private readonly List<List<(int Version, string View)>> _observations = [];
 
         public void Commit(int version, Dictionary<SiloAddress, MembershipEntry> model)
         {
             var view = string.Join(" ; ", model.Values.Select(Rows.Canonical).Order(StringComparer.Ordinal));
-            Add(views, version, view);
-            Add(rowViews, version, model.TryGetValue(watched, out var row) ? Rows.Canonical(row) : "absent");
+            Add(_views, version, view);
+            Add(_rowViews, version, model.TryGetValue(watched, out var row) ? Rows.Canonical(row) : "absent");
         }
 
-        public void Observed(List<(int Version, string View)> seen) => observations.Add(seen);
+        public void Observed(List<(int Version, string View)> seen) => _observations.Add(seen);
 
         public void AssertObservationsCommitted(string operation)
         {
             var reads = 0;
-            foreach (var seen in observations)
+            foreach (var seen in _observations)
             {
                 var lastVersion = -1;
                 foreach (var (version, view) in seen)
@@ -154,12 +154,12 @@ public sealed partial class ConformanceTests
                     reads++;
                     Assert.True(version >= lastVersion, $"{operation} went back from version {lastVersion} to {version}");
                     lastVersion = version;
-                    var allowed = (operation == "ReadRow" ? rowViews : views).GetValueOrDefault(version) ?? [];
+                    var allowed = (operation == "ReadRow" ? _rowViews : _views).GetValueOrDefault(version) ?? [];
                     Assert.True(allowed.Contains(view), $"{operation} returned a view at version {version} that was never committed: {view}\ncommitted: {string.Join(" | ", allowed)}");
                 }
             }
 
-            Assert.True(reads > observations.Count, $"expected the readers to read while the writer ran, saw {reads} reads");
+            Assert.True(reads > _observations.Count, $"expected the readers to read while the writer ran, saw {reads} reads");
         }
 
         private static void Add(Dictionary<int, HashSet<string>> map, int version, string view)

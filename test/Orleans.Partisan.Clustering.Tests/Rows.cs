@@ -7,14 +7,14 @@ namespace Orleans.Partisan.Clustering.Tests;
 /// <summary>Membership rows for tests and their canonical text, compared field by field.</summary>
 internal static class Rows
 {
-    private static int nextPort = 20000;
+    private static int _nextPort = 20000;
 
     /// <summary>A fixed whole-second UTC instant the tests build times from.</summary>
     public static readonly DateTime T0 = new(2026, 1, 1, 12, 0, 0, DateTimeKind.Utc);
 
     /// <summary>A fresh silo address (new endpoint port) with generation <paramref name="generation"/>.</summary>
     public static SiloAddress NewSilo(int generation = 1)
-        => SiloAddress.New(IPAddress.Loopback, Interlocked.Increment(ref nextPort), generation);
+        => SiloAddress.New(IPAddress.Loopback, Interlocked.Increment(ref _nextPort), generation);
 
     /// <summary>A Joining row with every field set, including a suspect and deployment metadata.</summary>
     public static MembershipEntry Entry(SiloAddress? silo = null, SiloStatus status = SiloStatus.Joining)

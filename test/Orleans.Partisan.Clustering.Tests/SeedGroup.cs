@@ -17,8 +17,8 @@ namespace Orleans.Partisan.Clustering.Tests;
 internal sealed class SeedGroup : IAsyncDisposable
 {
     private static readonly Lazy<ServiceProvider> Services = new(() => new ServiceCollection().AddSerializer().BuildServiceProvider());
-    private readonly SeedNode?[] nodes;
-    private readonly string root = Path.Combine(Path.GetTempPath(), "partisan-clustering-tests", Guid.NewGuid().ToString("N"));
+    private readonly SeedNode?[] _nodes;
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "partisan-clustering-tests", Guid.NewGuid().ToString("N"));
 
     private SeedGroup(int count)
     {
@@ -30,7 +30,7 @@ internal sealed class SeedGroup : IAsyncDisposable
             SnapshotInterval = 50,
         };
         EndPoints = [.. ports.Select(p => new IPEndPoint(IPAddress.Loopback, p))];
-        nodes = new SeedNode?[count];
+        _nodes = new SeedNode?[count];
     }
 
     /// <summary>The options every seed and handle uses.</summary>
@@ -43,7 +43,7 @@ internal sealed class SeedGroup : IAsyncDisposable
     public static Serializer Serializer => Services.Value.GetRequiredService<Serializer>();
 
     /// <summary>The running seeds (null for a stopped one).</summary>
-    public IReadOnlyList<SeedNode?> Nodes => nodes;
+    public IReadOnlyList<SeedNode?> Nodes => _nodes;
 
     /// <summary>A group of <paramref name="count"/> seeds, none started.</summary>
     public static SeedGroup Create(int count = 3) => new(count);
@@ -59,18 +59,18 @@ internal sealed class SeedGroup : IAsyncDisposable
     /// <summary>Starts (or restarts, with the same data directory) seed <paramref name="index"/>.</summary>
     public async Task StartSeedAsync(int index)
     {
-        Assert.Null(nodes[index]);
-        var node = new SeedNode(EndPoints[index], EndPoints, Path.Combine(root, $"seed{index}"), Options, Serializer, NullLoggerFactory.Instance);
-        nodes[index] = node;
+        Assert.Null(_nodes[index]);
+        var node = new SeedNode(EndPoints[index], EndPoints, Path.Combine(_root, $"seed{index}"), Options, Serializer, NullLoggerFactory.Instance);
+        _nodes[index] = node;
         await node.StartAsync(CancellationToken.None);
     }
 
     /// <summary>Stops seed <paramref name="index"/>; its data directory stays.</summary>
     public async Task StopSeedAsync(int index)
     {
-        var node = nodes[index];
+        var node = _nodes[index];
         Assert.NotNull(node);
-        nodes[index] = null;
+        _nodes[index] = null;
         await node.DisposeAsync();
     }
 
@@ -81,7 +81,7 @@ internal sealed class SeedGroup : IAsyncDisposable
         await Eventually.Until(
             () =>
             {
-                leader = Array.FindIndex(nodes, n => n is { IsLeader: true });
+                leader = Array.FindIndex(_nodes, n => n is { IsLeader: true });
                 return Task.FromResult(leader >= 0);
             },
             TimeSpan.FromSeconds(20),
@@ -111,9 +111,9 @@ internal sealed class SeedGroup : IAsyncDisposable
     /// <summary>Stops every seed and deletes the data directories.</summary>
     public async ValueTask DisposeAsync()
     {
-        for (var i = 0; i < nodes.Length; i++)
+        for (var i = 0; i < _nodes.Length; i++)
         {
-            if (nodes[i] is not null)
+            if (_nodes[i] is not null)
             {
                 await StopSeedAsync(i);
             }
@@ -121,7 +121,7 @@ internal sealed class SeedGroup : IAsyncDisposable
 
         try
         {
-            Directory.Delete(root, recursive: true);
+            Directory.Delete(_root, recursive: true);
         }
         catch (IOException)
         {

@@ -3,23 +3,23 @@ namespace Orleans.Partisan.Clustering.Tests;
 /// <summary>One 3-seed group shared by the conformance tests; each test isolates itself with its own cluster id.</summary>
 public sealed class SeedGroupFixture : IAsyncLifetime
 {
-    private SeedGroup? group;
+    private SeedGroup? _group;
 
-    internal SeedGroup Group => group ?? throw new InvalidOperationException("The seed group is not started.");
+    internal SeedGroup Group => _group ?? throw new InvalidOperationException("The seed group is not started.");
 
     /// <inheritdoc/>
     public async Task InitializeAsync()
     {
-        group = await SeedGroup.StartAsync();
-        await group.LeaderAsync();
+        _group = await SeedGroup.StartAsync();
+        await _group.LeaderAsync();
     }
 
     /// <inheritdoc/>
     public async Task DisposeAsync()
     {
-        if (group is not null)
+        if (_group is not null)
         {
-            await group.DisposeAsync();
+            await _group.DisposeAsync();
         }
     }
 }

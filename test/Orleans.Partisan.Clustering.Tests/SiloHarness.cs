@@ -15,27 +15,27 @@ namespace Orleans.Partisan.Clustering.Tests;
 /// </summary>
 internal sealed class SiloHarness : IAsyncDisposable
 {
-    private readonly string clusterId = "harness-" + Guid.NewGuid().ToString("N");
-    private readonly string root = Path.Combine(Path.GetTempPath(), "partisan-clustering-silos", Guid.NewGuid().ToString("N"));
-    private readonly int[] consensusPorts;
-    private readonly int[] siloPorts;
-    private readonly IHost?[] silos;
-    private readonly List<string> seeds;
+    private readonly string _clusterId = "harness-" + Guid.NewGuid().ToString("N");
+    private readonly string _root = Path.Combine(Path.GetTempPath(), "partisan-clustering-silos", Guid.NewGuid().ToString("N"));
+    private readonly int[] _consensusPorts;
+    private readonly int[] _siloPorts;
+    private readonly IHost?[] _silos;
+    private readonly List<string> _seeds;
 
     public SiloHarness(int seedCount, int otherCount)
     {
         var count = seedCount + otherCount;
-        consensusPorts = SafePorts.TakePairs(seedCount);
-        siloPorts = SafePorts.TakePairs(count);
-        seeds = [.. consensusPorts.Select(p => $"127.0.0.1:{p}")];
-        silos = new IHost?[count];
+        _consensusPorts = SafePorts.TakePairs(seedCount);
+        _siloPorts = SafePorts.TakePairs(count);
+        _seeds = [.. _consensusPorts.Select(p => $"127.0.0.1:{p}")];
+        _silos = new IHost?[count];
     }
 
     /// <summary>The running silos' hosts (null for a stopped one).</summary>
-    public IReadOnlyList<IHost?> Silos => silos;
+    public IReadOnlyList<IHost?> Silos => _silos;
 
     /// <summary>Starts every silo concurrently (seeds need a majority of seeds to start).</summary>
-    public Task StartAllAsync() => Task.WhenAll(Enumerable.Range(0, silos.Length).Select(StartAsync));
+    public Task StartAllAsync() => Task.WhenAll(Enumerable.Range(0, _silos.Length).Select(StartAsync));
 
     /// <summary>Starts (or restarts) silo <paramref name="index"/> on its ports, with its data directory.</summary>
     public async Task StartAsync(int index)
@@ -44,31 +44,31 @@ internal sealed class SiloHarness : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.UseOrleans(silo =>
         {
-            silo.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = "harness"; });
-            silo.ConfigureEndpoints(IPAddress.Loopback, siloPorts[index], siloPorts[index] + 1);
+            silo.Configure<ClusterOptions>(o => { o.ClusterId = _clusterId; o.ServiceId = "harness"; });
+            silo.ConfigureEndpoints(IPAddress.Loopback, _siloPorts[index], _siloPorts[index] + 1);
             silo.UsePartisanClustering(o =>
             {
-                o.Seeds = seeds;
-                o.ConsensusEndpoint = index < consensusPorts.Length ? seeds[index] : null;
-                o.DataDirectory = Path.Combine(root, $"silo{index}");
+                o.Seeds = _seeds;
+                o.ConsensusEndpoint = index < _consensusPorts.Length ? _seeds[index] : null;
+                o.DataDirectory = Path.Combine(_root, $"silo{index}");
             });
         });
         var host = builder.Build();
-        silos[index] = host;
+        _silos[index] = host;
         await host.StartAsync();
     }
 
     /// <summary>Stops silo <paramref name="index"/> (a graceful Orleans shutdown), then disposes it, which stops its seed.</summary>
     public async Task StopAsync(int index)
     {
-        var host = silos[index] ?? throw new InvalidOperationException($"silo {index} is not running");
-        silos[index] = null;
+        var host = _silos[index] ?? throw new InvalidOperationException($"silo {index} is not running");
+        _silos[index] = null;
         await host.StopAsync();
         host.Dispose();
     }
 
     /// <summary>The silo address of running silo <paramref name="index"/>.</summary>
-    public SiloAddress AddressOf(int index) => silos[index]!.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
+    public SiloAddress AddressOf(int index) => _silos[index]!.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
 
     /// <summary>A started client that finds gateways through the seeds.</summary>
     public async Task<IHost> StartClientAsync()
@@ -77,8 +77,8 @@ internal sealed class SiloHarness : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.UseOrleansClient(client =>
         {
-            client.Configure<ClusterOptions>(o => { o.ClusterId = clusterId; o.ServiceId = "harness"; });
-            client.UsePartisanClustering(o => o.Seeds = seeds);
+            client.Configure<ClusterOptions>(o => { o.ClusterId = _clusterId; o.ServiceId = "harness"; });
+            client.UsePartisanClustering(o => o.Seeds = _seeds);
         });
         var host = builder.Build();
         await host.StartAsync();
@@ -89,8 +89,8 @@ internal sealed class SiloHarness : IAsyncDisposable
     {
         // Every silo stops (records its shutdown) while every seed still serves the table; the seeds stop when
         // their hosts are disposed afterwards.
-        var running = silos.Where(s => s is not null).Select(s => s!).ToList();
-        Array.Clear(silos);
+        var running = _silos.Where(s => s is not null).Select(s => s!).ToList();
+        Array.Clear(_silos);
         await Task.WhenAll(running.Select(s => s.StopAsync()));
         foreach (var host in running)
         {
@@ -99,7 +99,7 @@ internal sealed class SiloHarness : IAsyncDisposable
 
         try
         {
-            Directory.Delete(root, recursive: true);
+            Directory.Delete(_root, recursive: true);
         }
         catch (IOException)
         {

@@ -8,7 +8,7 @@ namespace Orleans.Partisan.Clustering.Tests;
 /// </summary>
 internal sealed class TableModel
 {
-    private int revisions;
+    private int _revisions;
 
     /// <summary>The table version.</summary>
     public int Version { get; private set; }
@@ -28,7 +28,7 @@ internal sealed class TableModel
             return false;
         }
 
-        Rows[entry.SiloAddress] = (entry, entry.IAmAliveTime, ++revisions);
+        Rows[entry.SiloAddress] = (entry, entry.IAmAliveTime, ++_revisions);
         Version++;
         return true;
     }
@@ -44,7 +44,7 @@ internal sealed class TableModel
             return false;
         }
 
-        Rows[entry.SiloAddress] = (entry, entry.IAmAliveTime, ++revisions);
+        Rows[entry.SiloAddress] = (entry, entry.IAmAliveTime, ++_revisions);
         Version++;
         return true;
     }

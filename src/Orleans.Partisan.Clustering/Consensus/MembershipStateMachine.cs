@@ -13,35 +13,35 @@ namespace Orleans.Partisan.Clustering.Consensus;
 internal sealed class MembershipStateMachine(DirectoryInfo location, Serializer serializer, int snapshotInterval)
     : SimpleStateMachine(location)
 {
-    private readonly Lock gate = new();
-    private MembershipTableState state = new();
-    private byte[] pendingSnapshot = [];
-    private long appliedSinceSnapshot;
+    private readonly Lock _gate = new();
+    private MembershipTableState _state = new();
+    private byte[] _pendingSnapshot = [];
+    private long _appliedSinceSnapshot;
 
     /// <summary>The result of a command applied on this seed, if it is still remembered.</summary>
     public bool? ResultOf(Guid commandId)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return state.TryGetResult(commandId, out var result) ? result : null;
+            return _state.TryGetResult(commandId, out var result) ? result : null;
         }
     }
 
     /// <summary>A copy of one cluster's whole table as this seed has applied it.</summary>
     public MembershipTableData ReadAll(string clusterId)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return state.ReadAll(clusterId);
+            return _state.ReadAll(clusterId);
         }
     }
 
     /// <summary>A copy of one row of one cluster's table as this seed has applied it.</summary>
     public MembershipTableData ReadRow(string clusterId, SiloAddress silo)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return state.ReadRow(clusterId, silo);
+            return _state.ReadRow(clusterId, silo);
         }
     }
 
@@ -55,16 +55,16 @@ internal sealed class MembershipStateMachine(DirectoryInfo location, Serializer 
 
         var command = serializer.Deserialize<TableCommand>(payload)
             ?? throw new InvalidDataException($"Raft log entry {entry.Index} holds no table command.");
-        lock (gate)
+        lock (_gate)
         {
-            state.Apply(command);
-            if (++appliedSinceSnapshot < snapshotInterval)
+            _state.Apply(command);
+            if (++_appliedSinceSnapshot < snapshotInterval)
             {
                 return ValueTask.FromResult(false);
             }
 
-            appliedSinceSnapshot = 0;
-            pendingSnapshot = serializer.SerializeToArray(state.ToSnapshot());
+            _appliedSinceSnapshot = 0;
+            _pendingSnapshot = serializer.SerializeToArray(_state.ToSnapshot());
             return ValueTask.FromResult(true);
         }
     }
@@ -73,9 +73,9 @@ internal sealed class MembershipStateMachine(DirectoryInfo location, Serializer 
     protected override ValueTask PersistAsync(IAsyncBinaryWriter writer, CancellationToken token)
     {
         byte[] bytes;
-        lock (gate)
+        lock (_gate)
         {
-            bytes = pendingSnapshot;
+            bytes = _pendingSnapshot;
         }
 
         return writer.Invoke(bytes, token);
@@ -87,10 +87,10 @@ internal sealed class MembershipStateMachine(DirectoryInfo location, Serializer 
         var bytes = await File.ReadAllBytesAsync(snapshotFile.FullName, token).ConfigureAwait(false);
         var snapshot = serializer.Deserialize<TableSnapshot>(bytes)
             ?? throw new InvalidDataException($"Snapshot {snapshotFile.FullName} holds no table state.");
-        lock (gate)
+        lock (_gate)
         {
-            state = new MembershipTableState(snapshot);
-            appliedSinceSnapshot = 0;
+            _state = new MembershipTableState(snapshot);
+            _appliedSinceSnapshot = 0;
         }
     }
 }

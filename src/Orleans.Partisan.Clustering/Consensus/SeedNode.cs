@@ -17,19 +17,19 @@ namespace Orleans.Partisan.Clustering.Consensus;
 /// </summary>
 internal sealed class SeedNode : IAsyncDisposable
 {
-    private readonly PartisanClusteringOptions options;
-    private readonly IReadOnlyList<IPEndPoint> seeds;
-    private readonly Serializer serializer;
-    private readonly ILoggerFactory loggerFactory;
-    private readonly ILogger logger;
-    private readonly Lock gate = new();
-    private Task? started;
-    private bool disposed;
-    private RaftCluster? cluster;
-    private WriteAheadLog? log;
-    private MembershipStateMachine? stateMachine;
-    private FileStream? directoryLock;
-    private TableServiceListener? listener;
+    private readonly PartisanClusteringOptions _options;
+    private readonly IReadOnlyList<IPEndPoint> _seeds;
+    private readonly Serializer _serializer;
+    private readonly ILoggerFactory _loggerFactory;
+    private readonly ILogger _logger;
+    private readonly Lock _gate = new();
+    private Task? _started;
+    private bool _disposed;
+    private RaftCluster? _cluster;
+    private WriteAheadLog? _log;
+    private MembershipStateMachine? _stateMachine;
+    private FileStream? _directoryLock;
+    private TableServiceListener? _listener;
 
     /// <summary>Creates a seed that will listen on <paramref name="consensusEndPoint"/> and keep its state in <paramref name="dataDirectory"/>.</summary>
     public SeedNode(IPEndPoint consensusEndPoint, IReadOnlyList<IPEndPoint> seeds, string dataDirectory, PartisanClusteringOptions options, Serializer serializer, ILoggerFactory loggerFactory)
@@ -37,11 +37,11 @@ internal sealed class SeedNode : IAsyncDisposable
         ConsensusEndPoint = consensusEndPoint;
         ServiceEndPoint = new IPEndPoint(consensusEndPoint.Address, consensusEndPoint.Port + options.ServicePortOffset);
         DataDirectory = dataDirectory;
-        this.seeds = seeds;
-        this.options = options;
-        this.serializer = serializer;
-        this.loggerFactory = loggerFactory;
-        logger = loggerFactory.CreateLogger<SeedNode>();
+        _seeds = seeds;
+        _options = options;
+        _serializer = serializer;
+        _loggerFactory = loggerFactory;
+        _logger = loggerFactory.CreateLogger<SeedNode>();
     }
 
     /// <summary>Where Raft traffic arrives.</summary>
@@ -54,17 +54,17 @@ internal sealed class SeedNode : IAsyncDisposable
     public string DataDirectory { get; }
 
     /// <summary>Whether this seed currently leads the group.</summary>
-    public bool IsLeader => cluster is { } c && !c.LeadershipToken.IsCancellationRequested;
+    public bool IsLeader => _cluster is { } c && !c.LeadershipToken.IsCancellationRequested;
 
     /// <summary>The current leader's consensus endpoint, as this seed sees it.</summary>
-    public EndPoint? Leader => cluster?.Leader?.EndPoint;
+    public EndPoint? Leader => _cluster?.Leader?.EndPoint;
 
     /// <summary>Starts the Raft member and the table service; repeated calls share the first start.</summary>
     public Task StartAsync(CancellationToken token)
     {
-        lock (gate)
+        lock (_gate)
         {
-            return started ??= StartCoreAsync(token);
+            return _started ??= StartCoreAsync(token);
         }
     }
 
@@ -73,56 +73,56 @@ internal sealed class SeedNode : IAsyncDisposable
         Directory.CreateDirectory(DataDirectory);
         try
         {
-            directoryLock = new FileStream(Path.Combine(DataDirectory, "seed.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
+            _directoryLock = new FileStream(Path.Combine(DataDirectory, "seed.lock"), FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None);
         }
         catch (IOException e)
         {
             throw new InvalidOperationException($"DataDirectory '{DataDirectory}' of seed {ConsensusEndPoint} is in use by another seed; give every seed its own directory.", e);
         }
 
-        stateMachine = new MembershipStateMachine(new DirectoryInfo(Path.Combine(DataDirectory, "snapshots")), serializer, options.SnapshotInterval);
-        await stateMachine.RestoreAsync(token).ConfigureAwait(false);
-        log = new WriteAheadLog(
+        _stateMachine = new MembershipStateMachine(new DirectoryInfo(Path.Combine(DataDirectory, "snapshots")), _serializer, _options.SnapshotInterval);
+        await _stateMachine.RestoreAsync(token).ConfigureAwait(false);
+        _log = new WriteAheadLog(
             new WriteAheadLog.Options
             {
                 Location = Path.Combine(DataDirectory, "wal"),
                 HashAlgorithm = WriteAheadLog.IntegrityHashAlgorithm.Crc32, // a damaged log entry is detected, not applied
             },
-            stateMachine);
+            _stateMachine);
 
         var configuration = new RaftCluster.TcpConfiguration(ConsensusEndPoint)
         {
-            LowerElectionTimeout = (int)options.LowerElectionTimeout.TotalMilliseconds,
-            UpperElectionTimeout = (int)options.UpperElectionTimeout.TotalMilliseconds,
-            RequestTimeout = options.LowerElectionTimeout,
+            LowerElectionTimeout = (int)_options.LowerElectionTimeout.TotalMilliseconds,
+            UpperElectionTimeout = (int)_options.UpperElectionTimeout.TotalMilliseconds,
+            RequestTimeout = _options.LowerElectionTimeout,
             ColdStart = false,
             ConfigurationStorage = null,
-            LoggerFactory = loggerFactory,
+            LoggerFactory = _loggerFactory,
         };
         var storage = configuration.ConfigurationStorage as InMemoryClusterConfigurationStorage<EndPoint>
             ?? throw new InvalidOperationException("DotNext's default Raft configuration storage is not in memory.");
         var members = storage.CreateInitialConfigurationBuilder();
-        foreach (var seed in seeds)
+        foreach (var seed in _seeds)
         {
             members.Add(seed);
         }
 
         members.Build();
-        cluster = new RaftCluster(configuration) { AuditTrail = log };
-        cluster.LeaderChanged += OnLeaderChanged;
-        await cluster.StartAsync(token).ConfigureAwait(false);
+        _cluster = new RaftCluster(configuration) { AuditTrail = _log };
+        _cluster.LeaderChanged += OnLeaderChanged;
+        await _cluster.StartAsync(token).ConfigureAwait(false);
 
-        listener = new TableServiceListener(ServiceEndPoint, this, serializer, logger);
-        listener.Start();
-        ConsensusLog.SeedStarted(logger, ConsensusEndPoint, seeds.Count, ServiceEndPoint, DataDirectory);
+        _listener = new TableServiceListener(ServiceEndPoint, this, _serializer, _logger);
+        _listener.Start();
+        ConsensusLog.SeedStarted(_logger, ConsensusEndPoint, _seeds.Count, ServiceEndPoint, DataDirectory);
     }
 
-    private void OnLeaderChanged(ICluster sender, IClusterMember? leader) => ConsensusLog.LeaderChanged(logger, leader?.EndPoint, ConsensusEndPoint);
+    private void OnLeaderChanged(ICluster sender, IClusterMember? leader) => ConsensusLog.LeaderChanged(_logger, leader?.EndPoint, ConsensusEndPoint);
 
     /// <summary>Executes <paramref name="request"/> if this seed leads; otherwise says who does.</summary>
     public async Task<TableResponse> HandleAsync(TableRequest request, CancellationToken token)
     {
-        if (cluster is not { } raft || stateMachine is not { } state)
+        if (_cluster is not { } raft || _stateMachine is not { } state)
         {
             return Unavailable("the seed is not started");
         }
@@ -133,13 +133,13 @@ internal sealed class SeedNode : IAsyncDisposable
         }
 
         using var bound = CancellationTokenSource.CreateLinkedTokenSource(token);
-        bound.CancelAfter(options.RequestTimeout);
+        bound.CancelAfter(_options.RequestTimeout);
         try
         {
             switch (request.Kind)
             {
                 case TableRequestKind.Command when request.Command is { } command:
-                    var payload = serializer.SerializeToArray(command);
+                    var payload = _serializer.SerializeToArray(command);
                     await raft.ReplicateAsync(payload.AsMemory(), null, bound.Token).ConfigureAwait(false);
                     return state.ResultOf(command.CommandId) is { } result
                         ? new TableResponse { Status = TableResponseStatus.Ok, Result = result }
@@ -164,14 +164,14 @@ internal sealed class SeedNode : IAsyncDisposable
         }
         catch (OperationCanceledException) when (!token.IsCancellationRequested)
         {
-            return Unavailable($"not committed within {options.RequestTimeout}");
+            return Unavailable($"not committed within {_options.RequestTimeout}");
         }
     }
 
     private TableResponse NotLeader()
     {
         var hint = Leader is IPEndPoint leader && !leader.Equals(ConsensusEndPoint)
-            ? new IPEndPoint(leader.Address, leader.Port + options.ServicePortOffset).ToString()
+            ? new IPEndPoint(leader.Address, leader.Port + _options.ServicePortOffset).ToString()
             : null;
         return new TableResponse { Status = TableResponseStatus.NotLeader, LeaderHint = hint, Reason = "not the leader" };
     }
@@ -182,16 +182,16 @@ internal sealed class SeedNode : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         Task? start;
-        lock (gate)
+        lock (_gate)
         {
-            if (disposed)
+            if (_disposed)
             {
                 return;
             }
 
-            disposed = true;
-            start = started;
-            started = Task.FromException(new ObjectDisposedException(nameof(SeedNode)));
+            _disposed = true;
+            start = _started;
+            _started = Task.FromException(new ObjectDisposedException(nameof(SeedNode)));
         }
 
         if (start is null)
@@ -200,33 +200,33 @@ internal sealed class SeedNode : IAsyncDisposable
         }
 
         await start.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        if (listener is not null)
+        if (_listener is not null)
         {
-            await listener.DisposeAsync().ConfigureAwait(false);
+            await _listener.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (cluster is not null)
+        if (_cluster is not null)
         {
-            cluster.LeaderChanged -= OnLeaderChanged;
-            await cluster.StopAsync(CancellationToken.None).ConfigureAwait(false);
-            await cluster.DisposeAsync().ConfigureAwait(false);
+            _cluster.LeaderChanged -= OnLeaderChanged;
+            await _cluster.StopAsync(CancellationToken.None).ConfigureAwait(false);
+            await _cluster.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (log is not null)
+        if (_log is not null)
         {
-            await log.DisposeAsync().ConfigureAwait(false);
+            await _log.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (stateMachine is not null)
+        if (_stateMachine is not null)
         {
-            await stateMachine.DisposeAsync().ConfigureAwait(false);
+            await _stateMachine.DisposeAsync().ConfigureAwait(false);
         }
 
-        if (directoryLock is not null)
+        if (_directoryLock is not null)
         {
-            await directoryLock.DisposeAsync().ConfigureAwait(false);
+            await _directoryLock.DisposeAsync().ConfigureAwait(false);
         }
 
-        ConsensusLog.SeedStopped(logger, ConsensusEndPoint);
+        ConsensusLog.SeedStopped(_logger, ConsensusEndPoint);
     }
 }

@@ -12,40 +12,40 @@ namespace Orleans.Partisan.Clustering.Consensus;
 /// </summary>
 internal sealed class TableServiceListener(IPEndPoint endPoint, SeedNode seed, Serializer serializer, ILogger logger) : IAsyncDisposable
 {
-    private readonly CancellationTokenSource stopping = new();
-    private readonly List<Task> connections = [];
-    private readonly TcpListener listener = new(endPoint);
-    private Task? acceptLoop;
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly List<Task> _connections = [];
+    private readonly TcpListener _listener = new(endPoint);
+    private Task? _acceptLoop;
 
     /// <summary>Binds the endpoint and starts accepting.</summary>
     public void Start()
     {
         // Connections this seed closed linger in TIME_WAIT on the service port; a seed restarted at once must
         // still be able to bind it.
-        listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
-        listener.Start();
-        acceptLoop = AcceptAsync();
+        _listener.Server.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.ReuseAddress, true);
+        _listener.Start();
+        _acceptLoop = AcceptAsync();
     }
 
     private async Task AcceptAsync()
     {
-        while (!stopping.IsCancellationRequested)
+        while (!_stopping.IsCancellationRequested)
         {
             Socket socket;
             try
             {
-                socket = await listener.AcceptSocketAsync(stopping.Token).ConfigureAwait(false);
+                socket = await _listener.AcceptSocketAsync(_stopping.Token).ConfigureAwait(false);
             }
-            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException && stopping.IsCancellationRequested)
+            catch (Exception e) when (e is OperationCanceledException or ObjectDisposedException or SocketException && _stopping.IsCancellationRequested)
             {
                 return;
             }
 
             socket.NoDelay = true;
-            lock (connections)
+            lock (_connections)
             {
-                connections.RemoveAll(t => t.IsCompleted);
-                connections.Add(ServeAsync(socket));
+                _connections.RemoveAll(t => t.IsCompleted);
+                _connections.Add(ServeAsync(socket));
             }
         }
     }
@@ -56,20 +56,20 @@ internal sealed class TableServiceListener(IPEndPoint endPoint, SeedNode seed, S
         await using var stream = new NetworkStream(socket, ownsSocket: true);
         try
         {
-            while (await Frames.ReadAsync(stream, stopping.Token).ConfigureAwait(false) is { } frame)
+            while (await Frames.ReadAsync(stream, _stopping.Token).ConfigureAwait(false) is { } frame)
             {
                 var request = serializer.Deserialize<TableRequest>(frame)
                     ?? throw new InvalidDataException("The frame holds no table request.");
-                var response = await seed.HandleAsync(request, stopping.Token).ConfigureAwait(false);
+                var response = await seed.HandleAsync(request, _stopping.Token).ConfigureAwait(false);
                 if (response.Status != TableResponseStatus.Ok)
                 {
                     ConsensusLog.RequestNotExecuted(logger, request.ToString(), endPoint, response.Status.ToString(), response.Reason);
                 }
 
-                await Frames.WriteAsync(stream, serializer.SerializeToArray(response), stopping.Token).ConfigureAwait(false);
+                await Frames.WriteAsync(stream, serializer.SerializeToArray(response), _stopping.Token).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
         {
         }
         catch (Exception e)
@@ -83,20 +83,20 @@ internal sealed class TableServiceListener(IPEndPoint endPoint, SeedNode seed, S
     /// <summary>Stops accepting, closes every connection and waits for their handlers.</summary>
     public async ValueTask DisposeAsync()
     {
-        await stopping.CancelAsync().ConfigureAwait(false);
-        listener.Stop();
-        if (acceptLoop is not null)
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        _listener.Stop();
+        if (_acceptLoop is not null)
         {
-            await acceptLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await _acceptLoop.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
 
         Task[] open;
-        lock (connections)
+        lock (_connections)
         {
-            open = [.. connections];
+            open = [.. _connections];
         }
 
         await Task.WhenAll(open).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        stopping.Dispose();
+        _stopping.Dispose();
     }
 }

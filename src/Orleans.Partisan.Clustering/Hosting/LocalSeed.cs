@@ -15,14 +15,14 @@ namespace Orleans.Partisan.Clustering.Hosting;
 /// </summary>
 internal sealed class LocalSeed : ILifecycleParticipant<ISiloLifecycle>, IAsyncDisposable, IDisposable
 {
-    private readonly Lazy<SeedNode?> node;
+    private readonly Lazy<SeedNode?> _node;
 
     /// <summary>Creates the holder; the seed itself is created on first use, after options validation.</summary>
     public LocalSeed(IOptions<PartisanClusteringOptions> options, Serializer serializer, ILoggerFactory loggerFactory)
-        => node = new(() => Create(options.Value, serializer, loggerFactory));
+        => _node = new(() => Create(options.Value, serializer, loggerFactory));
 
     /// <summary>This silo's seed, or <see langword="null"/> when the silo is not a seed.</summary>
-    public SeedNode? Node => node.Value;
+    public SeedNode? Node => _node.Value;
 
     /// <inheritdoc/>
     public void Participate(ISiloLifecycle lifecycle)
@@ -33,7 +33,7 @@ internal sealed class LocalSeed : ILifecycleParticipant<ISiloLifecycle>, IAsyncD
     /// <summary>Stops the seed (Raft member and table service); its data directory stays.</summary>
     public async ValueTask DisposeAsync()
     {
-        if (node.IsValueCreated && node.Value is { } seed)
+        if (_node.IsValueCreated && _node.Value is { } seed)
         {
             await seed.DisposeAsync().ConfigureAwait(false);
         }

@@ -16,10 +16,10 @@ internal sealed class MembershipTableState
     /// <summary>The ETag of a table that was never created.</summary>
     internal const string AbsentTableEtag = "0";
 
-    private readonly Dictionary<string, TablePartition> partitions;
-    private readonly Dictionary<Guid, bool> results = [];
-    private readonly Queue<Guid> resultOrder = new();
-    private long lastEtag;
+    private readonly Dictionary<string, TablePartition> _partitions;
+    private readonly Dictionary<Guid, bool> _results = [];
+    private readonly Queue<Guid> _resultOrder = new();
+    private long _lastEtag;
 
     /// <summary>An empty state: no tables.</summary>
     public MembershipTableState()
@@ -30,8 +30,8 @@ internal sealed class MembershipTableState
     /// <summary>The state a snapshot describes.</summary>
     public MembershipTableState(TableSnapshot snapshot)
     {
-        partitions = new Dictionary<string, TablePartition>(snapshot.Partitions, StringComparer.Ordinal);
-        lastEtag = snapshot.LastEtag;
+        _partitions = new Dictionary<string, TablePartition>(snapshot.Partitions, StringComparer.Ordinal);
+        _lastEtag = snapshot.LastEtag;
         foreach (var (id, result) in snapshot.RecentResults)
         {
             Remember(id, result);
@@ -41,7 +41,7 @@ internal sealed class MembershipTableState
     /// <summary>Applies <paramref name="command"/> and returns its result (false: a condition did not hold, nothing changed).</summary>
     public bool Apply(TableCommand command)
     {
-        if (results.TryGetValue(command.CommandId, out var earlier))
+        if (_results.TryGetValue(command.CommandId, out var earlier))
         {
             return earlier;
         }
@@ -61,12 +61,12 @@ internal sealed class MembershipTableState
     }
 
     /// <summary>The result of a remembered command.</summary>
-    public bool TryGetResult(Guid commandId, out bool result) => results.TryGetValue(commandId, out result);
+    public bool TryGetResult(Guid commandId, out bool result) => _results.TryGetValue(commandId, out result);
 
     /// <summary>A copy of <paramref name="clusterId"/>'s whole table.</summary>
     public MembershipTableData ReadAll(string clusterId)
     {
-        if (!partitions.TryGetValue(clusterId, out var partition))
+        if (!_partitions.TryGetValue(clusterId, out var partition))
         {
             return new MembershipTableData(new TableVersion(0, AbsentTableEtag));
         }
@@ -81,7 +81,7 @@ internal sealed class MembershipTableState
     /// <summary>A copy of one row of <paramref name="clusterId"/>'s table (none when absent) with the table version.</summary>
     public MembershipTableData ReadRow(string clusterId, SiloAddress silo)
     {
-        if (!partitions.TryGetValue(clusterId, out var partition))
+        if (!_partitions.TryGetValue(clusterId, out var partition))
         {
             return new MembershipTableData(new TableVersion(0, AbsentTableEtag));
         }
@@ -95,7 +95,7 @@ internal sealed class MembershipTableState
     /// <summary>The whole state as a snapshot (deep: later commands do not change it).</summary>
     public TableSnapshot ToSnapshot() => new()
     {
-        Partitions = partitions.ToDictionary(
+        Partitions = _partitions.ToDictionary(
             p => p.Key,
             p => new TablePartition
             {
@@ -104,19 +104,19 @@ internal sealed class MembershipTableState
                 Rows = p.Value.Rows.ToDictionary(r => r.Key, r => new StoredRow { Entry = MembershipEntryCopy.Clone(r.Value.Entry), Etag = r.Value.Etag }),
             },
             StringComparer.Ordinal),
-        LastEtag = lastEtag,
-        RecentResults = resultOrder.Select(id => new KeyValuePair<Guid, bool>(id, results[id])).ToList(),
+        LastEtag = _lastEtag,
+        RecentResults = _resultOrder.Select(id => new KeyValuePair<Guid, bool>(id, _results[id])).ToList(),
     };
 
     private bool Insert(InsertRowCommand c)
     {
-        var partition = partitions.GetValueOrDefault(c.ClusterId);
+        var partition = _partitions.GetValueOrDefault(c.ClusterId);
         if (!IsNextVersion(partition, c.Version) || (partition?.Rows.ContainsKey(c.Entry.SiloAddress) ?? false))
         {
             return false;
         }
 
-        partition ??= partitions[c.ClusterId] = new TablePartition();
+        partition ??= _partitions[c.ClusterId] = new TablePartition();
         partition.Rows[c.Entry.SiloAddress] = new StoredRow { Entry = MembershipEntryCopy.Clone(c.Entry), Etag = NextEtag() };
         Commit(partition, c.Version);
         return true;
@@ -124,7 +124,7 @@ internal sealed class MembershipTableState
 
     private bool Update(UpdateRowCommand c)
     {
-        var partition = partitions.GetValueOrDefault(c.ClusterId);
+        var partition = _partitions.GetValueOrDefault(c.ClusterId);
         if (partition is null
             || !IsNextVersion(partition, c.Version)
             || !partition.Rows.TryGetValue(c.Entry.SiloAddress, out var row)
@@ -140,7 +140,7 @@ internal sealed class MembershipTableState
 
     private bool IAmAlive(UpdateIAmAliveCommand c)
     {
-        if (!partitions.TryGetValue(c.ClusterId, out var partition) || !partition.Rows.TryGetValue(c.SiloAddress, out var row))
+        if (!_partitions.TryGetValue(c.ClusterId, out var partition) || !partition.Rows.TryGetValue(c.SiloAddress, out var row))
         {
             return false;
         }
@@ -153,7 +153,7 @@ internal sealed class MembershipTableState
 
     private bool Cleanup(CleanupDefunctCommand c)
     {
-        if (!partitions.TryGetValue(c.ClusterId, out var partition))
+        if (!_partitions.TryGetValue(c.ClusterId, out var partition))
         {
             return false;
         }
@@ -173,19 +173,19 @@ internal sealed class MembershipTableState
 
     private bool Delete(DeleteTableCommand c)
     {
-        var existed = partitions.ContainsKey(c.ClusterId);
-        partitions[c.ClusterId] = new TablePartition { Version = 0, VersionEtag = NextEtag() };
+        var existed = _partitions.ContainsKey(c.ClusterId);
+        _partitions[c.ClusterId] = new TablePartition { Version = 0, VersionEtag = NextEtag() };
         return existed;
     }
 
     private bool Initialize(InitializeTableCommand c)
     {
-        if (partitions.ContainsKey(c.ClusterId))
+        if (_partitions.ContainsKey(c.ClusterId))
         {
             return false;
         }
 
-        partitions[c.ClusterId] = new TablePartition { Version = 0, VersionEtag = NextEtag() };
+        _partitions[c.ClusterId] = new TablePartition { Version = 0, VersionEtag = NextEtag() };
         return true;
     }
 
@@ -211,19 +211,19 @@ internal sealed class MembershipTableState
         return alive > start ? alive : start;
     }
 
-    private string NextEtag() => (++lastEtag).ToString(CultureInfo.InvariantCulture);
+    private string NextEtag() => (++_lastEtag).ToString(CultureInfo.InvariantCulture);
 
     private void Remember(Guid id, bool result)
     {
-        if (!results.TryAdd(id, result))
+        if (!_results.TryAdd(id, result))
         {
             return;
         }
 
-        resultOrder.Enqueue(id);
-        if (resultOrder.Count > RememberedResults)
+        _resultOrder.Enqueue(id);
+        if (_resultOrder.Count > RememberedResults)
         {
-            results.Remove(resultOrder.Dequeue());
+            _results.Remove(_resultOrder.Dequeue());
         }
     }
 }

@@ -18,29 +18,29 @@ internal sealed class SeedClient
     private static readonly TimeSpan FirstBackoff = TimeSpan.FromMilliseconds(25);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromMilliseconds(500);
 
-    private readonly PartisanClusteringOptions options;
-    private readonly Serializer serializer;
-    private readonly ILogger logger;
-    private readonly Lazy<IReadOnlyList<IPEndPoint>> services;
-    private readonly TimeSpan attemptTimeout;
-    private volatile IPEndPoint? preferred;
+    private readonly PartisanClusteringOptions _options;
+    private readonly Serializer _serializer;
+    private readonly ILogger _logger;
+    private readonly Lazy<IReadOnlyList<IPEndPoint>> _services;
+    private readonly TimeSpan _attemptTimeout;
+    private volatile IPEndPoint? _preferred;
 
     /// <summary>Creates a client of the seeds named in <paramref name="options"/>.</summary>
     public SeedClient(PartisanClusteringOptions options, Serializer serializer, ILogger logger)
     {
-        this.options = options;
-        this.serializer = serializer;
-        this.logger = logger;
-        services = new(() => options.Seeds
+        _options = options;
+        _serializer = serializer;
+        _logger = logger;
+        _services = new(() => options.Seeds
             .Select((s, i) => SeedEndPoints.Resolve(s, $"Seeds[{i}]"))
             .Select(e => new IPEndPoint(e.Address, e.Port + options.ServicePortOffset))
             .ToList());
         var perAttempt = 4 * options.UpperElectionTimeout;
-        attemptTimeout = perAttempt < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : perAttempt;
+        _attemptTimeout = perAttempt < TimeSpan.FromSeconds(1) ? TimeSpan.FromSeconds(1) : perAttempt;
     }
 
     /// <summary>The seeds' table-service endpoints.</summary>
-    public IReadOnlyList<IPEndPoint> ServiceEndPoints => services.Value;
+    public IReadOnlyList<IPEndPoint> ServiceEndPoints => _services.Value;
 
     /// <summary>Sends <paramref name="request"/> to the leader and returns its answer.</summary>
     public async Task<TableResponse> SendAsync(TableRequest request, CancellationToken token)
@@ -51,7 +51,7 @@ internal sealed class SeedClient
         while (true)
         {
             var round = new List<IPEndPoint>();
-            if (preferred is { } p)
+            if (_preferred is { } p)
             {
                 round.Add(p);
             }
@@ -59,7 +59,7 @@ internal sealed class SeedClient
             round.AddRange(ServiceEndPoints.Where(e => !round.Contains(e)));
             for (var i = 0; i < round.Count; i++)
             {
-                var remaining = options.RequestTimeout - clock.Elapsed;
+                var remaining = _options.RequestTimeout - clock.Elapsed;
                 if (remaining <= TimeSpan.Zero)
                 {
                     break;
@@ -69,20 +69,20 @@ internal sealed class SeedClient
                 TableResponse response;
                 try
                 {
-                    response = await ExchangeAsync(seed, request, remaining < attemptTimeout ? remaining : attemptTimeout, token).ConfigureAwait(false);
+                    response = await ExchangeAsync(seed, request, remaining < _attemptTimeout ? remaining : _attemptTimeout, token).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!token.IsCancellationRequested && e is IOException or SocketException or OperationCanceledException or InvalidDataException or SerializerException)
                 {
                     var reason = e is OperationCanceledException ? "no answer in time" : e.Message;
                     lastAnswer[seed] = reason;
-                    TableServiceLog.SeedAttemptFailed(logger, request.ToString(), seed, reason);
+                    TableServiceLog.SeedAttemptFailed(_logger, request.ToString(), seed, reason);
                     continue;
                 }
 
                 switch (response.Status)
                 {
                     case TableResponseStatus.Ok:
-                        preferred = seed;
+                        _preferred = seed;
                         return response;
                     case TableResponseStatus.Rejected:
                         throw new ArgumentException($"Seed {seed} rejected {request}: {response.Reason}", nameof(request));
@@ -106,12 +106,12 @@ internal sealed class SeedClient
                 }
             }
 
-            var left = options.RequestTimeout - clock.Elapsed;
+            var left = _options.RequestTimeout - clock.Elapsed;
             if (left <= TimeSpan.Zero)
             {
                 var tried = string.Join("; ", ServiceEndPoints.Select(e => $"{e} ({lastAnswer.GetValueOrDefault(e, "not reached")})"));
-                var message = $"The Partisan membership table is unavailable: no seed leading a majority answered {request} within {options.RequestTimeout}. Seeds tried (table-service endpoints): {tried}.";
-                TableServiceLog.RequestFailed(logger, request.ToString(), message);
+                var message = $"The Partisan membership table is unavailable: no seed leading a majority answered {request} within {_options.RequestTimeout}. Seeds tried (table-service endpoints): {tried}.";
+                TableServiceLog.RequestFailed(_logger, request.ToString(), message);
                 throw new PartisanClusteringUnavailableException(message);
             }
 
@@ -127,10 +127,10 @@ internal sealed class SeedClient
         using var socket = new Socket(seed.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(seed, bound.Token).ConfigureAwait(false);
         await using var stream = new NetworkStream(socket, ownsSocket: false);
-        await Frames.WriteAsync(stream, serializer.SerializeToArray(request), bound.Token).ConfigureAwait(false);
+        await Frames.WriteAsync(stream, _serializer.SerializeToArray(request), bound.Token).ConfigureAwait(false);
         var frame = await Frames.ReadAsync(stream, bound.Token).ConfigureAwait(false)
             ?? throw new IOException("the seed closed the connection without answering");
-        return serializer.Deserialize<TableResponse>(frame)
+        return _serializer.Deserialize<TableResponse>(frame)
             ?? throw new InvalidDataException("The frame holds no table response.");
     }
 }
