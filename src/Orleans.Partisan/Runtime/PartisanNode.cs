@@ -232,7 +232,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         _broadcast?.OnNeighborUp(peer.Name);
     }
 
-    void ITransportEvents.OnPeerDown(NodeName peer, string reason)
+    void ITransportEvents.OnPeerDown(NodeName peer, CloseReason reason)
     {
         _monitors.NodeDown(peer, NodeDownReason.ConnectionClosed);
         _driver?.OnPeerDown(peer);

@@ -14,8 +14,8 @@ internal interface ITransportEvents
 
     /// <summary>The last outbound connection to <paramref name="peer"/> closed.</summary>
     /// <param name="peer">The peer.</param>
-    /// <param name="reason">Why, in words (for logs and the nodedown reason).</param>
-    void OnPeerDown(NodeName peer, string reason);
+    /// <param name="reason">Why the last lane closed.</param>
+    void OnPeerDown(NodeName peer, CloseReason reason);
 
     /// <summary>A message arrived from <paramref name="from"/> on an inbound connection of <paramref name="channel"/>.</summary>
     void OnMessage(NodeName from, string channel, object message);

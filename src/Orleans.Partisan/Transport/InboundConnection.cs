@@ -82,7 +82,7 @@ internal sealed class InboundConnection
     private async Task RunAsync()
     {
         await Task.Yield();
-        var reason = "closed";
+        var reason = CloseReason.Closed;
         try
         {
             if (!await HandshakeAsync())
@@ -94,16 +94,16 @@ internal sealed class InboundConnection
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
         {
-            reason = "transport disposed";
+            reason = new CloseReason(CloseKind.TransportDisposed);
         }
         catch (Exception exception) when (exception is IOException or SocketException or ObjectDisposedException)
         {
-            reason = _closing.IsCancellationRequested ? "transport disposed" : $"connection lost: {exception.Message}";
+            reason = _closing.IsCancellationRequested ? new CloseReason(CloseKind.TransportDisposed) : new CloseReason(CloseKind.ConnectionLost, exception.Message);
         }
         catch (Exception exception)
         {
             TransportLog.LoopFailed(_context.Logger, exception, "inbound connection");
-            reason = $"failed: {exception.Message}";
+            reason = new CloseReason(CloseKind.Failed, exception.Message);
         }
         finally
         {
@@ -114,7 +114,7 @@ internal sealed class InboundConnection
             await _stream.DisposeAsync();
             if (established)
             {
-                PartisanMetrics.Closed.Add(1, new KeyValuePair<string, object?>("reason", OutboundConnection.ReasonTag(reason)));
+                PartisanMetrics.Closed.Add(1, new KeyValuePair<string, object?>("reason", reason.Tag));
                 TransportLog.InboundClosed(_context.Logger, Peer, Channel, Lane, reason);
             }
         }
@@ -171,7 +171,7 @@ internal sealed class InboundConnection
         return true;
     }
 
-    private async Task<string> ReceiveLoopAsync()
+    private async Task<CloseReason> ReceiveLoopAsync()
     {
         var maximum = _context.Settings.MaxFrameSize;
         while (true)
@@ -181,7 +181,7 @@ internal sealed class InboundConnection
             var frames = 0;
             long bytes = 0;
             var large = 0;
-            string? failure = null;
+            CloseReason? failure = null;
             while (true)
             {
                 var status = FrameCodec.TryReadFrame(ref buffer, maximum, out var body, out var length);
@@ -224,7 +224,7 @@ internal sealed class InboundConnection
                 _reader.AdvanceTo(buffer.End);
                 if (!await ReadExactlyAsync(frame.Array.AsMemory(filled, large - filled)))
                 {
-                    return "connection closed by peer in the middle of a frame";
+                    return new CloseReason(CloseKind.PeerClosed, "in the middle of a frame");
                 }
 
                 // Decoded a slice at a time, offering the CPU between slices as the read did.
@@ -241,7 +241,7 @@ internal sealed class InboundConnection
             {
                 var leftover = buffer.Length;
                 _reader.AdvanceTo(buffer.End);
-                return leftover > 0 ? "connection closed by peer in the middle of a frame" : "connection closed by peer";
+                return new CloseReason(CloseKind.PeerClosed, leftover > 0 ? "in the middle of a frame" : null);
             }
 
             _reader.AdvanceTo(buffer.Start, buffer.End);
@@ -249,7 +249,7 @@ internal sealed class InboundConnection
     }
 
     /// <summary>Decodes one frame's body and hands the message on; false (with the reason) if it could not be decoded.</summary>
-    private bool Dispatch(in ReadOnlySequence<byte> body, [NotNullWhen(false)] out string? failure)
+    private bool Dispatch(in ReadOnlySequence<byte> body, [NotNullWhen(false)] out CloseReason? failure)
     {
         object message;
         try
@@ -259,7 +259,7 @@ internal sealed class InboundConnection
         catch (Exception exception)
         {
             TransportLog.UndecodableFrame(_context.Logger, exception, Peer, RemoteEndPoint, Channel, Lane, body.Length);
-            failure = $"protocol error: a frame of {body.Length} bytes could not be deserialized";
+            failure = new CloseReason(CloseKind.ProtocolError, $"a frame of {body.Length} bytes could not be deserialized");
             return false;
         }
 
@@ -282,16 +282,16 @@ internal sealed class InboundConnection
         return true;
     }
 
-    private string InvalidLength(int length, int maximum)
+    private CloseReason InvalidLength(int length, int maximum)
     {
         if (length > maximum)
         {
             TransportLog.FrameTooLarge(_context.Logger, Peer, RemoteEndPoint, Channel, Lane, length, maximum);
-            return $"protocol error: frame of {length} bytes exceeds the maximum of {maximum}";
+            return new CloseReason(CloseKind.ProtocolError, $"frame of {length} bytes exceeds the maximum of {maximum}");
         }
 
         TransportLog.InvalidFrameLength(_context.Logger, Peer, RemoteEndPoint, Channel, Lane, length);
-        return $"protocol error: invalid frame length {length}";
+        return new CloseReason(CloseKind.ProtocolError, $"invalid frame length {length}");
     }
 
     /// <summary>Counts the frames of one read at once, rather than one metric update per message.</summary>

@@ -22,7 +22,7 @@ internal sealed class OutboundConnection
     private readonly NetworkStream _stream;
     private readonly PipeReader _reader;
     private readonly CancellationTokenSource _closing = new();
-    private string? _closeReason;
+    private CloseReason? _closeReason;
     private int _aborted;
     private ITimer? _flushTimer;
 
@@ -40,7 +40,7 @@ internal sealed class OutboundConnection
         Types = new SentTypeTable(context.Codec.TypeConverter);
         Frames = new FramePool(context.Settings.SendQueueCapacity + MaxBatchFrames + 1, context.Settings.SendQueueCapacity + 2);
         ChannelTag = new KeyValuePair<string, object?>("channel", Channel);
-        Completion = Task.FromResult("not started");
+        Completion = Task.FromResult(new CloseReason(CloseKind.Closed, "never started"));
     }
 
     /// <summary>The node at the other end, as it announced itself.</summary>
@@ -75,7 +75,7 @@ internal sealed class OutboundConnection
     public bool IsOpen => Queue.IsOpen;
 
     /// <summary>Completes with the reason once the connection is closed and its loops have ended.</summary>
-    public Task<string> Completion { get; private set; }
+    public Task<CloseReason> Completion { get; private set; }
 
     /// <summary>Starts the loops.</summary>
     public void Start()
@@ -86,7 +86,7 @@ internal sealed class OutboundConnection
     }
 
     /// <summary>Closes at once, dropping what is queued.</summary>
-    public void Abort(string reason)
+    public void Abort(CloseReason reason)
     {
         Interlocked.CompareExchange(ref _closeReason, reason, null);
         if (Interlocked.Exchange(ref _aborted, 1) == 1)
@@ -119,36 +119,36 @@ internal sealed class OutboundConnection
     /// <summary>Closes a connection whose loops were never started.</summary>
     public async ValueTask CloseUnstartedAsync()
     {
-        Abort("disconnected");
+        Abort(new CloseReason(CloseKind.Disconnected));
         await _reader.CompleteAsync();
         await _stream.DisposeAsync();
     }
 
     /// <summary>Takes no more messages, sends what is queued, then closes; aborts after <paramref name="timeout"/>.</summary>
-    public void CloseGracefully(string reason, TimeSpan timeout)
+    public void CloseGracefully(CloseReason reason, TimeSpan timeout)
     {
         Interlocked.CompareExchange(ref _closeReason, reason, null);
         Queue.Complete();
-        var timer = _context.TimeProvider.CreateTimer(static state => ((OutboundConnection)state!).Abort("flush timed out"), this, timeout, Timeout.InfiniteTimeSpan);
+        var timer = _context.TimeProvider.CreateTimer(static state => ((OutboundConnection)state!).Abort(new CloseReason(CloseKind.FlushTimedOut)), this, timeout, Timeout.InfiniteTimeSpan);
         if (Interlocked.CompareExchange(ref _flushTimer, timer, null) is not null)
         {
             timer.Dispose();
         }
     }
 
-    private async Task<string> RunAsync()
+    private async Task<CloseReason> RunAsync()
     {
         await Task.Yield();
         var writing = WriteLoopAsync();
         var reading = ReadLoopAsync();
         await writing;
         await reading;
-        Abort("closed");
+        Abort(CloseReason.Closed);
         _flushTimer?.Dispose();
         await _reader.CompleteAsync();
         await _stream.DisposeAsync();
-        var reason = _closeReason ?? "closed";
-        PartisanMetrics.Closed.Add(1, new KeyValuePair<string, object?>("reason", ReasonTag(reason)));
+        var reason = _closeReason ?? CloseReason.Closed;
+        PartisanMetrics.Closed.Add(1, new KeyValuePair<string, object?>("reason", reason.Tag));
         TransportLog.OutboundClosed(_context.Logger, Peer.Name, Channel, Lane, reason);
         return reason;
     }
@@ -203,11 +203,11 @@ internal sealed class OutboundConnection
             }
 
             // Completed and drained (graceful close), or closed.
-            Abort("closed");
+            Abort(CloseReason.Closed);
         }
         catch (Exception exception)
         {
-            Abort(Volatile.Read(ref _aborted) == 1 ? "closed" : $"send failed: {exception.Message}");
+            Abort(Volatile.Read(ref _aborted) == 1 ? CloseReason.Closed : new CloseReason(CloseKind.SendFailed, exception.Message));
         }
         finally
         {
@@ -241,20 +241,20 @@ internal sealed class OutboundConnection
                 if (length > 0)
                 {
                     TransportLog.UnexpectedData(_context.Logger, Peer.Name, Channel, Lane, length);
-                    Abort("protocol error: the peer sent data on a connection that only carries our messages");
+                    Abort(new CloseReason(CloseKind.ProtocolError, "the peer sent data on a connection that only carries our messages"));
                     return;
                 }
 
                 if (result.IsCompleted || result.IsCanceled)
                 {
-                    Abort("connection closed by peer");
+                    Abort(new CloseReason(CloseKind.PeerClosed));
                     return;
                 }
             }
         }
         catch (Exception exception)
         {
-            Abort(Volatile.Read(ref _aborted) == 1 ? "closed" : $"connection lost: {exception.Message}");
+            Abort(Volatile.Read(ref _aborted) == 1 ? CloseReason.Closed : new CloseReason(CloseKind.ConnectionLost, exception.Message));
         }
     }
 
@@ -266,17 +266,4 @@ internal sealed class OutboundConnection
             batch[i] = default;
         }
     }
-
-    /// <summary>A bounded word for a close reason, for metric tags.</summary>
-    public static string ReasonTag(string reason) => reason switch
-    {
-        _ when reason.StartsWith("connection closed by peer", StringComparison.Ordinal) => "peer_closed",
-        _ when reason.StartsWith("send failed", StringComparison.Ordinal) => "send_failed",
-        _ when reason.StartsWith("connection lost", StringComparison.Ordinal) => "connection_lost",
-        _ when reason.StartsWith("protocol error", StringComparison.Ordinal) => "protocol_error",
-        "disconnected" => "disconnected",
-        "flush timed out" => "flush_timeout",
-        "transport disposed" => "disposed",
-        _ => "closed",
-    };
 }

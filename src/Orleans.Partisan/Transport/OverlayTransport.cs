@@ -125,7 +125,7 @@ internal sealed partial class OverlayTransport : IAsyncDisposable
             }
         }
 
-        lanes.Stop("disconnected", graceful: true);
+        lanes.Stop(new CloseReason(CloseKind.Disconnected), graceful: true);
     }
 
     /// <summary>Serializes <paramref name="message"/> and queues it on a lane of <paramref name="channel"/> to <paramref name="peer"/>.</summary>
@@ -285,7 +285,7 @@ internal sealed partial class OverlayTransport : IAsyncDisposable
         foreach (var lanes in _running.Keys)
         {
             _peers.TryRemove(lanes.Name, out _);
-            lanes.Stop("transport disposed", graceful: false);
+            lanes.Stop(new CloseReason(CloseKind.TransportDisposed), graceful: false);
         }
 
         foreach (var inbound in _inbound.Keys)

@@ -41,7 +41,7 @@ internal sealed class PeerEventDispatcher
     }
 
     /// <summary>An outbound lane to <paramref name="peer"/> that <see cref="LaneOpened"/> reported closed.</summary>
-    public void LaneClosed(NodeName peer, string reason)
+    public void LaneClosed(NodeName peer, CloseReason reason)
     {
         lock (_lock)
         {
@@ -122,8 +122,8 @@ internal sealed class PeerEventDispatcher
                 else
                 {
                     _reportedUp.TryRemove(next.Peer, out _);
-                    TransportLog.PeerDown(_context.Logger, next.Peer, next.Reason ?? "closed");
-                    _events.OnPeerDown(next.Peer, next.Reason ?? "closed");
+                    TransportLog.PeerDown(_context.Logger, next.Peer, next.Reason ?? CloseReason.Closed);
+                    _events.OnPeerDown(next.Peer, next.Reason ?? CloseReason.Closed);
                 }
             }
             catch (Exception exception)
@@ -133,5 +133,5 @@ internal sealed class PeerEventDispatcher
         }
     }
 
-    private readonly record struct PeerEvent(NodeName Peer, NodeSpec? Spec, string? Reason);
+    private readonly record struct PeerEvent(NodeName Peer, NodeSpec? Spec, CloseReason? Reason);
 }

@@ -154,7 +154,7 @@ internal sealed class PeerLanes
     /// Stops redialling and closes the lanes: gracefully (what is queued is sent first, within the
     /// connect timeout) or at once.
     /// </summary>
-    public void Stop(string reason, bool graceful)
+    public void Stop(CloseReason reason, bool graceful)
     {
         List<OutboundConnection> open = [];
         lock (_lock)

@@ -13,13 +13,13 @@ internal static partial class TransportLog
     public static partial void OutboundOpened(ILogger logger, NodeName peer, EndPoint? endPoint, string channel, int lane);
 
     [LoggerMessage(EventId = 3002, Level = LogLevel.Debug, Message = "Closed connection to node '{Peer}' (channel '{Channel}', lane {Lane}): {Reason}")]
-    public static partial void OutboundClosed(ILogger logger, NodeName peer, string channel, int lane, string reason);
+    public static partial void OutboundClosed(ILogger logger, NodeName peer, string channel, int lane, CloseReason reason);
 
     [LoggerMessage(EventId = 3003, Level = LogLevel.Debug, Message = "Accepted connection from node '{Peer}' at {EndPoint} (channel '{Channel}', lane {Lane})")]
     public static partial void InboundOpened(ILogger logger, NodeName peer, EndPoint? endPoint, string channel, int lane);
 
     [LoggerMessage(EventId = 3004, Level = LogLevel.Debug, Message = "Closed connection from node '{Peer}' (channel '{Channel}', lane {Lane}): {Reason}")]
-    public static partial void InboundClosed(ILogger logger, NodeName peer, string channel, int lane, string reason);
+    public static partial void InboundClosed(ILogger logger, NodeName peer, string channel, int lane, CloseReason reason);
 
     [LoggerMessage(EventId = 3005, Level = LogLevel.Debug, Message = "Could not connect to node '{Peer}' (channel '{Channel}', lane {Lane}): {Reason}; retrying in {Delay}")]
     public static partial void DialFailed(ILogger logger, NodeName peer, string channel, int lane, string reason, TimeSpan delay);
@@ -28,7 +28,7 @@ internal static partial class TransportLog
     public static partial void PeerUp(ILogger logger, NodeName peer, NodeSpec spec);
 
     [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Node '{Peer}' is down: {Reason}")]
-    public static partial void PeerDown(ILogger logger, NodeName peer, string reason);
+    public static partial void PeerDown(ILogger logger, NodeName peer, CloseReason reason);
 
     [LoggerMessage(EventId = 3010, Level = LogLevel.Warning, Message = "Refused connection {Direction} {Remote}: cluster id '{TheirClusterId}' is not ours ('{OurClusterId}')")]
     public static partial void RefusedClusterId(ILogger logger, string direction, EndPoint? remote, string theirClusterId, string ourClusterId);

@@ -93,7 +93,7 @@ internal sealed class EventRecorder : ITransportEvents
 
     public int MessageCount => _messages.Count;
 
-    /// <summary>"up:name" and "down:name:reason" in the order reported.</summary>
+    /// <summary>"up:name" and "down:name:kind" (a <see cref="CloseKind"/>) in the order reported.</summary>
     public IReadOnlyList<string> PeerEvents
     {
         get
@@ -109,11 +109,11 @@ internal sealed class EventRecorder : ITransportEvents
 
     public void OnMessage(NodeName from, string channel, object message) => _messages.Enqueue((from, channel, message));
 
-    public void OnPeerDown(NodeName peer, string reason)
+    public void OnPeerDown(NodeName peer, CloseReason reason)
     {
         lock (_lock)
         {
-            _peerEvents.Add($"down:{peer}:{reason}");
+            _peerEvents.Add($"down:{peer}:{reason.Kind}");
         }
     }
 

@@ -113,7 +113,7 @@ public sealed class TransportFramingTests
         a.Transport.Connect(peer.Spec);
         await TestSupport.WaitUntilAsync(() => a.Events.Count("up:p") == 1, "the fake peer up");
         await peer.SendOnFirstAsync(RawFrames.Encode(new Numbered(0, 0)));
-        await TestSupport.WaitUntilAsync(() => a.Events.Count("down:p:protocol error") == 1, "the lane closed for a protocol error");
+        await TestSupport.WaitUntilAsync(() => a.Events.Count("down:p:ProtocolError") == 1, "the lane closed for a protocol error");
         Assert.True(a.Logger.Count(LogLevel.Warning, "on a connection that only carries our messages") >= 1);
         a.Transport.Disconnect(peer.Spec.Name);
     }

@@ -109,7 +109,7 @@ public sealed class TransportLaneTests
         // The peer's sockets close with a FIN, or with a reset if it had unread bytes: either is the peer going away.
         var down = a.Events.PeerEvents[1];
         Assert.Equal("up:b", a.Events.PeerEvents[0]);
-        Assert.True(down is "down:b:connection closed by peer" || down.StartsWith("down:b:connection lost", StringComparison.Ordinal), down);
+        Assert.True(down is "down:b:PeerClosed" or "down:b:ConnectionLost", down);
         Assert.Throws<NodeNotConnectedException>(() => a.Transport.SendAsync(b.Name, PartisanChannels.Default, new Numbered(0, 0), null, null, default));
         a.Transport.Disconnect(b.Name);
 
@@ -153,7 +153,7 @@ public sealed class TransportLaneTests
 
         a.Transport.Disconnect(b.Name);
         await b.Events.WaitForMessagesAsync(500, "everything queued before the disconnect");
-        await TestSupport.WaitUntilAsync(() => a.Events.Count("down:b:disconnected") == 1, "b reported down as disconnected");
+        await TestSupport.WaitUntilAsync(() => a.Events.Count("down:b:Disconnected") == 1, "b reported down as disconnected");
         Assert.False(a.Transport.IsConnected(b.Name));
         await TestSupport.WaitUntilAsync(() => !b.Inbound(a.Name).Any(), "b's inbound connection closed");
         Assert.Equal(Enumerable.Range(0, 500), b.Events.Messages.Select(m => ((Numbered)m.Message).Sequence));

@@ -95,7 +95,7 @@ public sealed class TransportLargeFrameTests
         }
 
         await TestSupport.WaitUntilAsync(
-            () => a.Logger.Count(LogLevel.Debug, "connection closed by peer in the middle of a frame") == 1,
+            () => a.Logger.Count(LogLevel.Debug, "connection closed by peer: in the middle of a frame") == 1,
             "the connection closed inside a large frame logged as such");
         Assert.Empty(a.Events.Messages);
         Assert.Empty(a.Inbound(new NodeName("raw")));
