@@ -3,11 +3,9 @@ using System.Runtime;
 using System.Runtime.InteropServices;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Orleans.Hosting;
 using Orleans.Partisan;
 using Orleans.Partisan.Benchmarks;
 using Orleans.Partisan.Grains;
-using Orleans.Runtime.Placement;
 using Orleans.TestingHost;
 using static Orleans.Partisan.Benchmarks.Report;
 

@@ -1,5 +1,3 @@
-using Orleans.Runtime;
-
 namespace Orleans.Partisan.Clustering.Tests;
 
 public sealed partial class ConformanceTests

@@ -1,5 +1,4 @@
 using Orleans.Partisan.Clustering.Membership;
-using Orleans.Runtime;
 
 namespace Orleans.Partisan.Clustering.Tests;
 

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Partisan.Clustering.Membership;
-using Orleans.Runtime;
 
 namespace Orleans.Partisan.Clustering.Tests;
 

@@ -2,10 +2,8 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Orleans.Hosting;
 using Orleans.Messaging;
 using Orleans.Partisan.Clustering.Membership;
-using Orleans.Runtime;
 
 namespace Orleans.Partisan.Clustering.Tests;
 

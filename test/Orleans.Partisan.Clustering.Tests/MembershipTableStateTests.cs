@@ -1,6 +1,4 @@
 using Orleans.Partisan.Clustering.Table;
-using Orleans.Runtime;
-using Orleans.Serialization;
 
 namespace Orleans.Partisan.Clustering.Tests;
 

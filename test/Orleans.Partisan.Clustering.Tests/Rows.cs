@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Net;
-using Orleans.Runtime;
 
 namespace Orleans.Partisan.Clustering.Tests;
 

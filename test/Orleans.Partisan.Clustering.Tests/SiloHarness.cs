@@ -3,9 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Configuration;
-using Orleans.Hosting;
 using Orleans.Partisan.Tests.Shared;
-using Orleans.Runtime;
 
 namespace Orleans.Partisan.Clustering.Tests;
 

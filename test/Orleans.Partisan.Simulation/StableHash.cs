@@ -1,7 +1,7 @@
 namespace Orleans.Partisan.Simulation;
 
 /// <summary>
-/// A 64-bit FNV-1a hash that is the same in every process, unlike <see cref="string.GetHashCode()"/>
+/// A 64-bit FNV-1a hash that is the same in every process, unlike <c>string.GetHashCode()</c>
 /// (randomized per process): the trace hash of a seed can be compared across runs and machines.
 /// </summary>
 internal static class StableHash

@@ -1,7 +1,6 @@
 using DotNext.IO;
 using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
 using Orleans.Partisan.Clustering.Table;
-using Orleans.Runtime;
 using Orleans.Serialization;
 
 namespace Orleans.Partisan.Clustering.Consensus;

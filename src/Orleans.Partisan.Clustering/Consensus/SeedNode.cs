@@ -4,7 +4,6 @@ using DotNext.Net.Cluster.Consensus.Raft;
 using DotNext.Net.Cluster.Consensus.Raft.Membership;
 using DotNext.Net.Cluster.Consensus.Raft.StateMachine;
 using Microsoft.Extensions.Logging;
-using Orleans.Partisan.Clustering.Table;
 using Orleans.Partisan.Clustering.TableService;
 using Orleans.Serialization;
 

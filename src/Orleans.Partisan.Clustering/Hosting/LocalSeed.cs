@@ -2,7 +2,6 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Orleans.Partisan.Clustering.Consensus;
-using Orleans.Runtime;
 using Orleans.Serialization;
 
 namespace Orleans.Partisan.Clustering.Hosting;

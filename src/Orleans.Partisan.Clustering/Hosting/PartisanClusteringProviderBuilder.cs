@@ -1,7 +1,5 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Orleans.Hosting;
-using Orleans.Partisan;
 using Orleans.Partisan.Clustering.Hosting;
 using Orleans.Providers;
 

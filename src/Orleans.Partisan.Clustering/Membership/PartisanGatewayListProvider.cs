@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Configuration;
 using Orleans.Messaging;
-using Orleans.Runtime;
 
 namespace Orleans.Partisan.Clustering.Membership;
 

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using Orleans.Partisan.Clustering.Consensus;
 using Orleans.Partisan.Clustering.Table;
 using Orleans.Partisan.Clustering.TableService;
-using Orleans.Runtime;
 
 namespace Orleans.Partisan.Clustering.Membership;
 

@@ -1,5 +1,3 @@
-using Orleans.Runtime;
-
 namespace Orleans.Partisan.Clustering.Table;
 
 /// <summary>One cluster's membership table: its version, the version's ETag and its rows.</summary>

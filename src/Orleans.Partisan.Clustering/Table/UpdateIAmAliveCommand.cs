@@ -1,5 +1,3 @@
-using Orleans.Runtime;
-
 namespace Orleans.Partisan.Clustering.Table;
 
 /// <summary>A silo's heartbeat: sets its row's IAmAliveTime and nothing else (no version, no ETag change); no-op for an absent row.</summary>

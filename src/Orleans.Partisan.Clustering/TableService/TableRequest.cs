@@ -1,5 +1,4 @@
 using Orleans.Partisan.Clustering.Table;
-using Orleans.Runtime;
 
 namespace Orleans.Partisan.Clustering.TableService;
 

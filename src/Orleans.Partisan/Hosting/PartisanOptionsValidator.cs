@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Options;
 using Orleans.Partisan.Runtime;
-using Orleans.Runtime;
 
 namespace Orleans.Partisan.Hosting;
 

@@ -67,9 +67,6 @@ internal sealed class BroadcastDriver : IAsyncDisposable
     // Set whenever a handler is registered, and only reached through a registered handler.
     private IBroadcastHandlerInvoker Invoker => _invoker!;
 
-    /// <summary>The registered handlers' names, sorted.</summary>
-    public IReadOnlyList<string> HandlerNames => [.. _handlers.Keys];
-
     public void Start()
     {
         _work.Start();

@@ -30,14 +30,6 @@ internal sealed class NodeMonitorHub : IAsyncDisposable
         _loop = Task.Run(DeliverLoopAsync);
     }
 
-    public bool IsUp(NodeName node)
-    {
-        lock (_lock)
-        {
-            return _up.Contains(node);
-        }
-    }
-
     public void NodeUp(NodeName node)
     {
         var e = new NodeEvent(NodeEventKind.Up, node, null, _self);

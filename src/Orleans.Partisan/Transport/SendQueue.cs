@@ -39,9 +39,6 @@ internal sealed class SendQueue
     /// <summary>The channel this queue belongs to.</summary>
     public string Channel { get; }
 
-    /// <summary>Whether frames with a supersede key replace queued ones.</summary>
-    public bool IsMonotonic => _keys is not null;
-
     /// <summary>The frames queued (not counting senders waiting for room).</summary>
     public int Count => Volatile.Read(ref _count);
 

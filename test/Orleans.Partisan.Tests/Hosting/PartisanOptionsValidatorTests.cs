@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Options;
 using Orleans.Partisan.Hosting;
 using Orleans.Partisan.Runtime;
-using Orleans.Runtime;
 
 namespace Orleans.Partisan.Tests.Hosting;
 

@@ -1,5 +1,4 @@
 using Orleans.Partisan.Protocols.Broadcast;
-using Orleans.Partisan.Simulation;
 using Xunit.Abstractions;
 using static Orleans.Partisan.Tests.Simulation.BroadcastScenario;
 

@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
-using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Tests.Transport;
 

@@ -1,5 +1,4 @@
 using Orleans.Partisan.Tests.Shared;
-using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Tests.Transport;
 

@@ -2,7 +2,6 @@ using System.Buffers;
 using System.Buffers.Binary;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Orleans.Partisan.Runtime;
 using Orleans.Partisan.Transport;
 using Orleans.Serialization.Buffers;
 using Orleans.Serialization.Session;

@@ -1,4 +1,3 @@
-using Orleans.Partisan.Protocols;
 using Orleans.Partisan.Protocols.HyParView;
 using static Orleans.Partisan.Tests.Protocols.HyParView.HyParViewTestKit;
 
