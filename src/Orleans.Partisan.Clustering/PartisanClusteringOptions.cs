@@ -16,9 +16,11 @@ public sealed class PartisanClusteringOptions
     /// <summary>
     /// The consensus endpoints (<c>host:port</c>, or <c>[ipv6]:port</c>) of the seed silos. Required, at least one,
     /// no duplicates. Three or five seeds tolerate the loss of one or two. Host names are resolved once at start-up.
+    /// Assign any list or array (<c>o.Seeds = ["10.0.0.1:11200", "10.0.0.2:11200"]</c>,
+    /// <c>o.Seeds = text.Split(',')</c>), or bind it from configuration (<c>Seeds:0</c>, <c>Seeds:1</c>…, or a JSON array).
     /// Default: empty (start-up fails naming this option).
     /// </summary>
-    public List<string> Seeds { get; set; } = [];
+    public IReadOnlyList<string> Seeds { get; set; } = [];
 
     /// <summary>
     /// This silo's own consensus endpoint (<c>host:port</c>); the silo is a seed when this endpoint is in

@@ -50,6 +50,23 @@ public sealed class HostingTests
     }
 
     [Fact]
+    public void Seeds_FromCommandLineText_SelectThisSiloAsSeed()
+    {
+        // A silo builder's options take an array split from text (this once failed to compile, naming the client overload).
+        var args = "127.0.0.1:15000,127.0.0.1:15010";
+        var builder = Host.CreateApplicationBuilder();
+        builder.UseOrleans(silo => silo.UsePartisanClustering(o =>
+        {
+            o.Seeds = args.Split(',');
+            o.ConsensusEndpoint = "127.0.0.1:15010";
+        }));
+        using var host = builder.Build();
+
+        Assert.Equal(["127.0.0.1:15000", "127.0.0.1:15010"], host.Services.GetRequiredService<IOptions<PartisanClusteringOptions>>().Value.Seeds);
+        Assert.NotNull(host.Services.GetRequiredService<Hosting.LocalSeed>().Node);
+    }
+
+    [Fact]
     public void NonSeedSilo_RunsNoSeed()
     {
         var builder = Host.CreateApplicationBuilder();

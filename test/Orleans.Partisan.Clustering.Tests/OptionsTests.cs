@@ -27,6 +27,16 @@ public sealed class OptionsTests
         => Assert.Empty(PartisanClusteringOptionsValidator.Validate(Valid()));
 
     [Fact]
+    public void Seeds_TakesAnArraySplitFromText()
+    {
+        // What a program reading its seeds from the command line writes; Seeds once was a List<string> that refused it.
+        var o = new PartisanClusteringOptions { Seeds = "127.0.0.1:5000,127.0.0.1:5010".Split(',') };
+
+        Assert.Equal(["127.0.0.1:5000", "127.0.0.1:5010"], o.Seeds);
+        Assert.Empty(PartisanClusteringOptionsValidator.Validate(o));
+    }
+
+    [Fact]
     public void Validate_NoSeeds_NamesSeeds()
         => Assert.Contains("Seeds must list at least one", Assert.Single(PartisanClusteringOptionsValidator.Validate(new PartisanClusteringOptions())));
 
@@ -52,9 +62,9 @@ public sealed class OptionsTests
         var o = Valid();
         switch (mistake)
         {
-            case "seed-not-host-port": o.Seeds[1] = "no-port"; break;
-            case "seed-port-zero": o.Seeds[1] = "127.0.0.1:0"; break;
-            case "seed-duplicate": o.Seeds[1] = "127.0.0.1:5000"; break;
+            case "seed-not-host-port": o.Seeds = [o.Seeds[0], "no-port", o.Seeds[2]]; break;
+            case "seed-port-zero": o.Seeds = [o.Seeds[0], "127.0.0.1:0", o.Seeds[2]]; break;
+            case "seed-duplicate": o.Seeds = [o.Seeds[0], "127.0.0.1:5000", o.Seeds[2]]; break;
             case "consensus-endpoint": o.ConsensusEndpoint = "127.0.0.1"; break;
             case "offset": o.ServicePortOffset = 0; break;
             case "lower-election": o.LowerElectionTimeout = TimeSpan.FromMilliseconds(10); o.UpperElectionTimeout = TimeSpan.FromMilliseconds(20); break;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Net;
+using System.Net.NetworkInformation;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Orleans.Serialization;
@@ -47,6 +48,7 @@ internal sealed class SeedClient
     {
         var clock = Stopwatch.StartNew();
         var lastAnswer = new Dictionary<IPEndPoint, string>();
+        var refused = new HashSet<IPEndPoint>();
         var backoff = FirstBackoff;
         while (true)
         {
@@ -66,19 +68,30 @@ internal sealed class SeedClient
                 }
 
                 var seed = round[i];
+                var cutShort = remaining < _attemptTimeout;
                 TableResponse response;
                 try
                 {
-                    response = await ExchangeAsync(seed, request, remaining < _attemptTimeout ? remaining : _attemptTimeout, token).ConfigureAwait(false);
+                    response = await ExchangeAsync(seed, request, cutShort ? remaining : _attemptTimeout, token).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!token.IsCancellationRequested && e is IOException or SocketException or OperationCanceledException or InvalidDataException or SerializerException)
                 {
                     var reason = e is OperationCanceledException ? "no answer in time" : e.Message;
                     lastAnswer[seed] = reason;
+                    if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
+                    {
+                        refused.Add(seed);
+                    }
+                    else if (!(cutShort && e is OperationCanceledException))
+                    {
+                        refused.Remove(seed); // it answered, or was given its full time; an attempt cut short by the deadline says nothing
+                    }
+
                     TableServiceLog.SeedAttemptFailed(_logger, request.ToString(), seed, reason);
                     continue;
                 }
 
+                refused.Remove(seed);
                 switch (response.Status)
                 {
                     case TableResponseStatus.Ok:
@@ -111,12 +124,81 @@ internal sealed class SeedClient
             {
                 var tried = string.Join("; ", ServiceEndPoints.Select(e => $"{e} ({lastAnswer.GetValueOrDefault(e, "not reached")})"));
                 var message = $"The Partisan membership table is unavailable: no seed leading a majority answered {request} within {_options.RequestTimeout}. Seeds tried (table-service endpoints): {tried}.";
+                if (ServiceEndPoints.All(refused.Contains))
+                {
+                    message += " " + NoSeedRunningHint(_options);
+                }
+
                 TableServiceLog.RequestFailed(_logger, request.ToString(), message);
                 throw new PartisanClusteringUnavailableException(message);
             }
 
             await Task.Delay(backoff < left ? backoff : left, token).ConfigureAwait(false);
             backoff = backoff * 2 < MaxBackoff ? backoff * 2 : MaxBackoff;
+        }
+    }
+
+    /// <summary>
+    /// What to check when every seed refused the connection, so that no seed runs at all: the commonest cause is
+    /// that no silo was configured as a seed (its <see cref="PartisanClusteringOptions.ConsensusEndpoint"/> set to its
+    /// own entry in <see cref="PartisanClusteringOptions.Seeds"/>).
+    /// </summary>
+    internal static string NoSeedRunningHint(PartisanClusteringOptions options)
+    {
+        var hint = "Nothing listens on any seed's table-service port, so no seed runs: a silo runs a seed only when its ConsensusEndpoint is set to its own entry in Seeds.";
+        if (options.ConsensusEndpoint is { } own)
+        {
+            return IsListed(own, options.Seeds)
+                ? hint + " Start the seeds."
+                : hint + $" This silo's ConsensusEndpoint '{own}' is not in Seeds, so it runs no seed; set it to this silo's entry in Seeds, and start the seeds.";
+        }
+
+        hint += " This silo (or client) has no ConsensusEndpoint, so it runs no seed; set ConsensusEndpoint on each seed silo, and start the seeds.";
+        var local = options.Seeds.Where(IsOnThisHost).ToList();
+        return local.Count == 0
+            ? hint
+            : hint + $" On this host: {string.Join(", ", local.Select(s => $"'{s}'"))}; if this silo is meant to be that seed, set o.ConsensusEndpoint = \"{local[0]}\".";
+    }
+
+    private static bool IsListed(string endPoint, IReadOnlyList<string> seeds)
+    {
+        try
+        {
+            var resolved = SeedEndPoints.Resolve(endPoint, nameof(PartisanClusteringOptions.ConsensusEndpoint));
+            return seeds.Select((s, i) => SeedEndPoints.Resolve(s, $"Seeds[{i}]")).Contains(resolved);
+        }
+        catch (Exception e) when (e is ArgumentException or SocketException)
+        {
+            return false;
+        }
+    }
+
+    private static bool IsOnThisHost(string seed)
+    {
+        if (!SeedEndPoints.TryParse(seed, out var host, out _, out _))
+        {
+            return false;
+        }
+
+        if (string.Equals(host, "localhost", StringComparison.OrdinalIgnoreCase) || string.Equals(host, Dns.GetHostName(), StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        if (!IPAddress.TryParse(host, out var address))
+        {
+            return false;
+        }
+
+        try
+        {
+            return IPAddress.IsLoopback(address) || NetworkInterface.GetAllNetworkInterfaces()
+                .SelectMany(i => i.GetIPProperties().UnicastAddresses)
+                .Any(u => u.Address.Equals(address));
+        }
+        catch (NetworkInformationException)
+        {
+            return false;
         }
     }
 
