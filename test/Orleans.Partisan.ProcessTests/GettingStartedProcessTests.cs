@@ -10,6 +10,8 @@ namespace Orleans.Partisan.ProcessTests;
 /// </summary>
 public sealed class GettingStartedProcessTests(ITestOutputHelper output)
 {
+    private static readonly string GettingStarted = Path.Combine(AppContext.BaseDirectory, "GettingStarted.dll");
+
     [Fact]
     public async Task Two_silos_on_one_host_each_print_the_greeting_of_the_other()
     {
@@ -21,9 +23,9 @@ public sealed class GettingStartedProcessTests(ITestOutputHelper output)
         var watch = Stopwatch.StartNew();
         try
         {
-            await using var first = ProgramProcess.Start("first silo", "GettingStarted.dll",
+            await using var first = ChildProcess.Start("first silo", GettingStarted,
                 ["--SiloPort", $"{firstPort}", "--GatewayPort", $"{SiloProcess.FreePort()}", "--Seeds", seed, "--ConsensusEndpoint", seed], environment);
-            await using var second = ProgramProcess.Start("second silo", "GettingStarted.dll",
+            await using var second = ChildProcess.Start("second silo", GettingStarted,
                 ["--SiloPort", $"{secondPort}", "--GatewayPort", $"{SiloProcess.FreePort()}", "--Seeds", seed], environment);
 
             // A silo's node name is its silo address: 127.0.0.1:<silo port>@<generation>.

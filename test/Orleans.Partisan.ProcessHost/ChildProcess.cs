@@ -1,0 +1,161 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+
+namespace Orleans.Partisan.ProcessHost;
+
+/// <summary>
+/// A program of this repository run with <c>dotnet exec</c> in a process of its own: its standard output read
+/// line by line so that a test can await a line, its standard error kept for failure messages; killed when
+/// disposed.
+/// </summary>
+public sealed class ChildProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _lines = new();
+    private readonly ConcurrentQueue<string> _errors = new();
+    private bool _outputEnded;
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private ChildProcess(Process process, string name)
+    {
+        _process = process;
+        Name = name;
+    }
+
+    /// <summary>The name the parent gave it (for messages).</summary>
+    public string Name { get; }
+
+    /// <summary>Whether the process has exited.</summary>
+    public bool HasExited => _process.HasExited;
+
+    /// <summary>The lines it printed so far.</summary>
+    public IReadOnlyCollection<string> Lines => _lines;
+
+    /// <summary>
+    /// Starts the assembly <paramref name="assemblyPath"/> with <paramref name="arguments"/> and the extra
+    /// <paramref name="environment"/> variables, in the network namespace <paramref name="networkNamespace"/> if one
+    /// is given (through <c>ip netns exec</c>, which then runs <c>dotnet</c> in its own place, so killing the process
+    /// kills the program).
+    /// </summary>
+    public static ChildProcess Start(string name, string assemblyPath, IEnumerable<string> arguments, IReadOnlyDictionary<string, string>? environment = null, string? networkNamespace = null)
+    {
+        var start = new ProcessStartInfo(networkNamespace is null ? "dotnet" : "ip")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+        if (networkNamespace is not null)
+        {
+            foreach (var argument in new[] { "netns", "exec", networkNamespace, "dotnet" })
+            {
+                start.ArgumentList.Add(argument);
+            }
+        }
+
+        start.ArgumentList.Add("exec");
+        start.ArgumentList.Add(assemblyPath);
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[key] = value;
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var child = new ChildProcess(process, name);
+        process.OutputDataReceived += (_, e) => child.OnLine(e.Data);
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                child._errors.Enqueue(e.Data);
+            }
+        };
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return child;
+    }
+
+    /// <summary>
+    /// Waits for a line (printed from now on or earlier) matching <paramref name="match"/>; fails naming
+    /// <paramref name="expected"/> and what the process printed if it exits or takes longer than <paramref name="timeout"/>.
+    /// </summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string expected)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            var changed = Volatile.Read(ref _changed).Task;
+            if (_lines.FirstOrDefault(match) is { } seen)
+            {
+                return seen;
+            }
+
+            if (Volatile.Read(ref _outputEnded))
+            {
+                break;
+            }
+
+            try
+            {
+                await changed.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+
+        throw new TimeoutException($"{Name} did not print {expected} within {timeout} (exited: {HasExited}). {Describe()}");
+    }
+
+    /// <summary>Waits until the process exits by itself.</summary>
+    public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
+
+    /// <summary>Kills the process at once (SIGKILL on Linux): no shutdown code runs.</summary>
+    public void Kill() => _process.Kill(entireProcessTree: true);
+
+    /// <summary>Closes its standard input (a silo process stops gracefully then), and waits for it to exit.</summary>
+    public async Task CloseInputAndWaitAsync(TimeSpan timeout)
+    {
+        _process.StandardInput.Close();
+        using var deadline = new CancellationTokenSource(timeout);
+        await _process.WaitForExitAsync(deadline.Token);
+    }
+
+    /// <summary>What it printed and the last lines of its standard error, for a failure message.</summary>
+    public string Describe() => $"{Name} printed [{string.Join(" | ", _lines)}]; standard error tail [{string.Join(" | ", _errors.TakeLast(15))}]";
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (!_process.HasExited)
+        {
+            Kill();
+        }
+
+        await _process.WaitForExitAsync();
+        _process.Dispose();
+    }
+
+    private void OnLine(string? line)
+    {
+        if (line is not null)
+        {
+            _lines.Enqueue(line);
+        }
+        else
+        {
+            Volatile.Write(ref _outputEnded, true);
+        }
+
+        // Wake every waiter; the end of output (null) wakes them for good once the process has exited.
+        Interlocked.Exchange(ref _changed, new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously)).TrySetResult();
+    }
+}
