@@ -12,13 +12,19 @@ internal sealed class CallReplier(CallTracker calls, CallRequest request, string
 
     public PartisanRef Call => request.Call;
 
-    public async ValueTask ReplyAsync(object? response, CancellationToken cancellationToken)
+    /// <summary>Sends the reply; a second reply is refused at once (thrown, not in the returned task), as a misuse.</summary>
+    public ValueTask ReplyAsync(object? response, CancellationToken cancellationToken)
     {
         if (Interlocked.Exchange(ref _answered, 1) != 0)
         {
             throw new InvalidOperationException($"Call {Call} was answered already; a call takes one reply.");
         }
 
+        return SendAsync(response, cancellationToken);
+    }
+
+    private async ValueTask SendAsync(object? response, CancellationToken cancellationToken)
+    {
         try
         {
             await calls.SendAnswerAsync(request, channel, new CallReply(response), cancellationToken).ConfigureAwait(false);
