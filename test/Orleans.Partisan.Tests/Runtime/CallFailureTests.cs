@@ -137,6 +137,23 @@ public sealed class CallFailureTests
     }
 
     [Fact]
+    public async Task A_call_waiting_when_its_own_node_stops_fails()
+    {
+        using var counters = new CallCounters();
+        await using var nodes = new TestNodes();
+        var (a, b) = await CallTests.PairAsync(nodes);
+        using var box = b.CreateMailbox();
+
+        var call = a.CallAsync<Note>(b.Name, box.Self, new Note("anyone?"), timeout: Long);
+        using var wait = new CancellationTokenSource(TestNodes.Timeout);
+        await box.ReceiveAsync(wait.Token);
+        await a.DisposeAsync();
+
+        await Assert.ThrowsAsync<ObjectDisposedException>(() => call.WaitAsync(TestNodes.Timeout));
+        Assert.Equal(1, counters.Failed("disposed"));
+    }
+
+    [Fact]
     public async Task Arguments_and_send_errors_are_checked_before_a_call_waits()
     {
         using var counters = new CallCounters();
