@@ -14,7 +14,7 @@ internal static partial class CallLog
     [LoggerMessage(2502, LogLevel.Warning, "Could not send the reply to call {Call} back to {Caller}")]
     public static partial void ReplyNotSent(ILogger logger, Exception exception, PartisanRef call, NodeName caller);
 
-    [LoggerMessage(2503, LogLevel.Warning, "{Target} threw while handling call {Call} from {Caller}; the caller gets the exception's type and message")]
+    [LoggerMessage(2503, LogLevel.Warning, "{Target} threw while handling call {Call} from {Caller}; unless the call was answered already, the caller gets the exception's type and message")]
     public static partial void HandlerFailed(ILogger logger, Exception exception, PartisanTarget target, PartisanRef call, NodeName caller);
 
     [LoggerMessage(2504, LogLevel.Warning, "Reply to call {Call} came from {From}, not from {Node} the call was sent to; dropped")]
