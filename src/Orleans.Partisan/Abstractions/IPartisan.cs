@@ -85,6 +85,29 @@ public interface IPartisan
     ValueTask CastMessageAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options = default, CancellationToken cancellationToken = default);
 
     /// <summary>
+    /// Sends <paramref name="request"/> to <paramref name="target"/> on <paramref name="node"/> and waits for its
+    /// reply (Partisan's <c>partisan_rpc:call</c>, the <c>gen_server:call</c> analogue). The call is correlated by a
+    /// <see cref="PartisanRef"/> (<see cref="ReceivedMessage.CallRef"/>); the reply comes back to this call only, over
+    /// the same channel (relayed too when <see cref="ForwardOptions.Transitive"/> is set). A named receiver or a
+    /// mailbox answers with <see cref="ReceivedMessage.ReplyAsync"/>; a grain by the return value of
+    /// <see cref="IPartisanRequestHandler.HandleCall"/>.
+    /// </summary>
+    /// <param name="node">The callee's node; this node's own name calls a local target.</param>
+    /// <param name="target">The target on that node.</param>
+    /// <param name="request">The request; any type Orleans can serialize.</param>
+    /// <param name="options">How the request is sent, as for <see cref="ForwardMessageAsync"/>. A call is never superseded on a monotonic channel.</param>
+    /// <param name="timeout">How long to wait for the reply; <see langword="null"/> for <see cref="PartisanOptions.CallTimeout"/>; more than zero, or <see cref="Timeout.InfiniteTimeSpan"/>.</param>
+    /// <param name="cancellationToken">Stops waiting (<see cref="OperationCanceledException"/>); a reply that arrives afterwards is dropped and counted.</param>
+    /// <returns>The reply: <see langword="null"/> only when the callee replied <see langword="null"/> and <typeparamref name="TResponse"/> admits it.</returns>
+    /// <exception cref="CallTimeoutException">No reply within the timeout (a later reply is dropped and counted on <see cref="PartisanMetrics.CallsLateReplies"/>).</exception>
+    /// <exception cref="CallNodeDownException">The callee's node went down (<c>nodedown</c>) before it replied: the call fails then, not at its timeout.</exception>
+    /// <exception cref="CallTargetNotFoundException">The target does not exist on the callee's node, which answered so.</exception>
+    /// <exception cref="CallHandlerException">The target threw while handling the request: the exception's type name and message, not the exception.</exception>
+    /// <exception cref="CallResponseTypeException">The reply is not a <typeparamref name="TResponse"/>.</exception>
+    /// <exception cref="UnknownChannelException">As <see cref="ForwardMessageAsync"/>, before anything is sent; so are <see cref="UnknownNodeException"/>, <see cref="NodeNotConnectedException"/>, <see cref="MessageSerializationException"/> and <see cref="MessageTooLargeException"/>.</exception>
+    Task<TResponse> CallAsync<TResponse>(NodeName node, PartisanTarget target, object request, ForwardOptions options = default, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
+
+    /// <summary>
     /// Registers <paramref name="receiver"/> under <paramref name="name"/> on this node; dispose the result to unregister.
     /// The receiver runs on the connection's thread, one message at a time per connection: it must not block.
     /// What it throws is logged and counted and the connection goes on.

@@ -11,6 +11,9 @@ public sealed class PartisanOptions
     /// <summary>The default of <see cref="GossipInterval"/>: 10 seconds, as in Partisan.</summary>
     public static readonly TimeSpan DefaultGossipInterval = TimeSpan.FromSeconds(10);
 
+    /// <summary>The default of <see cref="CallTimeout"/>: 5 seconds, as <c>gen_server:call/2</c>.</summary>
+    public static readonly TimeSpan DefaultCallTimeout = TimeSpan.FromSeconds(5);
+
     /// <summary>
     /// The peer service that decides which nodes connect to which. Default <see cref="PartisanPeerService.FullMesh"/>.
     /// </summary>
@@ -87,6 +90,13 @@ public sealed class PartisanOptions
     /// diameter grows with the log of the cluster size, so allow a little more.
     /// </summary>
     public int RelayHopLimit { get; set; } = 6;
+
+    /// <summary>
+    /// How long <see cref="IPartisan.CallAsync{TResponse}"/> waits for a reply when the call names no timeout.
+    /// Default 5 s (<see cref="DefaultCallTimeout"/>); more than zero, or <see cref="Timeout.InfiniteTimeSpan"/>
+    /// to wait until the reply or the callee's <c>nodedown</c>.
+    /// </summary>
+    public TimeSpan CallTimeout { get; set; } = DefaultCallTimeout;
 
     /// <summary>
     /// Whether the overlay follows Orleans' cluster membership: silos that join Orleans join the

@@ -57,6 +57,19 @@ public static class PartisanMetrics
     /// <summary>Checks of a silo suspected by the overlay's failure detector. Tag <c>verdict</c> (<c>dead</c>: evicted; <c>reachable</c>; <c>unconfirmed</c>: too few witnesses answered, checked again).</summary>
     public const string FailureDetectorVerdicts = "partisan.failure_detector.verdicts";
 
+    /// <summary>Calls made with <see cref="IPartisan.CallAsync{TResponse}"/>.</summary>
+    public const string CallsStarted = "partisan.calls.started";
+
+    /// <summary>
+    /// Calls that ended without a usable reply. Tag <c>reason</c>: <c>timeout</c>, <c>node-down</c>,
+    /// <c>no-such-target</c>, <c>handler-failed</c>, <c>wrong-response-type</c>, <c>cancelled</c>,
+    /// <c>send-failed</c> (the request could not be sent) or <c>disposed</c> (this node stopped).
+    /// </summary>
+    public const string CallsFailed = "partisan.calls.failed";
+
+    /// <summary>Replies that arrived after their call had ended (timed out, cancelled or failed) and were dropped.</summary>
+    public const string CallsLateReplies = "partisan.calls.late_replies";
+
     internal static readonly Meter Meter = new(MeterName);
 
     internal static readonly Counter<long> Sent = Meter.CreateCounter<long>(MessagesSent, "{message}");
@@ -73,4 +86,7 @@ public static class PartisanMetrics
     internal static readonly Counter<long> BroadcastDeliveries = Meter.CreateCounter<long>(BroadcastDelivered, "{message}");
     internal static readonly Counter<long> BroadcastFailures = Meter.CreateCounter<long>(BroadcastHandlerFailures, "{call}");
     internal static readonly Counter<long> FailureVerdicts = Meter.CreateCounter<long>(FailureDetectorVerdicts, "{check}");
+    internal static readonly Counter<long> CallStarts = Meter.CreateCounter<long>(CallsStarted, "{call}");
+    internal static readonly Counter<long> CallFailures = Meter.CreateCounter<long>(CallsFailed, "{call}");
+    internal static readonly Counter<long> LateReplies = Meter.CreateCounter<long>(CallsLateReplies, "{reply}");
 }

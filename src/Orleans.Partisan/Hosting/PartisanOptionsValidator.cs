@@ -77,6 +77,11 @@ internal sealed class PartisanOptionsValidator(IOptions<PartisanOptions> options
             errors.Add($"RelayHopLimit must be between 1 and 32; it is {o.RelayHopLimit}.");
         }
 
+        if (o.CallTimeout <= TimeSpan.Zero && o.CallTimeout != Timeout.InfiniteTimeSpan)
+        {
+            errors.Add($"CallTimeout must be more than zero, or Timeout.InfiniteTimeSpan to wait until the reply or nodedown; it is {o.CallTimeout}.");
+        }
+
         if (o.SendQueueCapacity < 1)
         {
             errors.Add($"SendQueueCapacity must be at least 1; it is {o.SendQueueCapacity}.");

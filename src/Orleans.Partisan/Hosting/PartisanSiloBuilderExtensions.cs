@@ -68,6 +68,7 @@ public static class PartisanSiloBuilderExtensions
             PeerService = options.PeerService,
             GossipInterval = options.GossipInterval,
             RelayHopLimit = options.RelayHopLimit,
+            CallTimeout = options.CallTimeout,
             HyParView = options.HyParView,
             Plumtree = options.Plumtree,
             BroadcastHandlers = [.. services.GetServices<BroadcastHandlerRegistration>()],

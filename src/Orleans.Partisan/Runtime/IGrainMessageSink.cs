@@ -5,4 +5,10 @@ internal interface IGrainMessageSink
 {
     /// <summary>Calls the grain; the returned task completes when the call does.</summary>
     Task DeliverAsync(GrainId grain, ReceivedMessage message);
+
+    /// <summary>Why <paramref name="grain"/> cannot answer calls (no such grain type, or it does not implement <see cref="IPartisanRequestHandler"/>); <see langword="null"/> when it can.</summary>
+    string? CannotAnswer(GrainId grain);
+
+    /// <summary>Calls the grain's <see cref="IPartisanRequestHandler.HandleCall"/>; the task completes with its reply.</summary>
+    Task<object?> CallAsync(GrainId grain, ReceivedMessage request);
 }

@@ -7,9 +7,10 @@ namespace Orleans.Partisan.Runtime;
 
 /// <summary>
 /// Delivers messages that arrived for this node to their targets: named receivers, mailboxes and
-/// grains. What cannot be delivered is logged and counted, never silently dropped.
+/// grains. What cannot be delivered is logged and counted, never silently dropped; the request of a
+/// call that cannot be delivered, or whose target throws, is answered so (see <see cref="CallTracker"/>).
 /// </summary>
-internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSink, ILogger logger)
+internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSink, CallTracker calls, ILogger logger)
 {
     private readonly ConcurrentDictionary<string, Action<ReceivedMessage>> _receivers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<long, Mailbox> _mailboxes = new();
@@ -42,13 +43,19 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
     /// <summary>Delivers one message. Never throws.</summary>
     public void Deliver(NodeName from, string channel, ForwardEnvelope envelope)
     {
-        var received = new ReceivedMessage(from, channel, envelope.Message, envelope.IsCast);
+        if (envelope.Target is CallReplyTarget reply)
+        {
+            calls.OnAnswer(from, reply.Call, envelope.Message);
+            return;
+        }
+
+        var (received, replier) = calls.Open(from, channel, envelope);
         switch (envelope.Target)
         {
             case NamedTarget named:
                 if (!_receivers.TryGetValue(named.Name, out var receiver))
                 {
-                    Undeliverable(envelope.Target, "no receiver is registered under that name", "unknown-target");
+                    Undeliverable(envelope.Target, "no receiver is registered under that name", "unknown-target", replier);
                     return;
                 }
 
@@ -58,8 +65,7 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
                 }
                 catch (Exception exception)
                 {
-                    RuntimeLog.ReceiverFailed(logger, exception, envelope.Target, from);
-                    PartisanMetrics.Undeliverable.Add(1, new TagList { { "reason", "receiver-failed" } });
+                    ReceiverFailed(exception, envelope.Target, from, replier);
                 }
 
                 return;
@@ -67,11 +73,11 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
             case ProcessRef process:
                 if (process.Node != self)
                 {
-                    Undeliverable(envelope.Target, $"the mailbox belongs to node {process.Node}", "wrong-node");
+                    Undeliverable(envelope.Target, $"the mailbox belongs to node {process.Node}", "wrong-node", replier);
                 }
                 else if (!TryPost(process, received))
                 {
-                    Undeliverable(envelope.Target, "the mailbox does not exist (disposed, or never created)", "unknown-target");
+                    Undeliverable(envelope.Target, "the mailbox does not exist (disposed, or never created)", "unknown-target", replier);
                 }
 
                 return;
@@ -79,15 +85,27 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
             case GrainTarget grain:
                 if (grainSink is null)
                 {
-                    Undeliverable(envelope.Target, "this node is not an Orleans silo, so it cannot call grains", "no-grain-runtime");
+                    Undeliverable(envelope.Target, "this node is not an Orleans silo, so it cannot call grains", "no-grain-runtime", replier);
                     return;
                 }
 
-                _ = DeliverToGrainAsync(grainSink, grain, received);
+                if (replier is null)
+                {
+                    _ = DeliverToGrainAsync(grainSink, grain, received);
+                }
+                else if (grainSink.CannotAnswer(grain.GrainId) is { } why)
+                {
+                    Undeliverable(envelope.Target, why, "unknown-target", replier);
+                }
+                else
+                {
+                    _ = CallGrainAsync(grainSink, grain, received with { Replier = null }, replier);
+                }
+
                 return;
 
             default:
-                Undeliverable(envelope.Target, "unknown kind of target", "unknown-target");
+                Undeliverable(envelope.Target, "unknown kind of target", "unknown-target", replier);
                 return;
         }
     }
@@ -100,15 +118,54 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
         }
         catch (Exception exception)
         {
-            RuntimeLog.ReceiverFailed(logger, exception, target, message.From);
-            PartisanMetrics.Undeliverable.Add(1, new TagList { { "reason", "receiver-failed" } });
+            ReceiverFailed(exception, target, message.From, replier: null);
         }
     }
 
-    private void Undeliverable(PartisanTarget target, string reason, string tag)
+    /// <summary>Calls a grain's <see cref="IPartisanRequestHandler.HandleCall"/> and answers with what it returns or throws.</summary>
+    private async Task CallGrainAsync(IGrainMessageSink sink, GrainTarget target, ReceivedMessage request, CallReplier replier)
+    {
+        object? response;
+        try
+        {
+            response = await sink.CallAsync(target.GrainId, request);
+        }
+        catch (Exception exception)
+        {
+            ReceiverFailed(exception, target, request.From, replier);
+            return;
+        }
+
+        try
+        {
+            await replier.ReplyAsync(response, CancellationToken.None);
+        }
+        catch (Exception exception)
+        {
+            CallLog.ReplyNotSent(logger, exception, replier.Call, replier.Call.Node);
+        }
+    }
+
+    private void ReceiverFailed(Exception exception, PartisanTarget target, NodeName from, CallReplier? replier)
+    {
+        if (replier is null)
+        {
+            RuntimeLog.ReceiverFailed(logger, exception, target, from);
+        }
+        else
+        {
+            CallLog.HandlerFailed(logger, exception, target, replier.Call, from);
+            replier.HandlerFailed(exception);
+        }
+
+        PartisanMetrics.Undeliverable.Add(1, new TagList { { "reason", "receiver-failed" } });
+    }
+
+    private void Undeliverable(PartisanTarget target, string reason, string tag, CallReplier? replier)
     {
         RuntimeLog.Undeliverable(logger, target, self, reason);
         PartisanMetrics.Undeliverable.Add(1, new TagList { { "reason", tag } });
+        replier?.NoSuchTarget($"{target} on node {self}: {reason}");
     }
 
     private sealed class Registration(LocalDispatcher owner, string name, Action<ReceivedMessage> receiver) : IDisposable

@@ -22,6 +22,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
     private readonly TimeProvider _time;
     private readonly TransitiveRelay _relay;
     private readonly WitnessProbe _witness;
+    private readonly CallTracker _calls;
     private readonly IBroadcastHandlerInvoker? _broadcastInvoker;
     private PeerServiceDriver? _driver;
     private BroadcastDriver? _broadcast;
@@ -37,8 +38,10 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         Name = settings.Transport.LocalName;
         Channels = settings.Transport.Channels;
         _transport = new OverlayTransport(settings.Transport, codec, this, loggerFactory.CreateLogger<OverlayTransport>(), time, interposer);
-        _dispatcher = new LocalDispatcher(Name, grainSink, _logger);
+        _calls = new CallTracker((node, target, message, options, ct) => Send(node, target, message, options, isCast: false, ct), time, settings.CallTimeout, _logger);
+        _dispatcher = new LocalDispatcher(Name, grainSink, _calls, _logger);
         _monitors = new NodeMonitorHub(Name, _dispatcher, _logger);
+        _monitors.MonitorNodes(true, NodeEventSubscriber.Callback(_calls.OnNodeEvent), new MonitorNodesOptions { IncludeReason = true });
         _relay = new TransitiveRelay(Name, _transport, _dispatcher, settings.RelayHopLimit, _logger);
         _witness = new WitnessProbe(this, _logger);
     }
@@ -200,6 +203,9 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
     public ValueTask CastMessageAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options = default, CancellationToken cancellationToken = default)
         => Send(node, target, message, options, isCast: true, cancellationToken);
 
+    public Task<TResponse> CallAsync<TResponse>(NodeName node, PartisanTarget target, object request, ForwardOptions options = default, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => _calls.CallAsync<TResponse>(MakeRef(), node, target, request, options, timeout, cancellationToken);
+
     public IDisposable RegisterReceiver(string name, Action<ReceivedMessage> receiver) => _dispatcher.Register(name, receiver);
 
     public Mailbox CreateMailbox() => _dispatcher.CreateMailbox();
@@ -273,6 +279,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         }
 
         _witness.Dispose();
+        _calls.Stop();
 
         if (_driver is not null)
         {
@@ -333,7 +340,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
             throw Failed(node, new UnknownNodeException(node), "unknown-node");
         }
 
-        var supersedeKey = channelOptions.Monotonic ? (object)(target, options.PartitionKey) : null;
+        var supersedeKey = channelOptions.Monotonic && message is not CallRequest ? (object)(target, options.PartitionKey) : null; // a call is never superseded
         ValueTask pending;
         try
         {

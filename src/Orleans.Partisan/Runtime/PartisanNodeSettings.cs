@@ -37,6 +37,9 @@ internal sealed record PartisanNodeSettings
     /// <summary>How many times a transitively forwarded message may be relayed.</summary>
     public int RelayHopLimit { get; init; } = Defaults.RelayHopLimit;
 
+    /// <summary>How long a call waits for its reply when it names no timeout.</summary>
+    public TimeSpan CallTimeout { get; init; } = Defaults.CallTimeout;
+
     /// <summary>
     /// How long a graceful leave waits for its announcements to be written before closing, and then for
     /// the members told to drop their connections to this node: <see cref="PartisanOptions.ConnectTimeout"/>.

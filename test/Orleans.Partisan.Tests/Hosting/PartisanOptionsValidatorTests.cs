@@ -23,8 +23,12 @@ public sealed class PartisanOptionsValidatorTests
         Assert.Equal(1024, o.SendQueueCapacity);
         Assert.True(o.FollowClusterMembership);
         Assert.Equal(6, o.RelayHopLimit);
+        Assert.Equal(TimeSpan.FromSeconds(5), o.CallTimeout);
+        Assert.Equal(o.CallTimeout, new PartisanNodeSettings { Transport = null! }.CallTimeout);
         Assert.Equal(1, new ChannelOptions().Parallelism);
         Assert.False(new ChannelOptions().Monotonic);
+        Assert.Empty(PartisanOptionsValidator.Validate(o));
+        o.CallTimeout = Timeout.InfiniteTimeSpan;
         Assert.Empty(PartisanOptionsValidator.Validate(o));
     }
 
@@ -41,6 +45,7 @@ public sealed class PartisanOptionsValidatorTests
         { "MaxFrameSize", o => o.MaxFrameSize = 10 },
         { "SendQueueCapacity", o => o.SendQueueCapacity = 0 },
         { "RelayHopLimit", o => o.RelayHopLimit = 0 },
+        { "CallTimeout", o => o.CallTimeout = TimeSpan.Zero },
         { "HyParView.MinActiveViewSize", o => { o.PeerService = PartisanPeerService.HyParView; o.HyParView.MinActiveViewSize = 9; } },
         { "PeerService", o => o.PeerService = (PartisanPeerService)42 },
         { "Plumtree.SecondGraftTimeout", o => o.Plumtree.SecondGraftTimeout = TimeSpan.FromSeconds(5) },
