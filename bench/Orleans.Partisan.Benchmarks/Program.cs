@@ -32,6 +32,13 @@ if (args.Contains("clustering"))
     return;
 }
 
+if (args.Contains("calls"))
+{
+    // Only issue 11's request-reply between two silo processes over TCP, beside Orleans grain calls (RequestReplyExperiment.cs).
+    await RequestReplyExperiment.RunAsync(args, Console.Out);
+    return;
+}
+
 var quick = args.Contains("--quick");
 Throughput.Verbose = args.Contains("--verbose");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();

@@ -58,6 +58,7 @@ builder.UseOrleans(silo =>
     });
 });
 builder.Services.AddHostedService<MembershipReporter>();
+builder.Services.AddHostedService<EchoReceivers>();
 
 using var host = builder.Build();
 await host.StartAsync();
