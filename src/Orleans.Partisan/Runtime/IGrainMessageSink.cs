@@ -5,4 +5,7 @@ internal interface IGrainMessageSink
 {
     /// <summary>Calls the grain; the returned task completes when the call does.</summary>
     Task DeliverAsync(GrainId grain, ReceivedMessage message);
+
+    /// <summary>Whether <paramref name="grain"/>'s type is known here and implements <see cref="IPartisanMessageReceiver"/> (process monitors' "exists").</summary>
+    bool Accepts(GrainId grain);
 }
