@@ -49,6 +49,7 @@ internal sealed partial class ProcessMonitors : IAsyncDisposable
     private long _nextQuestion;
     private long _checksAnswered;
     private ITimer? _timer;
+    private volatile bool _disposed;
 
     public ProcessMonitors(PartisanNode node, LocalDispatcher dispatcher, bool partialViews, TimeSpan checkInterval, TimeProvider time, ILogger logger)
     {
@@ -230,6 +231,7 @@ internal sealed partial class ProcessMonitors : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true; // a crash as far as the other nodes can tell: nothing more is sent
         if (_timer is not null)
         {
             await _timer.DisposeAsync().ConfigureAwait(false);
@@ -347,6 +349,11 @@ internal sealed partial class ProcessMonitors : IAsyncDisposable
     /// <summary>Sends a control message; false if it could not be sent. A failed send of a monitor's request ends the monitor with <see cref="ProcessDownReason.NoConnection"/>.</summary>
     private bool Send(NodeName node, object message, PartisanRef? failing)
     {
+        if (_disposed)
+        {
+            return false;
+        }
+
         try
         {
             var pending = _node.ForwardMessageAsync(node, Receiver, message, _options);
