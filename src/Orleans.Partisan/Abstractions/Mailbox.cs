@@ -139,5 +139,22 @@ public sealed class Mailbox : IDisposable
         }
 
         public override ValueTask<bool> WaitToReadAsync(CancellationToken cancellationToken = default) => Inner.WaitToReadAsync(cancellationToken);
+
+        public override ValueTask<ReceivedMessage> ReadAsync(CancellationToken cancellationToken = default)
+            => !cancellationToken.IsCancellationRequested && TryRead(out var message) ? new(message) : ReadSlowAsync(cancellationToken);
+
+        // Waits on the queue's own pooled read, so a waiting receive costs what it did without the filter.
+        [System.Runtime.CompilerServices.AsyncMethodBuilder(typeof(System.Runtime.CompilerServices.PoolingAsyncValueTaskMethodBuilder<>))]
+        private async ValueTask<ReceivedMessage> ReadSlowAsync(CancellationToken cancellationToken)
+        {
+            while (true)
+            {
+                var message = await Inner.ReadAsync(cancellationToken).ConfigureAwait(false);
+                if (!owner.Skip(message))
+                {
+                    return message;
+                }
+            }
+        }
     }
 }

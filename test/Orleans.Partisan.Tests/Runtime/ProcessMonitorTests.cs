@@ -166,6 +166,33 @@ public sealed class ProcessMonitorTests
     }
 
     [Fact]
+    public async Task A_flushed_DOWN_is_skipped_by_every_way_of_reading_the_mailbox()
+    {
+        await using var nodes = new TestNodes();
+        var a = await nodes.StartAsync();
+        using var watcher = a.CreateMailbox();
+        var target = a.CreateMailbox();
+        var monitor = a.Monitor(target.Self, NodeEventSubscriber.Mailbox(watcher.Self));
+        target.Dispose();
+        Assert.False(a.Demonitor(monitor, flush: true));
+        await a.ForwardMessageAsync(watcher.Self, new Note("after"));
+
+        using var timeout = new CancellationTokenSource(TestNodes.Timeout);
+        Assert.Equal("after", ((Note)(await watcher.ReceiveAsync(timeout.Token)).Message).Text);
+
+        // A user's own ProcessDown message with the same reference is not taken for the flushed one.
+        var forged = new ProcessDown(monitor, a.Name, target.Self, ProcessDownReason.Normal);
+        var second = a.Monitor(target.Self, NodeEventSubscriber.Mailbox(watcher.Self)); // NoProcess, at once
+        Assert.False(a.Demonitor(second, flush: true));
+        await a.ForwardMessageAsync(watcher.Self, forged);
+        await foreach (var message in watcher.Reader.ReadAllAsync(timeout.Token))
+        {
+            Assert.Same(forged, message.Message);
+            break;
+        }
+    }
+
+    [Fact]
     public async Task Liveness_answers_locally_and_remotely_and_sends_take_a_process_ref_alone()
     {
         await using var nodes = new TestNodes();
