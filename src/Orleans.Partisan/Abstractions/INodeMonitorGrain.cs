@@ -1,9 +1,9 @@
 namespace Orleans.Partisan;
 
 /// <summary>
-/// Node monitors of one silo for grains and clients: subscribe an <see cref="INodeEventObserver"/>
+/// Node and process monitors of one silo for grains and clients: subscribe an <see cref="INodeEventObserver"/>
 /// (a grain, or a client object from <c>CreateObjectReference</c>) to the nodeup and nodedown events
-/// that silo sees. One activation per silo (see <see cref="PartisanGrainFactoryExtensions.GetNodeMonitor"/>);
+/// that silo sees, or monitor a process from that silo for an <see cref="IProcessDownObserver"/>. One activation per silo (see <see cref="PartisanGrainFactoryExtensions.GetNodeMonitor"/>);
 /// subscriptions live in the silo's overlay node, not in the activation.
 /// </summary>
 public interface INodeMonitorGrain : IGrainWithStringKey
@@ -13,4 +13,14 @@ public interface INodeMonitorGrain : IGrainWithStringKey
 
     /// <summary>As <see cref="IPartisan.MonitorNode"/> on that silo.</summary>
     Task<bool> MonitorNode(NodeName node, bool enable, INodeEventObserver observer);
+
+    /// <summary>
+    /// As <see cref="IPartisan.Monitor(NodeName, PartisanTarget, NodeEventSubscriber)"/> on that silo: <paramref name="observer"/>
+    /// gets one <see cref="ProcessDown"/>. The monitor lives in the silo's overlay node: <c>NoConnection</c> means that
+    /// silo lost sight of the process, and the monitor ends if that silo stops.
+    /// </summary>
+    Task<PartisanRef> Monitor(NodeName node, PartisanTarget target, IProcessDownObserver observer);
+
+    /// <summary>As <see cref="IPartisan.Demonitor"/> on that silo.</summary>
+    Task<bool> Demonitor(PartisanRef monitor, bool flush);
 }

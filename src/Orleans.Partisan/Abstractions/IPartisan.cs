@@ -81,8 +81,14 @@ public interface IPartisan
     /// <remarks>A target that does not exist on the destination is logged and counted there (<see cref="PartisanMetrics.MessagesUndeliverable"/>).</remarks>
     ValueTask ForwardMessageAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options = default, CancellationToken cancellationToken = default);
 
-    /// <summary>As <see cref="ForwardMessageAsync"/>, but the receiver sees <see cref="ReceivedMessage.IsCast"/> set (<c>cast_message/4</c>).</summary>
+    /// <summary>As <see cref="ForwardMessageAsync(NodeName, PartisanTarget, object, ForwardOptions, CancellationToken)"/>, but the receiver sees <see cref="ReceivedMessage.IsCast"/> set (<c>cast_message/4</c>).</summary>
     ValueTask CastMessageAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options = default, CancellationToken cancellationToken = default);
+
+    /// <summary>Sends <paramref name="message"/> to the mailbox <paramref name="process"/> on its node, as <see cref="ForwardMessageAsync(NodeName, PartisanTarget, object, ForwardOptions, CancellationToken)"/> does.</summary>
+    ValueTask ForwardMessageAsync(ProcessRef process, object message, ForwardOptions options = default, CancellationToken cancellationToken = default);
+
+    /// <summary>Casts <paramref name="message"/> to the mailbox <paramref name="process"/> on its node, as <see cref="CastMessageAsync(NodeName, PartisanTarget, object, ForwardOptions, CancellationToken)"/> does.</summary>
+    ValueTask CastMessageAsync(ProcessRef process, object message, ForwardOptions options = default, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Sends <paramref name="request"/> to <paramref name="target"/> on <paramref name="node"/> and waits for its
@@ -120,6 +126,61 @@ public interface IPartisan
 
     /// <summary>Makes a reference unique across the overlay (<c>make_ref()</c>).</summary>
     PartisanRef MakeRef();
+
+    /// <summary>
+    /// Whether this node is part of a distributed system (<c>is_alive/0</c>): started, not disposed, and it has
+    /// not left the overlay (nor been removed from it) since it last joined.
+    /// </summary>
+    bool IsAlive { get; }
+
+    /// <summary>Whether <paramref name="process"/> is a mailbox of this node (<c>is_local/1</c>).</summary>
+    bool IsLocal(ProcessRef process);
+
+    /// <summary>Whether the mailbox <paramref name="process"/> of this node exists and is not disposed (<c>is_process_alive/1</c>).</summary>
+    /// <exception cref="ArgumentException"><paramref name="process"/> is a mailbox of another node: ask with <see cref="IsProcessAliveAsync"/>.</exception>
+    bool IsProcessAlive(ProcessRef process);
+
+    /// <summary>
+    /// Whether the mailbox <paramref name="process"/> exists and is not disposed, asking its node over the overlay
+    /// when it is another (<c>is_process_alive/1</c> on a remote pid).
+    /// </summary>
+    /// <returns>
+    /// <see langword="false"/> also when the answer cannot be had: the node is not connected (full mesh), goes down
+    /// while asked, or does not answer within <paramref name="timeout"/>. <see langword="true"/> only on the node's word.
+    /// </returns>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="timeout"/> is neither positive nor infinite.</exception>
+    /// <exception cref="OperationCanceledException"><paramref name="cancellationToken"/> was cancelled.</exception>
+    Task<bool> IsProcessAliveAsync(ProcessRef process, TimeSpan timeout, CancellationToken cancellationToken = default);
+
+    /// <summary>Monitors the mailbox <paramref name="process"/> on its node, as <see cref="Monitor(NodeName, PartisanTarget, NodeEventSubscriber)"/> does.</summary>
+    PartisanRef Monitor(ProcessRef process, NodeEventSubscriber subscriber);
+
+    /// <summary>
+    /// Monitors <paramref name="target"/> on <paramref name="node"/> (<c>monitor(process, ...)</c>): <paramref name="subscriber"/>
+    /// gets exactly one <see cref="ProcessDown"/>, unless <see cref="Demonitor"/> comes first. Never throws for the state of
+    /// the target or its node; that is what the <c>DOWN</c> tells.
+    /// </summary>
+    /// <remarks>
+    /// <para><see cref="ProcessDownReason.Normal"/>: the mailbox was disposed, or the named receiver unregistered.
+    /// <see cref="ProcessDownReason.NoProcess"/>, at once: the target did not exist (a grain target exists when its node is
+    /// a silo where the grain's type implements <see cref="IPartisanMessageReceiver"/>; a grain never exits otherwise).
+    /// <see cref="ProcessDownReason.NoConnection"/>: the node went down, left or was removed, or (full mesh) was not
+    /// connected when monitored, then at once. See <c>docs/monitors.md</c> for partial views.</para>
+    /// <para>Monitoring the same target twice makes two monitors. A mailbox subscriber disposed before the <c>DOWN</c>
+    /// ends its monitors.</para>
+    /// </remarks>
+    /// <returns>The monitor's reference, carried by its <see cref="ProcessDown"/> and taken by <see cref="Demonitor"/>.</returns>
+    /// <exception cref="ArgumentException">The target is not a mailbox, named receiver or grain, or a mailbox of another node than <paramref name="node"/>;
+    /// the subscriber is a node-event callback or observer, or a mailbox of another node.</exception>
+    PartisanRef Monitor(NodeName node, PartisanTarget target, NodeEventSubscriber subscriber);
+
+    /// <summary>
+    /// Switches off the monitor <paramref name="monitor"/> (<c>demonitor/1</c>); with <paramref name="flush"/>, also withdraws
+    /// its <c>DOWN</c> if it fired and the subscriber has not had it yet: unread in the subscriber's mailbox, or queued for a
+    /// callback or observer (<c>demonitor(Ref, [flush])</c>).
+    /// </summary>
+    /// <returns>Whether the monitor was on; <see langword="false"/> when it had fired already or is unknown.</returns>
+    bool Demonitor(PartisanRef monitor, bool flush = false);
 
     /// <summary>
     /// Switches monitoring of <paramref name="node"/> on or off for <paramref name="subscriber"/> (<c>monitor_node/2</c>).

@@ -103,4 +103,13 @@ public sealed class PartisanOptions
     /// overlay, silos declared dead are removed. Default <see langword="true"/>.
     /// </summary>
     public bool FollowClusterMembership { get; set; } = true;
+
+    /// <summary>
+    /// Under a partial-view peer service (HyParView), how often a node that monitors processes of another node
+    /// checks, over the overlay, that the other node is there and holds its monitors. A node that does not answer
+    /// within an interval is taken as down (every monitor on it reports <see cref="ProcessDownReason.NoConnection"/>),
+    /// and a node drops the monitors it holds for a watcher it has not heard from for three intervals. The full
+    /// mesh does not check: there a node is down when its connection is. Default 5 s; more than zero.
+    /// </summary>
+    public TimeSpan ProcessMonitorCheckInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

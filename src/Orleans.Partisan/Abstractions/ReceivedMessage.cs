@@ -4,7 +4,7 @@ namespace Orleans.Partisan;
 /// <param name="From">The node that sent it.</param>
 /// <param name="Channel">The channel it came on.</param>
 /// <param name="Message">The message.</param>
-/// <param name="IsCast">Whether it was sent with <see cref="IPartisan.CastMessageAsync"/>.</param>
+/// <param name="IsCast">Whether it was sent with <see cref="IPartisan.CastMessageAsync(NodeName, PartisanTarget, object, ForwardOptions, CancellationToken)"/> (or its <see cref="ProcessRef"/> overload).</param>
 /// <remarks>
 /// A message sent with <see cref="IPartisan.CallAsync{TResponse}"/> carries its call's reference
 /// (<see cref="CallRef"/>, serialized with the message) and, as the destination node delivers it to a

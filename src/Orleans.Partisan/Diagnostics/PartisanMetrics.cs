@@ -69,6 +69,18 @@ public static class PartisanMetrics
 
     /// <summary>Replies that arrived after their call had ended (timed out, cancelled or failed) and were dropped.</summary>
     public const string CallsLateReplies = "partisan.calls.late_replies";
+    /// <summary>
+    /// <c>DOWN</c> notifications of process monitors delivered on the watcher's node. Tag <c>reason</c>
+    /// (<c>normal</c>, <c>noproc</c>, <c>noconnection</c>).
+    /// </summary>
+    public const string ProcessMonitorsDown = "partisan.process_monitors.down";
+
+    /// <summary>
+    /// Process monitors a target node stopped holding without a <c>DOWN</c> because their watcher is gone. Tag
+    /// <c>reason</c> (<c>watcher-down</c>: its node went down or was removed; <c>lease-expired</c>: no check from it
+    /// for three check intervals; <c>not-listed</c>: its check no longer lists them).
+    /// </summary>
+    public const string ProcessMonitorsDropped = "partisan.process_monitors.dropped";
 
     internal static readonly Meter Meter = new(MeterName);
 
@@ -85,6 +97,8 @@ public static class PartisanMetrics
     internal static readonly Counter<long> BroadcastSent = Meter.CreateCounter<long>(BroadcastMessagesSent, "{message}");
     internal static readonly Counter<long> BroadcastDeliveries = Meter.CreateCounter<long>(BroadcastDelivered, "{message}");
     internal static readonly Counter<long> BroadcastFailures = Meter.CreateCounter<long>(BroadcastHandlerFailures, "{call}");
+    internal static readonly Counter<long> MonitorsDown = Meter.CreateCounter<long>(ProcessMonitorsDown, "{monitor}");
+    internal static readonly Counter<long> MonitorsDropped = Meter.CreateCounter<long>(ProcessMonitorsDropped, "{monitor}");
     internal static readonly Counter<long> FailureVerdicts = Meter.CreateCounter<long>(FailureDetectorVerdicts, "{check}");
     internal static readonly Counter<long> CallStarts = Meter.CreateCounter<long>(CallsStarted, "{call}");
     internal static readonly Counter<long> CallFailures = Meter.CreateCounter<long>(CallsFailed, "{call}");

@@ -12,4 +12,9 @@ internal sealed class NodeMonitorGrain(IPartisan partisan) : Grain, INodeMonitor
 
     public Task<bool> MonitorNode(NodeName node, bool enable, INodeEventObserver observer)
         => Task.FromResult(partisan.MonitorNode(node, enable, NodeEventSubscriber.Observer(observer)));
+
+    public Task<PartisanRef> Monitor(NodeName node, PartisanTarget target, IProcessDownObserver observer)
+        => Task.FromResult(partisan.Monitor(node, target, NodeEventSubscriber.Observer(observer)));
+
+    public Task<bool> Demonitor(PartisanRef monitor, bool flush) => Task.FromResult(partisan.Demonitor(monitor, flush));
 }

@@ -60,6 +60,7 @@ internal sealed class PartisanOptionsValidator(IOptions<PartisanOptions> options
         }
 
         Positive(o.GossipInterval, nameof(o.GossipInterval));
+        Positive(o.ProcessMonitorCheckInterval, nameof(o.ProcessMonitorCheckInterval));
         Positive(o.ReconnectInterval, nameof(o.ReconnectInterval));
         Positive(o.ConnectTimeout, nameof(o.ConnectTimeout));
         if (o.MaxReconnectInterval < o.ReconnectInterval)

@@ -73,6 +73,7 @@ public static class PartisanSiloBuilderExtensions
             Plumtree = options.Plumtree,
             BroadcastHandlers = [.. services.GetServices<BroadcastHandlerRegistration>()],
             LeaveTimeout = options.ConnectTimeout,
+            ProcessMonitorCheckInterval = options.ProcessMonitorCheckInterval,
             Transport = new TransportSettings
             {
                 ClusterId = clusterId,

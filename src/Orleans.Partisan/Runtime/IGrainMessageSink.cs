@@ -11,4 +11,6 @@ internal interface IGrainMessageSink
 
     /// <summary>Calls the grain's <see cref="IPartisanRequestHandler.HandleCall"/>; the task completes with its reply.</summary>
     Task<object?> CallAsync(GrainId grain, ReceivedMessage request);
+    /// <summary>Whether <paramref name="grain"/>'s type is known here and implements <see cref="IPartisanMessageReceiver"/> (process monitors' "exists").</summary>
+    bool Accepts(GrainId grain);
 }

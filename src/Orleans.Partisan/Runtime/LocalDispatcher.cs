@@ -31,9 +31,34 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
     public Mailbox CreateMailbox()
     {
         var id = Interlocked.Increment(ref _nextMailboxId);
-        var mailbox = new Mailbox(new ProcessRef(self, id), m => _mailboxes.TryRemove(m.Self.Id, out _));
+        var mailbox = new Mailbox(new ProcessRef(self, id), m =>
+        {
+            if (_mailboxes.TryRemove(m.Self.Id, out _))
+            {
+                TargetExited?.Invoke(m.Self);
+            }
+        });
         _mailboxes[id] = mailbox;
         return mailbox;
+    }
+
+    /// <summary>Told when a mailbox is disposed or a named receiver unregistered, after it is gone (process monitors use it; it must not block).</summary>
+    public Action<PartisanTarget>? TargetExited { get; set; }
+
+    /// <summary>Whether <paramref name="target"/> is here now: a live mailbox of this node, a registered name, or a grain that receives overlay messages.</summary>
+    public bool Exists(PartisanTarget target) => target switch
+    {
+        ProcessRef process => process.Node == self && _mailboxes.ContainsKey(process.Id),
+        NamedTarget named => _receivers.ContainsKey(named.Name),
+        GrainTarget grain => grainSink?.Accepts(grain.GrainId) ?? false,
+        _ => false,
+    };
+
+    /// <summary>The live mailbox <paramref name="mailbox"/> of this node.</summary>
+    public bool TryGetMailbox(ProcessRef mailbox, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out Mailbox? box)
+    {
+        box = null;
+        return mailbox.Node == self && _mailboxes.TryGetValue(mailbox.Id, out box);
     }
 
     /// <summary>Puts <paramref name="message"/> into a local mailbox; false when it does not exist.</summary>
@@ -170,6 +195,12 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
 
     private sealed class Registration(LocalDispatcher owner, string name, Action<ReceivedMessage> receiver) : IDisposable
     {
-        public void Dispose() => owner._receivers.TryRemove(new KeyValuePair<string, Action<ReceivedMessage>>(name, receiver));
+        public void Dispose()
+        {
+            if (owner._receivers.TryRemove(new KeyValuePair<string, Action<ReceivedMessage>>(name, receiver)))
+            {
+                owner.TargetExited?.Invoke(new NamedTarget(name));
+            }
+        }
     }
 }

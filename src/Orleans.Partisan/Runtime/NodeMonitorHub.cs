@@ -44,6 +44,9 @@ internal sealed class NodeMonitorHub : IAsyncDisposable
         }
     }
 
+    /// <summary>Told of every <c>nodedown</c> as it happens, before subscribers are (process monitors use it; it must not block).</summary>
+    public Action<NodeName>? WentDown { get; set; }
+
     public void NodeDown(NodeName node, NodeDownReason reason)
     {
         var e = new NodeEvent(NodeEventKind.Down, node, reason, _self);
@@ -61,11 +64,13 @@ internal sealed class NodeMonitorHub : IAsyncDisposable
                 Publish(e, monitors.ToArray(), withReason: true);
             }
         }
+
+        WentDown?.Invoke(node);
     }
 
     public bool MonitorNode(NodeName node, bool enable, NodeEventSubscriber subscriber)
     {
-        ArgumentNullException.ThrowIfNull(subscriber);
+        ThrowIfNotForNodeEvents(subscriber);
         if (node == _self)
         {
             return false;
@@ -101,7 +106,7 @@ internal sealed class NodeMonitorHub : IAsyncDisposable
 
     public void MonitorNodes(bool enable, NodeEventSubscriber subscriber, MonitorNodesOptions? options)
     {
-        ArgumentNullException.ThrowIfNull(subscriber);
+        ThrowIfNotForNodeEvents(subscriber);
         lock (_lock)
         {
             if (enable)
@@ -167,6 +172,15 @@ internal sealed class NodeMonitorHub : IAsyncDisposable
             {
                 watcher.TryComplete();
             }
+        }
+    }
+
+    private static void ThrowIfNotForNodeEvents(NodeEventSubscriber subscriber)
+    {
+        ArgumentNullException.ThrowIfNull(subscriber);
+        if (!subscriber.ReceivesNodeEvents)
+        {
+            throw new ArgumentException($"The {subscriber} receives the DOWN of process monitors, not node events: use NodeEventSubscriber.Callback, Mailbox or Observer(INodeEventObserver).", nameof(subscriber));
         }
     }
 

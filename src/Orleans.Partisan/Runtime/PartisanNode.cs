@@ -12,7 +12,7 @@ namespace Orleans.Partisan.Runtime;
 /// The overlay node: owns the transport, the peer-service driver, local delivery and node
 /// monitors, and implements <see cref="IPartisan"/> on top of them.
 /// </summary>
-internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposable
+internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposable
 {
     private readonly PartisanNodeSettings _settings;
     private readonly ILogger _logger;
@@ -44,6 +44,8 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         _monitors.MonitorNodes(true, NodeEventSubscriber.Callback(_calls.OnNodeEvent), new MonitorNodesOptions { IncludeReason = true });
         _relay = new TransitiveRelay(Name, _transport, _dispatcher, settings.RelayHopLimit, _logger);
         _witness = new WitnessProbe(this, _logger);
+        _processes = new ProcessMonitors(this, _dispatcher, settings.PeerService != PartisanPeerService.FullMesh, settings.ProcessMonitorCheckInterval, time, _logger);
+        _monitors.WentDown = _processes.OnNodeDown;
     }
 
     public NodeName Name { get; }
@@ -79,6 +81,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         _broadcast.Start();
         _driver = new PeerServiceDriver(core, _transport, _monitors, _settings, _time, _logger, _broadcast.OnMembersChanged);
         _driver.Start();
+        _processes.Start();
         RuntimeLog.Started(_logger, Name, string.Join(",", Spec.ListenAddresses), _settings.PeerService, string.Join(", ", Channels.Select(c => $"{c.Key} ({c.Value})")), seed);
     }
 
@@ -193,9 +196,20 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
     internal Task<bool> AskWitnessAsync(NodeName witness, NodeSpec node, TimeSpan timeout, CancellationToken cancellationToken)
         => _witness.AskAsync(witness, node, timeout, cancellationToken);
 
-    public Task LeaveAsync(CancellationToken cancellationToken = default) => Driver.LeaveAsync(Name).WaitAsync(cancellationToken);
+    public Task LeaveAsync(CancellationToken cancellationToken = default) => LeaveAsync(Name, cancellationToken);
 
-    public Task LeaveAsync(NodeName node, CancellationToken cancellationToken = default) => Driver.LeaveAsync(node).WaitAsync(cancellationToken);
+    public Task LeaveAsync(NodeName node, CancellationToken cancellationToken = default)
+    {
+        var driver = Driver;
+        if (node == Name)
+        {
+            _processes.Leaving();
+        }
+
+        var leaving = driver.LeaveAsync(node);
+        _processes.NodeRemoved(node);
+        return leaving.WaitAsync(cancellationToken);
+    }
 
     public ValueTask ForwardMessageAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options = default, CancellationToken cancellationToken = default)
         => Send(node, target, message, options, isCast: false, cancellationToken);
@@ -280,6 +294,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
 
         _witness.Dispose();
         _calls.Stop();
+        await _processes.DisposeAsync().ConfigureAwait(false);
 
         if (_driver is not null)
         {

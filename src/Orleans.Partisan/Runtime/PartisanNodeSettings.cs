@@ -45,4 +45,7 @@ internal sealed record PartisanNodeSettings
     /// the members told to drop their connections to this node: <see cref="PartisanOptions.ConnectTimeout"/>.
     /// </summary>
     public TimeSpan LeaveTimeout { get; init; } = Defaults.ConnectTimeout;
+
+    /// <summary>Under a partial-view peer service, how often process monitors check their target nodes (<see cref="PartisanOptions.ProcessMonitorCheckInterval"/>).</summary>
+    public TimeSpan ProcessMonitorCheckInterval { get; init; } = Defaults.ProcessMonitorCheckInterval;
 }

@@ -29,6 +29,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
     private readonly CoreTimers _timers;
 
     private readonly Action<IReadOnlyCollection<NodeName>>? _membersChanged;
+    private volatile bool _hasLeft;
 
     /// <summary>Creates the driver; <paramref name="membersChanged"/> is called on its loop with the member names (this node included) whenever they change.</summary>
     public PeerServiceDriver(IPeerServiceCore core, OverlayTransport transport, NodeMonitorHub monitors, PartisanNodeSettings settings, TimeProvider time, ILogger logger, Action<IReadOnlyCollection<NodeName>>? membersChanged = null)
@@ -48,6 +49,9 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
     /// <summary>The members as of the last operation, this node included; safe to read from any thread.</summary>
     public ImmutableSortedDictionary<NodeName, NodeSpec> Members => Volatile.Read(ref _members);
 
+    /// <summary>Whether this node left the overlay, or was removed from it, and has not joined again; safe to read from any thread.</summary>
+    public bool HasLeft => _hasLeft;
+
     public void Start()
     {
         _work.Start();
@@ -60,11 +64,16 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
 
     public Task JoinAsync(NodeSpec seed) => _work.Invoke(() =>
     {
+        _hasLeft = false;
         _heardFrom.Remove(seed.Name);
         return Execute(_core.Join(seed));
     });
 
-    public Task RejoinAsync(NodeSpec contact) => _work.Invoke(() => Execute(_core.Rejoin(contact)));
+    public Task RejoinAsync(NodeSpec contact) => _work.Invoke(() =>
+    {
+        _hasLeft = false;
+        return Execute(_core.Rejoin(contact));
+    });
 
     /// <summary>
     /// Has <paramref name="node"/> leave. When it is this node, the leave is over once the members told of
@@ -148,9 +157,11 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
                     _monitors.NodeDown(left.Member.Name, NodeDownReason.Left);
                     break;
                 case SelfLeftEffect selfLeft when selfLeft.RemovedBy == _core.Self.Name:
+                    _hasLeft = true;
                     RuntimeLog.SelfLeft(_logger);
                     break;
                 case SelfLeftEffect selfLeft:
+                    _hasLeft = true;
                     RuntimeLog.SelfRemoved(_logger, selfLeft.RemovedBy);
                     break;
             }

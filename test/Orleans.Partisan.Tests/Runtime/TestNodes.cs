@@ -21,12 +21,14 @@ internal sealed class TestNodes : IAsyncDisposable
 
     public IReadOnlyList<PartisanNode> Nodes => _nodes;
 
-    public async Task<PartisanNode> StartAsync(TimeSpan? gossipInterval = null, IPartisanInterposer? interposer = null, IBroadcastHandlerInvoker? broadcastHandlers = null, PlumtreeOptions? plumtree = null)
+    public async Task<PartisanNode> StartAsync(TimeSpan? gossipInterval = null, IPartisanInterposer? interposer = null, IBroadcastHandlerInvoker? broadcastHandlers = null, PlumtreeOptions? plumtree = null, PartisanPeerService peerService = PartisanPeerService.FullMesh, TimeSpan? processMonitorCheckInterval = null)
     {
         var name = new NodeName($"node{Interlocked.Increment(ref _next)}");
         var settings = new PartisanNodeSettings
         {
             GossipInterval = gossipInterval ?? TimeSpan.FromSeconds(10),
+            PeerService = peerService,
+            ProcessMonitorCheckInterval = processMonitorCheckInterval ?? TimeSpan.FromSeconds(5),
             Plumtree = plumtree ?? new PlumtreeOptions(),
             BroadcastHandlers = broadcastHandlers is null ? [] : [MemoryBroadcastHandler.Registration],
             Transport = new TransportSettings
