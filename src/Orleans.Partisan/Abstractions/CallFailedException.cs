@@ -3,7 +3,7 @@ namespace Orleans.Partisan;
 /// <summary>
 /// The base of the errors of <see cref="IPartisan.CallAsync{TResponse}"/> after the request was sent: no
 /// usable reply came back. Errors before sending (unknown channel or node, no connection, a message that
-/// cannot be serialized) are those of <see cref="IPartisan.ForwardMessageAsync"/>.
+/// cannot be serialized) are those of <see cref="IPartisan.ForwardMessageAsync(NodeName, PartisanTarget, object, ForwardOptions, CancellationToken)"/>.
 /// </summary>
 [GenerateSerializer, Alias("partisan.CallFailedException")]
 public abstract class CallFailedException : PartisanException

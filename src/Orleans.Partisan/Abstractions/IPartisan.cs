@@ -101,7 +101,7 @@ public interface IPartisan
     /// <param name="node">The callee's node; this node's own name calls a local target.</param>
     /// <param name="target">The target on that node.</param>
     /// <param name="request">The request; any type Orleans can serialize.</param>
-    /// <param name="options">How the request is sent, as for <see cref="ForwardMessageAsync"/>. A call is never superseded on a monotonic channel.</param>
+    /// <param name="options">How the request is sent, as for <see cref="ForwardMessageAsync(NodeName, PartisanTarget, object, ForwardOptions, CancellationToken)"/>. A call is never superseded on a monotonic channel.</param>
     /// <param name="timeout">How long to wait for the reply; <see langword="null"/> for <see cref="PartisanOptions.CallTimeout"/>; more than zero, or <see cref="Timeout.InfiniteTimeSpan"/>.</param>
     /// <param name="cancellationToken">Stops waiting (<see cref="OperationCanceledException"/>); a reply that arrives afterwards is dropped and counted.</param>
     /// <returns>The reply: <see langword="null"/> only when the callee replied <see langword="null"/> and <typeparamref name="TResponse"/> admits it.</returns>
@@ -110,7 +110,7 @@ public interface IPartisan
     /// <exception cref="CallTargetNotFoundException">The target does not exist on the callee's node, which answered so.</exception>
     /// <exception cref="CallHandlerException">The target threw while handling the request: the exception's type name and message, not the exception.</exception>
     /// <exception cref="CallResponseTypeException">The reply is not a <typeparamref name="TResponse"/>.</exception>
-    /// <exception cref="UnknownChannelException">As <see cref="ForwardMessageAsync"/>, before anything is sent; so are <see cref="UnknownNodeException"/>, <see cref="NodeNotConnectedException"/>, <see cref="MessageSerializationException"/> and <see cref="MessageTooLargeException"/>.</exception>
+    /// <exception cref="UnknownChannelException">As <see cref="ForwardMessageAsync(NodeName, PartisanTarget, object, ForwardOptions, CancellationToken)"/>, before anything is sent; so are <see cref="UnknownNodeException"/>, <see cref="NodeNotConnectedException"/>, <see cref="MessageSerializationException"/> and <see cref="MessageTooLargeException"/>.</exception>
     Task<TResponse> CallAsync<TResponse>(NodeName node, PartisanTarget target, object request, ForwardOptions options = default, TimeSpan? timeout = null, CancellationToken cancellationToken = default);
 
     /// <summary>
