@@ -53,7 +53,7 @@ internal sealed class AckReceiver<T>
     public IReadOnlyCollection<NodeName> Senders => _senders.Keys;
 
     /// <summary>How many messages are held in all.</summary>
-    public int HeldCount => _senders.Values.Sum(s => s.HeldSequences.Count);
+    public int HeldCount => _senders.Values.Sum(s => s.HeldCount);
 
     /// <summary>A message from <paramref name="from"/> arrived with <paramref name="stamp"/>.</summary>
     public AckArrival<T> Receive(NodeName from, AckStamp stamp, T item)
@@ -88,8 +88,8 @@ internal sealed class AckReceiver<T>
             _senders[from] = state = new AckSenderState<T>(stamp.Session);
         }
 
-        var released = new List<AckAccepted<T>>();
-        var dropped = AdvanceTo(state, stamp.Base - 1, released);
+        List<AckAccepted<T>>? released = null;
+        var dropped = AdvanceTo(state, stamp.Base - 1, ref released);
         var sequence = stamp.Sequence;
         AckOutcome outcome;
         if (state.IsDone(sequence))
@@ -97,7 +97,7 @@ internal sealed class AckReceiver<T>
             state.ReportDue = true;
             outcome = AckOutcome.Duplicate;
         }
-        else if (state.InProgress.Contains(sequence) || state.HeldSequences.Contains(sequence))
+        else if (state.IsInProgress(sequence) || state.IsHeld(sequence))
         {
             outcome = AckOutcome.InProgress;
         }
@@ -113,16 +113,15 @@ internal sealed class AckReceiver<T>
             }
 
             waiting.Add((sequence, item));
-            state.HeldSequences.Add(sequence);
             outcome = AckOutcome.Held;
         }
         else
         {
-            state.InProgress.Add(sequence);
+            state.StartProgress(sequence);
             outcome = AckOutcome.Accepted;
         }
 
-        return new(outcome, released, dropped);
+        return new(outcome, released ?? (IReadOnlyList<AckAccepted<T>>)[], dropped);
     }
 
     /// <summary>
@@ -137,18 +136,9 @@ internal sealed class AckReceiver<T>
             return [];
         }
 
-        state.InProgress.Remove(sequence);
+        state.MarkDone(sequence);
         state.ReportDue = true;
-        if (sequence > state.Contiguous)
-        {
-            state.Done.Add(sequence);
-            while (state.Done.Remove(state.Contiguous + 1))
-            {
-                state.Contiguous++;
-            }
-        }
-
-        if (!state.Held.Remove(sequence, out var waiting))
+        if (state.HeldGroups == 0 || !state.Held.Remove(sequence, out var waiting))
         {
             return [];
         }
@@ -156,8 +146,7 @@ internal sealed class AckReceiver<T>
         var released = new List<AckAccepted<T>>(waiting.Count);
         foreach (var (held, item) in waiting)
         {
-            state.HeldSequences.Remove(held);
-            state.InProgress.Add(held);
+            state.StartProgress(held);
             released.Add(new(session, held, item));
         }
 
@@ -169,7 +158,7 @@ internal sealed class AckReceiver<T>
     {
         if (_senders.TryGetValue(from, out var state) && state.Session == session)
         {
-            state.InProgress.Remove(sequence);
+            state.EndProgress(sequence);
         }
     }
 
@@ -182,7 +171,7 @@ internal sealed class AckReceiver<T>
         }
 
         state.ReportDue = false;
-        var above = state.Done.Count == 0 ? [] : state.Done.Order().Take(MaxReportedAbove).ToArray();
+        var above = state.DoneCount == 0 ? [] : state.Done.Order().Take(MaxReportedAbove).ToArray();
         return new AckReport(state.Session, state.Contiguous, above);
     }
 
@@ -197,9 +186,12 @@ internal sealed class AckReceiver<T>
             return [];
         }
 
-        var discarded = state.Held.Values.SelectMany(w => w.Select(h => h.Item)).ToList();
-        state.Held.Clear();
-        state.HeldSequences.Clear();
+        var discarded = state.HeldGroups == 0 ? [] : state.Held.Values.SelectMany(w => w.Select(h => h.Item)).ToList();
+        if (state.HeldGroups > 0)
+        {
+            state.Held.Clear();
+        }
+
         state.ReportDue = false;
         _departed[from] = state;
         _departedOrder.Enqueue(from);
@@ -219,21 +211,15 @@ internal sealed class AckReceiver<T>
     /// The sender gave up everything up to <paramref name="contiguous"/>: stop waiting for it. Held messages
     /// numbered up to it are dropped (given up too); those whose predecessor is now done are released.
     /// </summary>
-    private static int AdvanceTo(AckSenderState<T> state, long contiguous, List<AckAccepted<T>> released)
+    private static int AdvanceTo(AckSenderState<T> state, long contiguous, ref List<AckAccepted<T>>? released)
     {
         if (contiguous <= state.Contiguous)
         {
             return 0;
         }
 
-        state.Contiguous = contiguous;
-        state.Done.RemoveWhere(s => s <= contiguous);
-        while (state.Done.Remove(state.Contiguous + 1))
-        {
-            state.Contiguous++;
-        }
-
-        if (state.Held.Count == 0)
+        state.AdvanceTo(contiguous);
+        if (state.HeldGroups == 0)
         {
             return 0;
         }
@@ -244,15 +230,14 @@ internal sealed class AckReceiver<T>
             state.Held.Remove(predecessor, out var waiting);
             foreach (var (sequence, item) in waiting!)
             {
-                state.HeldSequences.Remove(sequence);
                 if (state.IsDone(sequence))
                 {
                     dropped++;
                 }
                 else
                 {
-                    state.InProgress.Add(sequence);
-                    released.Add(new(state.Session, sequence, item));
+                    state.StartProgress(sequence);
+                    (released ??= []).Add(new(state.Session, sequence, item));
                 }
             }
         }

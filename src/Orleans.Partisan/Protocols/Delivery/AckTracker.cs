@@ -9,8 +9,11 @@ namespace Orleans.Partisan.Protocols.Delivery;
 /// <para>
 /// <b>Numbers.</b> Per destination, messages are numbered from 1 within a session (<see cref="AckStamp"/>).
 /// A destination is a node name, and names carry the process incarnation, so a restarted node is a new
-/// destination with a state of its own. <see cref="Forget"/> drops a destination's state; sending there
-/// again opens a higher session (one counter for the whole tracker), which tells the receiver to start afresh.
+/// destination with a state of its own. A destination with nothing outstanding has no state (so memory
+/// follows the destinations in use), and <see cref="Forget"/> drops a destination's state; sending there
+/// again opens a higher session (one counter for the whole tracker), which tells the receiver to start
+/// afresh. That is safe because nothing of the old session is outstanding: whatever of it still arrives
+/// was delivered already, or was given up.
 /// </para>
 /// <para>
 /// <b>Window.</b> A destination has room while its numbers in use, from the lowest outstanding one
@@ -74,10 +77,10 @@ internal sealed class AckTracker<T>
     public TimeSpan? NextDue => _nextDue;
 
     /// <summary>How many messages to <paramref name="destination"/> are outstanding.</summary>
-    public int OutstandingCount(NodeName destination) => _destinations.TryGetValue(destination, out var state) ? state.Outstanding.Count : 0;
+    public int OutstandingCount(NodeName destination) => _destinations.TryGetValue(destination, out var state) ? state.Count : 0;
 
     /// <summary>How many messages are outstanding in all.</summary>
-    public int TotalOutstanding => _destinations.Values.Sum(d => d.Outstanding.Count);
+    public int TotalOutstanding => _destinations.Values.Sum(d => d.Count);
 
     /// <summary>The destinations with state.</summary>
     public IReadOnlyCollection<NodeName> Destinations => _destinations.Keys;
@@ -114,17 +117,8 @@ internal sealed class AckTracker<T>
             return false;
         }
 
-        var sequence = state.NextSequence++;
-        var predecessor = key is { } k && state.LastByKey.TryGetValue(k, out var last) ? last : 0;
         var deadline = now + AckTimeout;
-        var entry = new AckEntry<T>(sequence, predecessor, key, message, pinned, deadline, now);
-        state.Outstanding[sequence] = entry;
-        state.Order.Enqueue(sequence);
-        if (key is { } orderKey)
-        {
-            state.LastByKey[orderKey] = sequence;
-        }
-
+        var entry = state.Add(message, key, pinned, deadline, now);
         Due(now + RetransmitInterval);
         Due(deadline);
         stamp = state.StampOf(entry);
@@ -143,10 +137,10 @@ internal sealed class AckTracker<T>
         }
 
         var acked = new List<T>();
-        while (state.Order.Count > 0 && state.Order.Peek() <= report.Contiguous)
+        var contiguous = Math.Min(report.Contiguous, state.NextSequence - 1);
+        for (var sequence = state.Base; sequence <= contiguous; sequence++)
         {
-            var sequence = state.Order.Dequeue();
-            if (state.Outstanding.TryGetValue(sequence, out var entry))
+            if (state.Get(sequence) is { } entry)
             {
                 state.Remove(sequence);
                 acked.Add(entry.Message);
@@ -155,12 +149,14 @@ internal sealed class AckTracker<T>
 
         foreach (var sequence in report.Above ?? [])
         {
-            if (state.Outstanding.TryGetValue(sequence, out var entry) && state.Remove(sequence))
+            if (state.Get(sequence) is { } entry)
             {
+                state.Remove(sequence);
                 acked.Add(entry.Message);
             }
         }
 
+        DropIfIdle(from, state);
         return acked;
     }
 
@@ -170,7 +166,7 @@ internal sealed class AckTracker<T>
     /// </summary>
     public IReadOnlyList<AckOutgoing<T>> Reconnected(NodeName destination, TimeSpan now)
     {
-        if (!_destinations.TryGetValue(destination, out var state) || state.Outstanding.Count == 0)
+        if (!_destinations.TryGetValue(destination, out var state))
         {
             return [];
         }
@@ -202,13 +198,9 @@ internal sealed class AckTracker<T>
         var retransmit = new List<AckOutgoing<T>>();
         var expired = new List<AckExpired<T>>();
         TimeSpan? next = null;
+        List<NodeName>? idle = null;
         foreach (var (destination, state) in _destinations)
         {
-            if (state.Outstanding.Count == 0)
-            {
-                continue;
-            }
-
             var entries = state.InOrder();
             foreach (var entry in entries)
             {
@@ -223,9 +215,15 @@ internal sealed class AckTracker<T>
                 }
             }
 
+            if (state.Count == 0)
+            {
+                (idle ??= []).Add(destination);
+                continue;
+            }
+
             foreach (var entry in entries)
             {
-                if (!state.Outstanding.ContainsKey(entry.Sequence))
+                if (state.Get(entry.Sequence) is null)
                 {
                     continue;
                 }
@@ -239,6 +237,11 @@ internal sealed class AckTracker<T>
                 next = Earlier(next, entry.LastSent + RetransmitInterval);
                 next = Earlier(next, entry.Deadline);
             }
+        }
+
+        foreach (var destination in idle ?? [])
+        {
+            _destinations.Remove(destination);
         }
 
         _nextDue = next;
@@ -267,6 +270,7 @@ internal sealed class AckTracker<T>
             }
         }
 
+        DropIfIdle(destination, state);
         return failed;
     }
 
@@ -279,7 +283,27 @@ internal sealed class AckTracker<T>
 
     /// <summary>Gives up message <paramref name="sequence"/> to <paramref name="destination"/> (it could not be sent at all); false if it is not outstanding.</summary>
     public bool Withdraw(NodeName destination, long sequence)
-        => _destinations.TryGetValue(destination, out var state) && state.Remove(sequence);
+    {
+        if (!_destinations.TryGetValue(destination, out var state) || !state.Remove(sequence))
+        {
+            return false;
+        }
+
+        DropIfIdle(destination, state);
+        return true;
+    }
+
+    private void DropIfIdle(NodeName destination, AckDestination<T> state)
+    {
+        if (state.Count == 0)
+        {
+            _destinations.Remove(destination);
+            if (_destinations.Count == 0)
+            {
+                _nextDue = null;
+            }
+        }
+    }
 
     private static TimeSpan? Earlier(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
 

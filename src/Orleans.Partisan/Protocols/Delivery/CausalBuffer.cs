@@ -105,8 +105,8 @@ internal sealed class CausalBuffer<T>
         }
 
         var state = State(label);
-        state.Known[destination] = state.Known.GetValueOrDefault(destination, VectorClock.Empty).Increment(Self);
-        return CausalStamp.From(state.Known);
+        state.Known = state.Known.Increment(destination, Self);
+        return state.Known;
     }
 
     /// <summary>A message of <paramref name="label"/> from <paramref name="from"/> arrived with <paramref name="stamp"/>.</summary>
@@ -132,9 +132,14 @@ internal sealed class CausalBuffer<T>
         }
 
         var state = State(label);
-        if (index <= state.Delivered[from] || (state.Waiting.TryGetValue(from, out var queue) && queue.ContainsKey(index)))
+        if (index <= state.Delivered[from])
         {
             return new(CausalOutcome.Duplicate, []);
+        }
+
+        if (state.Waiting.TryGetValue(from, out var queue) && queue.ContainsKey(index))
+        {
+            return new(CausalOutcome.AlreadyBuffered, []);
         }
 
         if (!IsDeliverable(state, from, row))
@@ -182,20 +187,7 @@ internal sealed class CausalBuffer<T>
         var discarded = new List<T>();
         foreach (var state in _labels.Values)
         {
-            state.Known.Remove(node);
-            foreach (var destination in state.Known.Keys.ToList())
-            {
-                var row = state.Known[destination].Without(node);
-                if (row.Count == 0)
-                {
-                    state.Known.Remove(destination);
-                }
-                else
-                {
-                    state.Known[destination] = row;
-                }
-            }
-
+            state.Known = state.Known.Without(n => n == node);
             state.Delivered = state.Delivered.Without(node);
             if (state.Waiting.Remove(node, out var queue))
             {
@@ -257,17 +249,7 @@ internal sealed class CausalBuffer<T>
     private void Apply(CausalLabelState<T> state, NodeName from, long index, CausalStamp stamp)
     {
         state.Delivered = state.Delivered.With(from, index);
-        var anyDeparted = _departed.Count > 0;
-        foreach (var (destination, row) in stamp.Rows)
-        {
-            if (anyDeparted && _departed.Contains(destination))
-            {
-                continue;
-            }
-
-            var known = anyDeparted ? row.Without(_isDeparted) : row;
-            state.Known[destination] = state.Known.TryGetValue(destination, out var mine) ? mine.Merge(known) : known;
-        }
+        state.Known = state.Known.Merge(_departed.Count > 0 ? stamp.Without(_isDeparted) : stamp);
     }
 
     /// <summary>Delivers waiting messages whose predecessors are all delivered, until none is left to release.</summary>

@@ -7,7 +7,7 @@ internal sealed class CausalLabelState<T>
     /// This node's knowledge, by destination: how many messages of the label each node had sent to that
     /// destination in this node's causal past (what it sent, and what the messages it delivered knew).
     /// </summary>
-    public Dictionary<NodeName, VectorClock> Known { get; } = [];
+    public CausalStamp Known { get; set; } = CausalStamp.Empty;
 
     /// <summary>How many messages of the label this node has delivered from each sender.</summary>
     public VectorClock Delivered { get; set; } = VectorClock.Empty;

@@ -9,8 +9,11 @@ internal enum CausalOutcome
     /// <summary>A predecessor is missing: it waits in the buffer.</summary>
     Buffered,
 
-    /// <summary>It was delivered before, or the same message waits in the buffer already: drop this copy.</summary>
+    /// <summary>It was delivered before: drop this copy.</summary>
     Duplicate,
+
+    /// <summary>The same message waits in the buffer already: drop this copy.</summary>
+    AlreadyBuffered,
 
     /// <summary>
     /// It would have to wait, but its label's buffer is full: it was refused and is not kept. Its sender

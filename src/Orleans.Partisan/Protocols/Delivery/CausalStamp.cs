@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 
 namespace Orleans.Partisan.Protocols.Delivery;
 
@@ -40,43 +41,154 @@ internal sealed class CausalStamp
     /// <summary>How many (destination, sender) counts the stamp carries.</summary>
     public int CellCount => Counts.IsDefault ? 0 : Counts.Length;
 
+    /// <summary>The stamp that counts nothing.</summary>
+    public static CausalStamp Empty { get; } = new([], [], []);
+
     /// <summary>The stamp of <paramref name="rows"/> (destination → the senders' counts towards it).</summary>
     public static CausalStamp From(IEnumerable<KeyValuePair<NodeName, VectorClock>> rows)
     {
         ArgumentNullException.ThrowIfNull(rows);
-        var list = rows.Where(r => r.Value.Count > 0).ToList();
-        var names = new SortedSet<NodeName>();
-        foreach (var (destination, row) in list)
+        var stamp = Empty;
+        foreach (var (destination, row) in rows)
         {
-            names.Add(destination);
-            foreach (var node in row.Nodes)
+            foreach (var (sender, count) in row.Entries)
             {
-                names.Add(node);
+                stamp = stamp.Merge(Single(destination, sender, count));
             }
         }
 
-        var nodes = names.ToImmutableArray();
-        var index = new Dictionary<NodeName, int>(nodes.Length);
-        for (var i = 0; i < nodes.Length; i++)
-        {
-            index[nodes[i]] = i;
-        }
+        return stamp;
+    }
 
-        list.Sort((a, b) => a.Key.CompareTo(b.Key));
-        var cells = ImmutableArray.CreateBuilder<int>();
-        var counts = ImmutableArray.CreateBuilder<long>();
-        foreach (var (destination, row) in list)
+    /// <summary>This stamp with one more message from <paramref name="sender"/> to <paramref name="destination"/>.</summary>
+    public CausalStamp Increment(NodeName destination, NodeName sender)
+    {
+        var d = Nodes.IsDefault ? -1 : Nodes.BinarySearch(destination);
+        var s = Nodes.IsDefault ? -1 : Nodes.BinarySearch(sender);
+        if (d >= 0 && s >= 0)
         {
-            var d = index[destination];
-            for (var i = 0; i < row.Count; i++)
+            var cell = FindCell(d, s);
+            if (cell >= 0)
             {
-                cells.Add(d);
-                cells.Add(index[row.Nodes[i]]);
-                counts.Add(row.Counts[i]);
+                return new CausalStamp(Nodes, Cells, Counts.SetItem(cell, Counts[cell] + 1));
             }
         }
 
-        return new CausalStamp(nodes, cells.DrainToImmutable(), counts.DrainToImmutable());
+        return Merge(Single(destination, sender, this[destination, sender] + 1));
+    }
+
+    /// <summary>How many messages from <paramref name="sender"/> to <paramref name="destination"/> the stamp counts.</summary>
+    public long this[NodeName destination, NodeName sender]
+    {
+        get
+        {
+            var d = Nodes.IsDefault ? -1 : Nodes.BinarySearch(destination);
+            var s = Nodes.IsDefault ? -1 : Nodes.BinarySearch(sender);
+            var cell = d >= 0 && s >= 0 ? FindCell(d, s) : -1;
+            return cell >= 0 ? Counts[cell] : 0;
+        }
+    }
+
+    /// <summary>The cell-wise maximum of the two stamps; this one itself when it already counts everything <paramref name="other"/> does.</summary>
+    public CausalStamp Merge(CausalStamp other)
+    {
+        ArgumentNullException.ThrowIfNull(other);
+        if (other.CellCount == 0 || ReferenceEquals(this, other))
+        {
+            return this;
+        }
+
+        if (CellCount == 0)
+        {
+            return other;
+        }
+
+        // The union of the two name tables, and where each table's indices go in it (order-preserving);
+        // no maps when the tables are the same. Two passes: count (and return this when nothing grows),
+        // then fill arrays of the exact size.
+        var (names, mine, theirs) = Union(Nodes, other.Nodes);
+        var (count, grew) = Walk(other, mine, theirs, null, null);
+        if (!grew && names.Length == Nodes.Length)
+        {
+            return this;
+        }
+
+        var cells = new int[2 * count];
+        var counts = new long[count];
+        Walk(other, mine, theirs, cells, counts);
+        return new CausalStamp(names, ImmutableCollectionsMarshal.AsImmutableArray(cells), ImmutableCollectionsMarshal.AsImmutableArray(counts));
+    }
+
+    /// <summary>Walks the cells of this stamp and <paramref name="other"/> in order, writing their maximum when given arrays; returns the cell count and whether other had more.</summary>
+    private (int Count, bool Grew) Walk(CausalStamp other, int[]? mine, int[]? theirs, int[]? cells, long[]? counts)
+    {
+        int i = 0, j = 0, n = 0;
+        var grew = false;
+        while (i < CellCount || j < other.CellCount)
+        {
+            var a = i < CellCount ? Key(Cells, i, mine) : long.MaxValue;
+            var b = j < other.CellCount ? Key(other.Cells, j, theirs) : long.MaxValue;
+            long at, count;
+            if (a < b)
+            {
+                (at, count) = (a, Counts[i++]);
+            }
+            else if (b < a)
+            {
+                (at, count) = (b, other.Counts[j++]);
+                grew = true;
+            }
+            else
+            {
+                grew |= other.Counts[j] > Counts[i];
+                (at, count) = (a, Math.Max(Counts[i++], other.Counts[j++]));
+            }
+
+            if (cells is not null)
+            {
+                cells[2 * n] = (int)(at >> 32);
+                cells[(2 * n) + 1] = (int)at;
+                counts![n] = count;
+            }
+
+            n++;
+        }
+
+        return (n, grew);
+
+        static long Key(ImmutableArray<int> cells, int cell, int[]? map)
+            => map is null
+                ? ((long)cells[2 * cell] << 32) | (uint)cells[(2 * cell) + 1]
+                : ((long)map[cells[2 * cell]] << 32) | (uint)map[cells[(2 * cell) + 1]];
+    }
+
+    /// <summary>This stamp without the cells of the nodes <paramref name="drop"/> picks, as destination or as sender.</summary>
+    public CausalStamp Without(Func<NodeName, bool> drop)
+    {
+        ArgumentNullException.ThrowIfNull(drop);
+        if (CellCount == 0 || !Nodes.Any(drop))
+        {
+            return this;
+        }
+
+        var stamp = Empty;
+        foreach (var (destination, row) in Rows)
+        {
+            if (drop(destination))
+            {
+                continue;
+            }
+
+            foreach (var (sender, count) in row.Entries)
+            {
+                if (!drop(sender))
+                {
+                    stamp = stamp.Merge(Single(destination, sender, count));
+                }
+            }
+        }
+
+        return stamp;
     }
 
     /// <summary>Whether this stamp, as read off the wire, is well formed; <paramref name="problem"/> says why not.</summary>
@@ -181,5 +293,68 @@ internal sealed class CausalStamp
         }
 
         return (Nodes[destination], VectorClock.FromSorted(nodes.MoveToImmutable(), counts.MoveToImmutable()));
+    }
+
+    private static CausalStamp Single(NodeName destination, NodeName sender, long count)
+        => destination == sender
+            ? new CausalStamp([destination], [0, 0], [count])
+            : destination.CompareTo(sender) < 0
+                ? new CausalStamp([destination, sender], [0, 1], [count])
+                : new CausalStamp([sender, destination], [1, 0], [count]);
+
+    private static (ImmutableArray<NodeName> Names, int[]? Mine, int[]? Theirs) Union(ImmutableArray<NodeName> mine, ImmutableArray<NodeName> theirs)
+    {
+        if (mine == theirs || mine.AsSpan().SequenceEqual(theirs.AsSpan()))
+        {
+            return (mine, null, null);
+        }
+
+        var names = ImmutableArray.CreateBuilder<NodeName>(mine.Length + theirs.Length);
+        var toMine = new int[mine.Length];
+        var toTheirs = new int[theirs.Length];
+        int i = 0, j = 0;
+        while (i < mine.Length || j < theirs.Length)
+        {
+            var order = i == mine.Length ? 1 : j == theirs.Length ? -1 : mine[i].CompareTo(theirs[j]);
+            if (order <= 0)
+            {
+                toMine[i++] = names.Count;
+            }
+
+            if (order >= 0)
+            {
+                toTheirs[j++] = names.Count;
+            }
+
+            names.Add(order <= 0 ? mine[i - 1] : theirs[j - 1]);
+        }
+
+        return (names.DrainToImmutable(), toMine, toTheirs);
+    }
+
+    private int FindCell(int destination, int sender)
+    {
+        var key = ((long)destination << 32) | (uint)sender;
+        int low = 0, high = CellCount - 1;
+        while (low <= high)
+        {
+            var middle = (low + high) >>> 1;
+            var at = ((long)Cells[2 * middle] << 32) | (uint)Cells[(2 * middle) + 1];
+            if (at == key)
+            {
+                return middle;
+            }
+
+            if (at < key)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return -1;
     }
 }

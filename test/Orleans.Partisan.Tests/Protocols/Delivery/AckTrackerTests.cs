@@ -185,6 +185,20 @@ public sealed class AckTrackerTests
     }
 
     [Fact]
+    public void A_destination_with_nothing_outstanding_keeps_no_state_and_its_next_message_opens_a_new_session()
+    {
+        var tracker = Tracker();
+        var first = Track(tracker, "1");
+        tracker.OnAck(B, new AckReport(first.Session, 1, []));
+
+        Assert.Empty(tracker.Destinations);
+        Assert.Null(tracker.NextDue);
+        var next = Track(tracker, "2");
+        Assert.True(next.Session > first.Session);
+        Assert.Equal(1, next.Sequence);
+    }
+
+    [Fact]
     public void Bad_arguments_are_clear_errors()
     {
         Assert.Throws<ArgumentOutOfRangeException>(() => new AckTracker<string>(0, Interval, null));

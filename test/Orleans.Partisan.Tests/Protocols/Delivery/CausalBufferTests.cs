@@ -100,7 +100,7 @@ public sealed class CausalBufferTests
         var m2 = a.Stamp(Label, Q);
 
         Assert.Equal(CausalOutcome.Buffered, q.Receive(Label, A, m2, "m2").Outcome);
-        Assert.Equal(CausalOutcome.Duplicate, q.Receive(Label, A, m2, "m2 again").Outcome);
+        Assert.Equal(CausalOutcome.AlreadyBuffered, q.Receive(Label, A, m2, "m2 again").Outcome);
         Assert.Equal(["m1", "m2"], q.Receive(Label, A, m1, "m1").Deliver);
         Assert.Equal(CausalOutcome.Duplicate, q.Receive(Label, A, m1, "m1 again").Outcome);
         Assert.Equal(CausalOutcome.Duplicate, q.Receive(Label, A, m2, "m2 third").Outcome);
