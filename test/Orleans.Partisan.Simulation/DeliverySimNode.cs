@@ -9,7 +9,7 @@ internal sealed class DeliverySimNode(int index, NodeName name, DeliverySimulati
 
     public NodeName Name { get; } = name;
 
-    public AckTracker<DeliverySimMessage> Tracker { get; } = new(options.MaxUnacked, options.RetransmitInterval, ackTimeout: null);
+    public AckTracker<DeliverySimMessage> Tracker { get; } = new(options.MaxUnacked, options.RetransmitInterval);
 
     public AckReceiver<DeliveryItem> Receiver { get; } = new(options.MaxUnacked);
 

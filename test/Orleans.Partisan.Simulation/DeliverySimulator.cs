@@ -198,7 +198,7 @@ internal sealed partial class DeliverySimulator
         }
 
         OrderKey? key = message.Key is { } k ? new OrderKey("default", k) : null;
-        if (!sender.Tracker.TryTrack(destination.Name, message, key, pinned: message.Label is not null, Now, out var stamp))
+        if (!sender.Tracker.TryTrack(destination.Name, message, key, pinned: message.Label is not null, Now, deadline: null, out var stamp))
         {
             throw Failure($"{sender} had room for {destination} but the tracker refused message {message.Id}");
         }

@@ -14,7 +14,7 @@ internal sealed class AckEntry<T>(long sequence, long predecessor, OrderKey? key
     /// <summary>Never given up on while the destination lives (a causal message: its successors wait for it).</summary>
     public bool Pinned { get; } = pinned;
 
-    /// <summary>When the ack timeout passes; <see langword="null"/> once it has been reported (or without a timeout).</summary>
+    /// <summary>When its sender stops waiting; <see langword="null"/> once that has been reported (or when it waits for ever).</summary>
     public TimeSpan? Deadline { get; set; } = deadline;
 
     /// <summary>When the last copy was sent.</summary>

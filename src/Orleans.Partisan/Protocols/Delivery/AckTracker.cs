@@ -3,7 +3,7 @@ namespace Orleans.Partisan.Protocols.Delivery;
 /// <summary>
 /// The sender side of acknowledged delivery, for every destination node: numbers messages, keeps them
 /// until acknowledged in a bounded window, hands them out again for retransmission, and fails them when
-/// the destination goes or the ack timeout passes. A pure core: time is passed in, effects are returned.
+/// the destination goes or their deadline passes. A pure core: time is passed in, effects are returned.
 /// </summary>
 /// <remarks>
 /// <para>
@@ -31,7 +31,7 @@ namespace Orleans.Partisan.Protocols.Delivery;
 /// handed out in number order.
 /// </para>
 /// <para>
-/// <b>Giving up.</b> A message is given up (not retransmitted any more) when its ack timeout passes or
+/// <b>Giving up.</b> A message is given up (not retransmitted any more) when its deadline passes or
 /// its destination is failed (<see cref="Fail"/>), unless it is <em>pinned</em>: a causal message is kept
 /// until acknowledged or the destination leaves (<see cref="Forget"/>), since the destination's later causal
 /// messages from this node wait for it. A message given up may still arrive once (a copy was in flight);
@@ -49,19 +49,12 @@ internal sealed class AckTracker<T>
     /// <summary>Creates the tracker.</summary>
     /// <param name="maxUnacked">The window per destination; at least 1.</param>
     /// <param name="retransmitInterval">How long a copy goes unacknowledged before it is sent again; more than zero.</param>
-    /// <param name="ackTimeout">How long a message may stay unacknowledged before its sender is told; <see langword="null"/> for never.</param>
-    public AckTracker(int maxUnacked, TimeSpan retransmitInterval, TimeSpan? ackTimeout)
+    public AckTracker(int maxUnacked, TimeSpan retransmitInterval)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxUnacked, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retransmitInterval, TimeSpan.Zero);
-        if (ackTimeout <= TimeSpan.Zero)
-        {
-            throw new ArgumentOutOfRangeException(nameof(ackTimeout), ackTimeout, "The ack timeout is more than zero, or null for none.");
-        }
-
         MaxUnacked = maxUnacked;
         RetransmitInterval = retransmitInterval;
-        AckTimeout = ackTimeout;
     }
 
     /// <summary>The window per destination.</summary>
@@ -69,9 +62,6 @@ internal sealed class AckTracker<T>
 
     /// <summary>How long a copy goes unacknowledged before it is sent again.</summary>
     public TimeSpan RetransmitInterval { get; }
-
-    /// <summary>How long a message may stay unacknowledged before its sender is told; <see langword="null"/> for never.</summary>
-    public TimeSpan? AckTimeout { get; }
 
     /// <summary>When <see cref="Tick"/> next has something to do (a retransmission or a timeout), or <see langword="null"/>.</summary>
     public TimeSpan? NextDue => _nextDue;
@@ -98,8 +88,9 @@ internal sealed class AckTracker<T>
     /// <param name="key">Its order key, or <see langword="null"/> when its order does not matter.</param>
     /// <param name="pinned">Whether it is never given up while the destination lives.</param>
     /// <param name="now">The current time.</param>
+    /// <param name="deadline">When its sender stops waiting for the acknowledgement (see <see cref="Tick"/>), or <see langword="null"/> for never.</param>
     /// <param name="stamp">What to send with it.</param>
-    public bool TryTrack(NodeName destination, T message, OrderKey? key, bool pinned, TimeSpan now, out AckStamp stamp)
+    public bool TryTrack(NodeName destination, T message, OrderKey? key, bool pinned, TimeSpan now, TimeSpan? deadline, out AckStamp stamp)
     {
         if (destination.IsEmpty)
         {
@@ -117,7 +108,6 @@ internal sealed class AckTracker<T>
             return false;
         }
 
-        var deadline = now + AckTimeout;
         var entry = state.Add(message, key, pinned, deadline, now);
         Due(now + RetransmitInterval);
         Due(deadline);
@@ -184,7 +174,7 @@ internal sealed class AckTracker<T>
     }
 
     /// <summary>
-    /// Time passed: messages whose ack timeout passed are reported (and given up unless pinned), and
+    /// Time passed: messages whose deadline passed are reported (and given up unless pinned), and
     /// messages not acknowledged for <see cref="RetransmitInterval"/> are handed out to send again, in number
     /// order per destination.
     /// </summary>

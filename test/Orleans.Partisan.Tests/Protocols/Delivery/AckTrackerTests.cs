@@ -9,12 +9,11 @@ public sealed class AckTrackerTests
     private static readonly TimeSpan Interval = TimeSpan.FromSeconds(1);
     private static readonly OrderKey Key = new("default", 7);
 
-    private static AckTracker<string> Tracker(int window = 8, TimeSpan? timeout = null)
-        => new(window, Interval, timeout);
+    private static AckTracker<string> Tracker(int window = 8) => new(window, Interval);
 
-    private static AckStamp Track(AckTracker<string> tracker, string message, OrderKey? key = null, bool pinned = false, NodeName? to = null, TimeSpan now = default)
+    private static AckStamp Track(AckTracker<string> tracker, string message, OrderKey? key = null, bool pinned = false, NodeName? to = null, TimeSpan now = default, TimeSpan? deadline = null)
     {
-        Assert.True(tracker.TryTrack(to ?? B, message, key, pinned, now, out var stamp), $"room for {message}");
+        Assert.True(tracker.TryTrack(to ?? B, message, key, pinned, now, deadline, out var stamp), $"room for {message}");
         return stamp;
     }
 
@@ -40,7 +39,7 @@ public sealed class AckTrackerTests
         Track(tracker, "2");
 
         Assert.False(tracker.HasRoom(B));
-        Assert.False(tracker.TryTrack(B, "3", null, false, TimeSpan.Zero, out _));
+        Assert.False(tracker.TryTrack(B, "3", null, false, TimeSpan.Zero, null, out _));
         Assert.True(tracker.HasRoom(C));
 
         Assert.Equal(["1"], tracker.OnAck(B, new AckReport(first.Session, 1, [])));
@@ -141,18 +140,19 @@ public sealed class AckTrackerTests
     }
 
     [Fact]
-    public void The_ack_timeout_gives_up_a_message_but_keeps_a_pinned_one_for_retransmission()
+    public void The_deadline_gives_up_a_message_but_keeps_a_pinned_one_for_retransmission()
     {
-        var tracker = Tracker(timeout: TimeSpan.FromSeconds(3));
-        Track(tracker, "plain");
-        Track(tracker, "causal", pinned: true);
+        var tracker = Tracker();
+        Track(tracker, "plain", deadline: TimeSpan.FromSeconds(3));
+        Track(tracker, "causal", pinned: true, deadline: TimeSpan.FromSeconds(3));
+        Track(tracker, "patient");
 
         var tick = tracker.Tick(TimeSpan.FromSeconds(3));
 
         Assert.Equal(["plain", "causal"], tick.Expired.Select(e => e.Message));
-        Assert.Equal(1, tracker.OutstandingCount(B));
+        Assert.Equal(2, tracker.OutstandingCount(B));
         Assert.Empty(tracker.Tick(TimeSpan.FromSeconds(10)).Expired);
-        Assert.Equal(["causal"], tracker.Reconnected(B, TimeSpan.FromSeconds(10)).Select(c => c.Message));
+        Assert.Equal(["causal", "patient"], tracker.Reconnected(B, TimeSpan.FromSeconds(10)).Select(c => c.Message));
     }
 
     [Fact]
@@ -201,9 +201,8 @@ public sealed class AckTrackerTests
     [Fact]
     public void Bad_arguments_are_clear_errors()
     {
-        Assert.Throws<ArgumentOutOfRangeException>(() => new AckTracker<string>(0, Interval, null));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new AckTracker<string>(1, TimeSpan.Zero, null));
-        Assert.Throws<ArgumentOutOfRangeException>(() => new AckTracker<string>(1, Interval, TimeSpan.Zero));
-        Assert.Throws<ArgumentException>(() => Tracker().TryTrack(default, "x", null, false, TimeSpan.Zero, out _));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AckTracker<string>(0, Interval));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new AckTracker<string>(1, TimeSpan.Zero));
+        Assert.Throws<ArgumentException>(() => Tracker().TryTrack(default, "x", null, false, TimeSpan.Zero, null, out _));
     }
 }
