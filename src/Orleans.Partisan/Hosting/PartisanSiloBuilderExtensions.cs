@@ -70,6 +70,7 @@ public static class PartisanSiloBuilderExtensions
             RelayHopLimit = options.RelayHopLimit,
             HyParView = options.HyParView,
             Plumtree = options.Plumtree,
+            Delivery = options.Delivery,
             BroadcastHandlers = [.. services.GetServices<BroadcastHandlerRegistration>()],
             LeaveTimeout = options.ConnectTimeout,
             Transport = new TransportSettings

@@ -15,6 +15,9 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
     private readonly ConcurrentDictionary<long, Mailbox> _mailboxes = new();
     private long _nextMailboxId;
 
+    /// <summary>Acknowledged and causal delivery, which unwraps <see cref="DeliveryEnvelope"/>s; set once by the node.</summary>
+    public DeliveryLayer? Delivery { get; set; }
+
     public IDisposable Register(string name, Action<ReceivedMessage> receiver)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -39,17 +42,32 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
     public bool TryPost(ProcessRef mailbox, ReceivedMessage message)
         => mailbox.Node == self && _mailboxes.TryGetValue(mailbox.Id, out var box) && box.Post(message);
 
-    /// <summary>Delivers one message. Never throws.</summary>
+    /// <summary>Delivers one message (an acknowledged or causal one through <see cref="Delivery"/>). Never throws.</summary>
     public void Deliver(NodeName from, string channel, ForwardEnvelope envelope)
     {
-        var received = new ReceivedMessage(from, channel, envelope.Message, envelope.IsCast);
-        switch (envelope.Target)
+        if (envelope.Message is DeliveryEnvelope tracked && Delivery is { } delivery)
+        {
+            delivery.OnArrival(from, channel, envelope, tracked);
+            return;
+        }
+
+        _ = DeliverMessage(from, channel, envelope.Target, envelope.Message, envelope.IsCast);
+    }
+
+    /// <summary>
+    /// Delivers <paramref name="message"/> to <paramref name="target"/>; returns the grain call when the target is
+    /// a grain, or <see langword="null"/> when it is done (delivered, or logged and counted as undeliverable). Never throws.
+    /// </summary>
+    public Task? DeliverMessage(NodeName from, string channel, PartisanTarget target, object message, bool isCast)
+    {
+        var received = new ReceivedMessage(from, channel, message, isCast);
+        switch (target)
         {
             case NamedTarget named:
                 if (!_receivers.TryGetValue(named.Name, out var receiver))
                 {
-                    Undeliverable(envelope.Target, "no receiver is registered under that name", "unknown-target");
-                    return;
+                    Undeliverable(target, "no receiver is registered under that name", "unknown-target");
+                    return null;
                 }
 
                 try
@@ -58,37 +76,36 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
                 }
                 catch (Exception exception)
                 {
-                    RuntimeLog.ReceiverFailed(logger, exception, envelope.Target, from);
+                    RuntimeLog.ReceiverFailed(logger, exception, target, from);
                     PartisanMetrics.Undeliverable.Add(1, new TagList { { "reason", "receiver-failed" } });
                 }
 
-                return;
+                return null;
 
             case ProcessRef process:
                 if (process.Node != self)
                 {
-                    Undeliverable(envelope.Target, $"the mailbox belongs to node {process.Node}", "wrong-node");
+                    Undeliverable(target, $"the mailbox belongs to node {process.Node}", "wrong-node");
                 }
                 else if (!TryPost(process, received))
                 {
-                    Undeliverable(envelope.Target, "the mailbox does not exist (disposed, or never created)", "unknown-target");
+                    Undeliverable(target, "the mailbox does not exist (disposed, or never created)", "unknown-target");
                 }
 
-                return;
+                return null;
 
             case GrainTarget grain:
                 if (grainSink is null)
                 {
-                    Undeliverable(envelope.Target, "this node is not an Orleans silo, so it cannot call grains", "no-grain-runtime");
-                    return;
+                    Undeliverable(target, "this node is not an Orleans silo, so it cannot call grains", "no-grain-runtime");
+                    return null;
                 }
 
-                _ = DeliverToGrainAsync(grainSink, grain, received);
-                return;
+                return DeliverToGrainAsync(grainSink, grain, received);
 
             default:
-                Undeliverable(envelope.Target, "unknown kind of target", "unknown-target");
-                return;
+                Undeliverable(target, "unknown kind of target", "unknown-target");
+                return null;
         }
     }
 

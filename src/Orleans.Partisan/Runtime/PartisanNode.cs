@@ -22,6 +22,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
     private readonly TimeProvider _time;
     private readonly TransitiveRelay _relay;
     private readonly WitnessProbe _witness;
+    private readonly DeliveryLayer _delivery;
     private readonly IBroadcastHandlerInvoker? _broadcastInvoker;
     private PeerServiceDriver? _driver;
     private BroadcastDriver? _broadcast;
@@ -41,6 +42,8 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         _monitors = new NodeMonitorHub(Name, _dispatcher, _logger);
         _relay = new TransitiveRelay(Name, _transport, _dispatcher, settings.RelayHopLimit, _logger);
         _witness = new WitnessProbe(this, _logger);
+        _delivery = new DeliveryLayer(Name, settings.Delivery, settings.PeerService == PartisanPeerService.FullMesh, Channels, _transport, _relay, _dispatcher, (node, target, message, options) => ForwardMessageAsync(node, target, message, options), time, _logger);
+        _dispatcher.Delivery = _delivery;
     }
 
     public NodeName Name { get; }
@@ -74,7 +77,11 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
             _time,
             _logger);
         _broadcast.Start();
-        _driver = new PeerServiceDriver(core, _transport, _monitors, _settings, _time, _logger, _broadcast.OnMembersChanged);
+        _driver = new PeerServiceDriver(core, _transport, _monitors, _settings, _time, _logger, members =>
+        {
+            _broadcast.OnMembersChanged(members);
+            _delivery.OnMembersChanged(members);
+        });
         _driver.Start();
         RuntimeLog.Started(_logger, Name, string.Join(",", Spec.ListenAddresses), _settings.PeerService, string.Join(", ", Channels.Select(c => $"{c.Key} ({c.Value})")), seed);
     }
@@ -118,6 +125,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
     public ValueTask DisconnectNodeAsync(NodeName node)
     {
         _monitors.NodeDown(node, NodeDownReason.Disconnected);
+        _delivery.OnPeerDown(node, NodeDownReason.Disconnected);
         _transport.Disconnect(node);
         return ValueTask.CompletedTask;
     }
@@ -192,7 +200,11 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
 
     public Task LeaveAsync(CancellationToken cancellationToken = default) => Driver.LeaveAsync(Name).WaitAsync(cancellationToken);
 
-    public Task LeaveAsync(NodeName node, CancellationToken cancellationToken = default) => Driver.LeaveAsync(node).WaitAsync(cancellationToken);
+    public async Task LeaveAsync(NodeName node, CancellationToken cancellationToken = default)
+    {
+        await Driver.LeaveAsync(node).WaitAsync(cancellationToken).ConfigureAwait(false);
+        _delivery.NodeLeft(node);
+    }
 
     public ValueTask ForwardMessageAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options = default, CancellationToken cancellationToken = default)
         => Send(node, target, message, options, isCast: false, cancellationToken);
@@ -228,6 +240,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
     void ITransportEvents.OnPeerUp(NodeSpec peer)
     {
         _monitors.NodeUp(peer.Name);
+        _delivery.OnPeerUp(peer.Name);
         _driver?.OnPeerUp(peer.Name);
         _broadcast?.OnNeighborUp(peer.Name);
     }
@@ -235,6 +248,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
     void ITransportEvents.OnPeerDown(NodeName peer, CloseReason reason)
     {
         _monitors.NodeDown(peer, NodeDownReason.ConnectionClosed);
+        _delivery.OnPeerDown(peer, reason);
         _driver?.OnPeerDown(peer);
         _broadcast?.OnNeighborDown(peer);
     }
@@ -273,6 +287,7 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         }
 
         _witness.Dispose();
+        await _delivery.DisposeAsync().ConfigureAwait(false);
 
         if (_driver is not null)
         {
@@ -306,6 +321,13 @@ internal sealed class PartisanNode : IPartisan, ITransportEvents, IAsyncDisposab
         if (!Channels.TryGetValue(channel, out var channelOptions))
         {
             throw Failed(node, UnknownChannel(channel), "unknown-channel");
+        }
+
+        if (options.Ack || options.CausalLabel is not null)
+        {
+            return node == Name || options.Transitive || Driver.Members.ContainsKey(node) || _transport.IsConnected(node)
+                ? _delivery.SendAsync(node, target, message, options, isCast, cancellationToken)
+                : throw Failed(node, new UnknownNodeException(node), "unknown-node");
         }
 
         if (node == Name)

@@ -21,13 +21,14 @@ internal sealed class TestNodes : IAsyncDisposable
 
     public IReadOnlyList<PartisanNode> Nodes => _nodes;
 
-    public async Task<PartisanNode> StartAsync(TimeSpan? gossipInterval = null, IPartisanInterposer? interposer = null, IBroadcastHandlerInvoker? broadcastHandlers = null, PlumtreeOptions? plumtree = null)
+    public async Task<PartisanNode> StartAsync(TimeSpan? gossipInterval = null, IPartisanInterposer? interposer = null, IBroadcastHandlerInvoker? broadcastHandlers = null, PlumtreeOptions? plumtree = null, DeliveryOptions? delivery = null)
     {
         var name = new NodeName($"node{Interlocked.Increment(ref _next)}");
         var settings = new PartisanNodeSettings
         {
             GossipInterval = gossipInterval ?? TimeSpan.FromSeconds(10),
             Plumtree = plumtree ?? new PlumtreeOptions(),
+            Delivery = delivery ?? new DeliveryOptions(),
             BroadcastHandlers = broadcastHandlers is null ? [] : [MemoryBroadcastHandler.Registration],
             Transport = new TransportSettings
             {
