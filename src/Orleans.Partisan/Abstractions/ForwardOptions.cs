@@ -21,4 +21,29 @@ public readonly record struct ForwardOptions
     /// straight there. The destination need not be a known member. Default <see langword="false"/>.
     /// </summary>
     public bool Transitive { get; init; }
+
+    /// <summary>
+    /// Whether the send completes only once the destination has delivered the message (Partisan's
+    /// <c>ack</c>): handed to its receiver or mailbox, or its grain call returned. The message is kept and
+    /// retransmitted (after <see cref="DeliveryOptions.RetransmitInterval"/> without an acknowledgement, and
+    /// at once when a lost connection comes back) and the destination drops the copies it delivered
+    /// already, so each acknowledged message is delivered exactly once while both nodes live; messages with
+    /// the same partition key are delivered in the order sent. A send waits while
+    /// <see cref="DeliveryOptions.MaxUnackedMessages"/> messages to the destination are unacknowledged.
+    /// It fails with <see cref="AckTimeoutException"/> after <see cref="DeliveryOptions.AckTimeout"/>, and with
+    /// <see cref="AckNodeDownException"/> when the destination leaves (or, with
+    /// <see cref="DeliveryOptions.FailOnNodeDown"/>, when its connection is lost). Never superseded on a
+    /// monotonic channel. Default <see langword="false"/>.
+    /// </summary>
+    public bool Ack { get; init; }
+
+    /// <summary>
+    /// A causal label (Partisan's <c>causal_label</c>): the message is delivered only after every message of
+    /// the same label that was sent to the same node and causally precedes it (sent before it by the same
+    /// node, or delivered at its sender before it was sent, and so on), whatever channel or lane each took.
+    /// Causal messages are always carried reliably, as with <see cref="Ack"/> (a lost one would hold up its
+    /// successors); <see cref="Ack"/> only decides whether the send waits for the delivery. Not empty;
+    /// default <see langword="null"/>: no causal order.
+    /// </summary>
+    public string? CausalLabel { get; init; }
 }

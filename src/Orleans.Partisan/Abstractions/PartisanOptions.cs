@@ -28,6 +28,9 @@ public sealed class PartisanOptions
     /// <summary>The options of Plumtree broadcast and its anti-entropy exchange (used by every peer service).</summary>
     public PlumtreeOptions Plumtree { get; } = new();
 
+    /// <summary>The options of acknowledged and causal delivery (<see cref="ForwardOptions.Ack"/>, <see cref="ForwardOptions.CausalLabel"/>).</summary>
+    public DeliveryOptions Delivery { get; } = new();
+
     /// <summary>
     /// The address the overlay listens on. Default <see langword="null"/>: the silo's advertised IP address.
     /// </summary>

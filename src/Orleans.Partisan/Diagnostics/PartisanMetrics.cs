@@ -30,6 +30,27 @@ public static class PartisanMetrics
     /// </summary>
     public const string MessagesDropped = "partisan.messages.dropped";
 
+    /// <summary>Acknowledged (and causal) messages whose delivery their sender learned of, counted at the sender.</summary>
+    public const string MessagesAcked = "partisan.messages.acked";
+
+    /// <summary>
+    /// Copies of acknowledged (and causal) messages sent again: unacknowledged for a retransmit interval, or
+    /// outstanding when a lost connection came back. Counted at the sender.
+    /// </summary>
+    public const string MessagesRetransmitted = "partisan.messages.retransmitted";
+
+    /// <summary>
+    /// Copies of acknowledged (and causal) messages a receiver dropped because it had delivered them already,
+    /// or was delivering them. Tag <c>reason</c> (<c>delivered</c>, <c>in-progress</c>, <c>old-session</c>).
+    /// </summary>
+    public const string MessagesDuplicate = "partisan.messages.duplicates";
+
+    /// <summary>Causal messages that had to wait on their receiver for a predecessor (labels are not a tag: they are unbounded).</summary>
+    public const string MessagesCausalBuffered = "partisan.messages.causal_buffered";
+
+    /// <summary>Causal messages refused because their label's buffer was full (<see cref="DeliveryOptions.MaxCausalBuffered"/>); their senders retransmit them.</summary>
+    public const string MessagesCausalOverflow = "partisan.messages.causal_overflow";
+
     /// <summary>Bytes written to overlay connections.</summary>
     public const string BytesSent = "partisan.bytes.sent";
 
@@ -89,6 +110,11 @@ public static class PartisanMetrics
     internal static readonly Counter<long> Undeliverable = Meter.CreateCounter<long>(MessagesUndeliverable, "{message}");
     internal static readonly Counter<long> Superseded = Meter.CreateCounter<long>(MessagesSuperseded, "{message}");
     internal static readonly Counter<long> Dropped = Meter.CreateCounter<long>(MessagesDropped, "{message}");
+    internal static readonly Counter<long> Acked = Meter.CreateCounter<long>(MessagesAcked, "{message}");
+    internal static readonly Counter<long> Retransmitted = Meter.CreateCounter<long>(MessagesRetransmitted, "{message}");
+    internal static readonly Counter<long> Duplicates = Meter.CreateCounter<long>(MessagesDuplicate, "{message}");
+    internal static readonly Counter<long> CausalBuffered = Meter.CreateCounter<long>(MessagesCausalBuffered, "{message}");
+    internal static readonly Counter<long> CausalOverflow = Meter.CreateCounter<long>(MessagesCausalOverflow, "{message}");
     internal static readonly Counter<long> SentBytes = Meter.CreateCounter<long>(BytesSent, "By");
     internal static readonly Counter<long> ReceivedBytes = Meter.CreateCounter<long>(BytesReceived, "By");
     internal static readonly Counter<long> Opened = Meter.CreateCounter<long>(ConnectionsOpened, "{connection}");

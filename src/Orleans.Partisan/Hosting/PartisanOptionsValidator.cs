@@ -32,6 +32,7 @@ internal sealed class PartisanOptionsValidator(IOptions<PartisanOptions> options
 
         errors.AddRange(o.Plumtree.Validate().Select(e => "Plumtree." + e));
         errors.AddRange(o.FailureDetection.Validate().Select(e => "FailureDetection." + e));
+        errors.AddRange(o.Delivery.Validate().Select(e => "Delivery." + e));
         if (o.ListenPort is < 0 or > 65535)
         {
             errors.Add($"ListenPort must be between 0 and 65535 (0 lets the OS choose); it is {o.ListenPort}.");

@@ -71,6 +71,7 @@ public static class PartisanSiloBuilderExtensions
             CallTimeout = options.CallTimeout,
             HyParView = options.HyParView,
             Plumtree = options.Plumtree,
+            Delivery = options.Delivery,
             BroadcastHandlers = [.. services.GetServices<BroadcastHandlerRegistration>()],
             LeaveTimeout = options.ConnectTimeout,
             ProcessMonitorCheckInterval = options.ProcessMonitorCheckInterval,

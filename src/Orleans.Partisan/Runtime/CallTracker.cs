@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Runtime;
 
@@ -156,14 +155,14 @@ internal sealed class CallTracker(CallSender send, TimeProvider time, TimeSpan d
     }
 
     /// <summary>
-    /// What the dispatcher delivers for <paramref name="envelope"/>: its message as the target sees it and,
+    /// What the dispatcher delivers for <paramref name="message"/>: the message as the target sees it and,
     /// for a call, the way to answer it (also attached to the message).
     /// </summary>
-    public (ReceivedMessage Message, CallReplier? Replier) Open(NodeName from, string channel, ForwardEnvelope envelope)
+    public (ReceivedMessage Message, CallReplier? Replier) Open(NodeName from, string channel, object message, bool isCast)
     {
-        if (envelope.Message is not CallRequest request)
+        if (message is not CallRequest request)
         {
-            return (new ReceivedMessage(from, channel, envelope.Message, envelope.IsCast), null);
+            return (new ReceivedMessage(from, channel, message, isCast), null);
         }
 
         var replier = new CallReplier(this, request, channel);

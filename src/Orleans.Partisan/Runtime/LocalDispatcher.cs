@@ -16,6 +16,9 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
     private readonly ConcurrentDictionary<long, Mailbox> _mailboxes = new();
     private long _nextMailboxId;
 
+    /// <summary>Acknowledged and causal delivery, which unwraps <see cref="DeliveryEnvelope"/>s; set once by the node.</summary>
+    public DeliveryLayer? Delivery { get; set; }
+
     public IDisposable Register(string name, Action<ReceivedMessage> receiver)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
@@ -65,7 +68,10 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
     public bool TryPost(ProcessRef mailbox, ReceivedMessage message)
         => mailbox.Node == self && _mailboxes.TryGetValue(mailbox.Id, out var box) && box.Post(message);
 
-    /// <summary>Delivers one message. Never throws.</summary>
+    /// <summary>
+    /// Delivers one message: the answer of a call to the call waiting for it, an acknowledged or causal message
+    /// through <see cref="Delivery"/>, any other to its target. Never throws.
+    /// </summary>
     public void Deliver(NodeName from, string channel, ForwardEnvelope envelope)
     {
         if (envelope.Target is CallReplyTarget reply)
@@ -74,14 +80,30 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
             return;
         }
 
-        var (received, replier) = calls.Open(from, channel, envelope);
-        switch (envelope.Target)
+        if (envelope.Message is DeliveryEnvelope tracked && Delivery is { } delivery)
+        {
+            delivery.OnArrival(from, channel, envelope, tracked);
+            return;
+        }
+
+        _ = DeliverMessage(from, channel, envelope.Target, envelope.Message, envelope.IsCast);
+    }
+
+    /// <summary>
+    /// Delivers <paramref name="message"/> (a call's request unwrapped, so the target can answer it) to
+    /// <paramref name="target"/>; returns the grain call when the target is a grain, or <see langword="null"/> when
+    /// it is done (delivered, or logged and counted as undeliverable). Never throws.
+    /// </summary>
+    public Task? DeliverMessage(NodeName from, string channel, PartisanTarget target, object message, bool isCast)
+    {
+        var (received, replier) = calls.Open(from, channel, message, isCast);
+        switch (target)
         {
             case NamedTarget named:
                 if (!_receivers.TryGetValue(named.Name, out var receiver))
                 {
-                    Undeliverable(envelope.Target, "no receiver is registered under that name", "unknown-target", replier);
-                    return;
+                    Undeliverable(target, "no receiver is registered under that name", "unknown-target", replier);
+                    return null;
                 }
 
                 try
@@ -90,48 +112,46 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
                 }
                 catch (Exception exception)
                 {
-                    ReceiverFailed(exception, envelope.Target, from, replier);
+                    ReceiverFailed(exception, target, from, replier);
                 }
 
-                return;
+                return null;
 
             case ProcessRef process:
                 if (process.Node != self)
                 {
-                    Undeliverable(envelope.Target, $"the mailbox belongs to node {process.Node}", "wrong-node", replier);
+                    Undeliverable(target, $"the mailbox belongs to node {process.Node}", "wrong-node", replier);
                 }
                 else if (!TryPost(process, received))
                 {
-                    Undeliverable(envelope.Target, "the mailbox does not exist (disposed, or never created)", "unknown-target", replier);
+                    Undeliverable(target, "the mailbox does not exist (disposed, or never created)", "unknown-target", replier);
                 }
 
-                return;
+                return null;
 
             case GrainTarget grain:
                 if (grainSink is null)
                 {
-                    Undeliverable(envelope.Target, "this node is not an Orleans silo, so it cannot call grains", "no-grain-runtime", replier);
-                    return;
+                    Undeliverable(target, "this node is not an Orleans silo, so it cannot call grains", "no-grain-runtime", replier);
+                    return null;
                 }
 
                 if (replier is null)
                 {
-                    _ = DeliverToGrainAsync(grainSink, grain, received);
-                }
-                else if (grainSink.CannotAnswer(grain.GrainId) is { } why)
-                {
-                    Undeliverable(envelope.Target, why, "unknown-target", replier);
-                }
-                else
-                {
-                    _ = CallGrainAsync(grainSink, grain, received with { Replier = null }, replier);
+                    return DeliverToGrainAsync(grainSink, grain, received);
                 }
 
-                return;
+                if (grainSink.CannotAnswer(grain.GrainId) is { } why)
+                {
+                    Undeliverable(target, why, "unknown-target", replier);
+                    return null;
+                }
+
+                return CallGrainAsync(grainSink, grain, received with { Replier = null }, replier);
 
             default:
-                Undeliverable(envelope.Target, "unknown kind of target", "unknown-target", replier);
-                return;
+                Undeliverable(target, "unknown kind of target", "unknown-target", replier);
+                return null;
         }
     }
 

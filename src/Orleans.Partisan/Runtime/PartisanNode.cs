@@ -23,6 +23,7 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
     private readonly TransitiveRelay _relay;
     private readonly WitnessProbe _witness;
     private readonly CallTracker _calls;
+    private readonly DeliveryLayer _delivery;
     private readonly IBroadcastHandlerInvoker? _broadcastInvoker;
     private PeerServiceDriver? _driver;
     private BroadcastDriver? _broadcast;
@@ -46,6 +47,8 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         _witness = new WitnessProbe(this, _logger);
         _processes = new ProcessMonitors(this, _dispatcher, settings.PeerService != PartisanPeerService.FullMesh, settings.ProcessMonitorCheckInterval, time, _logger);
         _monitors.WentDown = _processes.OnNodeDown;
+        _delivery = new DeliveryLayer(Name, settings.Delivery, settings.PeerService == PartisanPeerService.FullMesh, Channels, _transport, _relay, _dispatcher, (node, target, message, options) => ForwardMessageAsync(node, target, message, options), time, _logger);
+        _dispatcher.Delivery = _delivery;
     }
 
     public NodeName Name { get; }
@@ -79,7 +82,11 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
             _time,
             _logger);
         _broadcast.Start();
-        _driver = new PeerServiceDriver(core, _transport, _monitors, _settings, _time, _logger, _broadcast.OnMembersChanged);
+        _driver = new PeerServiceDriver(core, _transport, _monitors, _settings, _time, _logger, members =>
+        {
+            _broadcast.OnMembersChanged(members);
+            _delivery.OnMembersChanged(members);
+        });
         _driver.Start();
         _processes.Start();
         RuntimeLog.Started(_logger, Name, string.Join(",", Spec.ListenAddresses), _settings.PeerService, string.Join(", ", Channels.Select(c => $"{c.Key} ({c.Value})")), seed);
@@ -124,6 +131,7 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
     public ValueTask DisconnectNodeAsync(NodeName node)
     {
         _monitors.NodeDown(node, NodeDownReason.Disconnected);
+        _delivery.OnPeerDown(node, NodeDownReason.Disconnected);
         _transport.Disconnect(node);
         return ValueTask.CompletedTask;
     }
@@ -198,7 +206,7 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
 
     public Task LeaveAsync(CancellationToken cancellationToken = default) => LeaveAsync(Name, cancellationToken);
 
-    public Task LeaveAsync(NodeName node, CancellationToken cancellationToken = default)
+    public async Task LeaveAsync(NodeName node, CancellationToken cancellationToken = default)
     {
         var driver = Driver;
         if (node == Name)
@@ -208,23 +216,9 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
 
         var leaving = driver.LeaveAsync(node);
         _processes.NodeRemoved(node);
-        return leaving.WaitAsync(cancellationToken);
+        await leaving.WaitAsync(cancellationToken).ConfigureAwait(false);
+        _delivery.NodeLeft(node);
     }
-
-    public ValueTask ForwardMessageAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options = default, CancellationToken cancellationToken = default)
-        => Send(node, target, message, options, isCast: false, cancellationToken);
-
-    public ValueTask CastMessageAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options = default, CancellationToken cancellationToken = default)
-        => Send(node, target, message, options, isCast: true, cancellationToken);
-
-    public Task<TResponse> CallAsync<TResponse>(NodeName node, PartisanTarget target, object request, ForwardOptions options = default, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
-        => _calls.CallAsync<TResponse>(MakeRef(), node, target, request, options, timeout, cancellationToken);
-
-    public IDisposable RegisterReceiver(string name, Action<ReceivedMessage> receiver) => _dispatcher.Register(name, receiver);
-
-    public Mailbox CreateMailbox() => _dispatcher.CreateMailbox();
-
-    public PartisanRef MakeRef() => new(Name, Interlocked.Increment(ref _nextRef));
 
     public bool MonitorNode(NodeName node, bool enable, NodeEventSubscriber subscriber) => _monitors.MonitorNode(node, enable, subscriber);
 
@@ -248,6 +242,7 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
     void ITransportEvents.OnPeerUp(NodeSpec peer)
     {
         _monitors.NodeUp(peer.Name);
+        _delivery.OnPeerUp(peer.Name);
         _driver?.OnPeerUp(peer.Name);
         _broadcast?.OnNeighborUp(peer.Name);
     }
@@ -255,6 +250,7 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
     void ITransportEvents.OnPeerDown(NodeName peer, CloseReason reason)
     {
         _monitors.NodeDown(peer, NodeDownReason.ConnectionClosed);
+        _delivery.OnPeerDown(peer, reason);
         _driver?.OnPeerDown(peer);
         _broadcast?.OnNeighborDown(peer);
     }
@@ -295,6 +291,7 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         _witness.Dispose();
         _calls.Stop();
         await _processes.DisposeAsync().ConfigureAwait(false);
+        await _delivery.DisposeAsync().ConfigureAwait(false);
 
         if (_driver is not null)
         {
@@ -318,78 +315,6 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         }
 
         return Driver.Members.Keys.All(m => m == Name || _transport.IsFullyConnected(m));
-    }
-
-    private ValueTask Send(NodeName node, PartisanTarget target, object message, ForwardOptions options, bool isCast, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(message);
-        var channel = options.Channel ?? PartisanChannels.Default;
-        if (!Channels.TryGetValue(channel, out var channelOptions))
-        {
-            throw Failed(node, UnknownChannel(channel), "unknown-channel");
-        }
-
-        if (node == Name)
-        {
-            _dispatcher.Deliver(Name, channel, new ForwardEnvelope(target, message, isCast));
-            return ValueTask.CompletedTask;
-        }
-
-        if (options.Transitive && !_transport.IsConnected(node))
-        {
-            try
-            {
-                _relay.Start(node, channel, new ForwardEnvelope(target, message, isCast));
-            }
-            catch (PartisanException exception)
-            {
-                throw Failed(node, exception, exception is NodeNotConnectedException ? "not-connected" : "rejected");
-            }
-
-            return ValueTask.CompletedTask;
-        }
-
-        if (!Driver.Members.ContainsKey(node) && !_transport.IsConnected(node))
-        {
-            throw Failed(node, new UnknownNodeException(node), "unknown-node");
-        }
-
-        var supersedeKey = channelOptions.Monotonic && message is not CallRequest ? (object)(target, options.PartitionKey) : null; // a call is never superseded
-        ValueTask pending;
-        try
-        {
-            pending = _transport.SendAsync(node, channel, new ForwardEnvelope(target, message, isCast), options.PartitionKey, supersedeKey, cancellationToken);
-        }
-        catch (NodeNotConnectedException exception)
-        {
-            throw Failed(node, exception, "not-connected");
-        }
-        catch (PartisanException exception)
-        {
-            throw Failed(node, exception, "rejected");
-        }
-
-        return pending.IsCompletedSuccessfully ? pending : AwaitSendAsync(node, pending);
-    }
-
-    private async ValueTask AwaitSendAsync(NodeName node, ValueTask pending)
-    {
-        try
-        {
-            await pending.ConfigureAwait(false);
-        }
-        catch (PartisanException exception)
-        {
-            throw Failed(node, exception, "rejected");
-        }
-    }
-
-    private PartisanException Failed(NodeName node, PartisanException exception, string reason)
-    {
-        RuntimeLog.SendFailed(_logger, node, exception.Message);
-        PartisanMetrics.Undeliverable.Add(1, new System.Diagnostics.TagList { { "reason", reason } });
-        return exception;
     }
 
     private UnknownChannelException UnknownChannel(string channel) => new(channel, Channels.Keys);

@@ -25,6 +25,9 @@ internal sealed record PartisanNodeSettings
     /// <summary>The Plumtree broadcast options.</summary>
     public PlumtreeOptions Plumtree { get; init; } = new();
 
+    /// <summary>The options of acknowledged and causal delivery.</summary>
+    public DeliveryOptions Delivery { get; init; } = new();
+
     /// <summary>The broadcast handlers registered on this node.</summary>
     public IReadOnlyList<BroadcastHandlerRegistration> BroadcastHandlers { get; init; } = [];
 

@@ -27,9 +27,28 @@ public sealed class PartisanOptionsValidatorTests
         Assert.Equal(o.CallTimeout, new PartisanNodeSettings { Transport = null! }.CallTimeout);
         Assert.Equal(1, new ChannelOptions().Parallelism);
         Assert.False(new ChannelOptions().Monotonic);
+        Assert.Equal(1024, o.Delivery.MaxUnackedMessages);
+        Assert.Equal(TimeSpan.FromSeconds(30), o.Delivery.AckTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(1), o.Delivery.RetransmitInterval);
+        Assert.False(o.Delivery.FailOnNodeDown);
+        Assert.Equal(10_000, o.Delivery.MaxCausalBuffered);
         Assert.Empty(PartisanOptionsValidator.Validate(o));
         o.CallTimeout = Timeout.InfiniteTimeSpan;
         Assert.Empty(PartisanOptionsValidator.Validate(o));
+    }
+
+    [Fact]
+    public void The_node_takes_the_delivery_defaults_from_the_options()
+    {
+        var settings = new PartisanNodeSettings { Transport = null! };
+        var defaults = new PartisanOptions().Delivery;
+
+        Assert.Equal(
+            (defaults.MaxUnackedMessages, defaults.AckTimeout, defaults.RetransmitInterval, defaults.FailOnNodeDown, defaults.MaxCausalBuffered),
+            (settings.Delivery.MaxUnackedMessages, settings.Delivery.AckTimeout, settings.Delivery.RetransmitInterval, settings.Delivery.FailOnNodeDown, settings.Delivery.MaxCausalBuffered));
+        var infinite = new PartisanOptions();
+        infinite.Delivery.AckTimeout = Timeout.InfiniteTimeSpan;
+        Assert.Empty(PartisanOptionsValidator.Validate(infinite));
     }
 
     public static TheoryData<string, Action<PartisanOptions>> Invalid => new()
@@ -52,6 +71,10 @@ public sealed class PartisanOptionsValidatorTests
         { "Plumtree.HandlerTimeout", o => o.Plumtree.HandlerTimeout = TimeSpan.Zero },
         { "Plumtree.MaxTrees", o => o.Plumtree.MaxTrees = 0 },
         { "FailureDetection.Witnesses", o => o.FailureDetection.Witnesses = 1 },
+        { "Delivery.MaxUnackedMessages", o => o.Delivery.MaxUnackedMessages = 0 },
+        { "Delivery.AckTimeout", o => o.Delivery.AckTimeout = TimeSpan.Zero },
+        { "Delivery.RetransmitInterval", o => o.Delivery.RetransmitInterval = TimeSpan.FromSeconds(-1) },
+        { "Delivery.MaxCausalBuffered", o => o.Delivery.MaxCausalBuffered = 0 },
     };
 
     [Theory]

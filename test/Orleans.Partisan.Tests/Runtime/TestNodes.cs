@@ -21,7 +21,7 @@ internal sealed class TestNodes : IAsyncDisposable
 
     public IReadOnlyList<PartisanNode> Nodes => _nodes;
 
-    public async Task<PartisanNode> StartAsync(TimeSpan? gossipInterval = null, IPartisanInterposer? interposer = null, IBroadcastHandlerInvoker? broadcastHandlers = null, PlumtreeOptions? plumtree = null, PartisanPeerService peerService = PartisanPeerService.FullMesh, TimeSpan? processMonitorCheckInterval = null)
+    public async Task<PartisanNode> StartAsync(TimeSpan? gossipInterval = null, IPartisanInterposer? interposer = null, IBroadcastHandlerInvoker? broadcastHandlers = null, PlumtreeOptions? plumtree = null, PartisanPeerService peerService = PartisanPeerService.FullMesh, TimeSpan? processMonitorCheckInterval = null, DeliveryOptions? delivery = null)
     {
         var name = new NodeName($"node{Interlocked.Increment(ref _next)}");
         var settings = new PartisanNodeSettings
@@ -30,6 +30,7 @@ internal sealed class TestNodes : IAsyncDisposable
             PeerService = peerService,
             ProcessMonitorCheckInterval = processMonitorCheckInterval ?? TimeSpan.FromSeconds(5),
             Plumtree = plumtree ?? new PlumtreeOptions(),
+            Delivery = delivery ?? new DeliveryOptions(),
             BroadcastHandlers = broadcastHandlers is null ? [] : [MemoryBroadcastHandler.Registration],
             Transport = new TransportSettings
             {

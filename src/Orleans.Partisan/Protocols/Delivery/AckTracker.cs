@@ -1,0 +1,301 @@
+namespace Orleans.Partisan.Protocols.Delivery;
+
+/// <summary>
+/// The sender side of acknowledged delivery, for every destination node: numbers messages, keeps them
+/// until acknowledged in a bounded window, hands them out again for retransmission, and fails them when
+/// the destination goes or their deadline passes. A pure core: time is passed in, effects are returned.
+/// </summary>
+/// <remarks>
+/// <para>
+/// <b>Numbers.</b> Per destination, messages are numbered from 1 within a session (<see cref="AckStamp"/>).
+/// A destination is a node name, and names carry the process incarnation, so a restarted node is a new
+/// destination with a state of its own. A destination with nothing outstanding has no state (so memory
+/// follows the destinations in use), and <see cref="Forget"/> drops a destination's state; sending there
+/// again opens a higher session (one counter for the whole tracker), which tells the receiver to start
+/// afresh. That is safe because nothing of the old session is outstanding: whatever of it still arrives
+/// was delivered already, or was given up.
+/// </para>
+/// <para>
+/// <b>Window.</b> A destination has room while its numbers in use, from the lowest outstanding one
+/// (<see cref="AckStamp.Base"/>) to the next, are fewer than <see cref="MaxUnacked"/>; a full window is
+/// the caller's backpressure (<see cref="HasRoom"/>, and <see cref="TryTrack"/> refuses). Bounding the range
+/// rather than the count bounds what the receiver keeps too: it never sees a number more than the window
+/// above what it has delivered in order.
+/// </para>
+/// <para>
+/// <b>Order.</b> Each message names the previous outstanding message of its <see cref="OrderKey"/> (same
+/// channel and partition key) as its predecessor, and the receiver delivers it only after that one. So
+/// messages of one key are delivered in the order they were sent whatever the network does: a lost message
+/// retransmitted later, a retransmission after a reconnect racing new messages, a lane that closed while
+/// another of the channel carried on. Retransmissions (<see cref="Reconnected"/>, <see cref="Tick"/>) are
+/// handed out in number order.
+/// </para>
+/// <para>
+/// <b>Giving up.</b> A message is given up (not retransmitted any more) when its deadline passes or
+/// its destination is failed (<see cref="Fail"/>), unless it is <em>pinned</em>: a causal message is kept
+/// until acknowledged or the destination leaves (<see cref="Forget"/>), since the destination's later causal
+/// messages from this node wait for it. A message given up may still arrive once (a copy was in flight);
+/// the base in later stamps tells the receiver to stop waiting for it, so it is never delivered twice.
+/// </para>
+/// <para>Not thread-safe; the caller serializes calls.</para>
+/// </remarks>
+/// <typeparam name="T">What the caller keeps with a message until it is acknowledged.</typeparam>
+internal sealed class AckTracker<T>
+{
+    private readonly Dictionary<NodeName, AckDestination<T>> _destinations = [];
+    private long _lastSession;
+    private TimeSpan? _nextDue;
+
+    /// <summary>Creates the tracker.</summary>
+    /// <param name="maxUnacked">The window per destination; at least 1.</param>
+    /// <param name="retransmitInterval">How long a copy goes unacknowledged before it is sent again; more than zero.</param>
+    public AckTracker(int maxUnacked, TimeSpan retransmitInterval)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxUnacked, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retransmitInterval, TimeSpan.Zero);
+        MaxUnacked = maxUnacked;
+        RetransmitInterval = retransmitInterval;
+    }
+
+    /// <summary>The window per destination.</summary>
+    public int MaxUnacked { get; }
+
+    /// <summary>How long a copy goes unacknowledged before it is sent again.</summary>
+    public TimeSpan RetransmitInterval { get; }
+
+    /// <summary>When <see cref="Tick"/> next has something to do (a retransmission or a timeout), or <see langword="null"/>.</summary>
+    public TimeSpan? NextDue => _nextDue;
+
+    /// <summary>How many messages to <paramref name="destination"/> are outstanding.</summary>
+    public int OutstandingCount(NodeName destination) => _destinations.TryGetValue(destination, out var state) ? state.Count : 0;
+
+    /// <summary>How many messages are outstanding in all.</summary>
+    public int TotalOutstanding => _destinations.Values.Sum(d => d.Count);
+
+    /// <summary>The destinations with state.</summary>
+    public IReadOnlyCollection<NodeName> Destinations => _destinations.Keys;
+
+    /// <summary>Whether <paramref name="destination"/>'s window has room for one more message.</summary>
+    public bool HasRoom(NodeName destination)
+        => !_destinations.TryGetValue(destination, out var state) || state.NextSequence - state.Base < MaxUnacked;
+
+    /// <summary>
+    /// Numbers <paramref name="message"/> for <paramref name="destination"/> and keeps it until acknowledged;
+    /// false (and nothing kept) when the window is full. The caller sends it with <paramref name="stamp"/>.
+    /// </summary>
+    /// <param name="destination">Where it goes.</param>
+    /// <param name="message">The caller's message.</param>
+    /// <param name="key">Its order key, or <see langword="null"/> when its order does not matter.</param>
+    /// <param name="pinned">Whether it is never given up while the destination lives.</param>
+    /// <param name="now">The current time.</param>
+    /// <param name="deadline">When its sender stops waiting for the acknowledgement (see <see cref="Tick"/>), or <see langword="null"/> for never.</param>
+    /// <param name="stamp">What to send with it.</param>
+    public bool TryTrack(NodeName destination, T message, OrderKey? key, bool pinned, TimeSpan now, TimeSpan? deadline, out AckStamp stamp)
+    {
+        if (destination.IsEmpty)
+        {
+            throw new ArgumentException("The destination needs a name.", nameof(destination));
+        }
+
+        if (!_destinations.TryGetValue(destination, out var state))
+        {
+            _destinations[destination] = state = new AckDestination<T>(++_lastSession);
+        }
+
+        if (state.NextSequence - state.Base >= MaxUnacked)
+        {
+            stamp = default;
+            return false;
+        }
+
+        var entry = state.Add(message, key, pinned, deadline, now);
+        Due(now + RetransmitInterval);
+        Due(deadline);
+        stamp = state.StampOf(entry);
+        return true;
+    }
+
+    /// <summary>
+    /// <paramref name="from"/> acknowledged messages of <paramref name="report"/>'s session; returns them
+    /// (acknowledged now, each once), in number order. An acknowledgement of another session is ignored.
+    /// </summary>
+    public IReadOnlyList<T> OnAck(NodeName from, AckReport report)
+    {
+        if (!_destinations.TryGetValue(from, out var state) || state.Session != report.Session)
+        {
+            return [];
+        }
+
+        var acked = new List<T>();
+        var contiguous = Math.Min(report.Contiguous, state.NextSequence - 1);
+        for (var sequence = state.Base; sequence <= contiguous; sequence++)
+        {
+            if (state.Get(sequence) is { } entry)
+            {
+                state.Remove(sequence);
+                acked.Add(entry.Message);
+            }
+        }
+
+        foreach (var sequence in report.Above ?? [])
+        {
+            if (state.Get(sequence) is { } entry)
+            {
+                state.Remove(sequence);
+                acked.Add(entry.Message);
+            }
+        }
+
+        DropIfIdle(from, state);
+        return acked;
+    }
+
+    /// <summary>
+    /// The connection to <paramref name="destination"/> came up again: every outstanding message to it, in
+    /// number order, to send again now (before new messages, though the predecessors keep the order anyway).
+    /// </summary>
+    public IReadOnlyList<AckOutgoing<T>> Reconnected(NodeName destination, TimeSpan now)
+    {
+        if (!_destinations.TryGetValue(destination, out var state))
+        {
+            return [];
+        }
+
+        var entries = state.InOrder();
+        var copies = new List<AckOutgoing<T>>(entries.Count);
+        foreach (var entry in entries)
+        {
+            entry.LastSent = now;
+            copies.Add(new(destination, entry.Message, state.StampOf(entry)));
+        }
+
+        Due(now + RetransmitInterval);
+        return copies;
+    }
+
+    /// <summary>
+    /// Time passed: messages whose deadline passed are reported (and given up unless pinned), and
+    /// messages not acknowledged for <see cref="RetransmitInterval"/> are handed out to send again, in number
+    /// order per destination.
+    /// </summary>
+    public AckTick<T> Tick(TimeSpan now)
+    {
+        if (_nextDue is not { } due || due > now)
+        {
+            return new([], [], _nextDue);
+        }
+
+        var retransmit = new List<AckOutgoing<T>>();
+        var expired = new List<AckExpired<T>>();
+        TimeSpan? next = null;
+        List<NodeName>? idle = null;
+        foreach (var (destination, state) in _destinations)
+        {
+            var entries = state.InOrder();
+            foreach (var entry in entries)
+            {
+                if (entry.Deadline is { } deadline && deadline <= now)
+                {
+                    expired.Add(new(destination, entry.Message));
+                    entry.Deadline = null;
+                    if (!entry.Pinned)
+                    {
+                        state.Remove(entry.Sequence);
+                    }
+                }
+            }
+
+            if (state.Count == 0)
+            {
+                (idle ??= []).Add(destination);
+                continue;
+            }
+
+            foreach (var entry in entries)
+            {
+                if (state.Get(entry.Sequence) is null)
+                {
+                    continue;
+                }
+
+                if (now - entry.LastSent >= RetransmitInterval)
+                {
+                    entry.LastSent = now;
+                    retransmit.Add(new(destination, entry.Message, state.StampOf(entry)));
+                }
+
+                next = Earlier(next, entry.LastSent + RetransmitInterval);
+                next = Earlier(next, entry.Deadline);
+            }
+        }
+
+        foreach (var destination in idle ?? [])
+        {
+            _destinations.Remove(destination);
+        }
+
+        _nextDue = next;
+        return new(retransmit, expired, next);
+    }
+
+    /// <summary>
+    /// <paramref name="destination"/> went down and its senders are to be told: returns every outstanding
+    /// message to it; those not pinned are given up, the pinned ones stay for retransmission after a reconnect.
+    /// </summary>
+    public IReadOnlyList<T> Fail(NodeName destination)
+    {
+        if (!_destinations.TryGetValue(destination, out var state))
+        {
+            return [];
+        }
+
+        var failed = new List<T>();
+        foreach (var entry in state.InOrder())
+        {
+            failed.Add(entry.Message);
+            entry.Deadline = null;
+            if (!entry.Pinned)
+            {
+                state.Remove(entry.Sequence);
+            }
+        }
+
+        DropIfIdle(destination, state);
+        return failed;
+    }
+
+    /// <summary>
+    /// <paramref name="destination"/> left for good: returns every outstanding message to it and drops its
+    /// state. Sending there again opens a new session.
+    /// </summary>
+    public IReadOnlyList<T> Forget(NodeName destination)
+        => _destinations.Remove(destination, out var state) ? [.. state.InOrder().Select(e => e.Message)] : [];
+
+    /// <summary>Gives up message <paramref name="sequence"/> to <paramref name="destination"/> (it could not be sent at all); false if it is not outstanding.</summary>
+    public bool Withdraw(NodeName destination, long sequence)
+    {
+        if (!_destinations.TryGetValue(destination, out var state) || !state.Remove(sequence))
+        {
+            return false;
+        }
+
+        DropIfIdle(destination, state);
+        return true;
+    }
+
+    private void DropIfIdle(NodeName destination, AckDestination<T> state)
+    {
+        if (state.Count == 0)
+        {
+            _destinations.Remove(destination);
+            if (_destinations.Count == 0)
+            {
+                _nextDue = null;
+            }
+        }
+    }
+
+    private static TimeSpan? Earlier(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
+
+    private void Due(TimeSpan? at) => _nextDue = Earlier(_nextDue, at);
+}

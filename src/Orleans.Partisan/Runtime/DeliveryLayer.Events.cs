@@ -1,0 +1,237 @@
+using System.Diagnostics;
+using Orleans.Partisan.Protocols.Delivery;
+using Orleans.Partisan.Transport;
+
+namespace Orleans.Partisan.Runtime;
+
+/// <summary>What moves the sender side besides sends: acknowledgements, the retransmit timer, connections and departures.</summary>
+internal sealed partial class DeliveryLayer
+{
+    /// <summary>An acknowledgement arrived on <see cref="AckReceiverName"/>.</summary>
+    private void OnAck(ReceivedMessage message)
+    {
+        if (message.Message is not DeliveryAck ack)
+        {
+            RuntimeLog.UnknownMessage(_logger, message.Message.GetType().FullName ?? "?", message.From);
+            return;
+        }
+
+        IReadOnlyList<OutgoingDelivery> acknowledged;
+        TaskCompletionSource? room;
+        lock (_lock)
+        {
+            acknowledged = _tracker.OnAck(message.From, new AckReport(ack.Session, ack.Contiguous, ack.Above ?? []));
+            _room.Remove(message.From, out room);
+        }
+
+        foreach (var outgoing in acknowledged)
+        {
+            outgoing.Acknowledged?.TrySetResult();
+        }
+
+        if (acknowledged.Count > 0)
+        {
+            PartisanMetrics.Acked.Add(acknowledged.Count);
+        }
+
+        room?.TrySetResult();
+    }
+
+    /// <summary>The retransmit timer: copies unacknowledged for an interval go again; senders whose wait ended are told.</summary>
+    private void OnTimer()
+    {
+        AckTick<OutgoingDelivery> tick;
+        List<TaskCompletionSource> rooms = [];
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            tick = _tracker.Tick(Now);
+            foreach (var expired in tick.Expired)
+            {
+                if (_room.Remove(expired.Destination, out var room))
+                {
+                    rooms.Add(room);
+                }
+            }
+        }
+
+        foreach (var expired in tick.Expired)
+        {
+            if (expired.Message.Acknowledged?.TrySetException(new AckTimeoutException(expired.Destination, _options.AckTimeout)) == true)
+            {
+                DeliveryLog.AckTimedOut(_logger, expired.Destination, _options.AckTimeout);
+                PartisanMetrics.Undeliverable.Add(1, new TagList { { "reason", "ack-timeout" } });
+            }
+        }
+
+        rooms.ForEach(r => r.TrySetResult());
+        foreach (var copy in tick.Retransmit)
+        {
+            if (copy.Message.Transitive || _transport.IsConnected(copy.Destination))
+            {
+                Retransmit(copy.Destination, copy.Message, copy.Stamp);
+            }
+        }
+    }
+
+    /// <summary>The connection to <paramref name="peer"/> came up (again): what is outstanding to it goes again, in order.</summary>
+    public void OnPeerUp(NodeName peer)
+        => ThreadPool.UnsafeQueueUserWorkItem(
+            static state =>
+            {
+                var (layer, node) = state;
+                IReadOnlyList<AckOutgoing<OutgoingDelivery>> copies;
+                lock (layer._lock)
+                {
+                    copies = layer._disposed ? [] : layer._tracker.Reconnected(node, layer.Now);
+                }
+
+                foreach (var copy in copies)
+                {
+                    layer.Retransmit(node, copy.Message, copy.Stamp);
+                }
+            },
+            (this, peer),
+            preferLocal: false);
+
+    /// <summary>
+    /// The transport lost its last connection to <paramref name="peer"/>. A connection this node closed on
+    /// purpose is no <c>nodedown</c> here: <see cref="IPartisan.DisconnectNodeAsync"/> reports itself, a peer
+    /// service that removes a member reports it as left (<see cref="NodeLeft"/>), and one that only moves a
+    /// neighbour out of its active view has not lost the node.
+    /// </summary>
+    public void OnPeerDown(NodeName peer, CloseReason reason)
+    {
+        if (reason.Kind != CloseKind.Disconnected)
+        {
+            OnPeerDown(peer, NodeDownReason.ConnectionClosed);
+        }
+    }
+
+    /// <summary><paramref name="peer"/> went down: with <see cref="DeliveryOptions.FailOnNodeDown"/>, its senders are told.</summary>
+    public void OnPeerDown(NodeName peer, NodeDownReason reason)
+    {
+        if (_options.FailOnNodeDown)
+        {
+            Fail(peer, reason, tracker => tracker.Fail(peer));
+        }
+    }
+
+    /// <summary>
+    /// <paramref name="node"/> left the overlay for good: its senders are told, its state is dropped, causal
+    /// messages that waited only for its messages are delivered and its own are discarded.
+    /// </summary>
+    public void NodeLeft(NodeName node)
+    {
+        if (node == _self)
+        {
+            return;
+        }
+
+        CausalDeparture<IncomingDelivery> departure;
+        lock (_lock)
+        {
+            if (_disposed || !_departed.Add(node))
+            {
+                return;
+            }
+
+            _departedOrder.Enqueue(node);
+            if (_departedOrder.Count > RememberedDepartures)
+            {
+                _departed.Remove(_departedOrder.Dequeue());
+            }
+
+            _receiver.SenderLeft(node);
+            departure = _causal.NodeLeft(node);
+            foreach (var released in departure.Released)
+            {
+                _ready.Enqueue(released);
+            }
+        }
+
+        Fail(node, NodeDownReason.Left, tracker => tracker.Forget(node));
+        if (departure.Discarded.Count > 0)
+        {
+            DeliveryLog.CausalDeparted(_logger, departure.Discarded.Count, node);
+            PartisanMetrics.Undeliverable.Add(departure.Discarded.Count, new TagList { { "reason", "causal-departed" } });
+        }
+
+        Drain();
+    }
+
+    /// <summary>The members changed: in a full mesh, where a member that is gone has left, the departed are handled as <see cref="NodeLeft"/>.</summary>
+    public void OnMembersChanged(IReadOnlyCollection<NodeName> members)
+    {
+        if (!_membersLeave)
+        {
+            return;
+        }
+
+        HashSet<NodeName> before;
+        lock (_lock)
+        {
+            (before, _members) = (_members, [.. members]);
+        }
+
+        foreach (var node in before)
+        {
+            if (!members.Contains(node))
+            {
+                NodeLeft(node);
+            }
+        }
+    }
+
+    private void Fail(NodeName node, NodeDownReason reason, Func<AckTracker<OutgoingDelivery>, IReadOnlyList<OutgoingDelivery>> take)
+    {
+        IReadOnlyList<OutgoingDelivery> failed;
+        TaskCompletionSource? room;
+        lock (_lock)
+        {
+            failed = _disposed ? [] : take(_tracker);
+            _room.Remove(node, out room);
+        }
+
+        var told = failed.Count(f => f.Acknowledged?.TrySetException(new AckNodeDownException(node, reason)) == true);
+        if (told > 0)
+        {
+            DeliveryLog.NodeDownFailed(_logger, told, node, reason);
+            PartisanMetrics.Undeliverable.Add(told, new TagList { { "reason", "ack-node-down" } });
+        }
+
+        room?.TrySetResult();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        List<OutgoingDelivery> outstanding = [];
+        List<TaskCompletionSource> rooms;
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            foreach (var destination in _tracker.Destinations.ToList())
+            {
+                outstanding.AddRange(_tracker.Forget(destination));
+            }
+
+            rooms = [.. _room.Values];
+            _room.Clear();
+        }
+
+        await _timer.DisposeAsync().ConfigureAwait(false);
+        _registration.Dispose();
+        var stopped = new ObjectDisposedException(nameof(PartisanNode), "The overlay node is stopped.");
+        outstanding.ForEach(o => o.Acknowledged?.TrySetException(stopped));
+        rooms.ForEach(r => r.TrySetResult());
+    }
+}

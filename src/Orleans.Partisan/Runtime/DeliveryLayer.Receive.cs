@@ -1,0 +1,274 @@
+using System.Diagnostics;
+using Orleans.Partisan.Protocols.Delivery;
+using Orleans.Partisan.Transport;
+
+namespace Orleans.Partisan.Runtime;
+
+/// <summary>The receiving side: de-duplication and key order, causal order, delivery in order, acknowledgements.</summary>
+internal sealed partial class DeliveryLayer
+{
+    private readonly Queue<IncomingDelivery> _ready = new();
+    private readonly HashSet<NodeName> _acksDue = [];
+    private bool _draining;
+    private bool _flushScheduled;
+
+    /// <summary>A tracked message arrived from <paramref name="from"/> (directly or relayed). Never throws.</summary>
+    public void OnArrival(NodeName from, string channel, ForwardEnvelope envelope, DeliveryEnvelope tracked)
+    {
+        var item = new IncomingDelivery(from, channel, envelope.Target, tracked.Payload, envelope.IsCast, tracked.Session, tracked.Sequence, tracked.Label, tracked.Causal);
+        lock (_lock)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            var arrival = _receiver.Receive(from, tracked.Ack, item);
+            foreach (var released in arrival.Released)
+            {
+                Accept(released.Item);
+            }
+
+            switch (arrival.Outcome)
+            {
+                case AckOutcome.Accepted:
+                    Accept(item);
+                    break;
+                case AckOutcome.Duplicate:
+                    PartisanMetrics.Duplicates.Add(1, new TagList { { "reason", "delivered" } });
+                    AckDue(from);
+                    break;
+                case AckOutcome.InProgress:
+                    PartisanMetrics.Duplicates.Add(1, new TagList { { "reason", "in-progress" } });
+                    break;
+                case AckOutcome.Stale:
+                    PartisanMetrics.Duplicates.Add(1, new TagList { { "reason", "old-session" } });
+                    break;
+                case AckOutcome.Refused:
+                    DeliveryLog.Refused(_logger, tracked.Sequence, from);
+                    break;
+                case AckOutcome.Invalid:
+                    Invalid(from, $"inconsistent numbers {tracked.Ack}");
+                    break;
+            }
+        }
+
+        Drain();
+    }
+
+    /// <summary>
+    /// Hands a message the ack layer accepted (or this node sent itself) to the causal buffer, or queues it for
+    /// delivery. Under the lock.
+    /// </summary>
+    private void Accept(IncomingDelivery item)
+    {
+        if (item.Label is not { } label)
+        {
+            _ready.Enqueue(item);
+            return;
+        }
+
+        if (item.Causal is null)
+        {
+            Invalid(item.From, $"a message of causal label {label} came without its stamp");
+            Done(item);
+            return;
+        }
+
+        var arrival = _causal.Receive(label, item.From, item.Causal, item);
+        switch (arrival.Outcome)
+        {
+            case CausalOutcome.Delivered:
+                foreach (var ready in arrival.Deliver)
+                {
+                    _ready.Enqueue(ready);
+                }
+
+                break;
+            case CausalOutcome.Buffered:
+                PartisanMetrics.CausalBuffered.Add(1);
+                break;
+            case CausalOutcome.Duplicate:
+                Done(item);
+                break;
+            case CausalOutcome.AlreadyBuffered:
+                Abandon(item);
+                break;
+            case CausalOutcome.Overflow:
+                PartisanMetrics.CausalOverflow.Add(1);
+                DeliveryLog.CausalOverflow(_logger, label, _causal.MaxBufferedPerLabel, item.From);
+                Abandon(item);
+                break;
+            case CausalOutcome.Departed:
+                PartisanMetrics.Undeliverable.Add(1, new TagList { { "reason", "causal-departed" } });
+                Abandon(item);
+                break;
+            case CausalOutcome.Invalid:
+                Invalid(item.From, arrival.Problem ?? "invalid causal stamp");
+                Done(item);
+                break;
+        }
+    }
+
+    /// <summary>
+    /// Delivers the queued messages in order, one caller at a time (a caller that finds another one at it
+    /// leaves its messages to it), then sends the acknowledgements due.
+    /// </summary>
+    private void Drain()
+    {
+        lock (_lock)
+        {
+            if (_draining)
+            {
+                return;
+            }
+
+            _draining = true;
+        }
+
+        while (true)
+        {
+            IncomingDelivery? item;
+            lock (_lock)
+            {
+                if (!_ready.TryDequeue(out item))
+                {
+                    _draining = false;
+                    break;
+                }
+            }
+
+            var pending = item.Message is null ? null : _dispatcher.DeliverMessage(item.From, item.Channel, item.Target, item.Message, item.IsCast);
+            if (pending is null || pending.IsCompleted)
+            {
+                Completed(item);
+            }
+            else
+            {
+                // A grain call: acknowledged when it returns; what waits for it (its key's successors) is released then.
+                _ = pending.ContinueWith(
+                    static (_, state) =>
+                    {
+                        var (layer, delivered) = ((DeliveryLayer, IncomingDelivery))state!;
+                        layer.Completed(delivered);
+                        layer.Drain();
+                    },
+                    (this, item),
+                    CancellationToken.None,
+                    TaskContinuationOptions.ExecuteSynchronously,
+                    TaskScheduler.Default);
+            }
+        }
+
+        ScheduleAcks();
+    }
+
+    private void Completed(IncomingDelivery item)
+    {
+        lock (_lock)
+        {
+            Done(item);
+        }
+    }
+
+    /// <summary>The message was delivered (or need not be): acknowledge it, and accept what waited for it. Under the lock.</summary>
+    private void Done(IncomingDelivery item)
+    {
+        if (!item.IsTracked)
+        {
+            item.Delivered?.TrySetResult();
+            return;
+        }
+
+        foreach (var released in _receiver.Completed(item.From, item.Session, item.Sequence))
+        {
+            Accept(released.Item);
+        }
+
+        AckDue(item.From);
+    }
+
+    /// <summary>The message was not delivered and its sender will send it again. Under the lock.</summary>
+    private void Abandon(IncomingDelivery item)
+    {
+        if (item.IsTracked)
+        {
+            _receiver.Abandoned(item.From, item.Session, item.Sequence);
+        }
+    }
+
+    private void Invalid(NodeName from, string problem)
+    {
+        DeliveryLog.Invalid(_logger, from, problem);
+        PartisanMetrics.Undeliverable.Add(1, new TagList { { "reason", "invalid-delivery" } });
+    }
+
+    /// <summary>Notes that <paramref name="from"/> is owed an acknowledgement. Under the lock.</summary>
+    private void AckDue(NodeName from) => _acksDue.Add(from);
+
+    /// <summary>
+    /// Sends the acknowledgements due from the thread pool, so that the messages that arrive meanwhile on the
+    /// connection are acknowledged by the same (cumulative) acknowledgement.
+    /// </summary>
+    private void ScheduleAcks()
+    {
+        lock (_lock)
+        {
+            if (_acksDue.Count == 0 || _flushScheduled || _disposed)
+            {
+                return;
+            }
+
+            _flushScheduled = true;
+        }
+
+        ThreadPool.UnsafeQueueUserWorkItem(static layer => layer.FlushAcks(), this, preferLocal: false);
+    }
+
+    private void FlushAcks()
+    {
+        List<(NodeName To, AckReport Report)> reports = [];
+        lock (_lock)
+        {
+            _flushScheduled = false;
+            foreach (var node in _acksDue)
+            {
+                if (_receiver.TakeReport(node) is { } report)
+                {
+                    reports.Add((node, report));
+                }
+            }
+
+            _acksDue.Clear();
+        }
+
+        foreach (var (to, report) in reports)
+        {
+            try
+            {
+                var pending = _forward(to, AckTarget, new DeliveryAck(report.Session, report.Contiguous, [.. report.Above]), AckOptions);
+                if (!pending.IsCompletedSuccessfully)
+                {
+                    _ = ObserveAckAsync(to, pending);
+                }
+            }
+            catch (Exception exception)
+            {
+                // Lost acknowledgements are made up for: the sender retransmits, and a duplicate is acknowledged again.
+                DeliveryLog.AckNotSent(_logger, to, exception.Message);
+            }
+        }
+    }
+
+    private async Task ObserveAckAsync(NodeName to, ValueTask pending)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            DeliveryLog.AckNotSent(_logger, to, exception.Message);
+        }
+    }
+}

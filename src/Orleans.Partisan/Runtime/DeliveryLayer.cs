@@ -1,0 +1,315 @@
+using Microsoft.Extensions.Logging;
+using Orleans.Partisan.Protocols.Delivery;
+using Orleans.Partisan.Transport;
+
+namespace Orleans.Partisan.Runtime;
+
+/// <summary>
+/// Acknowledged and causal delivery (<see cref="ForwardOptions.Ack"/>, <see cref="ForwardOptions.CausalLabel"/>)
+/// for one node. It drives the pure cores under one lock: the <see cref="AckTracker{T}"/> (messages this node
+/// sent, until acknowledged), the <see cref="AckReceiver{T}"/> (de-duplication and per-key order of what
+/// arrives) and the <see cref="CausalBuffer{T}"/>; it does the I/O around them outside the lock.
+/// </summary>
+/// <remarks>
+/// <para>
+/// A tracked message travels as a <see cref="DeliveryEnvelope"/> inside an ordinary forward envelope, on the
+/// channel and lane the caller asked for (relayed when the caller asked for <see cref="ForwardOptions.Transitive"/>
+/// and there is no connection), and is unwrapped by <see cref="LocalDispatcher"/> before its target sees it.
+/// Acknowledgements travel back as <see cref="DeliveryAck"/> messages to the sender's receiver
+/// <see cref="AckReceiverName"/>, forwarded transitively, so they find their way back whichever way the
+/// message came.
+/// </para>
+/// <para>
+/// Deliveries leave the lock in the order the cores release them and are made by one caller at a time
+/// (<see cref="Drain"/>), so the causal and key orders the cores decide are the orders targets see. A message
+/// is acknowledged once its target has it: handed to its receiver or mailbox, or its grain call returned.
+/// </para>
+/// </remarks>
+internal sealed partial class DeliveryLayer : IAsyncDisposable
+{
+    /// <summary>The receiver every node takes acknowledgements on; reserved.</summary>
+    public const string AckReceiverName = "partisan.ack";
+
+    private const int RememberedDepartures = 1024;
+    private static readonly PartisanTarget AckTarget = PartisanTarget.Named(AckReceiverName);
+    private static readonly ForwardOptions AckOptions = new() { Transitive = true };
+
+    private readonly object _lock = new();
+    private readonly NodeName _self;
+    private readonly DeliveryOptions _options;
+    private readonly bool _membersLeave;
+    private readonly IReadOnlyDictionary<string, ChannelOptions> _channels;
+    private readonly OverlayTransport _transport;
+    private readonly TransitiveRelay _relay;
+    private readonly LocalDispatcher _dispatcher;
+    private readonly Func<NodeName, PartisanTarget, object, ForwardOptions, ValueTask> _forward;
+    private readonly TimeProvider _time;
+    private readonly long _start;
+    private readonly ILogger _logger;
+    private readonly AckTracker<OutgoingDelivery> _tracker;
+    private readonly AckReceiver<IncomingDelivery> _receiver;
+    private readonly CausalBuffer<IncomingDelivery> _causal;
+    private readonly Dictionary<NodeName, TaskCompletionSource> _room = [];
+    private readonly HashSet<NodeName> _departed = [];
+    private readonly Queue<NodeName> _departedOrder = new();
+    private readonly IDisposable _registration;
+    private readonly ITimer _timer;
+    private HashSet<NodeName> _members = [];
+    private bool _disposed;
+
+    /// <summary>
+    /// Creates the layer and registers its acknowledgement receiver; <c>forward</c> is the node's own
+    /// <see cref="IPartisan.ForwardMessageAsync(NodeName, PartisanTarget, object, ForwardOptions, CancellationToken)"/>, for acknowledgements. When <c>membersLeave</c> (a full
+    /// mesh), a member that is gone from <see cref="OnMembersChanged"/> has left.
+    /// </summary>
+    public DeliveryLayer(
+        NodeName self,
+        DeliveryOptions options,
+        bool membersLeave,
+        IReadOnlyDictionary<string, ChannelOptions> channels,
+        OverlayTransport transport,
+        TransitiveRelay relay,
+        LocalDispatcher dispatcher,
+        Func<NodeName, PartisanTarget, object, ForwardOptions, ValueTask> forward,
+        TimeProvider time,
+        ILogger logger)
+    {
+        _self = self;
+        _options = options;
+        _membersLeave = membersLeave;
+        _channels = channels;
+        _transport = transport;
+        _relay = relay;
+        _dispatcher = dispatcher;
+        _forward = forward;
+        _time = time;
+        _start = time.GetTimestamp();
+        _logger = logger;
+        _tracker = new AckTracker<OutgoingDelivery>(options.MaxUnackedMessages, options.RetransmitInterval);
+        _receiver = new AckReceiver<IncomingDelivery>(options.MaxUnackedMessages);
+        _causal = new CausalBuffer<IncomingDelivery>(self, options.MaxCausalBuffered);
+        _registration = dispatcher.Register(AckReceiverName, OnAck);
+        var period = TimeSpan.FromTicks(Math.Clamp(options.RetransmitInterval.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
+        _timer = time.CreateTimer(static state => ((DeliveryLayer)state!).OnTimer(), this, period, period);
+    }
+
+    private TimeSpan Now => _time.GetElapsedTime(_start);
+
+    /// <summary>
+    /// Sends an acknowledged or causal message (the caller checked the channel, and the node unless transitive):
+    /// completes when it is acknowledged (with <see cref="ForwardOptions.Ack"/>) or handed to the transport.
+    /// </summary>
+    public async ValueTask SendAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options, bool isCast, CancellationToken cancellationToken)
+    {
+        var label = options.CausalLabel;
+        if (label is not null && string.IsNullOrWhiteSpace(label))
+        {
+            throw new ArgumentException("A causal label must not be empty or blank.", nameof(options));
+        }
+
+        var channel = options.Channel ?? PartisanChannels.Default;
+        if (node == _self)
+        {
+            await SendToSelfAsync(target, message, options, isCast, channel, cancellationToken).ConfigureAwait(false);
+            return;
+        }
+
+        if (options.Ack && _options.FailOnNodeDown && !options.Transitive && !_transport.IsConnected(node))
+        {
+            throw Failed(node, new AckNodeDownException(node, NodeDownReason.NotConnected), "ack-node-down");
+        }
+
+        var deadline = options.Ack && _options.AckTimeout != Timeout.InfiniteTimeSpan ? Now + _options.AckTimeout : (TimeSpan?)null;
+        OutgoingDelivery outgoing;
+        AckStamp stamp;
+        while (!TryTrack(node, target, message, options, isCast, channel, deadline, out outgoing, out stamp, out var room))
+        {
+            // The window to the node is full: wait for an acknowledgement (or a failure) to make room.
+            var wait = deadline is { } due ? due - Now : Timeout.InfiniteTimeSpan;
+            try
+            {
+                await room.WaitAsync(wait < TimeSpan.Zero ? TimeSpan.Zero : wait, _time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                throw Failed(node, new AckTimeoutException(node, _options.AckTimeout), "ack-timeout");
+            }
+        }
+
+        await TransmitAsync(node, outgoing, stamp, cancellationToken).ConfigureAwait(false);
+        if (outgoing.Acknowledged is { } acknowledged)
+        {
+            await acknowledged.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Takes the message into the tracker (stamping it first if causal, under the same lock, so causal numbers
+    /// and ack numbers are given in one order); false with a task to wait on when the window is full.
+    /// </summary>
+    private bool TryTrack(NodeName node, PartisanTarget target, object message, ForwardOptions options, bool isCast, string channel, TimeSpan? deadline, out OutgoingDelivery outgoing, out AckStamp stamp, out Task room)
+    {
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (_departed.Contains(node))
+            {
+                throw Failed(node, new AckNodeDownException(node, NodeDownReason.Left), "ack-node-down");
+            }
+
+            if (!_tracker.HasRoom(node))
+            {
+                if (!_room.TryGetValue(node, out var waiter))
+                {
+                    _room[node] = waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                }
+
+                (outgoing, stamp, room) = (null!, default, waiter.Task);
+                return false;
+            }
+
+            var label = options.CausalLabel;
+            outgoing = new OutgoingDelivery(
+                target,
+                message,
+                isCast,
+                channel,
+                options.PartitionKey,
+                options.Transitive,
+                label,
+                label is null ? null : _causal.Stamp(label, node),
+                options.Ack ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null);
+            _tracker.TryTrack(node, outgoing, OrderKeyOf(channel, options.PartitionKey), pinned: label is not null, Now, deadline, out stamp);
+            room = Task.CompletedTask;
+            return true;
+        }
+    }
+
+    /// <summary>
+    /// Acknowledged messages keep their order per channel and partition key, and per channel when it has one
+    /// lane (where the transport keeps them in order too); messages spread over several lanes have no order.
+    /// </summary>
+    private OrderKey? OrderKeyOf(string channel, int? partitionKey)
+        => partitionKey is not null || _channels[channel].Parallelism == 1 ? new OrderKey(channel, partitionKey) : null;
+
+    /// <summary>Sends one copy; a copy that cannot go now is left to the retransmissions.</summary>
+    private async ValueTask TransmitAsync(NodeName node, OutgoingDelivery outgoing, AckStamp stamp, CancellationToken cancellationToken)
+    {
+        try
+        {
+            var pending = Send(node, outgoing, stamp, cancellationToken);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                await pending.ConfigureAwait(false);
+            }
+        }
+        catch (NodeNotConnectedException)
+        {
+            // Kept: sent again when the connection comes back (or by the retransmit timer when relayed).
+        }
+        catch (PartisanException exception) when (exception is MessageSerializationException or MessageTooLargeException)
+        {
+            // It can never be sent. A causal message keeps its place in the causal order as an empty placeholder.
+            lock (_lock)
+            {
+                if (outgoing.Label is null)
+                {
+                    _tracker.Withdraw(node, stamp.Sequence);
+                }
+                else
+                {
+                    outgoing.Message = null;
+                }
+            }
+
+            if (outgoing.Label is { } label)
+            {
+                DeliveryLog.CausalPlaceholder(_logger, label, node, exception.Message);
+                Retransmit(node, outgoing, stamp);
+            }
+
+            throw Failed(node, exception, "rejected");
+        }
+
+        // A caller that gives up while the send queue is full gets its cancellation; the message is still
+        // tracked and goes with the retransmissions.
+    }
+
+    private ValueTask Send(NodeName node, OutgoingDelivery outgoing, AckStamp stamp, CancellationToken cancellationToken)
+    {
+        var envelope = outgoing.Envelope(stamp);
+        if (outgoing.Transitive && !_transport.IsConnected(node))
+        {
+            _relay.Start(node, outgoing.Channel, envelope);
+            return ValueTask.CompletedTask;
+        }
+
+        return _transport.SendAsync(node, outgoing.Channel, envelope, outgoing.PartitionKey, supersedeKey: null, cancellationToken);
+    }
+
+    /// <summary>Sends a copy again without waiting (a full queue is waited on beside the caller). Never throws: it runs on timers and the thread pool.</summary>
+    private void Retransmit(NodeName node, OutgoingDelivery outgoing, AckStamp stamp)
+    {
+        try
+        {
+            var pending = Send(node, outgoing, stamp, CancellationToken.None);
+            PartisanMetrics.Retransmitted.Add(1);
+            if (!pending.IsCompletedSuccessfully)
+            {
+                _ = ObserveAsync(node, pending);
+            }
+        }
+        catch (Exception exception)
+        {
+            // Not connected, or the node is stopping: the copy goes with a later retransmission, or not at all.
+            DeliveryLog.CopyNotSent(_logger, node, exception.Message);
+        }
+    }
+
+    private async Task ObserveAsync(NodeName node, ValueTask pending)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            DeliveryLog.CopyNotSent(_logger, node, exception.Message);
+        }
+    }
+
+    private async ValueTask SendToSelfAsync(PartisanTarget target, object message, ForwardOptions options, bool isCast, string channel, CancellationToken cancellationToken)
+    {
+        IncomingDelivery item;
+        lock (_lock)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var label = options.CausalLabel;
+            item = new IncomingDelivery(
+                _self,
+                channel,
+                target,
+                message,
+                isCast,
+                Session: 0,
+                Sequence: 0,
+                label,
+                label is null ? null : _causal.Stamp(label, _self),
+                options.Ack ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null);
+            Accept(item);
+        }
+
+        Drain();
+        if (item.Delivered is { } delivered)
+        {
+            await delivered.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private PartisanException Failed(NodeName node, PartisanException exception, string reason)
+    {
+        RuntimeLog.SendFailed(_logger, node, exception.Message);
+        PartisanMetrics.Undeliverable.Add(1, new System.Diagnostics.TagList { { "reason", reason } });
+        return exception;
+    }
+}

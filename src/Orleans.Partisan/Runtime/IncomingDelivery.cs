@@ -1,0 +1,30 @@
+using Orleans.Partisan.Protocols.Delivery;
+
+namespace Orleans.Partisan.Runtime;
+
+/// <summary>An acknowledged or causal message that arrived (or that this node sent itself), on its way to its target.</summary>
+/// <param name="From">The sender.</param>
+/// <param name="Channel">The channel it came on.</param>
+/// <param name="Target">Its target on this node.</param>
+/// <param name="Message">The message; <see langword="null"/> for a causal placeholder, delivered to no one.</param>
+/// <param name="IsCast">Whether it was cast.</param>
+/// <param name="Session">The sender's session; 0 for a message this node sent itself (not tracked by the ack layer).</param>
+/// <param name="Sequence">Its number in the session.</param>
+/// <param name="Label">Its causal label, if any.</param>
+/// <param name="Causal">Its causal stamp, with the label.</param>
+/// <param name="Delivered">For a message this node sent itself with <see cref="ForwardOptions.Ack"/>: completed once delivered.</param>
+internal sealed record IncomingDelivery(
+    NodeName From,
+    string Channel,
+    PartisanTarget Target,
+    object? Message,
+    bool IsCast,
+    long Session,
+    long Sequence,
+    string? Label,
+    CausalStamp? Causal,
+    TaskCompletionSource? Delivered = null)
+{
+    /// <summary>Whether it came from another node, through the ack layer.</summary>
+    public bool IsTracked => Session != 0;
+}

@@ -1,0 +1,101 @@
+using Orleans.Partisan.Transport;
+
+namespace Orleans.Partisan.Runtime;
+
+/// <summary>Messaging of the overlay node: forward, cast and call, local targets, and the checks every send goes through.</summary>
+internal sealed partial class PartisanNode
+{
+    public ValueTask ForwardMessageAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options = default, CancellationToken cancellationToken = default)
+        => Send(node, target, message, options, isCast: false, cancellationToken);
+
+    public ValueTask CastMessageAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options = default, CancellationToken cancellationToken = default)
+        => Send(node, target, message, options, isCast: true, cancellationToken);
+
+    public Task<TResponse> CallAsync<TResponse>(NodeName node, PartisanTarget target, object request, ForwardOptions options = default, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
+        => _calls.CallAsync<TResponse>(MakeRef(), node, target, request, options, timeout, cancellationToken);
+
+    public IDisposable RegisterReceiver(string name, Action<ReceivedMessage> receiver) => _dispatcher.Register(name, receiver);
+
+    public Mailbox CreateMailbox() => _dispatcher.CreateMailbox();
+
+    public PartisanRef MakeRef() => new(Name, Interlocked.Increment(ref _nextRef));
+
+    private ValueTask Send(NodeName node, PartisanTarget target, object message, ForwardOptions options, bool isCast, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(message);
+        var channel = options.Channel ?? PartisanChannels.Default;
+        if (!Channels.TryGetValue(channel, out var channelOptions))
+        {
+            throw Failed(node, UnknownChannel(channel), "unknown-channel");
+        }
+
+        if (options.Ack || options.CausalLabel is not null)
+        {
+            return node == Name || options.Transitive || Driver.Members.ContainsKey(node) || _transport.IsConnected(node)
+                ? _delivery.SendAsync(node, target, message, options, isCast, cancellationToken)
+                : throw Failed(node, new UnknownNodeException(node), "unknown-node");
+        }
+
+        if (node == Name)
+        {
+            _dispatcher.Deliver(Name, channel, new ForwardEnvelope(target, message, isCast));
+            return ValueTask.CompletedTask;
+        }
+
+        if (options.Transitive && !_transport.IsConnected(node))
+        {
+            try
+            {
+                _relay.Start(node, channel, new ForwardEnvelope(target, message, isCast));
+            }
+            catch (PartisanException exception)
+            {
+                throw Failed(node, exception, exception is NodeNotConnectedException ? "not-connected" : "rejected");
+            }
+
+            return ValueTask.CompletedTask;
+        }
+
+        if (!Driver.Members.ContainsKey(node) && !_transport.IsConnected(node))
+        {
+            throw Failed(node, new UnknownNodeException(node), "unknown-node");
+        }
+
+        var supersedeKey = channelOptions.Monotonic && message is not CallRequest ? (object)(target, options.PartitionKey) : null; // a call is never superseded
+        ValueTask pending;
+        try
+        {
+            pending = _transport.SendAsync(node, channel, new ForwardEnvelope(target, message, isCast), options.PartitionKey, supersedeKey, cancellationToken);
+        }
+        catch (NodeNotConnectedException exception)
+        {
+            throw Failed(node, exception, "not-connected");
+        }
+        catch (PartisanException exception)
+        {
+            throw Failed(node, exception, "rejected");
+        }
+
+        return pending.IsCompletedSuccessfully ? pending : AwaitSendAsync(node, pending);
+    }
+
+    private async ValueTask AwaitSendAsync(NodeName node, ValueTask pending)
+    {
+        try
+        {
+            await pending.ConfigureAwait(false);
+        }
+        catch (PartisanException exception)
+        {
+            throw Failed(node, exception, "rejected");
+        }
+    }
+
+    private PartisanException Failed(NodeName node, PartisanException exception, string reason)
+    {
+        RuntimeLog.SendFailed(_logger, node, exception.Message);
+        PartisanMetrics.Undeliverable.Add(1, new System.Diagnostics.TagList { { "reason", reason } });
+        return exception;
+    }
+}
