@@ -13,10 +13,14 @@ namespace Orleans.Partisan.Benchmarks;
 /// Issue 11's request-reply measurement, between two silos in two processes over loopback TCP (as users run
 /// them, not Orleans' in-memory test transport): this process is silo A, a <see cref="SiloProcess"/> is silo B.
 /// A 64 B request-reply at concurrency 1 and 100, the overlay's <c>CallAsync</c> to B's <c>echo</c> receiver
-/// beside an Orleans grain call to an echo grain pinned to B, taken in turns: calls per second, p50 and p99.
+/// beside an Orleans grain call to an echo grain pinned to B, taken in turns: calls per second, p50 and p99; then
+/// acknowledged forwards beside plain ones.
 /// </summary>
 internal static class RequestReplyExperiment
 {
+    /// <summary>How many acknowledged sends are outstanding at once (each waits for its acknowledgement).</summary>
+    private const int AckedSenders = 256;
+
     private static readonly TimeSpan Timeout = TimeSpan.FromMinutes(2);
 
     public static async Task RunAsync(string[] args, TextWriter output)
@@ -99,8 +103,57 @@ internal static class RequestReplyExperiment
 
         output.WriteLine();
         output.WriteLine($"({names[0]} to the receiver `{EchoReceivers.Echo}`, which answers with ReplyAsync; {names[1]} to `{nameof(IEchoGrain)}.{nameof(IEchoGrain.Echo)}` pinned to silo B.)");
+        output.WriteLine();
+        await CompareForwardsAsync(partisan, node, request, seconds, rounds, output);
         await host.StopAsync();
         await remote.StopAsync(Timeout);
+    }
+
+    /// <summary>
+    /// Acknowledged vs plain forwards of 64 B to B's <c>sink</c> receiver. A plain forward completes once queued, so
+    /// its rate is taken up to the reply of a call sent after the last one on the same connection (B has then taken
+    /// them all); an acknowledged forward completes once B delivered it, from <see cref="AckedSenders"/> senders.
+    /// </summary>
+    private static async Task CompareForwardsAsync(IPartisan partisan, NodeName node, byte[] message, double seconds, int rounds, TextWriter output)
+    {
+        var sink = PartisanTarget.Named(EchoReceivers.Sink);
+        var acked = new ForwardOptions { Ack = true };
+        async Task<double> PlainAsync(TimeSpan duration)
+        {
+            var watch = Stopwatch.StartNew();
+            long sent = 0;
+            while (watch.Elapsed < duration)
+            {
+                for (var i = 0; i < 1_000; i++, sent++)
+                {
+                    await partisan.ForwardMessageAsync(node, sink, message);
+                }
+            }
+
+            await partisan.CallAsync<byte[]>(node, PartisanTarget.Named(EchoReceivers.Echo), message, timeout: Timeout);
+            return sent / watch.Elapsed.TotalSeconds;
+        }
+
+        Task<Load> AckedAsync(TimeSpan duration) => Load.RunAsync(() => partisan.ForwardMessageAsync(node, sink, message, acked).AsTask(), AckedSenders, duration);
+
+        await PlainAsync(TimeSpan.FromSeconds(1));
+        await AckedAsync(TimeSpan.FromSeconds(1));
+        var plain = new List<double>();
+        var acknowledged = new List<Load>();
+        for (var round = 0; round < rounds; round++)
+        {
+            plain.Add(await PlainAsync(TimeSpan.FromSeconds(seconds)));
+            acknowledged.Add(await AckedAsync(TimeSpan.FromSeconds(seconds)));
+        }
+
+        var plainRate = plain.Order().ElementAt(plain.Count / 2);
+        var ack = Load.Combine(acknowledged);
+        output.WriteLine("| forward, 64 B | acknowledged (`Ack`) | plain | ratio |");
+        output.WriteLine("| --- | --- | --- | --- |");
+        output.WriteLine($"| msg/s (median round) | {Count(ack.CallsPerSecond)} | {Count(plainRate)} | {Ratio(ack.CallsPerSecond / plainRate)} |");
+        output.WriteLine($"| acknowledged send, p50 / p99 µs | {Fixed(ack.Latency.P50)} / {Fixed(ack.Latency.P99)} | | |");
+        output.WriteLine();
+        output.WriteLine($"- target acknowledged ≥ 50 % of plain: {Ratio(ack.CallsPerSecond / plainRate)}, {(ack.CallsPerSecond >= 0.5 * plainRate ? "met" : "not met")} ({AckedSenders} acknowledged senders; plain: one sender, timed to the reply of a call sent after the last message)");
     }
 
     private static IHost StartLocalSilo(int primaryPort)
