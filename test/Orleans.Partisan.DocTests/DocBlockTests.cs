@@ -65,13 +65,14 @@ public sealed class DocBlockTests
     }
 
     [Fact]
-    public void TheDocumentsRead_AreTheReadmeTheDocsAndTheSamplesReadmes()
+    public void TheDocumentsRead_AreTheReadmeTheDocsAndTheSamplesAndPackagesReadmes()
     {
         var documents = Repository.Documents();
 
         Assert.Equal("README.md", documents[0]);
         Assert.Contains("docs/clustering.md", documents);
         Assert.Contains("samples/GettingStarted/README.md", documents);
+        Assert.Contains("src/Orleans.Partisan/README.md", documents);
         Assert.True(Blocks().Count() >= 10, $"only {Blocks().Count()} C# blocks found in {string.Join(", ", documents)}");
     }
 

@@ -19,12 +19,20 @@ public static class Repository
     /// <summary>The repository's root folder.</summary>
     public static string Root => RootPath.Value;
 
-    /// <summary>README.md, docs/*.md and samples/*/README.md, relative to the root, with forward slashes, in order.</summary>
+    /// <summary>
+    /// README.md, docs/*.md, samples/*/README.md and src/*/README.md (each package's page on nuget.org), relative to the
+    /// root, with forward slashes, in order.
+    /// </summary>
     public static IReadOnlyList<string> Documents()
     {
         var files = new List<string> { "README.md" };
         files.AddRange(Directory.GetFiles(Path.Combine(Root, "docs"), "*.md").Select(Relative).Order(StringComparer.Ordinal));
         files.AddRange(Directory.GetDirectories(Path.Combine(Root, "samples"))
+            .Select(d => Path.Combine(d, "README.md"))
+            .Where(File.Exists)
+            .Select(Relative)
+            .Order(StringComparer.Ordinal));
+        files.AddRange(Directory.GetDirectories(Path.Combine(Root, "src"))
             .Select(d => Path.Combine(d, "README.md"))
             .Where(File.Exists)
             .Select(Relative)
