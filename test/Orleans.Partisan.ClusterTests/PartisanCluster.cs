@@ -1,9 +1,12 @@
-using Microsoft.Extensions.DependencyInjection;
+using Orleans.Partisan.Testing;
 using Orleans.TestingHost;
 
 namespace Orleans.Partisan.ClusterTests;
 
-/// <summary>An in-process Orleans cluster whose silos run the overlay on loopback with OS-chosen ports.</summary>
+/// <summary>
+/// An in-process Orleans cluster whose silos run the overlay on loopback with OS-chosen ports, built with the one-liners of
+/// Orleans.Partisan.Testing (<see cref="PartisanTestClusterExtensions"/>) and a "bulk" channel of two lanes.
+/// </summary>
 internal sealed class PartisanCluster : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
@@ -18,12 +21,11 @@ internal sealed class PartisanCluster : IAsyncDisposable
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
-        builder.ConfigureSilo((_, silo) => silo.AddPartisan(o =>
+        builder.AddPartisan(o =>
         {
-            o.ListenAddress = System.Net.IPAddress.Loopback;
             o.Channels["bulk"] = new ChannelOptions { Parallelism = 2 };
             configure?.Invoke(o);
-        }));
+        });
         if (configureSilo is not null)
         {
             builder.ConfigureSilo((_, silo) => configureSilo(silo));
@@ -51,23 +53,12 @@ internal sealed class PartisanCluster : IAsyncDisposable
         o.HyParView.PromotionInterval = TimeSpan.FromMilliseconds(300);
     }
 
-    public IPartisan Node(InProcessSiloHandle silo) => Cluster.GetSiloServiceProvider(silo.SiloAddress).GetRequiredService<IPartisan>();
+    public IPartisan Node(InProcessSiloHandle silo) => Cluster.GetPartisan(silo.SiloAddress);
 
     public IReadOnlyList<IPartisan> Nodes => Silos.Select(Node).ToList();
 
     /// <summary>Waits until every node knows every other as a member and is fully connected to it.</summary>
-    public Task WaitForFullMeshAsync()
-    {
-        return Eventually.Until(
-            () =>
-            {
-                var nodes = Nodes;
-                var names = nodes.Select(n => n.Name).ToHashSet();
-                return nodes.All(n => names.IsSubsetOf(n.GetNodes(NodeSelection.Known)) && names.Where(m => m != n.Name).All(n.IsFullyConnected));
-            },
-            Timeout,
-            () => "every silo fully connected to every other; seen: " + string.Join("; ", Nodes.Select(n => $"{n.Name} knows [{string.Join(",", n.GetNodes(NodeSelection.Known))}] connected [{string.Join(",", n.GetNodes())}]")));
-    }
+    public Task WaitForFullMeshAsync() => Cluster.WaitForPartisanConvergedAsync(Timeout);
 
     public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
 }

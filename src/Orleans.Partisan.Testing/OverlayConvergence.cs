@@ -1,0 +1,37 @@
+namespace Orleans.Partisan.Testing;
+
+/// <summary>Whether a set of overlay nodes has converged, and what each sees, as seen through the public API.</summary>
+internal sealed class OverlayConvergence(IReadOnlyList<IPartisan> nodes, bool fullMesh)
+{
+    private readonly HashSet<NodeName> _names = nodes.Select(n => n.Name).ToHashSet();
+
+    public bool HasConverged() => nodes.Count <= 1 || (fullMesh ? IsFullMesh() : IsConnectedPartialView());
+
+    /// <summary>What each node knows and is connected to, for a failure message.</summary>
+    public string Describe() => string.Join("; ", nodes.Select(n =>
+        $"{n.Name} knows [{string.Join(",", n.GetNodes(NodeSelection.Known))}] connected to [{string.Join(",", n.GetNodes(NodeSelection.Visible))}]"));
+
+    private bool IsFullMesh() => nodes.All(n =>
+        _names.IsSubsetOf(n.GetNodes(NodeSelection.Known)) && _names.Where(m => m != n.Name).All(n.IsFullyConnected));
+
+    private bool IsConnectedPartialView()
+    {
+        var views = nodes.ToDictionary(n => n.Name, n => n.GetNodes(NodeSelection.Visible).Where(_names.Contains).ToHashSet());
+        if (views.Values.Any(v => v.Count == 0) || views.Any(v => v.Value.Any(p => !views[p].Contains(v.Key))))
+        {
+            return false;
+        }
+
+        var reached = new HashSet<NodeName> { views.Keys.First() };
+        var frontier = new Queue<NodeName>(reached);
+        while (frontier.TryDequeue(out var next))
+        {
+            foreach (var peer in views[next].Where(reached.Add))
+            {
+                frontier.Enqueue(peer);
+            }
+        }
+
+        return reached.Count == _names.Count;
+    }
+}
