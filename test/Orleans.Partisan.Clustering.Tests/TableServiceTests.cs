@@ -44,7 +44,7 @@ public sealed class TableServiceTests
         await using var stream = new NetworkStream(socket);
         var request = new TableRequest { Kind = TableRequestKind.ReadAll, ClusterId = "redirect" };
         await Frames.WriteAsync(stream, SeedGroup.Serializer.SerializeToArray(request), CancellationToken.None);
-        var response = SeedGroup.Serializer.Deserialize<TableResponse>((await Frames.ReadAsync(stream, CancellationToken.None))!);
+        var response = SeedGroup.Serializer.Deserialize<TableResponse>((await Frames.ReadAsync(stream, Frames.MaxFrameLength, CancellationToken.None))!);
 
         Assert.NotNull(response);
         Assert.Equal(TableResponseStatus.NotLeader, response.Status);

@@ -45,13 +45,12 @@ internal static class OverlayTypeRules
     {
         var registered = services.GetRequiredService<IOptions<TypeManifestOptions>>().Value;
         var options = new TypeManifestOptions { AllowAllTypes = false };
-        options.Activators.UnionWith(registered.Activators);
-        options.FieldCodecs.UnionWith(registered.FieldCodecs);
-        options.Serializers.UnionWith(registered.Serializers);
-        options.Copiers.UnionWith(registered.Copiers);
-        options.Converters.UnionWith(registered.Converters);
+        options.Activators.UnionWith(registered.Activators.Where(IsNotForInvokers));
+        options.FieldCodecs.UnionWith(registered.FieldCodecs.Where(IsNotForInvokers));
+        options.Serializers.UnionWith(registered.Serializers.Where(IsNotForInvokers));
+        options.Copiers.UnionWith(registered.Copiers.Where(IsNotForInvokers));
+        options.Converters.UnionWith(registered.Converters.Where(IsNotForInvokers));
         options.Interfaces.UnionWith(registered.Interfaces);
-        options.InterfaceProxies.UnionWith(registered.InterfaceProxies);
         options.InterfaceImplementations.UnionWith(registered.InterfaceImplementations);
         options.AllowedTypes.UnionWith(registered.AllowedTypes);
         options.AllowedAssemblies.UnionWith(registered.AllowedAssemblies);
@@ -72,6 +71,19 @@ internal static class OverlayTypeRules
             Options.Create(options),
             services.GetRequiredService<TypeResolver>());
     }
+
+    /// <summary>
+    /// Whether a codec (or activator, copier, converter) serves a type other than a generated invoker. Invokers are
+    /// named by compound aliases, which this converter does not resolve (the alias tree cannot be copied), and are
+    /// never overlay messages; grain proxies are left out for the same reason.
+    /// </summary>
+    private static bool IsNotForInvokers(Type codec)
+        => !codec.GetInterfaces().Where(i => i.IsGenericType).SelectMany(i => i.GetGenericArguments()).Any(HasCompoundAlias);
+
+    private static bool HasCompoundAlias(Type type)
+        => type.IsDefined(typeof(CompoundTypeAliasAttribute), inherit: false)
+            || (type.DeclaringType is { } declaring && HasCompoundAlias(declaring))
+            || (type.IsConstructedGenericType && type.GetGenericArguments().Any(HasCompoundAlias));
 
     /// <summary>Serializer sessions that name types through <paramref name="converter"/>.</summary>
     public static SerializerSessionPool CreateSessions(IServiceProvider services, TypeConverter converter)
