@@ -93,14 +93,14 @@ internal static class SerializedFieldScanner
                 }
             }
 
-            uint delta = (uint)(tag & FieldIdMask);
+            ulong delta = (uint)(tag & FieldIdMask);
             if (delta == FieldIdMask)
             {
-                delta = checked((uint)ReadVarInt(ref reader));
+                delta = ReadVarInt(ref reader);
             }
 
             SkipType(ref reader, (byte)(tag & SchemaMask));
-            var id = ids[depth] + (ulong)delta;
+            var id = ids[depth] + Math.Min(delta, (ulong)uint.MaxValue + 1);
             if (id > uint.MaxValue)
             {
                 throw new InvalidDataException("A serialized value's field id overflows.");
