@@ -26,15 +26,16 @@ internal sealed class BudgetedInputStream : Stream
 
     private const int ElementSize = 8;
 
-    private readonly ReadOnlySequence<byte> _input;
+    private readonly ReadOnlyMemory<byte> _input;
     private readonly long _start;
     private readonly long _budget;
     private long _position;
 
     /// <summary>Starts the budget for decoding <paramref name="input"/> on this thread.</summary>
+    /// <remarks>A multi-segment input is copied into one array first (once its length in bytes), so that reading a byte is an index.</remarks>
     public BudgetedInputStream(ReadOnlySequence<byte> input)
     {
-        _input = input;
+        _input = input.IsSingleSegment ? input.First : input.ToArray();
         _budget = AllocationFactor * input.Length + AllocationSlack;
         _start = GC.GetAllocatedBytesForCurrentThread();
     }
@@ -82,9 +83,7 @@ internal sealed class BudgetedInputStream : Stream
             return -1;
         }
 
-        var value = _input.Slice(_position, 1).FirstSpan[0];
-        _position++;
-        return value;
+        return _input.Span[(int)_position++];
     }
 
     /// <inheritdoc />
@@ -94,7 +93,7 @@ internal sealed class BudgetedInputStream : Stream
     public override int Read(Span<byte> buffer)
     {
         var count = (int)Math.Min(buffer.Length, _input.Length - _position);
-        _input.Slice(_position, count).CopyTo(buffer);
+        _input.Span.Slice((int)_position, count).CopyTo(buffer);
         _position += count;
         return count;
     }

@@ -107,7 +107,7 @@ internal sealed class WireCodec
     /// </exception>
     public object Read(in ReadOnlySequence<byte> body, ReceivedTypeTable? types)
     {
-        var compact = Check(body);
+        var compact = body.IsSingleSegment ? Check(body) : CpuSlice.Quietly(body, static b => Check(b));
         var session = RentSession();
         try
         {
@@ -143,7 +143,7 @@ internal sealed class WireCodec
     /// Walks the body's layout without decoding it: the envelope's own fields, and every value Orleans will read
     /// (<see cref="SerializedFieldScanner"/>). Returns whether the body can be decoded directly.
     /// </summary>
-    private static bool Check(in ReadOnlySequence<byte> body)
+    private static bool Check(ReadOnlySequence<byte> body)
     {
         var reader = new SequenceReader<byte>(body);
         long claims = 0;
@@ -157,6 +157,11 @@ internal sealed class WireCodec
             if (!reader.TryRead(out var flags))
             {
                 throw new InvalidDataException("The forwarded message ends before its flags.");
+            }
+
+            if ((flags & ~(CastFlag | NamedFlag)) != 0)
+            {
+                throw new InvalidDataException($"The forwarded message has unknown flags {flags:x2}.");
             }
 
             if ((flags & NamedFlag) != 0)
@@ -285,11 +290,6 @@ internal sealed class WireCodec
     private ForwardEnvelope ReadForward<TInput>(ref Reader<TInput> reader, ReceivedTypeTable? types)
     {
         var flags = reader.ReadByte();
-        if ((flags & ~(CastFlag | NamedFlag)) != 0)
-        {
-            throw new InvalidDataException($"The forwarded message has unknown flags {flags:x2}.");
-        }
-
         PartisanTarget target;
         if ((flags & NamedFlag) != 0)
         {
