@@ -7,6 +7,7 @@ namespace Orleans.Partisan.Tests.Transport;
 /// A peer that completes a valid handshake and then sends malformed frames: only its connection is closed, the
 /// close is logged and counted, and the node goes on serving its other peers.
 /// </summary>
+[Collection(nameof(ClosedConnectionCounting))]
 public sealed class TransportHostileInputTests
 {
     private const int MaxFrameSize = 1024 * 1024;
