@@ -12,7 +12,7 @@ public sealed class TableServiceTests
     {
         await using var group = await SeedGroup.StartAsync();
         var service = new IPEndPoint(IPAddress.Loopback, group.EndPoints[0].Port + 1);
-        foreach (var garbage in new[] { new byte[] { 5, 0, 0, 0, 1, 2, 3, 4, 5 }, new byte[] { 0xFF, 0xFF, 0xFF, 0x7F }, "GET / HTTP/1.1\r\n\r\n"u8.ToArray() })
+        foreach (var garbage in new[] { new byte[] { 5, 0, 0, 0, 1, 2, 3, 4, 5 }, new byte[] { 0xFF, 0xFF, 0xFF, 0x7F }, "GET / HTTP/1.1\r\n\r\n"u8.ToArray(), DeeplyNested(13_000) })
         {
             using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
             await socket.ConnectAsync(service);
@@ -26,6 +26,23 @@ public sealed class TableServiceTests
         var table = group.Handle("after-garbage", firstSeed: 0);
         var data = await table.ReadAllAsync(CancellationToken.None);
         Assert.True(await table.InsertRowAsync(Rows.Entry(), data.Version.Next(), CancellationToken.None));
+    }
+
+    /// <summary>
+    /// A request frame holding <c>object[]</c> inside <c>object[]</c>, <paramref name="depth"/> levels (five bytes a
+    /// level; 13,000 fit the 64 KiB a request may have): Orleans' decoder recurses once a level, and 16,000 levels
+    /// overflowed a thread-pool thread's stack, which ends the process, when a request could be 64 MiB.
+    /// </summary>
+    private static byte[] DeeplyNested(int depth)
+    {
+        var body = new List<byte>(depth * 5);
+        for (var i = 0; i < depth; i++)
+        {
+            body.AddRange([i == 0 ? (byte)0x28 : (byte)0x29, 0x2F, 0x00, 0x03]);
+        }
+
+        body.AddRange(Enumerable.Repeat((byte)0xE0, depth));
+        return [.. BitConverter.GetBytes(body.Count), .. body];
     }
 
     [Fact]
@@ -44,7 +61,7 @@ public sealed class TableServiceTests
         await using var stream = new NetworkStream(socket);
         var request = new TableRequest { Kind = TableRequestKind.ReadAll, ClusterId = "redirect" };
         await Frames.WriteAsync(stream, SeedGroup.Serializer.SerializeToArray(request), CancellationToken.None);
-        var response = SeedGroup.Serializer.Deserialize<TableResponse>((await Frames.ReadAsync(stream, CancellationToken.None))!);
+        var response = SeedGroup.Serializer.Deserialize<TableResponse>((await Frames.ReadAsync(stream, Frames.MaxFrameLength, CancellationToken.None))!);
 
         Assert.NotNull(response);
         Assert.Equal(TableResponseStatus.NotLeader, response.Status);

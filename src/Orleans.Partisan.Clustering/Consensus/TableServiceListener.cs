@@ -8,7 +8,9 @@ namespace Orleans.Partisan.Clustering.Consensus;
 
 /// <summary>
 /// A seed's table service: accepts TCP connections and answers each framed <see cref="TableRequest"/> with a
-/// <see cref="TableResponse"/>, in order per connection. A malformed frame closes that connection only.
+/// <see cref="TableResponse"/>, in order per connection. A malformed frame (longer than
+/// <see cref="Frames.MaxRequestLength"/>, or one <see cref="FrameDecoder"/> refuses) closes that connection
+/// only, logged (6003).
 /// </summary>
 internal sealed class TableServiceListener(IPEndPoint endPoint, SeedNode seed, Serializer serializer, ILogger logger) : IAsyncDisposable
 {
@@ -56,10 +58,9 @@ internal sealed class TableServiceListener(IPEndPoint endPoint, SeedNode seed, S
         await using var stream = new NetworkStream(socket, ownsSocket: true);
         try
         {
-            while (await Frames.ReadAsync(stream, _stopping.Token).ConfigureAwait(false) is { } frame)
+            while (await Frames.ReadAsync(stream, Frames.MaxRequestLength, _stopping.Token).ConfigureAwait(false) is { } frame)
             {
-                var request = serializer.Deserialize<TableRequest>(frame)
-                    ?? throw new InvalidDataException("The frame holds no table request.");
+                var request = FrameDecoder.Decode<TableRequest>(serializer, frame);
                 var response = await seed.HandleAsync(request, _stopping.Token).ConfigureAwait(false);
                 if (response.Status != TableResponseStatus.Ok)
                 {

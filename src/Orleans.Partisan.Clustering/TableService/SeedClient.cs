@@ -210,9 +210,8 @@ internal sealed class SeedClient
         await socket.ConnectAsync(seed, bound.Token).ConfigureAwait(false);
         await using var stream = new NetworkStream(socket, ownsSocket: false);
         await Frames.WriteAsync(stream, _serializer.SerializeToArray(request), bound.Token).ConfigureAwait(false);
-        var frame = await Frames.ReadAsync(stream, bound.Token).ConfigureAwait(false)
+        var frame = await Frames.ReadAsync(stream, Frames.MaxFrameLength, bound.Token).ConfigureAwait(false)
             ?? throw new IOException("the seed closed the connection without answering");
-        return _serializer.Deserialize<TableResponse>(frame)
-            ?? throw new InvalidDataException("The frame holds no table response.");
+        return FrameDecoder.Decode<TableResponse>(_serializer, frame);
     }
 }

@@ -26,14 +26,40 @@ internal static class CpuSlice
     [ThreadStatic]
     private static int _offers;
 
+    [ThreadStatic]
+    private static bool _quiet;
+
     /// <summary>How many times the current thread has offered its CPU (for tests).</summary>
     public static int OffersOnThisThread => _offers;
 
-    /// <summary>Lets any thread that is ready to run on this CPU run first.</summary>
+    /// <summary>Lets any thread that is ready to run on this CPU run first (unless <see cref="Quietly"/> says not to).</summary>
     public static void Offer()
     {
+        if (_quiet)
+        {
+            return;
+        }
+
         _offers++;
         Thread.Yield();
+    }
+
+    /// <summary>
+    /// Runs <paramref name="walk"/> on this thread without offering the CPU: for passes that only look at a
+    /// frame's bytes (the check before decoding), which cost too little per slice to be worth a system call.
+    /// </summary>
+    public static T Quietly<TState, T>(TState state, Func<TState, T> walk)
+    {
+        var outer = _quiet;
+        _quiet = true;
+        try
+        {
+            return walk(state);
+        }
+        finally
+        {
+            _quiet = outer;
+        }
     }
 
     /// <summary>

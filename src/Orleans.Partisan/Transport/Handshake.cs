@@ -132,6 +132,13 @@ internal static class Handshake
             throw Refuse(context, "bad_frame", direction, remote, "the hello carries no cluster id or node spec");
         }
 
+        // Deserialization does not run NodeSpec's constructor, so its checks are made here.
+        var node = hello.Node;
+        if (node.Name.IsEmpty || node.ListenAddresses.IsDefaultOrEmpty || node.ListenAddresses.Any(a => a is null) || node.Channels is null)
+        {
+            throw Refuse(context, "bad_frame", direction, remote, "the hello's node spec lacks a name, a listen address or its channels");
+        }
+
         var ours = context.Settings.ClusterId;
         if (!string.Equals(hello.ClusterId, ours, StringComparison.Ordinal))
         {

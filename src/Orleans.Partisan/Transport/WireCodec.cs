@@ -5,6 +5,7 @@ using Orleans.Serialization;
 using Orleans.Serialization.Buffers;
 using Orleans.Serialization.Session;
 using Orleans.Serialization.TypeSystem;
+using Orleans.Partisan.SerializationGuard;
 
 namespace Orleans.Partisan.Transport;
 
@@ -25,7 +26,12 @@ namespace Orleans.Partisan.Transport;
 /// and the UTF-8 name as Orleans' type converter formats it), and the message is written as a value
 /// of exactly that type, so the type is not spelled out again.</para>
 /// <para>Serializer sessions are kept one per thread and reset after each use instead of being taken
-/// from and returned to the shared pool for every frame.</para>
+/// from and returned to the shared pool for every frame. They name types through
+/// <see cref="OverlayTypeRules"/>, so a frame can name only registered types.</para>
+/// <para>A body is checked before Orleans' serializer reads it (<see cref="SerializedFieldScanner"/>):
+/// the envelope's layout, nesting depth, lengths and type names; a body whose declared collection
+/// lengths could allocate out of proportion to its size is decoded with an allocation budget
+/// (<see cref="BudgetedInputStream"/>). Any failure to decode is an <see cref="InvalidDataException"/>.</para>
 /// </remarks>
 internal sealed class WireCodec
 {
@@ -49,11 +55,11 @@ internal sealed class WireCodec
     {
         ArgumentNullException.ThrowIfNull(services);
         _objects = services.GetRequiredService<ObjectSerializer>();
-        _sessions = services.GetRequiredService<SerializerSessionPool>();
-        TypeConverter = services.GetRequiredService<TypeConverter>();
+        TypeConverter = OverlayTypeRules.CreateConverter(services);
+        _sessions = OverlayTypeRules.CreateSessions(services, TypeConverter);
     }
 
-    /// <summary>Formats and resolves type names.</summary>
+    /// <summary>Formats and resolves type names, allowing only registered types (<see cref="OverlayTypeRules"/>).</summary>
     public TypeConverter TypeConverter { get; }
 
     /// <summary>The named targets seen in received frames.</summary>
@@ -94,12 +100,24 @@ internal sealed class WireCodec
     }
 
     /// <summary>Reads one body; <paramref name="types"/> is the connection's table of type numbers.</summary>
-    /// <exception cref="InvalidDataException">The body is malformed: unknown kind, bad target or type reference.</exception>
+    /// <exception cref="InvalidDataException">
+    /// The body is malformed (unknown kind, bad target or type reference, trailing bytes), names a type that is
+    /// not registered, nests too deeply, would allocate out of proportion to its size, or Orleans' serializer
+    /// could not read it (the original exception is the inner one).
+    /// </exception>
     public object Read(in ReadOnlySequence<byte> body, ReceivedTypeTable? types)
     {
+        var compact = body.IsSingleSegment ? Check(body) : CpuSlice.Quietly(body, static b => Check(b));
         var session = RentSession();
         try
         {
+            if (!compact)
+            {
+                using var stream = new BudgetedInputStream(body);
+                var reader = Reader.Create(stream, session);
+                return Read(ref reader, types);
+            }
+
             if (body.IsSingleSegment)
             {
                 var reader = Reader.Create(body.First, session);
@@ -111,10 +129,99 @@ internal sealed class WireCodec
                 return Read(ref reader, types);
             }
         }
+        catch (Exception exception) when (exception is not (InvalidDataException or OutOfMemoryException))
+        {
+            throw new InvalidDataException($"The frame could not be deserialized: {exception.Message}", exception);
+        }
         finally
         {
             ReturnSession(session);
         }
+    }
+
+    /// <summary>
+    /// Walks the body's layout without decoding it: the envelope's own fields, and every value Orleans will read
+    /// (<see cref="SerializedFieldScanner"/>). Returns whether the body can be decoded directly.
+    /// </summary>
+    private static bool Check(ReadOnlySequence<byte> body)
+    {
+        var reader = new SequenceReader<byte>(body);
+        long claims = 0;
+        if (!reader.TryRead(out var kind))
+        {
+            throw new InvalidDataException("The frame is empty.");
+        }
+
+        if (kind == ForwardKind)
+        {
+            if (!reader.TryRead(out var flags))
+            {
+                throw new InvalidDataException("The forwarded message ends before its flags.");
+            }
+
+            if ((flags & ~(CastFlag | NamedFlag)) != 0)
+            {
+                throw new InvalidDataException($"The forwarded message has unknown flags {flags:x2}.");
+            }
+
+            if ((flags & NamedFlag) != 0)
+            {
+                SkipName(ref reader, TargetNameCache.MaxNameBytes, "target name");
+            }
+            else
+            {
+                SerializedFieldScanner.ScanField(ref reader, ref claims);
+            }
+
+            var reference = ReadVarUInt32(ref reader, "type reference");
+            if ((reference & 1) != 0)
+            {
+                SkipName(ref reader, MaxTypeNameBytes, "type name");
+            }
+        }
+        else if (kind != ObjectKind)
+        {
+            throw new InvalidDataException($"The frame is of unknown kind {kind}.");
+        }
+
+        SerializedFieldScanner.ScanField(ref reader, ref claims);
+        if (!reader.End)
+        {
+            throw new InvalidDataException($"The frame has {reader.Remaining} bytes after its message.");
+        }
+
+        return SerializedFieldScanner.IsCompact(claims, body.Length);
+    }
+
+    private static void SkipName(ref SequenceReader<byte> reader, int maximum, string what)
+    {
+        var length = ReadVarUInt32(ref reader, what);
+        if (length == 0 || length > maximum || length > reader.Remaining)
+        {
+            throw new InvalidDataException($"The frame's {what} is {length} bytes long; names are 1 to {maximum} bytes, and {reader.Remaining} bytes are left.");
+        }
+
+        reader.Advance(length);
+    }
+
+    /// <summary>Reads an Orleans var-int of at most 32 bits (1 to 5 bytes).</summary>
+    private static uint ReadVarUInt32(ref SequenceReader<byte> reader, string what)
+    {
+        if (!reader.TryPeek(out var first) || first == 0)
+        {
+            throw new InvalidDataException($"The frame's {what} is missing or longer than 32 bits.");
+        }
+
+        var count = System.Numerics.BitOperations.TrailingZeroCount(first) + 1;
+        Span<byte> bytes = stackalloc byte[8];
+        if (count > 5 || !reader.TryCopyTo(bytes[..count]))
+        {
+            throw new InvalidDataException($"The frame's {what} is truncated or longer than 32 bits.");
+        }
+
+        reader.Advance(count);
+        var value = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes) >> count;
+        return value <= uint.MaxValue ? (uint)value : throw new InvalidDataException($"The frame's {what} is longer than 32 bits.");
     }
 
     private bool WriteForward(ref Writer<FrameBuffer> writer, ForwardEnvelope envelope, SentTypeTable? types, out SentTypeTable.Entry? announces)
@@ -183,11 +290,6 @@ internal sealed class WireCodec
     private ForwardEnvelope ReadForward<TInput>(ref Reader<TInput> reader, ReceivedTypeTable? types)
     {
         var flags = reader.ReadByte();
-        if ((flags & ~(CastFlag | NamedFlag)) != 0)
-        {
-            throw new InvalidDataException($"The forwarded message has unknown flags {flags:x2}.");
-        }
-
         PartisanTarget target;
         if ((flags & NamedFlag) != 0)
         {

@@ -116,10 +116,15 @@ public sealed class WireCodecTests
         { [(byte)1, (byte)0x80], "unknown flags" },
         { [(byte)1, (byte)2, 0u], "0 bytes long" },
         { [(byte)1, (byte)2, (uint)TargetNameCache.MaxNameBytes + 1], "names are 1 to" },
-        { [(byte)1, (byte)2, 2u, new byte[] { 0xC3, 0x28 }, 0u], "not valid UTF-8" },
-        { [(byte)1, (byte)2, 1u, new byte[] { (byte)'x' }, (uint)(SentTypeTable.MaxTypes + 1) << 1], "numbers stop at" },
-        { [(byte)1, (byte)2, 1u, new byte[] { (byte)'x' }, (3u << 1) | 1, 5u, "No.Such.Type"u8.ToArray()], "cannot resolve" },
+        { [(byte)1, (byte)2, 2u, new byte[] { 0xC3, 0x28 }, 0u, Int32Zero], "not valid UTF-8" },
+        { [(byte)1, (byte)2, 1u, new byte[] { (byte)'x' }, (uint)(SentTypeTable.MaxTypes + 1) << 1, Int32Zero], "numbers stop at" },
+        { [(byte)1, (byte)2, 1u, new byte[] { (byte)'x' }, (3u << 1) | 1, 12u, "No.Such.Type"u8.ToArray(), Int32Zero], "cannot resolve" },
+        { [(byte)0, Int32Zero, (byte)7], "1 bytes after its message" },
+        { [(byte)0, new byte[] { 0x28, 0x2F }], "ends inside" },
     };
+
+    /// <summary>A serialized field holding a var-int zero: field tag 0x00, then Orleans' one-byte var-int 0.</summary>
+    private static readonly byte[] Int32Zero = [0x00, 0x01];
 
     [Theory]
     [MemberData(nameof(MalformedBodies))]
@@ -140,7 +145,7 @@ public sealed class WireCodecTests
         await using var raw = await RawDialler.HandshakeAsync(a, name: "raw");
 
         // Forward kind, named target "x", type number 5 without its name.
-        var body = Build([(byte)1, (byte)2, 1u, new byte[] { (byte)'x' }, (5u + 1) << 1, (byte)0]);
+        var body = Build([(byte)1, (byte)2, 1u, new byte[] { (byte)'x' }, (5u + 1) << 1, Int32Zero]);
         var frame = new byte[4 + body.Length];
         BinaryPrimitives.WriteInt32LittleEndian(frame, body.Length);
         body.CopyTo(frame, 4);

@@ -1,0 +1,84 @@
+using System.Buffers;
+using Orleans.Partisan.Transport;
+
+namespace Orleans.Partisan.Fuzz.Targets;
+
+/// <summary>
+/// One frame body through <see cref="WireCodec"/>, on a connection whose type table already numbers a few
+/// types (as after the frames that named them): kinds, flags, targets, type references and names, and the
+/// message Orleans' serializer reads.
+/// </summary>
+internal sealed class WireTarget : IFuzzTarget
+{
+    /// <summary>The types the connection has numbered, in order (0, 1, …).</summary>
+    private static readonly object[] Primers = [new Keyed(1, 2, "k"), "text", new Nested([], [], null, [])];
+
+    public string Name => "wire";
+
+    public IEnumerable<(string Name, byte[] Input)> Seeds()
+    {
+        var sent = Primed();
+        var named = PartisanTarget.Named("inbox");
+        yield return ("forward-numbered", Frames.Body(new ForwardEnvelope(named, new Keyed(7, 8, "hello"), isCast: true), sent));
+        yield return ("forward-numbered-string", Frames.Body(new ForwardEnvelope(named, "payload", isCast: false), sent));
+        yield return ("forward-nested", Frames.Body(new ForwardEnvelope(named, Nested(), isCast: false), sent));
+        yield return ("forward-announces", Frames.Body(new ForwardEnvelope(named, new List<int> { 1, 2, 3 }, isCast: false), new SentTypeTable(FuzzServices.Codec.TypeConverter)));
+        yield return ("forward-self-describing", Frames.Body(new ForwardEnvelope(named, new Keyed(1, 1, "x"), isCast: false)));
+        yield return ("forward-process", Frames.Body(new ForwardEnvelope(new ProcessRef(new NodeName("n1"), 42), new Keyed(3, 4, ""), isCast: false), sent));
+        yield return ("forward-grain", Frames.Body(new ForwardEnvelope(PartisanTarget.Grain(GrainId.Create("g", "k")), 5, isCast: false), sent));
+        yield return ("forward-unicode-name", Frames.Body(new ForwardEnvelope(PartisanTarget.Named("ünïcødé ✓"), 1.5, isCast: false), sent));
+        yield return ("object-keyed", Frames.Body(new Keyed(9, 9, "object")));
+        yield return ("object-nested", Frames.Body(Nested()));
+        yield return ("object-hello", Frames.Body(new Hello(Hello.CurrentVersion, "fuzz", FuzzServices.Spec("peer"), "bulk", 1)));
+        yield return ("object-relay", Frames.Body(new RelayEnvelope(new PartisanRef(new NodeName("o"), 1), new NodeName("d"), 3, new ForwardEnvelope(named, "r", isCast: false))));
+        yield return ("object-array", Frames.Body(new object[] { 1, "two", new[] { 3, 4 }, Guid.Empty, new Dictionary<int, string> { [5] = "five" } }));
+        yield return ("hostile-deep", [0, .. HostileValues.DeepNesting(200)]);
+        yield return ("hostile-quadratic", [0, .. HostileValues.QuadraticClaims(64)]);
+        yield return ("hostile-process-type", [0, .. HostileValues.NamedType("System.Diagnostics.Process, System.Diagnostics.Process")]);
+        yield return ("hostile-unregistered-type", [0, .. HostileValues.NamedType(typeof(Unregistered).FullName + ", " + typeof(Unregistered).Assembly.GetName().Name)]);
+    }
+
+    public void Run(byte[] input)
+    {
+        var received = new ReceivedTypeTable();
+        Prime(received);
+        FrameCodec.Decode(FuzzServices.Codec, new ReadOnlySequence<byte>(input), received);
+    }
+
+    public bool IsDocumentedRefusal(Exception exception) => exception is InvalidDataException;
+
+    internal static Nested Nested() => new(
+        [new Keyed(1, 1, "a"), new Keyed(2, -1, "b")],
+        new Dictionary<string, int[]> { ["x"] = [1, 2, 3], ["y"] = [] },
+        new object[] { "inner", 42L, new Keyed(0, 0, "") },
+        [1, 2, 3, 4]);
+
+    /// <summary>A sent table that has numbered and announced the primers.</summary>
+    private static SentTypeTable Primed()
+    {
+        var sent = new SentTypeTable(FuzzServices.Codec.TypeConverter);
+        foreach (var primer in Primers)
+        {
+            Frames.Body(new ForwardEnvelope(PartisanTarget.Named("p"), primer, isCast: false), sent);
+        }
+
+        return sent;
+    }
+
+    /// <summary>Reads the frames that named the primers into <paramref name="received"/>.</summary>
+    private static void Prime(ReceivedTypeTable received)
+    {
+        foreach (var body in PrimerBodies)
+        {
+            FrameCodec.Decode(FuzzServices.Codec, new ReadOnlySequence<byte>(body), received);
+        }
+    }
+
+    private static readonly byte[][] PrimerBodies = CreatePrimerBodies();
+
+    private static byte[][] CreatePrimerBodies()
+    {
+        var sent = new SentTypeTable(FuzzServices.Codec.TypeConverter);
+        return [.. Primers.Select(p => Frames.Body(new ForwardEnvelope(PartisanTarget.Named("p"), p, isCast: false), sent))];
+    }
+}
