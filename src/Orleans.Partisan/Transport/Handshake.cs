@@ -8,6 +8,7 @@ namespace Orleans.Partisan.Transport;
 /// The handshake: the accepting side sends its <see cref="Hello"/> first; the dialler checks it
 /// (cluster id, version, and that it is the node it meant to reach), then answers with its own
 /// hello naming the channel and lane; the acceptor checks that. Any mismatch refuses the connection.
+/// With TLS on, the handshake runs inside the TLS session (<see cref="TlsHandshake"/>).
 /// </summary>
 internal static class Handshake
 {

@@ -8,7 +8,7 @@ using System.Security.Authentication;
 namespace Orleans.Partisan.Transport;
 
 /// <summary>
-/// A connection a peer dialled to this node: after the handshake, every frame is deserialized and
+/// A connection a peer dialled to this node: after TLS (when on) and the handshake, every frame is deserialized and
 /// handed to <see cref="ITransportEvents.OnMessage"/>. A protocol error closes this connection only.
 /// </summary>
 internal sealed class InboundConnection
