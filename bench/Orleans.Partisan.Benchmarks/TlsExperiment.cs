@@ -11,7 +11,8 @@ namespace Orleans.Partisan.Benchmarks;
 /// traffic in plaintext, in one run. Two node pairs stay up together (one plaintext, one with
 /// <see cref="PartisanTlsOptions"/>: certificates under a root and an intermediate, made here with
 /// <c>CertificateRequest</c>, ECDSA P-256) and take turns (<see cref="Throughput.CompareAsync"/>), so both see the same
-/// machine; each figure is the median of its runs, with the process CPU per message.
+/// machine; each figure is the median of its runs, with the process CPU per message. Then the time to set up one
+/// connection (<see cref="ConnectionSetupTimer"/>), with and without TLS.
 /// </summary>
 internal static class TlsExperiment
 {
@@ -73,6 +74,27 @@ internal static class TlsExperiment
             rows.Add($"| {label} | spread of the runs | {s.Spread} | {p.Spread} | |");
         }
 
+        // Connection set-up: probes in turns, after a few to warm up.
+        var probes = quick ? 20 : 200;
+        await using var plainSetup = await ConnectionSetupTimer.StartAsync("plain-setup", loggerFactory, _ => null);
+        await using var secureSetup = await ConnectionSetupTimer.StartAsync("tls-setup", loggerFactory, Tls);
+        var plainTimes = new List<double>();
+        var secureTimes = new List<double>();
+        for (var i = 0; i < probes + 10; i++)
+        {
+            var p = await plainSetup.ProbeAsync();
+            var s = await secureSetup.ProbeAsync();
+            if (i >= 10)
+            {
+                plainTimes.Add(p);
+                secureTimes.Add(s);
+            }
+        }
+
+        double Quantile(List<double> times, double q) => times.Order().ElementAt((int)(q * (times.Count - 1)));
+        rows.Add($"| connection set-up | ms, median of {probes} | {Fixed(Quantile(secureTimes, 0.5), 2)} | {Fixed(Quantile(plainTimes, 0.5), 2)} | {Ratio(Quantile(secureTimes, 0.5) / Quantile(plainTimes, 0.5))} |");
+        rows.Add($"| connection set-up | ms, 90th percentile | {Fixed(Quantile(secureTimes, 0.9), 2)} | {Fixed(Quantile(plainTimes, 0.9), 2)} | {Ratio(Quantile(secureTimes, 0.9) / Quantile(plainTimes, 0.9))} |");
+
         output.WriteLine();
         output.WriteLine("## TLS beside plaintext");
         output.WriteLine();
@@ -86,6 +108,7 @@ internal static class TlsExperiment
         output.WriteLine();
         output.WriteLine($"- {runs} runs of about {secondsPerRun:0.#} s per system and size after {warmupSeconds:0.#} s of warm-up, taken in turns; total {total.Elapsed.TotalSeconds:0} s; load average at end: {LoadAverage()}");
         output.WriteLine("- CPU per message is the whole process (sender, receiver and both TLS ends), from `Environment.CpuUsage`.");
+        output.WriteLine("- Connection set-up is a probe: TCP connect, the TLS handshake (mutual, ECDSA P-256) when on, the acceptor's hello read and checked, close; the two set-ups in turns.");
     }
 
     private static string LoadAverage()
