@@ -36,6 +36,27 @@ public sealed class TransportTlsTests
     }
 
     [Fact]
+    public async Task A_node_that_trusts_only_the_root_needs_the_intermediate_its_peer_sends()
+    {
+        // a knows the root only; b and c hold certificates under the intermediate, b configured to send it, c not.
+        var rootOnly = new PartisanTlsOptions { Enabled = true, LocalCertificate = Certificates.Node("a") };
+        rootOnly.TrustedRootCertificates.Add(Certificates.Root);
+        var leafOnly = new PartisanTlsOptions { Enabled = true, LocalCertificate = Certificates.Node("c") };
+        leafOnly.TrustedRootCertificates.Add(Certificates.Root);
+        await using var a = await StartAsync("a", rootOnly);
+        await using var b = await StartAsync("b", Tls(Certificates.Node("b")));
+        await using var c = await StartAsync("c", leafOnly);
+
+        b.Transport.Connect(a.Spec);
+        await TestSupport.WaitUntilAsync(() => b.Transport.IsFullyConnected(a.Name), "b, which sends its intermediate, accepted by a");
+        c.Transport.Connect(a.Spec);
+        await TestSupport.WaitUntilAsync(
+            () => a.Logger.Count(LogLevel.Warning, "its certificate CN=c was refused: no chain to a trusted root could be built from CN=c (issuer CN=Partisan Test Intermediate)") >= 1,
+            "c, which sends its certificate alone, refused by a for want of the intermediate");
+        Assert.False(c.Transport.IsConnected(a.Name));
+    }
+
+    [Fact]
     public async Task A_plaintext_dialler_cannot_read_a_tls_listeners_hello()
     {
         await using var a = await StartAsync("a", Tls(Certificates.Node("a")), TimeSpan.FromMilliseconds(300));
