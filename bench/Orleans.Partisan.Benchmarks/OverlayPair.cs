@@ -9,7 +9,7 @@ using Orleans.Serialization;
 
 namespace Orleans.Partisan.Benchmarks;
 
-/// <summary>Two overlay nodes, "a" and "b", on 127.0.0.1 with OS-chosen ports, a joined to b.</summary>
+/// <summary>Two overlay nodes, "a" and "b", on 127.0.0.1 with OS-chosen ports, a joined to b; over TLS when <c>tls</c> gives each its options.</summary>
 internal sealed class OverlayPair : IAsyncDisposable
 {
     public static readonly WireCodec Codec = new(new ServiceCollection().AddSerializer().BuildServiceProvider());
@@ -33,7 +33,8 @@ internal sealed class OverlayPair : IAsyncDisposable
         ILoggerFactory loggerFactory,
         IEnumerable<string>? extraChannels = null,
         int? maxFrameSize = null,
-        int? sendQueueCapacity = null)
+        int? sendQueueCapacity = null,
+        Func<string, PartisanTlsOptions>? tls = null)
     {
         var channels = ImmutableSortedDictionary.CreateBuilder<string, ChannelOptions>(StringComparer.Ordinal);
         channels[PartisanChannels.Default] = new ChannelOptions { Parallelism = 1 };
@@ -60,6 +61,11 @@ internal sealed class OverlayPair : IAsyncDisposable
             if (sendQueueCapacity is { } capacity)
             {
                 transport = transport with { SendQueueCapacity = capacity };
+            }
+
+            if (tls is not null)
+            {
+                transport = transport with { Tls = tls(name) };
             }
 
             queueCapacity = transport.SendQueueCapacity;

@@ -39,6 +39,13 @@ if (args.Contains("calls"))
     return;
 }
 
+if (args.Contains("tls"))
+{
+    // Only issue 12's one-way throughput over TLS beside plaintext (TlsExperiment.cs).
+    await TlsExperiment.RunAsync(args, Console.Out);
+    return;
+}
+
 var quick = args.Contains("--quick");
 Throughput.Verbose = args.Contains("--verbose");
 var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();

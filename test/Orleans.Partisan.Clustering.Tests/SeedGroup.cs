@@ -20,8 +20,13 @@ internal sealed class SeedGroup : IAsyncDisposable
     private readonly SeedNode?[] _nodes;
     private readonly string _root = Path.Combine(Path.GetTempPath(), "partisan-clustering-tests", Guid.NewGuid().ToString("N"));
 
-    private SeedGroup(int count)
+    private readonly Func<int, PartisanTlsOptions?>? _tls;
+    private readonly ILoggerFactory _loggerFactory;
+
+    private SeedGroup(int count, Func<int, PartisanTlsOptions?>? tls = null, ILoggerFactory? loggerFactory = null)
     {
+        _tls = tls;
+        _loggerFactory = loggerFactory ?? NullLoggerFactory.Instance;
         var ports = SafePorts.TakePairs(count);
         Options = new PartisanClusteringOptions
         {
@@ -48,10 +53,13 @@ internal sealed class SeedGroup : IAsyncDisposable
     /// <summary>A group of <paramref name="count"/> seeds, none started.</summary>
     public static SeedGroup Create(int count = 3) => new(count);
 
-    /// <summary>Starts <paramref name="count"/> seeds concurrently and waits until one leads.</summary>
-    public static async Task<SeedGroup> StartAsync(int count = 3)
+    /// <summary>
+    /// Starts <paramref name="count"/> seeds concurrently; with <paramref name="tls"/>, seed <c>i</c> secures its links with
+    /// <c>tls(i)</c> (none when it returns null); its logs go to <paramref name="loggerFactory"/>.
+    /// </summary>
+    public static async Task<SeedGroup> StartAsync(int count = 3, Func<int, PartisanTlsOptions?>? tls = null, ILoggerFactory? loggerFactory = null)
     {
-        var group = new SeedGroup(count);
+        var group = new SeedGroup(count, tls, loggerFactory);
         await Task.WhenAll(Enumerable.Range(0, count).Select(group.StartSeedAsync));
         return group;
     }
@@ -60,7 +68,7 @@ internal sealed class SeedGroup : IAsyncDisposable
     public async Task StartSeedAsync(int index)
     {
         Assert.Null(_nodes[index]);
-        var node = new SeedNode(EndPoints[index], EndPoints, Path.Combine(_root, $"seed{index}"), Options, Serializer, NullLoggerFactory.Instance);
+        var node = new SeedNode(EndPoints[index], EndPoints, Path.Combine(_root, $"seed{index}"), Options, Serializer, _loggerFactory, _tls?.Invoke(index));
         _nodes[index] = node;
         await node.StartAsync(CancellationToken.None);
     }
@@ -92,9 +100,9 @@ internal sealed class SeedGroup : IAsyncDisposable
     /// <summary>
     /// A new, independently constructed table handle for <paramref name="clusterId"/>, as a silo would have one:
     /// its seed client tries seed <paramref name="firstSeed"/> first (a handle on that seed), or the seeds in
-    /// reverse order when it is null (a handle on a silo that is not a seed).
+    /// reverse order when it is null (a handle on a silo that is not a seed); over TLS with <paramref name="tls"/>.
     /// </summary>
-    public PartisanMembershipTable Handle(string clusterId, int? firstSeed = null, TimeSpan? requestTimeout = null, TimeSpan? startupTimeout = null, ILogger? logger = null)
+    public PartisanMembershipTable Handle(string clusterId, int? firstSeed = null, TimeSpan? requestTimeout = null, TimeSpan? startupTimeout = null, ILogger? logger = null, PartisanTlsOptions? tls = null)
     {
         var order = firstSeed is { } first
             ? Options.Seeds.Skip(first).Concat(Options.Seeds.Take(first)).ToList()
@@ -105,7 +113,7 @@ internal sealed class SeedGroup : IAsyncDisposable
             RequestTimeout = requestTimeout ?? Options.RequestTimeout,
             SnapshotInterval = Options.SnapshotInterval,
         };
-        return new PartisanMembershipTable(new SeedClient(options, Serializer, logger ?? NullLogger.Instance), clusterId, localSeed: null, startupTimeout: startupTimeout ?? options.RequestTimeout);
+        return new PartisanMembershipTable(new SeedClient(options, Serializer, logger ?? NullLogger.Instance, tls), clusterId, localSeed: null, startupTimeout: startupTimeout ?? options.RequestTimeout);
     }
 
     /// <summary>Stops every seed and deletes the data directories.</summary>

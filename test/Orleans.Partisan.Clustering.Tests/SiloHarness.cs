@@ -20,8 +20,12 @@ internal sealed class SiloHarness : IAsyncDisposable
     private readonly IHost?[] _silos;
     private readonly List<string> _seeds;
 
-    public SiloHarness(int seedCount, int otherCount)
+    private readonly Action<int, ISiloBuilder>? _configure;
+
+    /// <summary>A harness of <paramref name="seedCount"/> seeds and <paramref name="otherCount"/> other silos; <paramref name="configure"/> adds to silo <c>i</c>'s configuration.</summary>
+    public SiloHarness(int seedCount, int otherCount, Action<int, ISiloBuilder>? configure = null)
     {
+        _configure = configure;
         var count = seedCount + otherCount;
         _consensusPorts = SafePorts.TakePairs(seedCount);
         _siloPorts = SafePorts.TakePairs(count);
@@ -50,6 +54,7 @@ internal sealed class SiloHarness : IAsyncDisposable
                 o.ConsensusEndpoint = index < _consensusPorts.Length ? _seeds[index] : null;
                 o.DataDirectory = Path.Combine(_root, $"silo{index}");
             });
+            _configure?.Invoke(index, silo);
         });
         var host = builder.Build();
         _silos[index] = host;
@@ -68,8 +73,8 @@ internal sealed class SiloHarness : IAsyncDisposable
     /// <summary>The silo address of running silo <paramref name="index"/>.</summary>
     public SiloAddress AddressOf(int index) => _silos[index]!.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress;
 
-    /// <summary>A started client that finds gateways through the seeds.</summary>
-    public async Task<IHost> StartClientAsync()
+    /// <summary>A started client that finds gateways through the seeds; <paramref name="configure"/> adds to its configuration.</summary>
+    public async Task<IHost> StartClientAsync(Action<IClientBuilder>? configure = null)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.Logging.ClearProviders();
@@ -77,6 +82,7 @@ internal sealed class SiloHarness : IAsyncDisposable
         {
             client.Configure<ClusterOptions>(o => { o.ClusterId = _clusterId; o.ServiceId = "harness"; });
             client.UsePartisanClustering(o => o.Seeds = _seeds);
+            configure?.Invoke(client);
         });
         var host = builder.Build();
         await host.StartAsync();

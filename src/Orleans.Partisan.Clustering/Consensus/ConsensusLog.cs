@@ -4,8 +4,8 @@ using Microsoft.Extensions.Logging;
 namespace Orleans.Partisan.Clustering.Consensus;
 
 /// <summary>
-/// Log messages of a seed (its Raft member and its table service); event ids 6000-6004 of storage-free
-/// clustering's 6000-6099 (the table service's client logs 6005-6006, see <c>TableServiceLog</c>).
+/// Log messages of a seed (its Raft member and its table service); event ids 6000-6004 and 6007-6009 of storage-free
+/// clustering's 6000-6099 (the table service's client logs 6005-6006 and 6010, see <c>TableServiceLog</c>).
 /// </summary>
 internal static partial class ConsensusLog
 {
@@ -23,4 +23,13 @@ internal static partial class ConsensusLog
 
     [LoggerMessage(EventId = 6004, Level = LogLevel.Debug, Message = "Table request {Request} not executed by {ServiceEndPoint}: {Status} {Reason}")]
     public static partial void RequestNotExecuted(ILogger logger, string request, EndPoint serviceEndPoint, string status, string? reason);
+
+    [LoggerMessage(EventId = 6007, Level = LogLevel.Warning, Message = "Seed {ConsensusEndPoint} refused a Raft connection from another seed: {Reason}")]
+    public static partial void RaftInboundRefused(ILogger logger, EndPoint consensusEndPoint, string reason);
+
+    [LoggerMessage(EventId = 6008, Level = LogLevel.Warning, Message = "Seed {ConsensusEndPoint} refused Raft peer {Peer}: {Reason}")]
+    public static partial void RaftOutboundRefused(ILogger logger, EndPoint consensusEndPoint, EndPoint peer, string reason);
+
+    [LoggerMessage(EventId = 6009, Level = LogLevel.Warning, Message = "Refused TLS connection to the table service from {Remote}: {Reason}")]
+    public static partial void TableServiceTlsRefused(ILogger logger, EndPoint? remote, string reason);
 }

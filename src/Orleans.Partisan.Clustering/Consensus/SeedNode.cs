@@ -12,13 +12,14 @@ namespace Orleans.Partisan.Clustering.Consensus;
 /// <summary>
 /// One seed: a member of the Raft group that holds the membership table (DotNext's <see cref="RaftCluster"/> over
 /// its TCP transport, with a persistent <see cref="WriteAheadLog"/>), and the table service that executes requests
-/// when this seed leads. Started once, stopped once.
+/// when this seed leads; both under TLS when it is on. Started once, stopped once.
 /// </summary>
 internal sealed class SeedNode : IAsyncDisposable
 {
     private readonly PartisanClusteringOptions _options;
     private readonly IReadOnlyList<IPEndPoint> _seeds;
     private readonly Serializer _serializer;
+    private readonly PartisanTlsOptions? _tls;
     private readonly ILoggerFactory _loggerFactory;
     private readonly ILogger _logger;
     private readonly Lock _gate = new();
@@ -30,9 +31,13 @@ internal sealed class SeedNode : IAsyncDisposable
     private FileStream? _directoryLock;
     private TableServiceListener? _listener;
 
-    /// <summary>Creates a seed that will listen on <paramref name="consensusEndPoint"/> and keep its state in <paramref name="dataDirectory"/>.</summary>
-    public SeedNode(IPEndPoint consensusEndPoint, IReadOnlyList<IPEndPoint> seeds, string dataDirectory, PartisanClusteringOptions options, Serializer serializer, ILoggerFactory loggerFactory)
+    /// <summary>
+    /// Creates a seed that will listen on <paramref name="consensusEndPoint"/> and keep its state in <paramref name="dataDirectory"/>;
+    /// its Raft traffic and table service are secured with <paramref name="tls"/> when it is not <see langword="null"/>.
+    /// </summary>
+    public SeedNode(IPEndPoint consensusEndPoint, IReadOnlyList<IPEndPoint> seeds, string dataDirectory, PartisanClusteringOptions options, Serializer serializer, ILoggerFactory loggerFactory, PartisanTlsOptions? tls = null)
     {
+        _tls = tls;
         ConsensusEndPoint = consensusEndPoint;
         ServiceEndPoint = new IPEndPoint(consensusEndPoint.Address, consensusEndPoint.Port + options.ServicePortOffset);
         DataDirectory = dataDirectory;
@@ -97,6 +102,7 @@ internal sealed class SeedNode : IAsyncDisposable
             ColdStart = false,
             ConfigurationStorage = null,
             LoggerFactory = _loggerFactory,
+            SslOptions = _tls is null ? null : new RaftTlsOptions(_tls, ConsensusEndPoint, _logger),
         };
         var storage = configuration.ConfigurationStorage as InMemoryClusterConfigurationStorage<EndPoint>
             ?? throw new InvalidOperationException("DotNext's default Raft configuration storage is not in memory.");
@@ -111,7 +117,7 @@ internal sealed class SeedNode : IAsyncDisposable
         _cluster.LeaderChanged += OnLeaderChanged;
         await _cluster.StartAsync(token).ConfigureAwait(false);
 
-        _listener = new TableServiceListener(ServiceEndPoint, this, _serializer, _logger);
+        _listener = new TableServiceListener(ServiceEndPoint, this, _serializer, _logger, _tls, _options.RequestTimeout);
         _listener.Start();
         ConsensusLog.SeedStarted(_logger, ConsensusEndPoint, _seeds.Count, ServiceEndPoint, DataDirectory);
     }

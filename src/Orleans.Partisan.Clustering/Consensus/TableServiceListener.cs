@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Security;
 using System.Net.Sockets;
 using Microsoft.Extensions.Logging;
 using Orleans.Partisan.Clustering.TableService;
@@ -10,9 +11,10 @@ namespace Orleans.Partisan.Clustering.Consensus;
 /// A seed's table service: accepts TCP connections and answers each framed <see cref="TableRequest"/> with a
 /// <see cref="TableResponse"/>, in order per connection. A malformed frame (longer than
 /// <see cref="Frames.MaxRequestLength"/>, or one <see cref="FrameDecoder"/> refuses) closes that connection
-/// only, logged (6003).
+/// only, logged (6003). With <paramref name="tls"/>, a connection is authenticated as a TLS server first (within
+/// <paramref name="handshakeTimeout"/>); a refused one is logged with the reason and closed.
 /// </summary>
-internal sealed class TableServiceListener(IPEndPoint endPoint, SeedNode seed, Serializer serializer, ILogger logger) : IAsyncDisposable
+internal sealed class TableServiceListener(IPEndPoint endPoint, SeedNode seed, Serializer serializer, ILogger logger, PartisanTlsOptions? tls, TimeSpan handshakeTimeout) : IAsyncDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private readonly List<Task> _connections = [];
@@ -55,29 +57,94 @@ internal sealed class TableServiceListener(IPEndPoint endPoint, SeedNode seed, S
     private async Task ServeAsync(Socket socket)
     {
         var remote = socket.RemoteEndPoint;
-        await using var stream = new NetworkStream(socket, ownsSocket: true);
-        try
+        if (tls is null && await OpensTlsAsync(socket).ConfigureAwait(false))
         {
-            while (await Frames.ReadAsync(stream, Frames.MaxRequestLength, _stopping.Token).ConfigureAwait(false) is { } frame)
-            {
-                var request = FrameDecoder.Decode<TableRequest>(serializer, frame);
-                var response = await seed.HandleAsync(request, _stopping.Token).ConfigureAwait(false);
-                if (response.Status != TableResponseStatus.Ok)
-                {
-                    ConsensusLog.RequestNotExecuted(logger, request.ToString(), endPoint, response.Status.ToString(), response.Reason);
-                }
+            ConsensusLog.TableServiceTlsRefused(logger, remote, "the client opened a TLS handshake, and TLS is off on this seed (UsePartisanTls)");
+            socket.Dispose();
+            return;
+        }
 
-                await Frames.WriteAsync(stream, serializer.SerializeToArray(response), _stopping.Token).ConfigureAwait(false);
+        Stream stream = new NetworkStream(socket, ownsSocket: true);
+        if (tls is not null)
+        {
+            if (await AuthenticateAsync(stream, tls, remote).ConfigureAwait(false) is not { } secured)
+            {
+                return;
+            }
+
+            stream = secured;
+        }
+
+        await using (stream.ConfigureAwait(false))
+        {
+            try
+            {
+                while (await Frames.ReadAsync(stream, Frames.MaxRequestLength, _stopping.Token).ConfigureAwait(false) is { } frame)
+                {
+                    var request = FrameDecoder.Decode<TableRequest>(serializer, frame);
+                    var response = await seed.HandleAsync(request, _stopping.Token).ConfigureAwait(false);
+                    if (response.Status != TableResponseStatus.Ok)
+                    {
+                        ConsensusLog.RequestNotExecuted(logger, request.ToString(), endPoint, response.Status.ToString(), response.Reason);
+                    }
+
+                    await Frames.WriteAsync(stream, serializer.SerializeToArray(response), _stopping.Token).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+            {
+            }
+            catch (Exception e)
+            {
+                // Malformed input, a broken connection or a failure while the seed stops: this connection ends, the
+                // client tries again (here or at another seed), the service goes on.
+                ConsensusLog.ConnectionDropped(logger, remote, $"{e.GetType().Name}: {e.Message}");
             }
         }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+    }
+
+    /// <summary>
+    /// Whether a plaintext connection starts with a TLS handshake record (type 22, version 3.1 to 3.4), peeked without
+    /// consuming it. As a request frame's length those bytes would say 16 MiB or more, which no table request is.
+    /// </summary>
+    private async Task<bool> OpensTlsAsync(Socket socket)
+    {
+        var start = new byte[3];
+        try
         {
+            var read = await socket.ReceiveAsync(start, SocketFlags.Peek, _stopping.Token).ConfigureAwait(false);
+            return read == start.Length && start[0] == 0x16 && start[1] == 0x03 && start[2] is >= 0x01 and <= 0x04;
+        }
+        catch (Exception e) when (e is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Authenticates as the TLS server of <paramref name="remote"/>; <see langword="null"/> (logged) when refused.</summary>
+    private async Task<SslStream?> AuthenticateAsync(Stream inner, PartisanTlsOptions options, EndPoint? remote)
+    {
+        string? refusal = null;
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: false);
+        using var bound = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+        bound.CancelAfter(handshakeTimeout);
+        try
+        {
+            await ssl.AuthenticateAsServerAsync(options.CreateServerAuthenticationOptions(r => refusal = r), bound.Token).ConfigureAwait(false);
+            return ssl;
         }
         catch (Exception e)
         {
-            // Malformed input, a broken connection or a failure while the seed stops: this connection ends, the
-            // client tries again (here or at another seed), the service goes on.
-            ConsensusLog.ConnectionDropped(logger, remote, $"{e.GetType().Name}: {e.Message}");
+            // Whatever went wrong (a refused certificate, a client without TLS, a timeout), only this connection ends.
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            if (!_stopping.IsCancellationRequested)
+            {
+                ConsensusLog.TableServiceTlsRefused(logger, remote, refusal ?? (e is OperationCanceledException
+                    ? $"no TLS handshake within {handshakeTimeout}"
+                    : $"the TLS handshake failed ({e.Message}); does the client have TLS on (UsePartisanTls)?"));
+            }
+
+            return null;
         }
     }
 

@@ -17,8 +17,8 @@ internal sealed class LocalSeed : ILifecycleParticipant<ISiloLifecycle>, IAsyncD
     private readonly Lazy<SeedNode?> _node;
 
     /// <summary>Creates the holder; the seed itself is created on first use, after options validation.</summary>
-    public LocalSeed(IOptions<PartisanClusteringOptions> options, Serializer serializer, ILoggerFactory loggerFactory)
-        => _node = new(() => Create(options.Value, serializer, loggerFactory));
+    public LocalSeed(IOptions<PartisanClusteringOptions> options, Serializer serializer, ILoggerFactory loggerFactory, IOptions<PartisanTlsOptions> tls)
+        => _node = new(() => Create(options.Value, serializer, loggerFactory, tls.Value is { Enabled: true } on ? on : null));
 
     /// <summary>This silo's seed, or <see langword="null"/> when the silo is not a seed.</summary>
     public SeedNode? Node => _node.Value;
@@ -54,7 +54,7 @@ internal sealed class LocalSeed : ILifecycleParticipant<ISiloLifecycle>, IAsyncD
         return Path.Combine(root, "Orleans.Partisan.Clustering", name);
     }
 
-    private static SeedNode? Create(PartisanClusteringOptions o, Serializer serializer, ILoggerFactory loggerFactory)
+    private static SeedNode? Create(PartisanClusteringOptions o, Serializer serializer, ILoggerFactory loggerFactory, PartisanTlsOptions? tls)
     {
         if (o.ConsensusEndpoint is not { } own)
         {
@@ -64,7 +64,7 @@ internal sealed class LocalSeed : ILifecycleParticipant<ISiloLifecycle>, IAsyncD
         var self = SeedEndPoints.Resolve(own, nameof(o.ConsensusEndpoint));
         var seeds = o.Seeds.Select((s, i) => SeedEndPoints.Resolve(s, $"Seeds[{i}]")).ToList();
         return seeds.Contains(self)
-            ? new SeedNode(self, seeds, o.DataDirectory ?? DefaultDataDirectory(self), o, serializer, loggerFactory)
+            ? new SeedNode(self, seeds, o.DataDirectory ?? DefaultDataDirectory(self), o, serializer, loggerFactory, tls)
             : null;
     }
 }

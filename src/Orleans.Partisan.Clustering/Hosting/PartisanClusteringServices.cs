@@ -21,7 +21,8 @@ internal static class PartisanClusteringServices
         services.TryAddSingleton(sp => new SeedClient(
             sp.GetRequiredService<IOptions<PartisanClusteringOptions>>().Value,
             sp.GetRequiredService<Serializer>(),
-            sp.GetRequiredService<ILoggerFactory>().CreateLogger<SeedClient>()));
+            sp.GetRequiredService<ILoggerFactory>().CreateLogger<SeedClient>(),
+            Tls(sp)));
         services.TryAddSingleton(sp => new PartisanMembershipTable(
             sp.GetRequiredService<SeedClient>(),
             sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId,
@@ -35,7 +36,7 @@ internal static class PartisanClusteringServices
     {
         services.AddPartisanClusteringCore();
         services.TryAddSingleton<LocalSeed>();
-        services.AddSingleton<ILifecycleParticipant<Runtime.ISiloLifecycle>>(sp => sp.GetRequiredService<LocalSeed>());
+        services.AddSingleton<ILifecycleParticipant<Orleans.Runtime.ISiloLifecycle>>(sp => sp.GetRequiredService<LocalSeed>());
         services.AddSingleton<IMembershipTable>(sp => sp.GetRequiredService<PartisanMembershipTable>());
         return services;
     }
@@ -47,4 +48,8 @@ internal static class PartisanClusteringServices
         services.AddSingleton<IGatewayListProvider, PartisanGatewayListProvider>();
         return services;
     }
+
+    /// <summary>The TLS options of the links to and between the seeds, when <c>UsePartisanTls</c> turned TLS on.</summary>
+    public static PartisanTlsOptions? Tls(IServiceProvider services)
+        => services.GetRequiredService<IOptions<PartisanTlsOptions>>().Value is { Enabled: true } tls ? tls : null;
 }

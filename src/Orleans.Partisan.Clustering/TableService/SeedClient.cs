@@ -1,7 +1,9 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.NetworkInformation;
+using System.Net.Security;
 using System.Net.Sockets;
+using System.Security.Authentication;
 using Microsoft.Extensions.Logging;
 using Orleans.Serialization;
 
@@ -12,7 +14,7 @@ namespace Orleans.Partisan.Clustering.TableService;
 /// a seed's leader hint, then every seed in turn, backing off between rounds, until
 /// <see cref="PartisanClusteringOptions.RequestTimeout"/> elapses; then it throws
 /// <see cref="PartisanClusteringUnavailableException"/> naming every seed tried and its last answer.
-/// One TCP connection per request. Thread-safe.
+/// One TCP connection per request, under TLS when it is on. Thread-safe.
 /// </summary>
 internal sealed class SeedClient
 {
@@ -22,14 +24,16 @@ internal sealed class SeedClient
     private readonly PartisanClusteringOptions _options;
     private readonly Serializer _serializer;
     private readonly ILogger _logger;
+    private readonly PartisanTlsOptions? _tls;
     private readonly Lazy<IReadOnlyList<IPEndPoint>> _services;
     private readonly TimeSpan _attemptTimeout;
     private volatile IPEndPoint? _preferred;
 
-    /// <summary>Creates a client of the seeds named in <paramref name="options"/>.</summary>
-    public SeedClient(PartisanClusteringOptions options, Serializer serializer, ILogger logger)
+    /// <summary>Creates a client of the seeds named in <paramref name="options"/>, over TLS when <paramref name="tls"/> is not <see langword="null"/>.</summary>
+    public SeedClient(PartisanClusteringOptions options, Serializer serializer, ILogger logger, PartisanTlsOptions? tls = null)
     {
         _options = options;
+        _tls = tls;
         _serializer = serializer;
         _logger = logger;
         _services = new(() => options.Seeds
@@ -208,10 +212,38 @@ internal sealed class SeedClient
         bound.CancelAfter(timeout);
         using var socket = new Socket(seed.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
         await socket.ConnectAsync(seed, bound.Token).ConfigureAwait(false);
-        await using var stream = new NetworkStream(socket, ownsSocket: false);
+        await using var network = new NetworkStream(socket, ownsSocket: false);
+        await using var secured = _tls is null ? null : await AuthenticateAsync(network, _tls, seed, bound.Token).ConfigureAwait(false);
+        Stream stream = secured is null ? network : secured;
         await Frames.WriteAsync(stream, _serializer.SerializeToArray(request), bound.Token).ConfigureAwait(false);
         var frame = await Frames.ReadAsync(stream, Frames.MaxFrameLength, bound.Token).ConfigureAwait(false)
-            ?? throw new IOException("the seed closed the connection without answering");
+            ?? throw new IOException(secured is null
+                ? "the seed closed the connection without answering"
+                : "the seed closed the TLS connection without answering (it may have refused this node's certificate: see its log)");
         return FrameDecoder.Decode<TableResponse>(_serializer, frame);
+    }
+
+    /// <summary>Authenticates as the TLS client of <paramref name="seed"/>; a failure is logged and thrown as <see cref="IOException"/> naming the reason.</summary>
+    private async Task<SslStream> AuthenticateAsync(Stream inner, PartisanTlsOptions tls, IPEndPoint seed, CancellationToken token)
+    {
+        string? refusal = null;
+        var ssl = new SslStream(inner, leaveInnerStreamOpen: true);
+        try
+        {
+            await ssl.AuthenticateAsClientAsync(tls.CreateClientAuthenticationOptions(seed, r => refusal = r), token).ConfigureAwait(false);
+            return ssl;
+        }
+        catch (Exception e) when (e is AuthenticationException or IOException)
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            var reason = refusal ?? $"the TLS handshake failed ({e.Message}); is TLS on at the seed (UsePartisanTls)?";
+            TableServiceLog.SeedTlsRefused(_logger, seed, reason);
+            throw new IOException($"TLS: {reason}", e);
+        }
+        catch
+        {
+            await ssl.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
     }
 }

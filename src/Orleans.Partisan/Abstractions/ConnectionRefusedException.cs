@@ -2,7 +2,8 @@ namespace Orleans.Partisan;
 
 /// <summary>
 /// An overlay connection was refused at the handshake: the node there belongs to another cluster,
-/// is not the node that was dialled, speaks another protocol version, or does not have the channel.
+/// is not the node that was dialled, speaks another protocol version, or does not have the channel;
+/// or, with TLS on, its certificate was refused or it does not speak TLS.
 /// </summary>
 [GenerateSerializer, Alias("partisan.ConnectionRefusedException")]
 public sealed class ConnectionRefusedException : PartisanException
@@ -15,7 +16,7 @@ public sealed class ConnectionRefusedException : PartisanException
         Reason = reason;
     }
 
-    /// <summary>The reason word: <c>cluster_id</c>, <c>wrong_node</c>, <c>version</c>, <c>unknown_channel</c> or <c>bad_frame</c>.</summary>
+    /// <summary>The reason word: <c>cluster_id</c>, <c>wrong_node</c>, <c>version</c>, <c>unknown_channel</c>, <c>bad_frame</c> or <c>tls</c>.</summary>
     [Id(0)]
     public string Reason { get; }
 }

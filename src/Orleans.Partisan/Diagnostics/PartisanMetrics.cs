@@ -63,7 +63,7 @@ public static class PartisanMetrics
     /// <summary>Connections closed. Tag <c>reason</c>.</summary>
     public const string ConnectionsClosed = "partisan.connections.closed";
 
-    /// <summary>Connections refused at the handshake (wrong cluster, wrong node, bad frame). Tag <c>reason</c>.</summary>
+    /// <summary>Connections refused at the handshake (wrong cluster, wrong node, bad frame; with TLS, a refused certificate or a peer without TLS). Tag <c>reason</c>.</summary>
     public const string ConnectionsRefused = "partisan.connections.refused";
 
     /// <summary>Messages of the broadcast layer sent. Tag <c>kind</c> (<c>gossip</c>, <c>ihave</c>, <c>graft</c>, <c>prune</c>).</summary>

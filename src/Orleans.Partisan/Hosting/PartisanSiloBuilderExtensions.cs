@@ -19,7 +19,10 @@ public static class PartisanSiloBuilderExtensions
     /// Adds the overlay: the silo gets its own TCP connections to the other silos, organised by the
     /// configured peer service, and <see cref="IPartisan"/> in its services.
     /// </summary>
-    /// <remarks>An <see cref="IPartisanInterposer"/> registered in the silo's services (for fault injection in tests) is consulted on every message.</remarks>
+    /// <remarks>
+    /// An <see cref="IPartisanInterposer"/> registered in the silo's services (for fault injection in tests) is consulted on every message.
+    /// The connections are plaintext unless <c>UsePartisanTls</c> turns TLS on.
+    /// </remarks>
     public static ISiloBuilder AddPartisan(this ISiloBuilder builder, Action<PartisanOptions>? configure = null)
         => builder.AddPartisan(optionsBuilder =>
         {
@@ -86,6 +89,7 @@ public static class PartisanSiloBuilderExtensions
                 ConnectTimeout = options.ConnectTimeout,
                 ReconnectInterval = options.ReconnectInterval,
                 MaxReconnectInterval = options.MaxReconnectInterval,
+                Tls = services.GetRequiredService<IOptions<PartisanTlsOptions>>().Value is { Enabled: true } tls ? tls : null,
             },
         };
         return new PartisanNode(

@@ -6,11 +6,11 @@ namespace Orleans.Partisan.Transport;
 
 /// <summary>A connected socket whose acceptor's hello was read and accepted.</summary>
 /// <param name="Socket">The socket.</param>
-/// <param name="Stream">The stream over it (owns it).</param>
+/// <param name="Stream">The stream over it (owns it): the socket's, or TLS over it.</param>
 /// <param name="Reader">The reader over the stream, holding anything read past the hello.</param>
 /// <param name="Hello">The acceptor's hello.</param>
 /// <param name="RemoteEndPoint">Where it was dialled.</param>
-internal sealed record DialledSocket(Socket Socket, NetworkStream Stream, PipeReader Reader, Hello Hello, IPEndPoint RemoteEndPoint)
+internal sealed record DialledSocket(Socket Socket, Stream Stream, PipeReader Reader, Hello Hello, IPEndPoint RemoteEndPoint)
 {
     /// <summary>Closes it.</summary>
     public async ValueTask CloseAsync()

@@ -4,7 +4,7 @@ using System.Net.Sockets;
 
 namespace Orleans.Partisan.Transport;
 
-/// <summary>Dials a node and runs the dialler's half of the handshake.</summary>
+/// <summary>Dials a node and runs the dialler's half of the handshake (inside TLS when <see cref="TransportSettings.Tls"/> is set).</summary>
 internal static class Dialler
 {
     /// <summary>How connections read: 16 KiB segments, reads of at least 4 KiB.</summary>
@@ -36,15 +36,22 @@ internal static class Dialler
         foreach (var endpoint in endpoints)
         {
             var socket = new Socket(endpoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-            NetworkStream? stream = null;
+            Stream? stream = null;
             PipeReader? reader = null;
             try
             {
                 await socket.ConnectAsync(endpoint, linked.Token);
                 stream = new NetworkStream(socket, ownsSocket: true);
+                if (context.Settings.Tls is { } tls)
+                {
+                    stream = await TlsHandshake.AuthenticateAsClientAsync(context, tls, stream, endpoint, linked.Token);
+                }
+
                 reader = PipeReader.Create(stream, ReaderOptions);
                 var hello = await Handshake.ReadHelloAsync(reader, context, Handshake.Outbound, endpoint, linked.Token)
-                    ?? throw new IOException($"{endpoint} closed the connection before its handshake");
+                    ?? throw new IOException(context.Settings.Tls is null
+                        ? $"{endpoint} closed the connection before its handshake"
+                        : $"{endpoint} closed the TLS connection before its handshake (it may have refused this node's certificate: see its log)");
                 Handshake.CheckAcceptorHello(context, hello, endpoint, expected, channel);
                 if (channel is not null)
                 {

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.IO.Pipelines;
 using System.Net;
 
@@ -7,6 +8,7 @@ namespace Orleans.Partisan.Transport;
 /// The handshake: the accepting side sends its <see cref="Hello"/> first; the dialler checks it
 /// (cluster id, version, and that it is the node it meant to reach), then answers with its own
 /// hello naming the channel and lane; the acceptor checks that. Any mismatch refuses the connection.
+/// With TLS on, the handshake runs inside the TLS session (<see cref="TlsHandshake"/>).
 /// </summary>
 internal static class Handshake
 {
@@ -40,7 +42,13 @@ internal static class Handshake
                     return message as Hello
                         ?? throw Refuse(context, "bad_frame", direction, remote, $"expected a hello, got a {message.GetType().Name}");
                 case FrameReadStatus.InvalidLength:
+                    var opensTls = LooksLikeTls(result.Buffer);
                     reader.AdvanceTo(result.Buffer.Start);
+                    if (opensTls && context.Settings.Tls is null)
+                    {
+                        throw TlsHandshake.Refuse(context, direction, remote, "the peer opened a TLS handshake, and TLS is off on this node (UsePartisanTls)");
+                    }
+
                     throw Refuse(context, "bad_frame", direction, remote, $"handshake frame of {length} bytes exceeds the maximum of {maximum}");
                 default:
                     if (result.IsCompleted)
@@ -153,9 +161,23 @@ internal static class Handshake
         }
     }
 
-    private static ConnectionRefusedException Refused(string reason, string message)
+    /// <summary>Counts a refusal and returns the exception to throw (the caller has logged it).</summary>
+    public static ConnectionRefusedException Refused(string reason, string message)
     {
         PartisanMetrics.Refused.Add(1, new KeyValuePair<string, object?>("reason", reason));
         return new ConnectionRefusedException(reason, message);
+    }
+
+    /// <summary>Whether <paramref name="buffer"/> starts like a TLS record of the handshake (content type 22, version 3.x).</summary>
+    private static bool LooksLikeTls(in ReadOnlySequence<byte> buffer)
+    {
+        Span<byte> start = stackalloc byte[2];
+        if (buffer.Length < start.Length)
+        {
+            return false;
+        }
+
+        buffer.Slice(0, start.Length).CopyTo(start);
+        return start[0] == 0x16 && start[1] == 0x03;
     }
 }

@@ -3,11 +3,12 @@ using System.Diagnostics.CodeAnalysis;
 using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
+using System.Security.Authentication;
 
 namespace Orleans.Partisan.Transport;
 
 /// <summary>
-/// A connection a peer dialled to this node: after the handshake, every frame is deserialized and
+/// A connection a peer dialled to this node: after TLS (when on) and the handshake, every frame is deserialized and
 /// handed to <see cref="ITransportEvents.OnMessage"/>. A protocol error closes this connection only.
 /// </summary>
 internal sealed class InboundConnection
@@ -21,8 +22,8 @@ internal sealed class InboundConnection
     private readonly TransportContext _context;
     private readonly ITransportEvents _events;
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
-    private readonly PipeReader _reader;
+    private Stream _stream;
+    private PipeReader? _reader;
     private readonly Action<InboundConnection> _onClosed;
     private readonly CancellationTokenSource _closing = new();
     private KeyValuePair<string, object?> _channelTag;
@@ -38,7 +39,6 @@ internal sealed class InboundConnection
         _onClosed = onClosed;
         RemoteEndPoint = socket.RemoteEndPoint;
         _stream = new NetworkStream(socket, ownsSocket: true);
-        _reader = PipeReader.Create(_stream, Dialler.ReaderOptions);
         Channel = string.Empty;
         Completion = Task.CompletedTask;
     }
@@ -85,12 +85,12 @@ internal sealed class InboundConnection
         var reason = CloseReason.Closed;
         try
         {
-            if (!await HandshakeAsync())
+            if (await HandshakeAsync() is not { } reader)
             {
                 return;
             }
 
-            reason = await ReceiveLoopAsync();
+            reason = await ReceiveLoopAsync(reader);
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
         {
@@ -110,7 +110,11 @@ internal sealed class InboundConnection
             var established = _established;
             _established = false;
             _onClosed(this);
-            await _reader.CompleteAsync();
+            if (_reader is not null)
+            {
+                await _reader.CompleteAsync();
+            }
+
             await _stream.DisposeAsync();
             if (established)
             {
@@ -120,35 +124,47 @@ internal sealed class InboundConnection
         }
     }
 
-    private async Task<bool> HandshakeAsync()
+    /// <summary>Runs TLS (if on) and the acceptor's half of the handshake; the reader of the established connection, or null if it was refused.</summary>
+    private async Task<PipeReader?> HandshakeAsync()
     {
         using var timeout = _context.CreateHandshakeTimeout();
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(_closing.Token, timeout.Token);
         Hello? hello;
+        var tls = _context.Settings.Tls;
         try
         {
+            if (tls is not null)
+            {
+                _stream = await TlsHandshake.AuthenticateAsServerAsync(_context, tls, _stream, RemoteEndPoint, linked.Token);
+                tls = null;
+            }
+
+            _reader = PipeReader.Create(_stream, Dialler.ReaderOptions);
             await Handshake.WriteHelloAsync(_stream, _context, Handshake.Create(_context, null, 0), linked.Token);
             hello = await Handshake.ReadHelloAsync(_reader, _context, Handshake.Inbound, RemoteEndPoint, linked.Token);
         }
         catch (OperationCanceledException) when (timeout.IsCancellationRequested && !_closing.IsCancellationRequested)
         {
-            _ = Handshake.Refuse(_context, "timeout", Handshake.Inbound, RemoteEndPoint, $"no handshake within {_context.Settings.ConnectTimeout}");
-            return false;
+            _ = tls is null
+                ? Handshake.Refuse(_context, "timeout", Handshake.Inbound, RemoteEndPoint, $"no handshake within {_context.Settings.ConnectTimeout}")
+                : TlsHandshake.Refuse(_context, Handshake.Inbound, RemoteEndPoint, $"no TLS handshake within {_context.Settings.ConnectTimeout}: the peer does not speak TLS (a node with TLS off waits for this node's hello), or is too slow");
+            return null;
         }
         catch (ConnectionRefusedException)
         {
-            return false;
+            return null;
         }
-        catch (Exception exception) when (exception is IOException or SocketException)
+        catch (Exception exception) when (exception is IOException or SocketException or AuthenticationException)
         {
+            // With TLS, also a dialler that refused this node's certificate after the handshake (it logs why).
             TransportLog.ClosedBeforeHello(_context.Logger, RemoteEndPoint);
-            return false;
+            return null;
         }
 
         if (hello is null)
         {
             TransportLog.ClosedBeforeHello(_context.Logger, RemoteEndPoint);
-            return false;
+            return null;
         }
 
         int channel;
@@ -158,7 +174,7 @@ internal sealed class InboundConnection
         }
         catch (ConnectionRefusedException)
         {
-            return false;
+            return null;
         }
 
         Peer = hello.Node.Name;
@@ -168,15 +184,15 @@ internal sealed class InboundConnection
         _established = true;
         PartisanMetrics.Opened.Add(1, new KeyValuePair<string, object?>("direction", "inbound"));
         TransportLog.InboundOpened(_context.Logger, Peer, RemoteEndPoint, Channel, Lane);
-        return true;
+        return _reader;
     }
 
-    private async Task<CloseReason> ReceiveLoopAsync()
+    private async Task<CloseReason> ReceiveLoopAsync(PipeReader reader)
     {
         var maximum = _context.Settings.MaxFrameSize;
         while (true)
         {
-            var result = await _reader.ReadAsync(_closing.Token);
+            var result = await reader.ReadAsync(_closing.Token);
             var buffer = result.Buffer;
             var frames = 0;
             long bytes = 0;
@@ -209,7 +225,7 @@ internal sealed class InboundConnection
             Count(frames, bytes);
             if (failure is not null)
             {
-                _reader.AdvanceTo(buffer.Start);
+                reader.AdvanceTo(buffer.Start);
                 return failure;
             }
 
@@ -221,7 +237,7 @@ internal sealed class InboundConnection
                 var body = buffer.Slice(FrameCodec.PrefixSize);
                 var filled = (int)body.Length;
                 body.CopyTo(frame.Array);
-                _reader.AdvanceTo(buffer.End);
+                reader.AdvanceTo(buffer.End);
                 if (!await ReadExactlyAsync(frame.Array.AsMemory(filled, large - filled)))
                 {
                     return new CloseReason(CloseKind.PeerClosed, "in the middle of a frame");
@@ -240,11 +256,11 @@ internal sealed class InboundConnection
             if (result.IsCompleted || result.IsCanceled)
             {
                 var leftover = buffer.Length;
-                _reader.AdvanceTo(buffer.End);
+                reader.AdvanceTo(buffer.End);
                 return new CloseReason(CloseKind.PeerClosed, leftover > 0 ? "in the middle of a frame" : null);
             }
 
-            _reader.AdvanceTo(buffer.Start, buffer.End);
+            reader.AdvanceTo(buffer.Start, buffer.End);
         }
     }
 

@@ -19,7 +19,7 @@ internal sealed class OutboundConnection
 
     private readonly TransportContext _context;
     private readonly Socket _socket;
-    private readonly NetworkStream _stream;
+    private readonly Stream _stream;
     private readonly PipeReader _reader;
     private readonly CancellationTokenSource _closing = new();
     private CloseReason? _closeReason;

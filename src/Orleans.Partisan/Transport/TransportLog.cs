@@ -45,6 +45,9 @@ internal static partial class TransportLog
     [LoggerMessage(EventId = 3016, Level = LogLevel.Warning, Message = "Refused node '{Peer}' at {Remote} for channel '{Channel}': it has no such channel (its channels: {TheirChannels})")]
     public static partial void RefusedMissingChannel(ILogger logger, NodeName peer, EndPoint? remote, string channel, string theirChannels);
 
+    [LoggerMessage(EventId = 3017, Level = LogLevel.Warning, Message = "Refused TLS connection {Direction} {Remote}: {Problem}")]
+    public static partial void RefusedTls(ILogger logger, string direction, EndPoint? remote, string problem);
+
     [LoggerMessage(EventId = 3014, Level = LogLevel.Warning, Message = "Refused connection {Direction} {Remote}: {Problem}")]
     public static partial void RefusedBadHandshake(ILogger logger, string direction, EndPoint? remote, string problem);
 

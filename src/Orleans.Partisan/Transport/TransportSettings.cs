@@ -37,4 +37,7 @@ internal sealed record TransportSettings
 
     /// <summary>The longest wait between redials.</summary>
     public TimeSpan MaxReconnectInterval { get; init; } = Defaults.MaxReconnectInterval;
+
+    /// <summary>TLS on every connection, or <see langword="null"/> for plaintext (the default).</summary>
+    public PartisanTlsOptions? Tls { get; init; }
 }
