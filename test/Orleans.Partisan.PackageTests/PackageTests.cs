@@ -95,7 +95,13 @@ public sealed partial class PackageTests
         var (sourceLink, documents) = Get(id).EmbeddedPdb();
 
         Assert.NotNull(sourceLink);
-        Assert.Contains($"\"https://raw.githubusercontent.com/orleans-partisan/Orleans.Partisan/{HeadCommit()}/*\"", sourceLink, StringComparison.Ordinal);
+        var link = SourceLinkUrl().Match(sourceLink);
+        Assert.True(link.Success, $"{id}'s SourceLink does not point at the public repository on GitHub: {sourceLink}");
+
+        // The commit the DLL was built from: HEAD when built and tested together (CI); an earlier commit of this clone when
+        // a developer commits between building and testing.
+        var commit = link.Groups["commit"].Value;
+        Assert.Equal(commit, PackedPackage.Run("git", ["rev-parse", "--verify", commit + "^{commit}"], RepositoryRoot.Path).Trim());
         Assert.Contains(documents, d => d.EndsWith(".cs", StringComparison.Ordinal));
     }
 
@@ -118,6 +124,9 @@ public sealed partial class PackageTests
     private static PackedPackage Get(string id) => Packed.GetOrAdd(id, i => new Lazy<PackedPackage>(() => PackedPackage.Pack(i))).Value;
 
     private static string HeadCommit() => PackedPackage.Run("git", ["rev-parse", "HEAD"], RepositoryRoot.Path).Trim();
+
+    [GeneratedRegex("\"https://raw\\.githubusercontent\\.com/orleans-partisan/Orleans\\.Partisan/(?<commit>[0-9a-f]{40})/\\*\"")]
+    private static partial Regex SourceLinkUrl();
 
     [GeneratedRegex("<VersionPrefix>([^<]+)</VersionPrefix>")]
     private static partial Regex VersionPrefix();
