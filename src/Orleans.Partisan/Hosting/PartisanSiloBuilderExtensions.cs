@@ -86,6 +86,8 @@ public static class PartisanSiloBuilderExtensions
                 ConnectTimeout = options.ConnectTimeout,
                 ReconnectInterval = options.ReconnectInterval,
                 MaxReconnectInterval = options.MaxReconnectInterval,
+                HeartbeatInterval = options.HeartbeatInterval,
+                HeartbeatTimeout = options.HeartbeatTimeout,
             },
         };
         return new PartisanNode(

@@ -6,12 +6,21 @@ using Orleans.Partisan.Runtime;
 namespace Orleans.Partisan.Membership;
 
 /// <summary>
-/// Evicts a crashed silo from Orleans' membership on the overlay's evidence, confirmed by other silos
+/// Evicts a crashed or frozen silo from Orleans' membership on the overlay's evidence, confirmed by other silos
 /// (see <see cref="FailureDetectionOptions"/>): a silo whose overlay connections were lost and stay
 /// lost for <see cref="FailureDetectionOptions.SuspectAfter"/> is dialled afresh by this silo and by up
 /// to <see cref="FailureDetectionOptions.Witnesses"/> other active silos; when enough of them fail and
 /// none succeeds, <see cref="IClusterMembershipService.TryKill"/> declares it dead.
 /// </summary>
+/// <remarks>
+/// A silo can be lost in two ways: its connections close (<see cref="NodeDownReason.ConnectionClosed"/>: it crashed,
+/// or the network reset them), or it stops sending anything, heartbeats included, while they stay open
+/// (<see cref="NodeDownReason.HeartbeatTimeout"/>: a stopped or frozen process, a half-open connection), and this
+/// silo closes them. <see cref="FailureDetectionOptions.SuspectAfter"/> is counted from the moment the silo was
+/// last heard from, so a silo that went silent is checked <see cref="PartisanOptions.HeartbeatTimeout"/> sooner:
+/// at once with the defaults. Either way the verdict needs the same fresh dials and witnesses, and a frozen process
+/// answers neither (its kernel completes the TCP connect, but nobody sends the handshake).
+/// </remarks>
 internal sealed class OverlayFailureDetector(
     PartisanNode node,
     IReachability reachability,
@@ -22,6 +31,11 @@ internal sealed class OverlayFailureDetector(
     ILogger<OverlayFailureDetector> logger)
 {
     private readonly FailureDetectionOptions _options = options.Value.FailureDetection;
+
+    // A node that went silent was last heard from a heartbeat timeout before its nodedown: that much of SuspectAfter has passed.
+    private readonly TimeSpan _afterSilence = options.Value.HeartbeatTimeout == Timeout.InfiniteTimeSpan || options.Value.HeartbeatTimeout >= options.Value.FailureDetection.SuspectAfter
+        ? TimeSpan.Zero
+        : options.Value.FailureDetection.SuspectAfter - options.Value.HeartbeatTimeout;
 
     // The spec of every node seen up: a node's spec may be gone from the peer service by the time it is suspected.
     private readonly ConcurrentDictionary<NodeName, NodeSpec> _specs = new();
@@ -52,9 +66,10 @@ internal sealed class OverlayFailureDetector(
                         _specs[nodeEvent.Node] = spec;
                     }
                 }
-                else if (nodeEvent.Reason == NodeDownReason.ConnectionClosed && (_specs.GetValueOrDefault(nodeEvent.Node) ?? node.GetNodeSpec(nodeEvent.Node)) is { } lost)
+                else if (nodeEvent.Reason is NodeDownReason.ConnectionClosed or NodeDownReason.HeartbeatTimeout && (_specs.GetValueOrDefault(nodeEvent.Node) ?? node.GetNodeSpec(nodeEvent.Node)) is { } lost)
                 {
-                    _ = _suspected.GetOrAdd(nodeEvent.Node, _ => SuspectAsync(lost, cancellationToken));
+                    var wait = nodeEvent.Reason == NodeDownReason.HeartbeatTimeout ? _afterSilence : _options.SuspectAfter;
+                    _ = _suspected.GetOrAdd(nodeEvent.Node, _ => SuspectAsync(lost, wait, cancellationToken));
                 }
             }
         }
@@ -98,7 +113,7 @@ internal sealed class OverlayFailureDetector(
 
                     if ((_specs.GetValueOrDefault(member) ?? node.GetNodeSpec(member)) is { } spec)
                     {
-                        _ = _suspected.GetOrAdd(member, _ => SuspectAsync(spec, cancellationToken));
+                        _ = _suspected.GetOrAdd(member, _ => SuspectAsync(spec, _options.SuspectAfter, cancellationToken));
                     }
                 }
             }
@@ -151,7 +166,8 @@ internal sealed class OverlayFailureDetector(
         }
     }
 
-    private async Task SuspectAsync(NodeSpec suspect, CancellationToken cancellationToken)
+    /// <summary>Checks <paramref name="suspect"/> after <paramref name="firstWait"/>, and again every <see cref="FailureDetectionOptions.SuspectAfter"/> while the witnesses do not settle it.</summary>
+    private async Task SuspectAsync(NodeSpec suspect, TimeSpan firstWait, CancellationToken cancellationToken)
     {
         try
         {
@@ -159,7 +175,7 @@ internal sealed class OverlayFailureDetector(
             // connected to this silo, say): check again, a bounded number of times.
             for (var check = 1; check <= MaxChecks; check++)
             {
-                await Task.Delay(_options.SuspectAfter, time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(check == 1 ? firstWait : _options.SuspectAfter, time, cancellationToken).ConfigureAwait(false);
                 if (node.IsConnected(suspect.Name) || !TryGetSilo(suspect.Name, out var silo) || membership.CurrentSnapshot.GetSiloStatus(silo) != SiloStatus.Active)
                 {
                     return;
