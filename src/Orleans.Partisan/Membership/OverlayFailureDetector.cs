@@ -30,12 +30,8 @@ internal sealed class OverlayFailureDetector(
     TimeProvider time,
     ILogger<OverlayFailureDetector> logger)
 {
+    private readonly PartisanOptions _all = options.Value;
     private readonly FailureDetectionOptions _options = options.Value.FailureDetection;
-
-    // A node that went silent was last heard from a heartbeat timeout before its nodedown: that much of SuspectAfter has passed.
-    private readonly TimeSpan _afterSilence = options.Value.HeartbeatTimeout == Timeout.InfiniteTimeSpan || options.Value.HeartbeatTimeout >= options.Value.FailureDetection.SuspectAfter
-        ? TimeSpan.Zero
-        : options.Value.FailureDetection.SuspectAfter - options.Value.HeartbeatTimeout;
 
     // The spec of every node seen up: a node's spec may be gone from the peer service by the time it is suspected.
     private readonly ConcurrentDictionary<NodeName, NodeSpec> _specs = new();
@@ -68,7 +64,7 @@ internal sealed class OverlayFailureDetector(
                 }
                 else if (nodeEvent.Reason is NodeDownReason.ConnectionClosed or NodeDownReason.HeartbeatTimeout && (_specs.GetValueOrDefault(nodeEvent.Node) ?? node.GetNodeSpec(nodeEvent.Node)) is { } lost)
                 {
-                    var wait = nodeEvent.Reason == NodeDownReason.HeartbeatTimeout ? _afterSilence : _options.SuspectAfter;
+                    var wait = FirstWait(nodeEvent.Reason.Value, _all);
                     _ = _suspected.GetOrAdd(nodeEvent.Node, _ => SuspectAsync(lost, wait, cancellationToken));
                 }
             }
@@ -121,6 +117,22 @@ internal sealed class OverlayFailureDetector(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>
+    /// How long after a <c>nodedown</c> with <paramref name="reason"/> the node is first checked:
+    /// <see cref="FailureDetectionOptions.SuspectAfter"/> counted from when it was last heard from, which for a node that
+    /// went silent (<see cref="NodeDownReason.HeartbeatTimeout"/>) was <see cref="PartisanOptions.HeartbeatTimeout"/> earlier.
+    /// </summary>
+    internal static TimeSpan FirstWait(NodeDownReason reason, PartisanOptions options)
+    {
+        var suspectAfter = options.FailureDetection.SuspectAfter;
+        if (reason != NodeDownReason.HeartbeatTimeout || options.HeartbeatTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return suspectAfter;
+        }
+
+        return options.HeartbeatTimeout >= suspectAfter ? TimeSpan.Zero : suspectAfter - options.HeartbeatTimeout;
     }
 
     /// <summary>How many times a suspect is checked while the witnesses' answers do not settle it.</summary>
