@@ -42,6 +42,9 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>The lines it printed so far.</summary>
     public IReadOnlyCollection<string> Lines => _lines;
 
+    /// <summary>The lines of its standard error so far (its log).</summary>
+    public IReadOnlyCollection<string> ErrorLines => _errors;
+
     /// <summary>
     /// Starts the assembly <paramref name="assemblyPath"/> with <paramref name="arguments"/> and the extra
     /// <paramref name="environment"/> variables, in the network namespace <paramref name="networkNamespace"/> if one

@@ -16,7 +16,13 @@ var clusterId = settings["ClusterId"] ?? "process-tests";
 var siloPort = int.Parse(settings["SiloPort"] ?? throw new ArgumentException("--SiloPort is required"));
 var gatewayPort = int.Parse(settings["GatewayPort"] ?? throw new ArgumentException("--GatewayPort is required"));
 var address = IPAddress.Parse(settings["Address"] ?? "127.0.0.1");
-builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
+builder.Logging.ClearProviders().AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss.fff ")).SetMinimumLevel(LogLevel.Warning);
+if (settings["PartisanLogLevel"] is { } partisanLevel)
+{
+    // The overlay's own events (suspicions, evictions, heartbeat timeouts) at a chosen level, for a diagnosis.
+    builder.Logging.AddFilter("Orleans.Partisan", Enum.Parse<LogLevel>(partisanLevel));
+}
+
 builder.Logging.AddFilter("Orleans.Runtime", LogLevel.Error).AddFilter("DotNext", LogLevel.Error);
 builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 builder.UseOrleans(silo =>

@@ -37,6 +37,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>The protocol lines it printed so far.</summary>
     public IReadOnlyCollection<string> Lines => _process.Lines;
 
+    /// <summary>Its log so far (standard error).</summary>
+    public IReadOnlyCollection<string> LogLines => _process.ErrorLines;
+
     /// <summary>
     /// Starts a silo with <paramref name="settings"/> as <c>--Key value</c> pairs and the given ports (free
     /// loopback ports when not given), in the network namespace <paramref name="networkNamespace"/> if one is given.

@@ -17,7 +17,7 @@ public sealed class FrozenSiloProcessTests(ITestOutputHelper output)
     public async Task A_non_seed_frozen_with_sigstop_under_grain_traffic_is_declared_dead_by_every_survivor_within_10_s()
     {
         var watch = Stopwatch.StartNew();
-        await using var cluster = await ProcessCluster.StartPartisanAsync(seeds: 3, others: 2, failureDetection: true);
+        await using var cluster = await ProcessCluster.StartPartisanAsync(seeds: 3, others: 2, failureDetection: true, extra: new Dictionary<string, string> { ["PartisanLogLevel"] = "Information" });
         await cluster.ConnectClientAsync();
         var counters = Enumerable.Range(0, 40).Select(i => cluster.Client.GetGrain<IProcessCounterGrain>(i)).ToList();
         await Task.WhenAll(counters.Select(c => c.Increment()));
@@ -34,7 +34,14 @@ public sealed class FrozenSiloProcessTests(ITestOutputHelper output)
         watch.Restart();
         try
         {
-            await ProcessCluster.WaitForStatusAsync(survivors, victim, "Dead", Bound);
+            var seen = survivors.Select(async s =>
+            {
+                await s.WaitForLineAsync(l => l.StartsWith($"NODEDOWN {victim.SiloAddress} ", StringComparison.Ordinal), Remaining(), $"NODEDOWN of {victim.Name}");
+                var down = watch.Elapsed;
+                await s.WaitForLineAsync(l => l == $"STATUS {victim.SiloAddress} Dead", Remaining(), $"STATUS of {victim.Name} Dead");
+                output.WriteLine($"{s.Name}: nodedown {down.TotalSeconds:0.0} s, Dead {watch.Elapsed.TotalSeconds:0.0} s after SIGSTOP");
+            });
+            await Task.WhenAll(seen);
             output.WriteLine($"{victim.Name} declared dead by every survivor {watch.Elapsed.TotalSeconds:0.0} s after SIGSTOP");
 
             // Nothing closed: the overlay found the victim silent.
@@ -43,7 +50,17 @@ public sealed class FrozenSiloProcessTests(ITestOutputHelper output)
         finally
         {
             victim.Thaw();
+            foreach (var s in survivors)
+            {
+                output.WriteLine($"--- {s.Name}");
+                foreach (var line in s.LogLines.Where(l => l.Contains("Partisan", StringComparison.Ordinal) || l.Contains("Membership", StringComparison.Ordinal)).TakeLast(12))
+                {
+                    output.WriteLine(line);
+                }
+            }
         }
+
+        TimeSpan Remaining() => Bound > watch.Elapsed ? Bound - watch.Elapsed : TimeSpan.Zero;
 
         // Resumed, the victim learns that it was declared dead and stops itself, as Orleans requires.
         using (var exit = new CancellationTokenSource(ProcessCluster.Timeout))

@@ -145,18 +145,23 @@ internal sealed class OverlayFailureDetector(
     /// </summary>
     internal async Task<FailureVerdict> CheckAsync(NodeSpec suspect, SiloAddress suspectSilo, CancellationToken cancellationToken)
     {
-        if (await reachability.CanReachAsync(suspect, cancellationToken).ConfigureAwait(false))
-        {
-            return FailureVerdict.Reachable;
-        }
-
         var witnesses = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(localSilo.SiloAddress) && !m.SiloAddress.Equals(suspectSilo))
             .Select(m => m.SiloAddress)
             .OrderBy(s => s.ToParsableString(), StringComparer.Ordinal)
             .Take(_options.Witnesses)
             .ToList();
-        var answers = await Task.WhenAll(witnesses.Select(Ask)).ConfigureAwait(false);
+
+        // This silo's own dial and the witnesses' run at once: a frozen silo (its kernel accepts the connection, nobody
+        // answers) makes every dial wait its whole ProbeTimeout, and one after the other would double the wait.
+        var own = reachability.CanReachAsync(suspect, cancellationToken);
+        var asked = witnesses.Select(Ask).ToList();
+        if (await own.ConfigureAwait(false))
+        {
+            return FailureVerdict.Reachable;
+        }
+
+        var answers = await Task.WhenAll(asked).ConfigureAwait(false);
         var reached = answers.Count(a => a == true);
         var failed = answers.Count(a => a == false);
         MembershipLog.SuspectChecked(logger, suspect.Name, failed + 1, reached, witnesses.Count - reached - failed);
