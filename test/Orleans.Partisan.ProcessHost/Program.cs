@@ -23,7 +23,7 @@ if (settings["PartisanLogLevel"] is { } partisanLevel)
     builder.Logging.AddFilter("Orleans.Partisan", Enum.Parse<LogLevel>(partisanLevel));
 }
 
-builder.Logging.AddFilter("Orleans.Runtime", LogLevel.Error).AddFilter("DotNext", LogLevel.Error);
+builder.Logging.AddFilter("Orleans.Runtime", Enum.Parse<LogLevel>(settings["OrleansLogLevel"] ?? "Error")).AddFilter("DotNext", LogLevel.Error);
 builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 builder.UseOrleans(silo =>
 {

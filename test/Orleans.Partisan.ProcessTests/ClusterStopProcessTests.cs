@@ -60,6 +60,11 @@ public sealed class ClusterStopProcessTests(ITestOutputHelper output)
             }
             catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
+                foreach (var line in silo.LogLines.TakeLast(100))
+                {
+                    output.WriteLine($"{silo.Name}: {line}");
+                }
+
                 Assert.Fail($"{silo.Name} did not exit within {Bound} of SIGTERM. {silo.Describe()}");
             }
 
