@@ -76,6 +76,12 @@ builder.UseOrleans(silo =>
 });
 builder.Services.AddHostedService<MembershipReporter>();
 builder.Services.AddHostedService<OverlayReporter>();
+if (int.Parse(settings["BusyThreads"] ?? "0") is > 0 and var busy)
+{
+    // A CPU-starved silo: threads of its own keep the cores busy beside its work.
+    builder.Services.AddHostedService(_ => new BusyThreads(busy));
+}
+
 builder.Services.AddHostedService<EchoReceivers>();
 
 using var host = builder.Build();

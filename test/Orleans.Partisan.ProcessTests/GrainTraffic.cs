@@ -61,8 +61,9 @@ internal sealed class GrainTraffic : IAsyncDisposable
             {
                 return;
             }
-            catch (Exception exception) when (exception is TimeoutException or OrleansException or SiloUnavailableException)
+            catch (Exception) when (!_stop.IsCancellationRequested)
             {
+                // Timed out, rejected, the silo gone: counted, and the caller goes on.
                 Interlocked.Increment(ref _failures);
             }
         }
