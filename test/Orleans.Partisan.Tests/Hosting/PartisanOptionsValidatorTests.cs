@@ -21,7 +21,7 @@ public sealed class PartisanOptionsValidatorTests
         Assert.Equal(TimeSpan.FromSeconds(5), o.ConnectTimeout);
         Assert.Equal(TimeSpan.FromSeconds(1), o.HeartbeatInterval);
         Assert.Equal(TimeSpan.FromSeconds(4), o.HeartbeatTimeout);
-        var transport = new Transport.TransportSettings { ClusterId = "c", LocalName = new NodeName("n"), ListenEndPoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), Channels = System.Collections.Immutable.ImmutableSortedDictionary<string, ChannelOptions>.Empty };
+        var transport = new Orleans.Partisan.Transport.TransportSettings { ClusterId = "c", LocalName = new NodeName("n"), ListenEndPoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), Channels = System.Collections.Immutable.ImmutableSortedDictionary<string, ChannelOptions>.Empty };
         Assert.Equal((o.HeartbeatInterval, o.HeartbeatTimeout), (transport.HeartbeatInterval, transport.HeartbeatTimeout));
         Assert.Equal(16 * 1024 * 1024, o.MaxFrameSize);
         Assert.Equal(1024, o.SendQueueCapacity);
