@@ -77,8 +77,8 @@ public sealed class PartisanOptions
     /// <summary>
     /// How often a node sends a heartbeat on each connection another node dialled to it, so that the dialler can
     /// tell a live peer from one that is frozen or cut off while its connections stay open (a stopped process, a
-    /// half-open TCP connection). The dialler asks for its own interval in the handshake. Default 1 s; at least
-    /// 10 ms.
+    /// half-open TCP connection). The dialler asks for its own interval in the handshake. Default 1 s; between
+    /// 10 ms and a day.
     /// </summary>
     public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
 

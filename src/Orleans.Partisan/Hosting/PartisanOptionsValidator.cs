@@ -69,9 +69,9 @@ internal sealed class PartisanOptionsValidator(IOptions<PartisanOptions> options
             errors.Add($"MaxReconnectInterval ({o.MaxReconnectInterval}) must be at least ReconnectInterval ({o.ReconnectInterval}), since the wait between dials doubles from one to the other.");
         }
 
-        if (o.HeartbeatInterval < TimeSpan.FromMilliseconds(10))
+        if (o.HeartbeatInterval < TimeSpan.FromMilliseconds(10) || o.HeartbeatInterval > TimeSpan.FromDays(1))
         {
-            errors.Add($"HeartbeatInterval must be at least 10 ms; it is {o.HeartbeatInterval}.");
+            errors.Add($"HeartbeatInterval must be between 10 ms and a day; it is {o.HeartbeatInterval}.");
         }
 
         if (o.HeartbeatTimeout != Timeout.InfiniteTimeSpan && o.HeartbeatTimeout <= o.HeartbeatInterval * 2)

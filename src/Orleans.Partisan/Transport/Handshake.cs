@@ -121,9 +121,9 @@ internal static class Handshake
             throw Refused("unknown_channel", $"Refused connection from node '{hello.Node.Name}' at {remote}: channel '{hello.Channel}' (lane {hello.Lane}) is not configured here (configured: {context.ChannelList})");
         }
 
-        if (hello.HeartbeatInterval != TimeSpan.Zero && hello.HeartbeatInterval < HeartbeatFrame.MinInterval)
+        if (hello.HeartbeatInterval != TimeSpan.Zero && (hello.HeartbeatInterval < HeartbeatFrame.MinInterval || hello.HeartbeatInterval > HeartbeatFrame.MaxInterval))
         {
-            throw Refuse(context, "bad_frame", Inbound, remote, $"heartbeat interval {hello.HeartbeatInterval} is neither zero (none) nor at least {HeartbeatFrame.MinInterval}");
+            throw Refuse(context, "bad_frame", Inbound, remote, $"heartbeat interval {hello.HeartbeatInterval} is neither zero (none) nor between {HeartbeatFrame.MinInterval} and {HeartbeatFrame.MaxInterval}");
         }
 
         return channel;

@@ -18,6 +18,9 @@ internal static class HeartbeatFrame
     /// <summary>The shortest interval a dialler may ask for: shorter would have the acceptor spend its time on heartbeats.</summary>
     public static readonly TimeSpan MinInterval = TimeSpan.FromMilliseconds(10);
 
+    /// <summary>The longest interval a dialler may ask for (a day): timers go no further than about 49 days anyway.</summary>
+    public static readonly TimeSpan MaxInterval = TimeSpan.FromDays(1);
+
     /// <summary>The whole frame: the length prefix (1, little-endian) and the kind.</summary>
     public static readonly ReadOnlyMemory<byte> Bytes = new byte[] { BodyLength, 0, 0, 0, Kind };
 

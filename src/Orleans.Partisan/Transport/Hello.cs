@@ -11,7 +11,8 @@ namespace Orleans.Partisan.Transport;
 /// <param name="Lane">The dialler's lane within the channel.</param>
 /// <param name="HeartbeatInterval">
 /// In the dialler's hello, how often the acceptor is to send a <see cref="HeartbeatFrame"/> on this connection
-/// (<see cref="TimeSpan.Zero"/>: never); at least <see cref="HeartbeatFrame.MinInterval"/> otherwise. The
+/// (<see cref="TimeSpan.Zero"/>: never); between <see cref="HeartbeatFrame.MinInterval"/> and
+/// <see cref="HeartbeatFrame.MaxInterval"/> otherwise. The
 /// acceptor's hello carries its own setting, which the dialler ignores.
 /// </param>
 [GenerateSerializer, Immutable, Alias("partisan.transport.Hello")]

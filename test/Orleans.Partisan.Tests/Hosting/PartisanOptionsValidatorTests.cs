@@ -67,6 +67,7 @@ public sealed class PartisanOptionsValidatorTests
         { "ReconnectInterval", o => o.ReconnectInterval = TimeSpan.FromSeconds(-1) },
         { "ConnectTimeout", o => o.ConnectTimeout = TimeSpan.Zero },
         { "HeartbeatInterval", o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(5) },
+        { "HeartbeatInterval", o => (o.HeartbeatInterval, o.HeartbeatTimeout) = (TimeSpan.FromDays(2), Timeout.InfiniteTimeSpan) },
         { "HeartbeatTimeout", o => o.HeartbeatTimeout = TimeSpan.FromSeconds(2) },
         { "MaxReconnectInterval", o => o.MaxReconnectInterval = TimeSpan.FromMilliseconds(500) },
         { "MaxFrameSize", o => o.MaxFrameSize = 10 },

@@ -131,13 +131,16 @@ public sealed class TransportHeartbeatTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(4), $"five heartbeats took {watch.Elapsed}");
     }
 
-    [Fact]
-    public async Task A_dialler_asking_for_heartbeats_more_often_than_every_10_ms_is_refused()
+    [Theory]
+    [InlineData(1)]        // more often than every 10 ms: the acceptor would spend its time on heartbeats
+    [InlineData(-1000)]    // negative
+    [InlineData(90000000)] // 25 hours: longer than a day
+    public async Task A_dialler_asking_for_a_heartbeat_interval_out_of_bounds_is_refused(long milliseconds)
     {
         await using var a = await TestNode.StartAsync("a");
-        await using var raw = await RawDialler.HandshakeAsync(a, heartbeatInterval: TimeSpan.FromMilliseconds(1));
-        await raw.WaitForCloseAsync("the acceptor to refuse a heartbeat interval of 1 ms");
-        await TestSupport.WaitUntilAsync(() => a.Logger.Count(LogLevel.Warning, "heartbeat interval 00:00:00.0010000 is neither zero") == 1, "the refusal logged");
+        await using var raw = await RawDialler.HandshakeAsync(a, heartbeatInterval: TimeSpan.FromMilliseconds(milliseconds));
+        await raw.WaitForCloseAsync($"the acceptor to refuse a heartbeat interval of {milliseconds} ms");
+        await TestSupport.WaitUntilAsync(() => a.Logger.Count(LogLevel.Warning, $"heartbeat interval {TimeSpan.FromMilliseconds(milliseconds)} is neither zero") == 1, "the refusal logged");
         Assert.Empty(a.Inbound(new NodeName("raw")));
     }
 }
