@@ -32,6 +32,13 @@ if (args.Contains("clustering"))
     return;
 }
 
+if (args.Contains("sigstop"))
+{
+    // Only issue 12's silent failures: SIGSTOP of a silo under full CPU load, a slow silo for minutes, a whole-cluster stop (SilentFailureExperiment.cs).
+    await SilentFailureExperiment.RunAsync(args, Console.Out);
+    return;
+}
+
 if (args.Contains("calls"))
 {
     // Only issue 11's request-reply between two silo processes over TCP, beside Orleans grain calls (RequestReplyExperiment.cs).

@@ -51,6 +51,17 @@ public sealed class PartisanClusteringOptions
     public TimeSpan RequestTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>
+    /// Bound on one table operation of a silo that is stopping, in place of <see cref="RequestTimeout"/>. When an
+    /// operation of a stopping silo finds no seed leading a majority within it (the seeds stopped first, or most of
+    /// them are gone), the silo gives the table up: its remaining operations fail at once and Orleans stops retrying
+    /// its final status writes, so the silo stops in seconds instead of after Orleans' own timeouts (about a minute
+    /// per write), and its shutdown is not recorded in the table (its row keeps its last status, as after a crash).
+    /// Greater than <see cref="UpperElectionTimeout"/>, so that an election does not count as unreachable; at most
+    /// <see cref="RequestTimeout"/>. Default: 3 seconds.
+    /// </summary>
+    public TimeSpan ShutdownRequestTimeout { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>
     /// How long a silo's start (Orleans' InitializeMembershipTable) keeps waiting for a majority of seeds, so that
     /// seeds started a little apart all come up; when it elapses the start fails with
     /// <see cref="PartisanClusteringUnavailableException"/>. At least <see cref="RequestTimeout"/>. Default: 2 minutes.

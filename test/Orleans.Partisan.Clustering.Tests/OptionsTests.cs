@@ -16,6 +16,7 @@ public sealed class OptionsTests
         Assert.Equal(1, o.ServicePortOffset);
         Assert.Equal(PartisanClusteringOptions.DefaultServicePortOffset, o.ServicePortOffset);
         Assert.Equal(TimeSpan.FromSeconds(10), o.RequestTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(3), o.ShutdownRequestTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(300), o.LowerElectionTimeout);
         Assert.Equal(TimeSpan.FromMilliseconds(600), o.UpperElectionTimeout);
         Assert.Equal(1000, o.SnapshotInterval);
@@ -50,6 +51,8 @@ public sealed class OptionsTests
         { "lower-election", "LowerElectionTimeout" },
         { "upper-election", "UpperElectionTimeout" },
         { "request-timeout", "RequestTimeout" },
+        { "shutdown-timeout-under-election", "ShutdownRequestTimeout" },
+        { "shutdown-timeout-over-request", "ShutdownRequestTimeout" },
         { "snapshot", "SnapshotInterval" },
         { "startup", "StartupTimeout" },
         { "data-directory", "DataDirectory" },
@@ -70,6 +73,8 @@ public sealed class OptionsTests
             case "lower-election": o.LowerElectionTimeout = TimeSpan.FromMilliseconds(10); o.UpperElectionTimeout = TimeSpan.FromMilliseconds(20); break;
             case "upper-election": o.UpperElectionTimeout = o.LowerElectionTimeout; break;
             case "request-timeout": o.RequestTimeout = o.UpperElectionTimeout; break;
+            case "shutdown-timeout-under-election": o.ShutdownRequestTimeout = o.UpperElectionTimeout; break;
+            case "shutdown-timeout-over-request": o.ShutdownRequestTimeout = o.RequestTimeout + TimeSpan.FromSeconds(1); break;
             case "snapshot": o.SnapshotInterval = 1; break;
             case "startup": o.StartupTimeout = TimeSpan.FromSeconds(1); break;
             case "data-directory": o.DataDirectory = " "; break;

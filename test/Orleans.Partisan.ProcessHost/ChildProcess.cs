@@ -1,5 +1,7 @@
 using System.Collections.Concurrent;
+using System.ComponentModel;
 using System.Diagnostics;
+using System.Runtime.InteropServices;
 
 namespace Orleans.Partisan.ProcessHost;
 
@@ -10,6 +12,15 @@ namespace Orleans.Partisan.ProcessHost;
 /// </summary>
 public sealed class ChildProcess : IAsyncDisposable
 {
+    /// <summary>Linux's SIGTERM: stop gracefully.</summary>
+    public const int SigTerm = 15;
+
+    /// <summary>Linux's SIGCONT: resume a stopped process.</summary>
+    public const int SigCont = 18;
+
+    /// <summary>Linux's SIGSTOP: stop the process where it is, sockets open (it cannot be caught).</summary>
+    public const int SigStop = 19;
+
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _lines = new();
     private readonly ConcurrentQueue<string> _errors = new();
@@ -30,6 +41,9 @@ public sealed class ChildProcess : IAsyncDisposable
 
     /// <summary>The lines it printed so far.</summary>
     public IReadOnlyCollection<string> Lines => _lines;
+
+    /// <summary>The lines of its standard error so far (its log).</summary>
+    public IReadOnlyCollection<string> ErrorLines => _errors;
 
     /// <summary>
     /// Starts the assembly <paramref name="assemblyPath"/> with <paramref name="arguments"/> and the extra
@@ -121,6 +135,16 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>Kills the process at once (SIGKILL on Linux): no shutdown code runs.</summary>
     public void Kill() => _process.Kill(entireProcessTree: true);
 
+    /// <summary>Sends <paramref name="signal"/> (<see cref="SigTerm"/>, <see cref="SigStop"/>, <see cref="SigCont"/>) to the process; Linux only.</summary>
+    /// <exception cref="Win32Exception">The signal could not be sent (the process is gone, say).</exception>
+    public void Signal(int signal)
+    {
+        if (SendSignal(_process.Id, signal) != 0)
+        {
+            throw new Win32Exception(Marshal.GetLastPInvokeError(), $"Could not send signal {signal} to {Name} (pid {_process.Id}).");
+        }
+    }
+
     /// <summary>Closes its standard input (a silo process stops gracefully then), and waits for it to exit.</summary>
     public async Task CloseInputAndWaitAsync(TimeSpan timeout)
     {
@@ -137,12 +161,17 @@ public sealed class ChildProcess : IAsyncDisposable
     {
         if (!_process.HasExited)
         {
+            // A stopped process dies of SIGKILL too; resume it first anyway, so nothing is left stopped if the kill fails.
+            SendSignal(_process.Id, SigCont);
             Kill();
         }
 
         await _process.WaitForExitAsync();
         _process.Dispose();
     }
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int SendSignal(int pid, int signal);
 
     private void OnLine(string? line)
     {

@@ -1,6 +1,8 @@
 // A silo in a process of its own, for the process tests and the benchmark: started with its address
 // (default 127.0.0.1), ports and clustering on the command line, it prints "READY <silo>" once it is active and "STATUS <silo> <status>"
-// for every membership change it sees, until it is killed or its standard input closes.
+// for every membership change it sees ("NODEUP <node>" and "NODEDOWN <node> <reason>" for the overlay's), until it is killed, its standard input closes or it gets SIGTERM (the last two stop
+// it gracefully: it prints "STOPPING <reason>", then "STOPPED <seconds>" once the host has stopped, and exits).
+using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -14,8 +16,14 @@ var clusterId = settings["ClusterId"] ?? "process-tests";
 var siloPort = int.Parse(settings["SiloPort"] ?? throw new ArgumentException("--SiloPort is required"));
 var gatewayPort = int.Parse(settings["GatewayPort"] ?? throw new ArgumentException("--GatewayPort is required"));
 var address = IPAddress.Parse(settings["Address"] ?? "127.0.0.1");
-builder.Logging.ClearProviders().AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning);
-builder.Logging.AddFilter("Orleans.Runtime", LogLevel.Error).AddFilter("DotNext", LogLevel.Error);
+builder.Logging.ClearProviders().AddSimpleConsole(o => (o.SingleLine, o.TimestampFormat) = (true, "HH:mm:ss.fff ")).SetMinimumLevel(LogLevel.Warning);
+if (settings["PartisanLogLevel"] is { } partisanLevel)
+{
+    // The overlay's own events (suspicions, evictions, heartbeat timeouts) at a chosen level, for a diagnosis.
+    builder.Logging.AddFilter("Orleans.Partisan", Enum.Parse<LogLevel>(partisanLevel));
+}
+
+builder.Logging.AddFilter("Orleans.Runtime", Enum.Parse<LogLevel>(settings["OrleansLogLevel"] ?? "Error")).AddFilter("DotNext", LogLevel.Error);
 builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
 builder.UseOrleans(silo =>
 {
@@ -55,15 +63,37 @@ builder.UseOrleans(silo =>
     {
         o.ListenAddress = address;
         o.FailureDetection.Enabled = bool.Parse(settings["FailureDetection"] ?? "false");
+        if (settings["HeartbeatInterval"] is { } heartbeatInterval)
+        {
+            o.HeartbeatInterval = TimeSpan.Parse(heartbeatInterval);
+        }
+
+        if (settings["HeartbeatTimeout"] is { } heartbeatTimeout)
+        {
+            o.HeartbeatTimeout = heartbeatTimeout == "off" ? Timeout.InfiniteTimeSpan : TimeSpan.Parse(heartbeatTimeout);
+        }
     });
 });
 builder.Services.AddHostedService<MembershipReporter>();
+builder.Services.AddHostedService<OverlayReporter>();
+if (int.Parse(settings["BusyThreads"] ?? "0") is > 0 and var busy)
+{
+    // A CPU-starved silo: threads of its own keep the cores busy beside its work.
+    builder.Services.AddHostedService(_ => new BusyThreads(busy));
+}
+
 builder.Services.AddHostedService<EchoReceivers>();
 
 using var host = builder.Build();
 await host.StartAsync();
 HostOutput.Write($"READY {host.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress.ToParsableString()}");
 
-// Runs until killed, or until the parent closes standard input (a graceful stop).
-await Task.Run(() => Console.In.ReadToEnd());
+// Runs until killed, or until the parent closes standard input or sends SIGTERM (the host's console lifetime turns
+// that into StopApplication, as in any .NET host): both are graceful stops.
+var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
+var inputClosed = Task.Run(() => Console.In.ReadToEnd());
+var signalled = Task.Delay(Timeout.Infinite, lifetime.ApplicationStopping).ContinueWith(_ => { }, TaskScheduler.Default);
+HostOutput.Write($"STOPPING {(await Task.WhenAny(inputClosed, signalled) == signalled ? "signal" : "input closed")}");
+var stopping = Stopwatch.StartNew();
 await host.StopAsync();
+HostOutput.Write($"STOPPED {stopping.Elapsed.TotalSeconds:0.0}");

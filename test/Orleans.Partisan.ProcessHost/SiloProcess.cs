@@ -5,7 +5,7 @@ namespace Orleans.Partisan.ProcessHost;
 /// <summary>
 /// A silo running this program in a process of its own (a <see cref="ChildProcess"/>), driven by a parent
 /// (the process tests, the benchmark): it prints <c>READY &lt;silo address&gt;</c> and <c>STATUS</c> lines, is
-/// killed with SIGKILL or stopped by closing its standard input.
+/// killed with SIGKILL, frozen with SIGSTOP, or stopped by closing its standard input or with SIGTERM.
 /// </summary>
 public sealed class SiloProcess : IAsyncDisposable
 {
@@ -36,6 +36,9 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>The protocol lines it printed so far.</summary>
     public IReadOnlyCollection<string> Lines => _process.Lines;
+
+    /// <summary>Its log so far (standard error).</summary>
+    public IReadOnlyCollection<string> LogLines => _process.ErrorLines;
 
     /// <summary>
     /// Starts a silo with <paramref name="settings"/> as <c>--Key value</c> pairs and the given ports (free
@@ -69,6 +72,15 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>Kills the process at once (SIGKILL on Linux): no shutdown code runs.</summary>
     public void Kill() => _process.Kill();
+
+    /// <summary>Stops the process where it is with SIGSTOP: it runs nothing, but its sockets stay open and its kernel still accepts connections.</summary>
+    public void Freeze() => _process.Signal(ChildProcess.SigStop);
+
+    /// <summary>Resumes a frozen process (SIGCONT).</summary>
+    public void Thaw() => _process.Signal(ChildProcess.SigCont);
+
+    /// <summary>Asks the silo to stop gracefully with SIGTERM, as an orchestrator does; does not wait.</summary>
+    public void Terminate() => _process.Signal(ChildProcess.SigTerm);
 
     /// <summary>Stops the silo gracefully by closing its standard input, and waits for it to exit.</summary>
     public Task StopAsync(TimeSpan timeout) => _process.CloseInputAndWaitAsync(timeout);

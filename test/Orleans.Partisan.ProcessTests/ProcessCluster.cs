@@ -9,6 +9,12 @@ namespace Orleans.Partisan.ProcessTests;
 internal sealed class ProcessCluster : IAsyncDisposable
 {
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// How long silos may take to start: five silo processes starting at once on a 2-core machine that other builds
+    /// and tests share took over a minute at a load average of 60.
+    /// </summary>
+    public static readonly TimeSpan StartTimeout = TimeSpan.FromMinutes(3);
     private readonly List<SiloProcess> _silos = [];
     // In network namespaces every silo has an address of its own, so the ports can be the same.
     private const int SiloPort = 11111;
@@ -42,11 +48,11 @@ internal sealed class ProcessCluster : IAsyncDisposable
             cluster._silos.Add(silo);
             if (i == 0)
             {
-                await silo.WaitReadyAsync(Timeout);
+                await silo.WaitReadyAsync(StartTimeout);
             }
         }
 
-        await Task.WhenAll(cluster._silos.Select(s => s.WaitReadyAsync(Timeout)));
+        await Task.WhenAll(cluster._silos.Select(s => s.WaitReadyAsync(StartTimeout)));
         return cluster;
     }
 
@@ -59,7 +65,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
     /// With <paramref name="tableRefresh"/>, silos re-read the table that often and vote against a silent silo
     /// without waiting for Orleans' one-minute connection-liveness window, so a partition is settled in seconds.
     /// </remarks>
-    public static async Task<ProcessCluster> StartPartisanAsync(int seeds, int others, bool failureDetection, NetworkNamespaces? network = null, TimeSpan? tableRefresh = null)
+    public static async Task<ProcessCluster> StartPartisanAsync(int seeds, int others, bool failureDetection, NetworkNamespaces? network = null, TimeSpan? tableRefresh = null, IReadOnlyDictionary<string, string>? extra = null)
     {
         var cluster = new ProcessCluster { _network = network };
         cluster._seeds = [.. Enumerable.Range(0, seeds).Select(i => network is null ? $"127.0.0.1:{SiloProcess.FreePortPair()}" : $"{network.Address(i)}:{ConsensusPort}")];
@@ -83,6 +89,11 @@ internal sealed class ProcessCluster : IAsyncDisposable
                 settings["ConnectionLivenessCheck"] = "false";
             }
 
+            foreach (var (key, value) in extra ?? new Dictionary<string, string>())
+            {
+                settings[key] = value;
+            }
+
             if (i < seeds)
             {
                 var data = Directory.CreateTempSubdirectory("partisan-process-seed-");
@@ -95,7 +106,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
             cluster._silos.Add(cluster.Launch(i));
         }
 
-        await Task.WhenAll(cluster._silos.Select(s => s.WaitReadyAsync(Timeout)));
+        await Task.WhenAll(cluster._silos.Select(s => s.WaitReadyAsync(StartTimeout)));
         return cluster;
     }
 
@@ -104,7 +115,7 @@ internal sealed class ProcessCluster : IAsyncDisposable
     {
         await _silos[index].DisposeAsync();
         _silos[index] = Launch(index);
-        await _silos[index].WaitReadyAsync(Timeout);
+        await _silos[index].WaitReadyAsync(StartTimeout);
         return _silos[index];
     }
 

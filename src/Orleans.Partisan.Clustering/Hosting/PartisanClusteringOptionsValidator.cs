@@ -67,6 +67,11 @@ internal sealed class PartisanClusteringOptionsValidator(IOptions<PartisanCluste
             errors.Add($"RequestTimeout ({o.RequestTimeout}) must be greater than UpperElectionTimeout ({o.UpperElectionTimeout}), or no operation could outlast an election.");
         }
 
+        if (o.ShutdownRequestTimeout <= o.UpperElectionTimeout || o.ShutdownRequestTimeout > o.RequestTimeout)
+        {
+            errors.Add($"ShutdownRequestTimeout ({o.ShutdownRequestTimeout}) must be greater than UpperElectionTimeout ({o.UpperElectionTimeout}), so that an election is not taken for an unreachable table, and at most RequestTimeout ({o.RequestTimeout}).");
+        }
+
         if (o.StartupTimeout < o.RequestTimeout)
         {
             errors.Add($"StartupTimeout ({o.StartupTimeout}) must be at least RequestTimeout ({o.RequestTimeout}).");

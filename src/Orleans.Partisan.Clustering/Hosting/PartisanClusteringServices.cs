@@ -31,12 +31,14 @@ internal static class PartisanClusteringServices
         return services;
     }
 
-    /// <summary>Silo services: the local seed (when this silo is one) and the membership table.</summary>
+    /// <summary>Silo services: the local seed (when this silo is one), the membership table and its bounds at shutdown.</summary>
     public static IServiceCollection AddPartisanClusteringSilo(this IServiceCollection services)
     {
         services.AddPartisanClusteringCore();
         services.TryAddSingleton<LocalSeed>();
         services.AddSingleton<ILifecycleParticipant<Orleans.Runtime.ISiloLifecycle>>(sp => sp.GetRequiredService<LocalSeed>());
+        services.TryAddSingleton<TableShutdown>();
+        services.AddSingleton<ILifecycleParticipant<Orleans.Runtime.ISiloLifecycle>>(sp => sp.GetRequiredService<TableShutdown>());
         services.AddSingleton<IMembershipTable>(sp => sp.GetRequiredService<PartisanMembershipTable>());
         return services;
     }

@@ -10,10 +10,28 @@ namespace Orleans.Partisan.Clustering.Membership;
 /// the Raft log and applied on every seed; every read is served by the leader after a read barrier, so reads and
 /// writes are linearizable. One handle per silo (or test); handles of one cluster share the committed state.
 /// </summary>
+/// <remarks>
+/// Once its silo stops (<see cref="BeginStopping"/>), each operation is bounded by a shorter timeout, and the first one
+/// that finds the table unavailable makes the handle give the table up: every later operation fails at once.
+/// </remarks>
 internal sealed class PartisanMembershipTable(SeedClient client, string clusterId, SeedNode? localSeed, TimeSpan startupTimeout) : IMembershipTable
 {
+    private Stopping? _stopping;
+    private int _givenUp;
+
     /// <summary>The cluster whose table this handle reads and writes.</summary>
     public string ClusterId => clusterId;
+
+    /// <summary>Whether the silo stopped and found the table unavailable, so that every operation now fails at once.</summary>
+    public bool GivenUp => Volatile.Read(ref _givenUp) == 1;
+
+    /// <summary>
+    /// The silo is stopping: each operation from now on is bounded by <paramref name="timeout"/>, and the first one that
+    /// finds the table unavailable calls <paramref name="onGivenUp"/> (once, with the exception) and makes every later
+    /// operation fail at once.
+    /// </summary>
+    public void BeginStopping(TimeSpan timeout, Action<PartisanClusteringUnavailableException> onGivenUp)
+        => Volatile.Write(ref _stopping, new Stopping(timeout, onGivenUp));
 
     /// <inheritdoc/>
     public async Task InitializeMembershipTableAsync(bool tryInitTableVersion, CancellationToken cancellationToken)
@@ -116,13 +134,43 @@ internal sealed class PartisanMembershipTable(SeedClient client, string clusterI
 
     private async Task<bool> ExecuteAsync(TableCommand command, CancellationToken token)
     {
-        var response = await client.SendAsync(new TableRequest { Kind = TableRequestKind.Command, Command = command }, token).ConfigureAwait(false);
+        var response = await SendAsync(new TableRequest { Kind = TableRequestKind.Command, Command = command }, token).ConfigureAwait(false);
         return response.Result;
     }
 
     private async Task<MembershipTableData> ReadAsync(TableRequest request, CancellationToken token)
     {
-        var response = await client.SendAsync(request, token).ConfigureAwait(false);
+        var response = await SendAsync(request, token).ConfigureAwait(false);
         return response.Data ?? throw new InvalidDataException($"The leader answered {request} without data.");
     }
+
+    private async Task<TableResponse> SendAsync(TableRequest request, CancellationToken token)
+    {
+        var stopping = Volatile.Read(ref _stopping);
+        if (stopping is null)
+        {
+            return await client.SendAsync(request, token).ConfigureAwait(false);
+        }
+
+        if (GivenUp)
+        {
+            throw new PartisanClusteringUnavailableException($"{request} not sent: this silo is stopping and gave up on the membership table, which an earlier operation found unavailable.");
+        }
+
+        try
+        {
+            return await client.SendAsync(request, stopping.Timeout, token).ConfigureAwait(false);
+        }
+        catch (PartisanClusteringUnavailableException exception)
+        {
+            if (Interlocked.Exchange(ref _givenUp, 1) == 0)
+            {
+                stopping.OnGivenUp(exception);
+            }
+
+            throw;
+        }
+    }
+
+    private sealed record Stopping(TimeSpan Timeout, Action<PartisanClusteringUnavailableException> OnGivenUp);
 }

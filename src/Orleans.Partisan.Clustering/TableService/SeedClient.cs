@@ -12,7 +12,7 @@ namespace Orleans.Partisan.Clustering.TableService;
 /// <summary>
 /// Sends table requests to the seeds' table services and finds the leader: it tries the last leader first, follows
 /// a seed's leader hint, then every seed in turn, backing off between rounds, until
-/// <see cref="PartisanClusteringOptions.RequestTimeout"/> elapses; then it throws
+/// <see cref="PartisanClusteringOptions.RequestTimeout"/> (or the bound the caller gives) elapses; then it throws
 /// <see cref="PartisanClusteringUnavailableException"/> naming every seed tried and its last answer.
 /// One TCP connection per request, under TLS when it is on. Thread-safe.
 /// </summary>
@@ -47,8 +47,11 @@ internal sealed class SeedClient
     /// <summary>The seeds' table-service endpoints.</summary>
     public IReadOnlyList<IPEndPoint> ServiceEndPoints => _services.Value;
 
-    /// <summary>Sends <paramref name="request"/> to the leader and returns its answer.</summary>
-    public async Task<TableResponse> SendAsync(TableRequest request, CancellationToken token)
+    /// <summary>Sends <paramref name="request"/> to the leader and returns its answer, within <see cref="PartisanClusteringOptions.RequestTimeout"/>.</summary>
+    public Task<TableResponse> SendAsync(TableRequest request, CancellationToken token) => SendAsync(request, _options.RequestTimeout, token);
+
+    /// <summary>Sends <paramref name="request"/> to the leader and returns its answer, within <paramref name="timeout"/>.</summary>
+    public async Task<TableResponse> SendAsync(TableRequest request, TimeSpan timeout, CancellationToken token)
     {
         var clock = Stopwatch.StartNew();
         var lastAnswer = new Dictionary<IPEndPoint, string>();
@@ -65,7 +68,7 @@ internal sealed class SeedClient
             round.AddRange(ServiceEndPoints.Where(e => !round.Contains(e)));
             for (var i = 0; i < round.Count; i++)
             {
-                var remaining = _options.RequestTimeout - clock.Elapsed;
+                var remaining = timeout - clock.Elapsed;
                 if (remaining <= TimeSpan.Zero)
                 {
                     break;
@@ -123,11 +126,11 @@ internal sealed class SeedClient
                 }
             }
 
-            var left = _options.RequestTimeout - clock.Elapsed;
+            var left = timeout - clock.Elapsed;
             if (left <= TimeSpan.Zero)
             {
                 var tried = string.Join("; ", ServiceEndPoints.Select(e => $"{e} ({lastAnswer.GetValueOrDefault(e, "not reached")})"));
-                var message = $"The Partisan membership table is unavailable: no seed leading a majority answered {request} within {_options.RequestTimeout}. Seeds tried (table-service endpoints): {tried}.";
+                var message = $"The Partisan membership table is unavailable: no seed leading a majority answered {request} within {timeout}. Seeds tried (table-service endpoints): {tried}.";
                 if (ServiceEndPoints.All(refused.Contains))
                 {
                     message += " " + NoSeedRunningHint(_options);

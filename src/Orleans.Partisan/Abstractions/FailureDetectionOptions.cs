@@ -5,10 +5,11 @@ namespace Orleans.Partisan;
 /// sooner than Orleans' own probes (<see cref="PartisanOptions.FailureDetection"/>).
 /// </summary>
 /// <remarks>
-/// When a silo loses its overlay connections to another silo and cannot re-establish them within
-/// <see cref="SuspectAfter"/>, it dials that silo itself; if that fails too, it asks other active silos
-/// to dial it. Only when at least <see cref="Witnesses"/> silos (itself included) fail to reach it and
-/// none of those asked reaches it, does it evict the silo with <c>IClusterMembershipService.TryKill</c>.
+/// When a silo loses its overlay connections to another silo (they close, or the other silo sends nothing, not even
+/// a heartbeat, for <see cref="PartisanOptions.HeartbeatTimeout"/>) and that silo stays unreachable until
+/// <see cref="SuspectAfter"/> after it was last heard from, this silo dials it afresh and, at the same time, asks
+/// other active silos to dial it. Only when at least <see cref="Witnesses"/> silos (itself included) fail to reach
+/// it and none of those asked reaches it, does it evict the silo with <c>IClusterMembershipService.TryKill</c>.
 /// One bad link is therefore no verdict, and in a cluster of fewer than <see cref="Witnesses"/> + 1
 /// silos the detector never evicts (Orleans' own detection still does).
 /// </remarks>
@@ -17,7 +18,11 @@ public sealed class FailureDetectionOptions
     /// <summary>Whether the detector runs. Default <see langword="false"/>: only Orleans' own failure detection evicts silos.</summary>
     public bool Enabled { get; set; }
 
-    /// <summary>How long another silo must stay unreachable on the overlay before this silo starts checking it. Default 2 s; more than zero.</summary>
+    /// <summary>
+    /// How long another silo must stay unreachable on the overlay, counted from when it was last heard from, before this
+    /// silo starts checking it. Default 2 s; more than zero. A silo that went silent was last heard from
+    /// <see cref="PartisanOptions.HeartbeatTimeout"/> (4 s) before its connections were closed, so it is checked at once.
+    /// </summary>
     public TimeSpan SuspectAfter { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long one dial (connect and handshake) of a suspected silo may take. Default 1 s; more than zero.</summary>

@@ -24,6 +24,13 @@ public enum NodeDownReason
 
     /// <summary>Monitoring started while the node was not connected.</summary>
     NotConnected,
+
+    /// <summary>
+    /// The node sent nothing, not even a heartbeat, for <see cref="PartisanOptions.HeartbeatTimeout"/> (it is frozen,
+    /// starved or cut off while its connections stay open), so this node closed its connections (Erlang's
+    /// <c>net_tick_timeout</c>); the overlay keeps redialling it while it is a member.
+    /// </summary>
+    HeartbeatTimeout,
 }
 
 /// <summary>A <c>nodeup</c> or <c>nodedown</c> notification.</summary>

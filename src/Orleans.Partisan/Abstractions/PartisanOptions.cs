@@ -75,6 +75,26 @@ public sealed class PartisanOptions
     public TimeSpan ConnectTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>
+    /// How often a node sends a heartbeat on each connection another node dialled to it, so that the dialler can
+    /// tell a live peer from one that is frozen or cut off while its connections stay open (a stopped process, a
+    /// half-open TCP connection). The dialler asks for its own interval in the handshake. Default 1 s; between
+    /// 10 ms and a day.
+    /// </summary>
+    public TimeSpan HeartbeatInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// How long a connection this node dialled may receive nothing, not even a heartbeat, before this node closes it;
+    /// when that was the peer's last connection, the peer goes down with <see cref="NodeDownReason.HeartbeatTimeout"/>
+    /// (and is redialled while it is a member). Only time this process ran counts: after a pause of this process
+    /// (a garbage collection, CPU starvation) the peer's heartbeats may be waiting unread, so the pause is not held
+    /// against it. Default 4 s: a peer paused for 1 s (a long garbage collection) stays silent for about
+    /// <see cref="HeartbeatInterval"/> plus 1 s. More than twice <see cref="HeartbeatInterval"/>, or
+    /// <see cref="Timeout.InfiniteTimeSpan"/> to switch heartbeats off (then a frozen peer is noticed only when its
+    /// connections close).
+    /// </summary>
+    public TimeSpan HeartbeatTimeout { get; set; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>
     /// The largest serialized message, in bytes, that is sent or accepted. A larger message is refused
     /// at the sender with <see cref="MessageTooLargeException"/>; a larger incoming frame closes that
     /// connection. Default 16 MiB; between 1 KiB and 1 GiB.

@@ -69,6 +69,16 @@ internal sealed class PartisanOptionsValidator(IOptions<PartisanOptions> options
             errors.Add($"MaxReconnectInterval ({o.MaxReconnectInterval}) must be at least ReconnectInterval ({o.ReconnectInterval}), since the wait between dials doubles from one to the other.");
         }
 
+        if (o.HeartbeatInterval < TimeSpan.FromMilliseconds(10) || o.HeartbeatInterval > TimeSpan.FromDays(1))
+        {
+            errors.Add($"HeartbeatInterval must be between 10 ms and a day; it is {o.HeartbeatInterval}.");
+        }
+
+        if (o.HeartbeatTimeout != Timeout.InfiniteTimeSpan && o.HeartbeatTimeout <= o.HeartbeatInterval * 2)
+        {
+            errors.Add($"HeartbeatTimeout ({o.HeartbeatTimeout}) must be more than twice HeartbeatInterval ({o.HeartbeatInterval}), so that one late heartbeat is no timeout; or Timeout.InfiniteTimeSpan to switch heartbeats off.");
+        }
+
         if (o.MaxFrameSize is < 1024 or > 1024 * 1024 * 1024)
         {
             errors.Add($"MaxFrameSize must be between 1 KiB and 1 GiB; it is {o.MaxFrameSize} bytes.");

@@ -90,6 +90,8 @@ public static class PartisanSiloBuilderExtensions
                 ReconnectInterval = options.ReconnectInterval,
                 MaxReconnectInterval = options.MaxReconnectInterval,
                 Tls = services.GetRequiredService<IOptions<PartisanTlsOptions>>().Value is { Enabled: true } tls ? tls : null,
+                HeartbeatInterval = options.HeartbeatInterval,
+                HeartbeatTimeout = options.HeartbeatTimeout,
             },
         };
         return new PartisanNode(

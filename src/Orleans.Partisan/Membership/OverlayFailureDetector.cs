@@ -6,12 +6,21 @@ using Orleans.Partisan.Runtime;
 namespace Orleans.Partisan.Membership;
 
 /// <summary>
-/// Evicts a crashed silo from Orleans' membership on the overlay's evidence, confirmed by other silos
+/// Evicts a crashed or frozen silo from Orleans' membership on the overlay's evidence, confirmed by other silos
 /// (see <see cref="FailureDetectionOptions"/>): a silo whose overlay connections were lost and stay
 /// lost for <see cref="FailureDetectionOptions.SuspectAfter"/> is dialled afresh by this silo and by up
 /// to <see cref="FailureDetectionOptions.Witnesses"/> other active silos; when enough of them fail and
 /// none succeeds, <see cref="IClusterMembershipService.TryKill"/> declares it dead.
 /// </summary>
+/// <remarks>
+/// A silo can be lost in two ways: its connections close (<see cref="NodeDownReason.ConnectionClosed"/>: it crashed,
+/// or the network reset them), or it stops sending anything, heartbeats included, while they stay open
+/// (<see cref="NodeDownReason.HeartbeatTimeout"/>: a stopped or frozen process, a half-open connection), and this
+/// silo closes them. <see cref="FailureDetectionOptions.SuspectAfter"/> is counted from the moment the silo was
+/// last heard from, so a silo that went silent is checked <see cref="PartisanOptions.HeartbeatTimeout"/> sooner:
+/// at once with the defaults. Either way the verdict needs the same fresh dials and witnesses, and a frozen process
+/// answers neither (its kernel completes the TCP connect, but nobody sends the handshake).
+/// </remarks>
 internal sealed class OverlayFailureDetector(
     PartisanNode node,
     IReachability reachability,
@@ -21,6 +30,7 @@ internal sealed class OverlayFailureDetector(
     TimeProvider time,
     ILogger<OverlayFailureDetector> logger)
 {
+    private readonly PartisanOptions _all = options.Value;
     private readonly FailureDetectionOptions _options = options.Value.FailureDetection;
 
     // The spec of every node seen up: a node's spec may be gone from the peer service by the time it is suspected.
@@ -52,9 +62,10 @@ internal sealed class OverlayFailureDetector(
                         _specs[nodeEvent.Node] = spec;
                     }
                 }
-                else if (nodeEvent.Reason == NodeDownReason.ConnectionClosed && (_specs.GetValueOrDefault(nodeEvent.Node) ?? node.GetNodeSpec(nodeEvent.Node)) is { } lost)
+                else if (nodeEvent.Reason is NodeDownReason.ConnectionClosed or NodeDownReason.HeartbeatTimeout && (_specs.GetValueOrDefault(nodeEvent.Node) ?? node.GetNodeSpec(nodeEvent.Node)) is { } lost)
                 {
-                    _ = _suspected.GetOrAdd(nodeEvent.Node, _ => SuspectAsync(lost, cancellationToken));
+                    var wait = FirstWait(nodeEvent.Reason.Value, _all);
+                    _ = _suspected.GetOrAdd(nodeEvent.Node, _ => SuspectAsync(lost, wait, cancellationToken));
                 }
             }
         }
@@ -98,7 +109,7 @@ internal sealed class OverlayFailureDetector(
 
                     if ((_specs.GetValueOrDefault(member) ?? node.GetNodeSpec(member)) is { } spec)
                     {
-                        _ = _suspected.GetOrAdd(member, _ => SuspectAsync(spec, cancellationToken));
+                        _ = _suspected.GetOrAdd(member, _ => SuspectAsync(spec, _options.SuspectAfter, cancellationToken));
                     }
                 }
             }
@@ -106,6 +117,22 @@ internal sealed class OverlayFailureDetector(
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
         }
+    }
+
+    /// <summary>
+    /// How long after a <c>nodedown</c> with <paramref name="reason"/> the node is first checked:
+    /// <see cref="FailureDetectionOptions.SuspectAfter"/> counted from when it was last heard from, which for a node that
+    /// went silent (<see cref="NodeDownReason.HeartbeatTimeout"/>) was <see cref="PartisanOptions.HeartbeatTimeout"/> earlier.
+    /// </summary>
+    internal static TimeSpan FirstWait(NodeDownReason reason, PartisanOptions options)
+    {
+        var suspectAfter = options.FailureDetection.SuspectAfter;
+        if (reason != NodeDownReason.HeartbeatTimeout || options.HeartbeatTimeout == Timeout.InfiniteTimeSpan)
+        {
+            return suspectAfter;
+        }
+
+        return options.HeartbeatTimeout >= suspectAfter ? TimeSpan.Zero : suspectAfter - options.HeartbeatTimeout;
     }
 
     /// <summary>How many times a suspect is checked while the witnesses' answers do not settle it.</summary>
@@ -118,18 +145,23 @@ internal sealed class OverlayFailureDetector(
     /// </summary>
     internal async Task<FailureVerdict> CheckAsync(NodeSpec suspect, SiloAddress suspectSilo, CancellationToken cancellationToken)
     {
-        if (await reachability.CanReachAsync(suspect, cancellationToken).ConfigureAwait(false))
-        {
-            return FailureVerdict.Reachable;
-        }
-
         var witnesses = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(localSilo.SiloAddress) && !m.SiloAddress.Equals(suspectSilo))
             .Select(m => m.SiloAddress)
             .OrderBy(s => s.ToParsableString(), StringComparer.Ordinal)
             .Take(_options.Witnesses)
             .ToList();
-        var answers = await Task.WhenAll(witnesses.Select(Ask)).ConfigureAwait(false);
+
+        // This silo's own dial and the witnesses' run at once: a frozen silo (its kernel accepts the connection, nobody
+        // answers) makes every dial wait its whole ProbeTimeout, and one after the other would double the wait.
+        var own = reachability.CanReachAsync(suspect, cancellationToken);
+        var asked = witnesses.Select(Ask).ToList();
+        if (await own.ConfigureAwait(false))
+        {
+            return FailureVerdict.Reachable;
+        }
+
+        var answers = await Task.WhenAll(asked).ConfigureAwait(false);
         var reached = answers.Count(a => a == true);
         var failed = answers.Count(a => a == false);
         MembershipLog.SuspectChecked(logger, suspect.Name, failed + 1, reached, witnesses.Count - reached - failed);
@@ -151,7 +183,8 @@ internal sealed class OverlayFailureDetector(
         }
     }
 
-    private async Task SuspectAsync(NodeSpec suspect, CancellationToken cancellationToken)
+    /// <summary>Checks <paramref name="suspect"/> after <paramref name="firstWait"/>, and again every <see cref="FailureDetectionOptions.SuspectAfter"/> while the witnesses do not settle it.</summary>
+    private async Task SuspectAsync(NodeSpec suspect, TimeSpan firstWait, CancellationToken cancellationToken)
     {
         try
         {
@@ -159,7 +192,7 @@ internal sealed class OverlayFailureDetector(
             // connected to this silo, say): check again, a bounded number of times.
             for (var check = 1; check <= MaxChecks; check++)
             {
-                await Task.Delay(_options.SuspectAfter, time, cancellationToken).ConfigureAwait(false);
+                await Task.Delay(check == 1 ? firstWait : _options.SuspectAfter, time, cancellationToken).ConfigureAwait(false);
                 if (node.IsConnected(suspect.Name) || !TryGetSilo(suspect.Name, out var silo) || membership.CurrentSnapshot.GetSiloStatus(silo) != SiloStatus.Active)
                 {
                     return;

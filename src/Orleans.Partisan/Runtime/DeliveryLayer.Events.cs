@@ -108,7 +108,7 @@ internal sealed partial class DeliveryLayer
     {
         if (reason.Kind != CloseKind.Disconnected)
         {
-            OnPeerDown(peer, NodeDownReason.ConnectionClosed);
+            OnPeerDown(peer, reason.NodeDownReason);
         }
     }
 

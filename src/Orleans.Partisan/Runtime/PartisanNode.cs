@@ -249,7 +249,7 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
 
     void ITransportEvents.OnPeerDown(NodeName peer, CloseReason reason)
     {
-        _monitors.NodeDown(peer, NodeDownReason.ConnectionClosed);
+        _monitors.NodeDown(peer, reason.NodeDownReason);
         _delivery.OnPeerDown(peer, reason);
         _driver?.OnPeerDown(peer);
         _broadcast?.OnNeighborDown(peer);

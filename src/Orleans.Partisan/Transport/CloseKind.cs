@@ -29,4 +29,7 @@ internal enum CloseKind
 
     /// <summary>The connection's loop failed unexpectedly.</summary>
     Failed,
+
+    /// <summary>The peer sent nothing, not even a heartbeat, for the heartbeat timeout (frozen, overloaded, or a half-open connection).</summary>
+    HeartbeatTimeout,
 }

@@ -22,8 +22,15 @@ internal sealed record CloseReason(CloseKind Kind, string? Detail = null)
         CloseKind.ConnectionLost => "connection_lost",
         CloseKind.ProtocolError => "protocol_error",
         CloseKind.Failed => "failed",
+        CloseKind.HeartbeatTimeout => "heartbeat_timeout",
         _ => "closed",
     };
+
+    /// <summary>
+    /// The <c>nodedown</c> reason when this was the peer's last connection: <see cref="NodeDownReason.HeartbeatTimeout"/>
+    /// for a silent peer, else <see cref="NodeDownReason.ConnectionClosed"/>.
+    /// </summary>
+    public NodeDownReason NodeDownReason => Kind == CloseKind.HeartbeatTimeout ? NodeDownReason.HeartbeatTimeout : NodeDownReason.ConnectionClosed;
 
     /// <summary>The reason as the log writes it.</summary>
     public override string ToString()
@@ -38,6 +45,7 @@ internal sealed record CloseReason(CloseKind Kind, string? Detail = null)
             CloseKind.ConnectionLost => "connection lost",
             CloseKind.ProtocolError => "protocol error",
             CloseKind.Failed => "failed",
+            CloseKind.HeartbeatTimeout => "heartbeat timeout",
             _ => "closed",
         };
         return Detail is null ? text : $"{text}: {Detail}";

@@ -86,7 +86,13 @@ internal static class Handshake
 
     /// <summary>The hello this node sends; <paramref name="channel"/> is null for the acceptor's.</summary>
     public static Hello Create(TransportContext context, string? channel, int lane)
-        => new(Hello.CurrentVersion, context.Settings.ClusterId, context.LocalSpec ?? throw new InvalidOperationException("The transport is not started."), channel, lane);
+        => new(
+            Hello.CurrentVersion,
+            context.Settings.ClusterId,
+            context.LocalSpec ?? throw new InvalidOperationException("The transport is not started."),
+            channel,
+            lane,
+            context.Settings.HeartbeatsEnabled ? context.Settings.HeartbeatInterval : TimeSpan.Zero);
 
     /// <summary>The dialler's check of the acceptor's hello.</summary>
     /// <param name="context">The transport.</param>
@@ -121,6 +127,11 @@ internal static class Handshake
         {
             TransportLog.RefusedChannel(context.Logger, hello.Node.Name, remote, hello.Channel, hello.Lane, context.ChannelList);
             throw Refused("unknown_channel", $"Refused connection from node '{hello.Node.Name}' at {remote}: channel '{hello.Channel}' (lane {hello.Lane}) is not configured here (configured: {context.ChannelList})");
+        }
+
+        if (hello.HeartbeatInterval != TimeSpan.Zero && (hello.HeartbeatInterval < HeartbeatFrame.MinInterval || hello.HeartbeatInterval > HeartbeatFrame.MaxInterval))
+        {
+            throw Refuse(context, "bad_frame", Inbound, remote, $"heartbeat interval {hello.HeartbeatInterval} is neither zero (none) nor between {HeartbeatFrame.MinInterval} and {HeartbeatFrame.MaxInterval}");
         }
 
         return channel;

@@ -9,16 +9,26 @@ namespace Orleans.Partisan.Transport;
 /// <param name="Node">The sender's node spec.</param>
 /// <param name="Channel">The dialler's channel; <see langword="null"/> in the acceptor's hello.</param>
 /// <param name="Lane">The dialler's lane within the channel.</param>
+/// <param name="HeartbeatInterval">
+/// In the dialler's hello, how often the acceptor is to send a <see cref="HeartbeatFrame"/> on this connection
+/// (<see cref="TimeSpan.Zero"/>: never); between <see cref="HeartbeatFrame.MinInterval"/> and
+/// <see cref="HeartbeatFrame.MaxInterval"/> otherwise. The
+/// acceptor's hello carries its own setting, which the dialler ignores.
+/// </param>
 [GenerateSerializer, Immutable, Alias("partisan.transport.Hello")]
 internal sealed record Hello(
     [property: Id(0)] int Version,
     [property: Id(1)] string ClusterId,
     [property: Id(2)] NodeSpec Node,
     [property: Id(3)] string? Channel,
-    [property: Id(4)] int Lane)
+    [property: Id(4)] int Lane,
+    [property: Id(5)] TimeSpan HeartbeatInterval)
 {
-    /// <summary>The protocol version this code speaks.</summary>
-    public const int CurrentVersion = 1;
+    /// <summary>
+    /// The protocol version this code speaks. 2: the heartbeat (<see cref="HeartbeatInterval"/>, the frame
+    /// <see cref="HeartbeatFrame"/> from acceptor to dialler).
+    /// </summary>
+    public const int CurrentVersion = 2;
 
     /// <summary>The largest handshake frame accepted.</summary>
     public const int MaxSize = 64 * 1024;

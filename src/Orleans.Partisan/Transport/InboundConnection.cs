@@ -9,7 +9,8 @@ namespace Orleans.Partisan.Transport;
 
 /// <summary>
 /// A connection a peer dialled to this node: after TLS (when on) and the handshake, every frame is deserialized and
-/// handed to <see cref="ITransportEvents.OnMessage"/>. A protocol error closes this connection only.
+/// handed to <see cref="ITransportEvents.OnMessage"/>, and a <see cref="HeartbeatSender"/> sends the dialler
+/// heartbeats if it asked for them. A protocol error closes this connection only.
 /// </summary>
 internal sealed class InboundConnection
 {
@@ -30,6 +31,7 @@ internal sealed class InboundConnection
     private volatile bool _established;
     private readonly ReceivedTypeTable _types = new();
     private SlicedBuffer? _largeFrame;
+    private TimeSpan _heartbeatInterval;
 
     public InboundConnection(TransportContext context, ITransportEvents events, Socket socket, Action<InboundConnection> onClosed)
     {
@@ -90,6 +92,7 @@ internal sealed class InboundConnection
                 return;
             }
 
+            using var heartbeats = _heartbeatInterval > TimeSpan.Zero ? new HeartbeatSender(_stream, _heartbeatInterval, _context.TimeProvider) : null;
             reason = await ReceiveLoopAsync(reader);
         }
         catch (OperationCanceledException) when (_closing.IsCancellationRequested)
@@ -180,6 +183,7 @@ internal sealed class InboundConnection
         Peer = hello.Node.Name;
         Channel = _context.ChannelNames[channel];
         Lane = hello.Lane;
+        _heartbeatInterval = hello.HeartbeatInterval;
         _channelTag = new KeyValuePair<string, object?>("channel", Channel);
         _established = true;
         PartisanMetrics.Opened.Add(1, new KeyValuePair<string, object?>("direction", "inbound"));

@@ -7,8 +7,9 @@ namespace Orleans.Partisan.Transport;
 
 /// <summary>
 /// A connection this node dialled for one (peer, channel, lane). It carries this node's messages:
-/// a writer loop drains the send queue in batches; a read loop only watches for the peer closing
-/// (any data from the peer is a protocol error).
+/// a writer loop drains the send queue in batches; a read loop reads the peer's heartbeats and watches
+/// for the peer closing (any other frame from the peer is a protocol error); with heartbeats on, a timer
+/// closes the connection once the peer has been silent for the heartbeat timeout (<see cref="HeartbeatDeadline"/>).
 /// </summary>
 internal sealed class OutboundConnection
 {
@@ -25,6 +26,8 @@ internal sealed class OutboundConnection
     private CloseReason? _closeReason;
     private int _aborted;
     private ITimer? _flushTimer;
+    private readonly HeartbeatDeadline? _heartbeat;
+    private ITimer? _heartbeatTimer;
 
     public OutboundConnection(TransportContext context, DialledSocket dialled, int channel, int lane)
     {
@@ -41,6 +44,10 @@ internal sealed class OutboundConnection
         Frames = new FramePool(context.Settings.SendQueueCapacity + MaxBatchFrames + 1, context.Settings.SendQueueCapacity + 2);
         ChannelTag = new KeyValuePair<string, object?>("channel", Channel);
         Completion = Task.FromResult(new CloseReason(CloseKind.Closed, "never started"));
+        if (context.Settings.HeartbeatsEnabled)
+        {
+            _heartbeat = new HeartbeatDeadline(context.Settings.HeartbeatTimeout, context.Settings.HeartbeatCheckPeriod, context.Now);
+        }
     }
 
     /// <summary>The node at the other end, as it announced itself.</summary>
@@ -82,6 +89,11 @@ internal sealed class OutboundConnection
     {
         PartisanMetrics.Opened.Add(1, new KeyValuePair<string, object?>("direction", "outbound"));
         TransportLog.OutboundOpened(_context.Logger, Peer.Name, RemoteEndPoint, Channel, Lane);
+        if (_heartbeat is not null)
+        {
+            _heartbeatTimer = _context.TimeProvider.CreateTimer(static state => ((OutboundConnection)state!).CheckHeartbeat(), this, _heartbeat.CheckPeriod, Timeout.InfiniteTimeSpan);
+        }
+
         Completion = RunAsync();
     }
 
@@ -145,6 +157,7 @@ internal sealed class OutboundConnection
         await reading;
         Abort(CloseReason.Closed);
         _flushTimer?.Dispose();
+        _heartbeatTimer?.Dispose();
         await _reader.CompleteAsync();
         await _stream.DisposeAsync();
         var reason = _closeReason ?? CloseReason.Closed;
@@ -236,18 +249,34 @@ internal sealed class OutboundConnection
             while (true)
             {
                 var result = await _reader.ReadAsync(_closing.Token);
-                var length = result.Buffer.Length;
-                _reader.AdvanceTo(result.Buffer.End);
-                if (length > 0)
+                var buffer = result.Buffer;
+                while (true)
                 {
-                    TransportLog.UnexpectedData(_context.Logger, Peer.Name, Channel, Lane, length);
-                    Abort(new CloseReason(CloseKind.ProtocolError, "the peer sent data on a connection that only carries our messages"));
-                    return;
+                    // A heartbeat is the only frame the acceptor sends: anything else (or a frame of another length) is an error.
+                    var status = FrameCodec.TryReadFrame(ref buffer, HeartbeatFrame.BodyLength, out var body, out var length);
+                    if (status == FrameReadStatus.Incomplete)
+                    {
+                        break;
+                    }
+
+                    if (status == FrameReadStatus.InvalidLength || !HeartbeatFrame.Is(body))
+                    {
+                        var received = result.Buffer.Length;
+                        _reader.AdvanceTo(result.Buffer.End);
+                        TransportLog.UnexpectedData(_context.Logger, Peer.Name, Channel, Lane, received);
+                        Abort(new CloseReason(CloseKind.ProtocolError, status == FrameReadStatus.InvalidLength
+                            ? $"the peer sent a frame of {length} bytes on a connection that only carries our messages and its heartbeats"
+                            : "the peer sent a frame other than a heartbeat on a connection that only carries our messages"));
+                        return;
+                    }
+
+                    _heartbeat?.Heard(_context.Now);
                 }
 
+                _reader.AdvanceTo(buffer.Start, buffer.End);
                 if (result.IsCompleted || result.IsCanceled)
                 {
-                    Abort(new CloseReason(CloseKind.PeerClosed));
+                    Abort(new CloseReason(CloseKind.PeerClosed, buffer.Length > 0 ? "in the middle of a frame" : null));
                     return;
                 }
             }
@@ -255,6 +284,32 @@ internal sealed class OutboundConnection
         catch (Exception exception)
         {
             Abort(Volatile.Read(ref _aborted) == 1 ? CloseReason.Closed : new CloseReason(CloseKind.ConnectionLost, exception.Message));
+        }
+    }
+
+    /// <summary>The heartbeat timer: closes the connection once the peer has been silent too long, else checks again a period later.</summary>
+    private void CheckHeartbeat()
+    {
+        var heartbeat = _heartbeat!;
+        if (Volatile.Read(ref _aborted) == 1)
+        {
+            return;
+        }
+
+        if (heartbeat.Check(_context.Now))
+        {
+            TransportLog.HeartbeatTimedOut(_context.Logger, Peer.Name, Channel, Lane, heartbeat.Silence, heartbeat.Timeout);
+            Abort(new CloseReason(CloseKind.HeartbeatTimeout, $"nothing received for {heartbeat.Silence.TotalSeconds:0.0#} s"));
+            return;
+        }
+
+        try
+        {
+            _heartbeatTimer?.Change(heartbeat.CheckPeriod, Timeout.InfiniteTimeSpan);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Closed meanwhile.
         }
     }
 

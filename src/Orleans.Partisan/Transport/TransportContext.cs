@@ -6,6 +6,7 @@ namespace Orleans.Partisan.Transport;
 internal sealed class TransportContext
 {
     private readonly Dictionary<string, int> _channelIndex;
+    private readonly long _epoch;
 
     public TransportContext(TransportSettings settings, WireCodec codec, ILogger logger, TimeProvider timeProvider, IPartisanInterposer? interposer = null)
     {
@@ -25,6 +26,7 @@ internal sealed class TransportContext
         Codec = codec;
         Logger = logger;
         TimeProvider = timeProvider;
+        _epoch = timeProvider.GetTimestamp();
         ChannelNames = [.. settings.Channels.Keys];
         ChannelOptions = [.. settings.Channels.Values];
         _channelIndex = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -51,6 +53,9 @@ internal sealed class TransportContext
     public ILogger Logger { get; }
 
     public TimeProvider TimeProvider { get; }
+
+    /// <summary>The time on <see cref="TimeProvider"/>'s monotonic clock since the transport was created.</summary>
+    public TimeSpan Now => TimeProvider.GetElapsedTime(_epoch);
 
     /// <summary>The configured channels, in a fixed order; a channel's index is its position.</summary>
     public string[] ChannelNames { get; }

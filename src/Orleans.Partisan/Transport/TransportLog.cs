@@ -63,8 +63,11 @@ internal static partial class TransportLog
     [LoggerMessage(EventId = 3021, Level = LogLevel.Warning, Message = "Closing connection from node '{Peer}' at {Remote} (channel '{Channel}', lane {Lane}): a frame of {Length} bytes could not be deserialized")]
     public static partial void UndecodableFrame(ILogger logger, Exception exception, NodeName peer, EndPoint? remote, string channel, int lane, long length);
 
-    [LoggerMessage(EventId = 3022, Level = LogLevel.Warning, Message = "Closing connection to node '{Peer}' (channel '{Channel}', lane {Lane}): it sent {Bytes} bytes on a connection that only carries our messages")]
+    [LoggerMessage(EventId = 3022, Level = LogLevel.Warning, Message = "Closing connection to node '{Peer}' (channel '{Channel}', lane {Lane}): it sent {Bytes} bytes that are not heartbeats on a connection that only carries our messages")]
     public static partial void UnexpectedData(ILogger logger, NodeName peer, string channel, int lane, long bytes);
+
+    [LoggerMessage(EventId = 3026, Level = LogLevel.Warning, Message = "Closing connection to node '{Peer}' (channel '{Channel}', lane {Lane}): nothing received, not even a heartbeat, for {Silence} (heartbeat timeout {Timeout})")]
+    public static partial void HeartbeatTimedOut(ILogger logger, NodeName peer, string channel, int lane, TimeSpan silence, TimeSpan timeout);
 
     [LoggerMessage(EventId = 3023, Level = LogLevel.Warning, Message = "The message handler failed for a message from node '{Peer}' on channel '{Channel}'")]
     public static partial void MessageHandlerFailed(ILogger logger, Exception exception, NodeName peer, string channel);

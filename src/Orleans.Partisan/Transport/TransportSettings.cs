@@ -40,4 +40,19 @@ internal sealed record TransportSettings
 
     /// <summary>TLS on every connection, or <see langword="null"/> for plaintext (the default).</summary>
     public PartisanTlsOptions? Tls { get; init; }
+
+    /// <summary>How often the acceptor of a connection this node dialled is asked to send a heartbeat.</summary>
+    public TimeSpan HeartbeatInterval { get; init; } = Defaults.HeartbeatInterval;
+
+    /// <summary>
+    /// How long a connection this node dialled may stay silent before it is closed
+    /// (<see cref="CloseKind.HeartbeatTimeout"/>); <see cref="Timeout.InfiniteTimeSpan"/>: heartbeats are off.
+    /// </summary>
+    public TimeSpan HeartbeatTimeout { get; init; } = Defaults.HeartbeatTimeout;
+
+    /// <summary>Whether this node asks for heartbeats and closes silent connections.</summary>
+    public bool HeartbeatsEnabled => HeartbeatTimeout != Timeout.InfiniteTimeSpan;
+
+    /// <summary>How often the dialler checks for silence: half the heartbeat interval.</summary>
+    public TimeSpan HeartbeatCheckPeriod => HeartbeatInterval / 2;
 }

@@ -19,16 +19,16 @@ internal sealed class HelloTarget : IFuzzTarget
     public IEnumerable<(string Name, byte[] Input)> Seeds()
     {
         var spec = FuzzServices.Spec("peer");
-        yield return ("dialler", Frames.Frame(new Hello(Hello.CurrentVersion, "fuzz", spec, "bulk", 1)));
-        yield return ("dialler-default", Frames.Frame(new Hello(Hello.CurrentVersion, "fuzz", spec, PartisanChannels.Default, 0)));
-        yield return ("acceptor", Frames.Frame(new Hello(Hello.CurrentVersion, "fuzz", spec, null, 0)));
-        yield return ("other-cluster", Frames.Frame(new Hello(Hello.CurrentVersion, "other", spec, "bulk", 0)));
-        yield return ("other-version", Frames.Frame(new Hello(Hello.CurrentVersion + 1, "fuzz", spec, "bulk", 0)));
-        yield return ("unknown-channel", Frames.Frame(new Hello(Hello.CurrentVersion, "fuzz", spec, "nope", 0)));
-        yield return ("negative-lane", Frames.Frame(new Hello(Hello.CurrentVersion, "fuzz", spec, "bulk", -1)));
+        yield return ("dialler", Frames.Frame(new Hello(Hello.CurrentVersion, "fuzz", spec, "bulk", 1, TimeSpan.FromSeconds(1))));
+        yield return ("dialler-default", Frames.Frame(new Hello(Hello.CurrentVersion, "fuzz", spec, PartisanChannels.Default, 0, TimeSpan.FromSeconds(1))));
+        yield return ("acceptor", Frames.Frame(new Hello(Hello.CurrentVersion, "fuzz", spec, null, 0, TimeSpan.FromSeconds(1))));
+        yield return ("other-cluster", Frames.Frame(new Hello(Hello.CurrentVersion, "other", spec, "bulk", 0, TimeSpan.FromSeconds(1))));
+        yield return ("other-version", Frames.Frame(new Hello(Hello.CurrentVersion + 1, "fuzz", spec, "bulk", 0, TimeSpan.FromSeconds(1))));
+        yield return ("unknown-channel", Frames.Frame(new Hello(Hello.CurrentVersion, "fuzz", spec, "nope", 0, TimeSpan.FromSeconds(1))));
+        yield return ("negative-lane", Frames.Frame(new Hello(Hello.CurrentVersion, "fuzz", spec, "bulk", -1, TimeSpan.FromSeconds(1))));
         yield return ("not-a-hello", Frames.Frame(new Keyed(1, 1, "hello?")));
         yield return ("forward-instead", Frames.Frame(new ForwardEnvelope(PartisanTarget.Named("x"), 1, isCast: false)));
-        yield return ("truncated", Frames.Frame(new Hello(Hello.CurrentVersion, "fuzz", spec, "bulk", 1))[..^5]);
+        yield return ("truncated", Frames.Frame(new Hello(Hello.CurrentVersion, "fuzz", spec, "bulk", 1, TimeSpan.FromSeconds(1)))[..^5]);
         yield return ("oversized-length", Frames.Prefix(Hello.MaxSize + 1));
         yield return ("hostile-deep", Frames.Wrap([0, .. HostileValues.DeepNesting(200)]));
     }

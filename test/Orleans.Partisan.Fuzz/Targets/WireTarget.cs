@@ -29,7 +29,7 @@ internal sealed class WireTarget : IFuzzTarget
         yield return ("forward-unicode-name", Frames.Body(new ForwardEnvelope(PartisanTarget.Named("ünïcødé ✓"), 1.5, isCast: false), sent));
         yield return ("object-keyed", Frames.Body(new Keyed(9, 9, "object")));
         yield return ("object-nested", Frames.Body(Nested()));
-        yield return ("object-hello", Frames.Body(new Hello(Hello.CurrentVersion, "fuzz", FuzzServices.Spec("peer"), "bulk", 1)));
+        yield return ("object-hello", Frames.Body(new Hello(Hello.CurrentVersion, "fuzz", FuzzServices.Spec("peer"), "bulk", 1, TimeSpan.FromSeconds(1))));
         yield return ("object-relay", Frames.Body(new RelayEnvelope(new PartisanRef(new NodeName("o"), 1), new NodeName("d"), 3, new ForwardEnvelope(named, "r", isCast: false))));
         yield return ("object-array", Frames.Body(new object[] { 1, "two", new[] { 3, 4 }, Guid.Empty, new Dictionary<int, string> { [5] = "five" } }));
         yield return ("hostile-deep", [0, .. HostileValues.DeepNesting(200)]);

@@ -19,6 +19,10 @@ public sealed class PartisanOptionsValidatorTests
         Assert.Equal(TimeSpan.FromSeconds(1), o.ReconnectInterval);
         Assert.Equal(TimeSpan.FromSeconds(10), o.MaxReconnectInterval);
         Assert.Equal(TimeSpan.FromSeconds(5), o.ConnectTimeout);
+        Assert.Equal(TimeSpan.FromSeconds(1), o.HeartbeatInterval);
+        Assert.Equal(TimeSpan.FromSeconds(4), o.HeartbeatTimeout);
+        var transport = new Orleans.Partisan.Transport.TransportSettings { ClusterId = "c", LocalName = new NodeName("n"), ListenEndPoint = new System.Net.IPEndPoint(System.Net.IPAddress.Loopback, 0), Channels = System.Collections.Immutable.ImmutableSortedDictionary<string, ChannelOptions>.Empty };
+        Assert.Equal((o.HeartbeatInterval, o.HeartbeatTimeout), (transport.HeartbeatInterval, transport.HeartbeatTimeout));
         Assert.Equal(16 * 1024 * 1024, o.MaxFrameSize);
         Assert.Equal(1024, o.SendQueueCapacity);
         Assert.True(o.FollowClusterMembership);
@@ -34,6 +38,8 @@ public sealed class PartisanOptionsValidatorTests
         Assert.Equal(10_000, o.Delivery.MaxCausalBuffered);
         Assert.Empty(PartisanOptionsValidator.Validate(o));
         o.CallTimeout = Timeout.InfiniteTimeSpan;
+        Assert.Empty(PartisanOptionsValidator.Validate(o));
+        o.HeartbeatTimeout = Timeout.InfiniteTimeSpan;
         Assert.Empty(PartisanOptionsValidator.Validate(o));
     }
 
@@ -60,6 +66,9 @@ public sealed class PartisanOptionsValidatorTests
         { "GossipInterval", o => o.GossipInterval = TimeSpan.Zero },
         { "ReconnectInterval", o => o.ReconnectInterval = TimeSpan.FromSeconds(-1) },
         { "ConnectTimeout", o => o.ConnectTimeout = TimeSpan.Zero },
+        { "HeartbeatInterval", o => o.HeartbeatInterval = TimeSpan.FromMilliseconds(5) },
+        { "HeartbeatInterval", o => (o.HeartbeatInterval, o.HeartbeatTimeout) = (TimeSpan.FromDays(2), Timeout.InfiniteTimeSpan) },
+        { "HeartbeatTimeout", o => o.HeartbeatTimeout = TimeSpan.FromSeconds(2) },
         { "MaxReconnectInterval", o => o.MaxReconnectInterval = TimeSpan.FromMilliseconds(500) },
         { "MaxFrameSize", o => o.MaxFrameSize = 10 },
         { "SendQueueCapacity", o => o.SendQueueCapacity = 0 },

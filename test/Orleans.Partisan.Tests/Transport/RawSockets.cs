@@ -12,8 +12,8 @@ internal static class RawFrames
 {
     public static byte[] Encode(object message) => FrameCodec.EncodeToArray(TestSupport.Codec, message);
 
-    public static byte[] Hello(string clusterId, NodeSpec node, string? channel = null, int lane = 0)
-        => Encode(new Hello(Orleans.Partisan.Transport.Hello.CurrentVersion, clusterId, node, channel, lane));
+    public static byte[] Hello(string clusterId, NodeSpec node, string? channel = null, int lane = 0, TimeSpan heartbeatInterval = default)
+        => Encode(new Hello(Orleans.Partisan.Transport.Hello.CurrentVersion, clusterId, node, channel, lane, heartbeatInterval));
 
     public static NodeSpec Spec(string name, IPEndPoint endpoint, ImmutableSortedDictionary<string, ChannelOptions>? channels = null)
         => new(new NodeName(name), [endpoint], channels ?? TestSupport.Channels());
@@ -58,12 +58,12 @@ internal sealed class RawDialler : IAsyncDisposable
     }
 
     /// <summary>Reads the acceptor's hello and answers with a valid one for <paramref name="channel"/>.</summary>
-    public static async Task<RawDialler> HandshakeAsync(TestNode target, string name = "raw", string? clusterId = null, string channel = PartisanChannels.Default, int lane = 0)
+    public static async Task<RawDialler> HandshakeAsync(TestNode target, string name = "raw", string? clusterId = null, string channel = PartisanChannels.Default, int lane = 0, TimeSpan heartbeatInterval = default)
     {
         var raw = await ConnectAsync(target.EndPoint);
         var hello = await raw.ReadHelloAsync();
         Assert.Equal(target.Name, hello.Node.Name);
-        await raw.SendAsync(RawFrames.Hello(clusterId ?? target.Settings.ClusterId, RawFrames.Spec(name, new IPEndPoint(IPAddress.Loopback, 1)), channel, lane));
+        await raw.SendAsync(RawFrames.Hello(clusterId ?? target.Settings.ClusterId, RawFrames.Spec(name, new IPEndPoint(IPAddress.Loopback, 1)), channel, lane, heartbeatInterval));
         return raw;
     }
 
@@ -105,7 +105,8 @@ internal sealed class RawDialler : IAsyncDisposable
 
 /// <summary>
 /// A plain listener that completes the acceptor's half of the handshake as node <see cref="Spec"/> and then
-/// does not read, until <see cref="Resume"/>: a stalled peer.
+/// does not read, until <see cref="Resume"/>: a stalled peer. It sends the heartbeats a dialler asks for, as a live
+/// node whose receive loop is stuck does, unless made with <c>heartbeats: false</c>: then it is a frozen peer.
 /// </summary>
 internal sealed class StalledPeer : IAsyncDisposable
 {
@@ -116,11 +117,13 @@ internal sealed class StalledPeer : IAsyncDisposable
     private readonly CancellationTokenSource _stop = new();
     private readonly ConcurrentQueue<(string Channel, object Message)> _received = new();
     private readonly List<Task> _readers = [];
+    private readonly bool _heartbeats;
     private bool _resumed;
 
-    public StalledPeer(string name, string clusterId, ImmutableSortedDictionary<string, ChannelOptions> channels)
+    public StalledPeer(string name, string clusterId, ImmutableSortedDictionary<string, ChannelOptions> channels, bool heartbeats = true)
     {
         _clusterId = clusterId;
+        _heartbeats = heartbeats;
         _listener = new TcpListener(IPAddress.Loopback, 0);
 
         // A small receive window (inherited by accepted sockets), so that a sender stalls after a few
@@ -167,6 +170,7 @@ internal sealed class StalledPeer : IAsyncDisposable
         _listener.Stop();
         foreach (var accepted in _accepted)
         {
+            accepted.Heartbeats?.Dispose();
             await accepted.Stream.DisposeAsync();
         }
 
@@ -189,7 +193,8 @@ internal sealed class StalledPeer : IAsyncDisposable
                 var stream = new NetworkStream(socket, ownsSocket: true);
                 await stream.WriteAsync(RawFrames.Hello(_clusterId, Spec));
                 var hello = (Hello)(await RawFrames.ReadAsync(stream, _stop.Token))!;
-                var accepted = new Accepted(stream, hello);
+                var heartbeats = _heartbeats && hello.HeartbeatInterval > TimeSpan.Zero ? new HeartbeatSender(stream, hello.HeartbeatInterval, TimeProvider.System) : null;
+                var accepted = new Accepted(stream, hello, heartbeats);
                 lock (_readers)
                 {
                     _accepted.Enqueue(accepted);
@@ -222,5 +227,5 @@ internal sealed class StalledPeer : IAsyncDisposable
         }
     }
 
-    private sealed record Accepted(NetworkStream Stream, Hello Hello);
+    private sealed record Accepted(NetworkStream Stream, Hello Hello, HeartbeatSender? Heartbeats);
 }

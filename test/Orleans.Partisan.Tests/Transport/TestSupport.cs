@@ -172,7 +172,7 @@ internal sealed class TestNode : IAsyncDisposable
 
     public IPEndPoint EndPoint => Spec.ListenAddresses[0];
 
-    public static async Task<TestNode> StartAsync(string name, string clusterId = "main", ImmutableSortedDictionary<string, ChannelOptions>? channels = null, Func<TransportSettings, TransportSettings>? configure = null, int port = 0, IPartisanInterposer? interposer = null)
+    public static async Task<TestNode> StartAsync(string name, string clusterId = "main", ImmutableSortedDictionary<string, ChannelOptions>? channels = null, Func<TransportSettings, TransportSettings>? configure = null, int port = 0, IPartisanInterposer? interposer = null, TimeProvider? time = null)
     {
         var settings = new TransportSettings
         {
@@ -187,7 +187,7 @@ internal sealed class TestNode : IAsyncDisposable
         settings = configure?.Invoke(settings) ?? settings;
         var events = new EventRecorder();
         var logger = new ListLogger();
-        var transport = new OverlayTransport(settings, TestSupport.Codec, events, logger, TimeProvider.System, interposer);
+        var transport = new OverlayTransport(settings, TestSupport.Codec, events, logger, time ?? TimeProvider.System, interposer);
         await transport.StartAsync(CancellationToken.None);
         return new TestNode(transport, events, logger, settings);
     }
