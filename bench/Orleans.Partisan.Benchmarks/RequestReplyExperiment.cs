@@ -73,6 +73,8 @@ internal static class RequestReplyExperiment
         output.WriteLine();
         output.WriteLine("| request-reply, 64 B | overlay CallAsync | Orleans grain call | ratio |");
         output.WriteLine("| --- | --- | --- | --- |");
+        using var meter = new CallCostMeter(remote.ProcessId);
+        var costs = new List<(int Concurrency, Load Overlay, CallCost OverlayCost, Load Orleans, CallCost OrleansCost)>();
         foreach (var concurrency in new[] { 1, 100 })
         {
             foreach (var contender in contenders)
@@ -81,15 +83,19 @@ internal static class RequestReplyExperiment
             }
 
             var results = contenders.Select(_ => new List<Load>()).ToArray();
+            var spent = new CallCost[contenders.Length];
             for (var round = 0; round < rounds; round++)
             {
                 for (var i = 0; i < contenders.Length; i++)
                 {
+                    var before = meter.Read();
                     results[i].Add(await Load.RunAsync(contenders[i], concurrency, TimeSpan.FromSeconds(seconds)));
+                    spent[i] += meter.Read() - before;
                 }
             }
 
             var (overlay, orleans) = (Load.Combine(results[0]), Load.Combine(results[1]));
+            costs.Add((concurrency, overlay, spent[0], orleans, spent[1]));
             output.WriteLine($"| concurrency {concurrency}, calls/s | {Count(overlay.CallsPerSecond)} | {Count(orleans.CallsPerSecond)} | {Ratio(overlay.CallsPerSecond / orleans.CallsPerSecond)} |");
             output.WriteLine($"| concurrency {concurrency}, p50 µs | {Fixed(overlay.Latency.P50)} | {Fixed(orleans.Latency.P50)} | {Ratio(overlay.Latency.P50 / orleans.Latency.P50)} |");
             output.WriteLine($"| concurrency {concurrency}, p99 µs | {Fixed(overlay.Latency.P99)} | {Fixed(orleans.Latency.P99)} | {Ratio(overlay.Latency.P99 / orleans.Latency.P99)} |");
@@ -102,9 +108,16 @@ internal static class RequestReplyExperiment
         }
 
         output.WriteLine();
+        output.WriteLine("| cost per call, 64 B | " + string.Join(" | ", costs.Select(c => $"overlay c={c.Concurrency} | Orleans c={c.Concurrency}")) + " |");
+        output.WriteLine("| --- |" + string.Concat(Enumerable.Repeat(" --- | --- |", costs.Count)));
+        output.WriteLine("| CPU µs, both processes | " + string.Join(" | ", costs.Select(c => $"{Fixed(c.OverlayCost.CpuMicroseconds(c.Overlay.Latency.Count))} | {Fixed(c.OrleansCost.CpuMicroseconds(c.Orleans.Latency.Count))}")) + " |");
+        output.WriteLine("| CPU µs, silo A / silo B | " + string.Join(" | ", costs.Select(c => $"{Fixed(c.OverlayCost.LocalCpuMicroseconds(c.Overlay.Latency.Count))} / {Fixed(c.OverlayCost.RemoteCpuMicroseconds(c.Overlay.Latency.Count))} | {Fixed(c.OrleansCost.LocalCpuMicroseconds(c.Orleans.Latency.Count))} / {Fixed(c.OrleansCost.RemoteCpuMicroseconds(c.Orleans.Latency.Count))}")) + " |");
+        output.WriteLine("| bytes allocated, silo A | " + string.Join(" | ", costs.Select(c => $"{Count(c.OverlayCost.BytesPer(c.Overlay.Latency.Count))} | {Count(c.OrleansCost.BytesPer(c.Orleans.Latency.Count))}")) + " |");
+        output.WriteLine("| overlay socket writes, silo A | " + string.Join(" | ", costs.Select(c => $"{Fixed(c.OverlayCost.WritesPer(c.Overlay.Latency.Count), 2)} | n/a")) + " |");
+        output.WriteLine();
         output.WriteLine($"({names[0]} to the receiver `{EchoReceivers.Echo}`, which answers with ReplyAsync; {names[1]} to `{nameof(IEchoGrain)}.{nameof(IEchoGrain.Echo)}` pinned to silo B.)");
         output.WriteLine();
-        await CompareForwardsAsync(partisan, node, request, seconds, rounds, output);
+        await CompareForwardsAsync(partisan, node, request, seconds, rounds, meter, output);
         await host.StopAsync();
         await remote.StopAsync(Timeout);
     }
@@ -114,11 +127,11 @@ internal static class RequestReplyExperiment
     /// its rate is taken up to the reply of a call sent after the last one on the same connection (B has then taken
     /// them all); an acknowledged forward completes once B delivered it, from <see cref="AckedSenders"/> senders.
     /// </summary>
-    private static async Task CompareForwardsAsync(IPartisan partisan, NodeName node, byte[] message, double seconds, int rounds, TextWriter output)
+    private static async Task CompareForwardsAsync(IPartisan partisan, NodeName node, byte[] message, double seconds, int rounds, CallCostMeter meter, TextWriter output)
     {
         var sink = PartisanTarget.Named(EchoReceivers.Sink);
         var acked = new ForwardOptions { Ack = true };
-        async Task<double> PlainAsync(TimeSpan duration)
+        async Task<(double Rate, long Sent)> PlainAsync(TimeSpan duration)
         {
             var watch = Stopwatch.StartNew();
             long sent = 0;
@@ -131,7 +144,7 @@ internal static class RequestReplyExperiment
             }
 
             await partisan.CallAsync<byte[]>(node, PartisanTarget.Named(EchoReceivers.Echo), message, timeout: Timeout);
-            return sent / watch.Elapsed.TotalSeconds;
+            return (sent / watch.Elapsed.TotalSeconds, sent);
         }
 
         Task<Load> AckedAsync(TimeSpan duration) => Load.RunAsync(() => partisan.ForwardMessageAsync(node, sink, message, acked).AsTask(), AckedSenders, duration);
@@ -140,10 +153,18 @@ internal static class RequestReplyExperiment
         await AckedAsync(TimeSpan.FromSeconds(1));
         var plain = new List<double>();
         var acknowledged = new List<Load>();
+        CallCost plainCost = default, ackCost = default;
+        long plainSent = 0;
         for (var round = 0; round < rounds; round++)
         {
-            plain.Add(await PlainAsync(TimeSpan.FromSeconds(seconds)));
+            var before = meter.Read();
+            var (rate, sent) = await PlainAsync(TimeSpan.FromSeconds(seconds));
+            plainCost += meter.Read() - before;
+            plain.Add(rate);
+            plainSent += sent;
+            before = meter.Read();
             acknowledged.Add(await AckedAsync(TimeSpan.FromSeconds(seconds)));
+            ackCost += meter.Read() - before;
         }
 
         var plainRate = plain.Order().ElementAt(plain.Count / 2);
@@ -152,6 +173,10 @@ internal static class RequestReplyExperiment
         output.WriteLine("| --- | --- | --- | --- |");
         output.WriteLine($"| msg/s (median round) | {Count(ack.CallsPerSecond)} | {Count(plainRate)} | {Ratio(ack.CallsPerSecond / plainRate)} |");
         output.WriteLine($"| acknowledged send, p50 / p99 µs | {Fixed(ack.Latency.P50)} / {Fixed(ack.Latency.P99)} | | |");
+        var acks = ack.Latency.Count;
+        output.WriteLine($"| CPU µs per message, silo A / silo B | {Fixed(ackCost.LocalCpuMicroseconds(acks), 2)} / {Fixed(ackCost.RemoteCpuMicroseconds(acks), 2)} | {Fixed(plainCost.LocalCpuMicroseconds(plainSent), 2)} / {Fixed(plainCost.RemoteCpuMicroseconds(plainSent), 2)} | {Ratio(ackCost.CpuMicroseconds(acks) / plainCost.CpuMicroseconds(plainSent))} |");
+        output.WriteLine($"| bytes allocated per message, silo A | {Count(ackCost.BytesPer(acks))} | {Count(plainCost.BytesPer(plainSent))} | |");
+        output.WriteLine($"| overlay socket writes per message, silo A | {Fixed(ackCost.WritesPer(acks), 3)} | {Fixed(plainCost.WritesPer(plainSent), 3)} | |");
         output.WriteLine();
         output.WriteLine($"- target acknowledged ≥ 50 % of plain: {Ratio(ack.CallsPerSecond / plainRate)}, {(ack.CallsPerSecond >= 0.5 * plainRate ? "met" : "not met")} ({AckedSenders} acknowledged senders; plain: one sender, timed to the reply of a call sent after the last message)");
     }
