@@ -26,6 +26,7 @@ internal static class RequestReplyExperiment
     public static async Task RunAsync(string[] args, TextWriter output)
     {
         var quick = args.Contains("--quick");
+        var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
         var seconds = quick ? 1.0 : 3.0;
         var rounds = quick ? 1 : 3;
         output.WriteLine("# Orleans.Partisan request-reply experiment");
@@ -61,10 +62,10 @@ internal static class RequestReplyExperiment
         var request = Payload.OfSize(64).Data; // a byte[]: silo B has no benchmark types
         var echo = PartisanTarget.Named(EchoReceivers.Echo);
         var grain = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IEchoGrain>(remoteSilo);
-        Func<Task>[] contenders =
+        Func<ValueTask>[] contenders =
         [
-            () => partisan.CallAsync<byte[]>(node, echo, request),
-            () => grain.Echo(request),
+            () => new ValueTask(partisan.CallAsync<byte[]>(node, echo, request)),
+            () => new ValueTask(grain.Echo(request)),
         ];
         string[] names = ["overlay CallAsync", "Orleans grain call"];
         output.WriteLine($"Silo A in this process, silo B ({remoteSilo}) in its own; {rounds} rounds of {seconds:0.#} s per");
@@ -75,7 +76,7 @@ internal static class RequestReplyExperiment
         output.WriteLine("| --- | --- | --- | --- |");
         using var meter = new CallCostMeter(remote.ProcessId);
         var costs = new List<(int Concurrency, Load Overlay, CallCost OverlayCost, Load Orleans, CallCost OrleansCost)>();
-        foreach (var concurrency in new[] { 1, 100 })
+        foreach (var concurrency in only is null or "calls" ? new[] { 1, 100 } : [])
         {
             foreach (var contender in contenders)
             {
@@ -107,17 +108,25 @@ internal static class RequestReplyExperiment
             }
         }
 
-        output.WriteLine();
-        output.WriteLine("| cost per call, 64 B | " + string.Join(" | ", costs.Select(c => $"overlay c={c.Concurrency} | Orleans c={c.Concurrency}")) + " |");
-        output.WriteLine("| --- |" + string.Concat(Enumerable.Repeat(" --- | --- |", costs.Count)));
-        output.WriteLine("| CPU µs, both processes | " + string.Join(" | ", costs.Select(c => $"{Fixed(c.OverlayCost.CpuMicroseconds(c.Overlay.Latency.Count))} | {Fixed(c.OrleansCost.CpuMicroseconds(c.Orleans.Latency.Count))}")) + " |");
-        output.WriteLine("| CPU µs, silo A / silo B | " + string.Join(" | ", costs.Select(c => $"{Fixed(c.OverlayCost.LocalCpuMicroseconds(c.Overlay.Latency.Count))} / {Fixed(c.OverlayCost.RemoteCpuMicroseconds(c.Overlay.Latency.Count))} | {Fixed(c.OrleansCost.LocalCpuMicroseconds(c.Orleans.Latency.Count))} / {Fixed(c.OrleansCost.RemoteCpuMicroseconds(c.Orleans.Latency.Count))}")) + " |");
-        output.WriteLine("| bytes allocated, silo A | " + string.Join(" | ", costs.Select(c => $"{Count(c.OverlayCost.BytesPer(c.Overlay.Latency.Count))} | {Count(c.OrleansCost.BytesPer(c.Orleans.Latency.Count))}")) + " |");
-        output.WriteLine("| overlay socket writes, silo A | " + string.Join(" | ", costs.Select(c => $"{Fixed(c.OverlayCost.WritesPer(c.Overlay.Latency.Count), 2)} | n/a")) + " |");
-        output.WriteLine();
-        output.WriteLine($"({names[0]} to the receiver `{EchoReceivers.Echo}`, which answers with ReplyAsync; {names[1]} to `{nameof(IEchoGrain)}.{nameof(IEchoGrain.Echo)}` pinned to silo B.)");
-        output.WriteLine();
-        await CompareForwardsAsync(partisan, node, request, seconds, rounds, meter, output);
+        if (costs.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("| cost per call, 64 B | " + string.Join(" | ", costs.Select(c => $"overlay c={c.Concurrency} | Orleans c={c.Concurrency}")) + " |");
+            output.WriteLine("| --- |" + string.Concat(Enumerable.Repeat(" --- | --- |", costs.Count)));
+            output.WriteLine("| CPU µs, both processes | " + string.Join(" | ", costs.Select(c => $"{Fixed(c.OverlayCost.CpuMicroseconds(c.Overlay.Latency.Count))} | {Fixed(c.OrleansCost.CpuMicroseconds(c.Orleans.Latency.Count))}")) + " |");
+            output.WriteLine("| CPU µs, silo A / silo B | " + string.Join(" | ", costs.Select(c => $"{Fixed(c.OverlayCost.LocalCpuMicroseconds(c.Overlay.Latency.Count))} / {Fixed(c.OverlayCost.RemoteCpuMicroseconds(c.Overlay.Latency.Count))} | {Fixed(c.OrleansCost.LocalCpuMicroseconds(c.Orleans.Latency.Count))} / {Fixed(c.OrleansCost.RemoteCpuMicroseconds(c.Orleans.Latency.Count))}")) + " |");
+            output.WriteLine("| bytes allocated, silo A | " + string.Join(" | ", costs.Select(c => $"{Count(c.OverlayCost.BytesPer(c.Overlay.Latency.Count))} | {Count(c.OrleansCost.BytesPer(c.Orleans.Latency.Count))}")) + " |");
+            output.WriteLine("| overlay socket writes, silo A | " + string.Join(" | ", costs.Select(c => $"{Fixed(c.OverlayCost.WritesPer(c.Overlay.Latency.Count), 2)} | n/a")) + " |");
+            output.WriteLine();
+            output.WriteLine($"({names[0]} to the receiver `{EchoReceivers.Echo}`, which answers with ReplyAsync; {names[1]} to `{nameof(IEchoGrain)}.{nameof(IEchoGrain.Echo)}` pinned to silo B.)");
+            output.WriteLine();
+        }
+
+        if (only is null or "forwards")
+        {
+            await CompareForwardsAsync(partisan, node, request, seconds, rounds, meter, output);
+        }
+
         await host.StopAsync();
         await remote.StopAsync(Timeout);
     }
@@ -147,7 +156,7 @@ internal static class RequestReplyExperiment
             return (sent / watch.Elapsed.TotalSeconds, sent);
         }
 
-        Task<Load> AckedAsync(TimeSpan duration) => Load.RunAsync(() => partisan.ForwardMessageAsync(node, sink, message, acked).AsTask(), AckedSenders, duration);
+        Task<Load> AckedAsync(TimeSpan duration) => Load.RunAsync(() => partisan.ForwardMessageAsync(node, sink, message, acked), AckedSenders, duration);
 
         await PlainAsync(TimeSpan.FromSeconds(1));
         await AckedAsync(TimeSpan.FromSeconds(1));

@@ -1,22 +1,29 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Runtime;
 
-/// <summary>Sends one message as <c>ForwardMessageAsync</c> does (channel checks, local delivery, relay).</summary>
-internal delegate ValueTask CallSender(NodeName node, PartisanTarget target, object message, ForwardOptions options, CancellationToken cancellationToken);
+/// <summary>
+/// Sends one message as <c>ForwardMessageAsync</c> does (channel checks, local delivery, relay), as the request of
+/// <paramref name="call"/> if it is a call, or as an answer (to a <see cref="CallAnswerTarget"/>, which may be null).
+/// </summary>
+internal delegate ValueTask CallSender(NodeName node, PartisanTarget target, object? message, ForwardOptions options, CallHeader call, CancellationToken cancellationToken);
 
 /// <summary>
 /// Request-reply over the overlay (<see cref="IPartisan.CallAsync{TResponse}"/>, Partisan's
 /// <c>partisan_rpc:call</c> and the <c>gen_server:call</c> analogue). On the caller: each call waits under
 /// its <see cref="PartisanRef"/> until its reply, a failure answer, its callee's <c>nodedown</c>, its
 /// timeout or its cancellation, whichever comes first; a reply for a call no longer waiting is dropped and
-/// counted. On the callee: unwraps requests for the dispatcher and sends answers back.
+/// counted. On the callee: opens requests for the dispatcher and sends answers back.
 /// </summary>
 /// <remarks>
 /// Waiting costs no timer and no task of its own per call: the deadlines of all pending calls share one timer
-/// (<see cref="CallDeadlines"/>), and a <see cref="PendingCall"/> is reused once its caller has its outcome.
+/// (<see cref="CallDeadlines"/>), and a <see cref="PendingCall"/> is reused once its caller has its outcome. The
+/// request travels as the message itself with a <see cref="CallHeader"/> in its envelope, and the answer as the
+/// reply itself addressed to a <see cref="CallAnswerTarget"/>: no wrapper is serialized, and the caller's node never
+/// travels (it is the request's sender and the answer's receiver).
 /// </remarks>
 internal sealed class CallTracker
 {
@@ -73,7 +80,7 @@ internal sealed class CallTracker
         PartisanMetrics.CallStarts.Add(1);
         try
         {
-            await _send(node, target, new CallRequest(call, request, options.Transitive), options, cancellationToken).ConfigureAwait(false);
+            await _send(node, target, request, options, new CallHeader(call.Id, options.Transitive), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
@@ -112,10 +119,11 @@ internal sealed class CallTracker
         throw wrongType;
     }
 
-    /// <summary>An answer addressed to <paramref name="call"/> arrived from <paramref name="from"/>.</summary>
-    public void OnAnswer(NodeName from, PartisanRef call, object answer)
+    /// <summary>An answer to <paramref name="answer"/>'s call arrived from <paramref name="from"/>: the reply, or a <see cref="CallFailed"/>.</summary>
+    public void OnAnswer(NodeName from, CallAnswerTarget answer, object? message)
     {
-        if (call.Node != _self || !_pending.TryGetValue(call.Id, out var pending))
+        var call = new PartisanRef(_self, answer.Call);
+        if (!_pending.TryGetValue(call.Id, out var pending))
         {
             CallLog.LateReply(_logger, call, from);
             PartisanMetrics.LateReplies.Add(1);
@@ -129,9 +137,9 @@ internal sealed class CallTracker
             return;
         }
 
-        if (answer is not (CallReply or CallFailed))
+        if (answer.IsFailure && message is not CallFailed)
         {
-            CallLog.MalformedReply(_logger, call, from, answer.GetType().FullName ?? "?");
+            CallLog.MalformedReply(_logger, call, from, message?.GetType().FullName ?? "null");
             PartisanMetrics.Undeliverable.Add(1, new TagList { { "reason", "call-reply-malformed" } });
             return;
         }
@@ -144,10 +152,10 @@ internal sealed class CallTracker
             return;
         }
 
-        switch (answer)
+        switch (message)
         {
-            case CallReply reply:
-                pending.Complete(reply.Response);
+            case not CallFailed when !answer.IsFailure:
+                pending.Complete(message);
                 break;
             case CallFailed { Reason: CallFailure.NoSuchTarget } failed:
                 pending.Fail(Failed(call, pending, new CallTargetNotFoundException(pending.Node, pending.Target, call, failed.Message), "no-such-target"));
@@ -254,34 +262,38 @@ internal sealed class CallTracker
     private PartisanRef Ref(PendingCall pending) => new(_self, pending.Id);
 
     /// <summary>
-    /// What the dispatcher delivers for <paramref name="message"/>: the message as the target sees it and,
-    /// for a call, the way to answer it (also attached to the message).
+    /// What the dispatcher delivers for <paramref name="message"/>: the message as the target sees it and, for the
+    /// request of a call (<paramref name="call"/>), the way to answer it (also attached to the message). The call's
+    /// node is <paramref name="from"/>, the node that sent the request.
     /// </summary>
-    public (ReceivedMessage Message, CallReplier? Replier) Open(NodeName from, string channel, object message, bool isCast)
+    public (ReceivedMessage Message, CallReplier? Replier) Open(NodeName from, string channel, object message, bool isCast, CallHeader call)
     {
-        if (message is not CallRequest request)
+        if (!call.IsCall)
         {
             return (new ReceivedMessage(from, channel, message, isCast), null);
         }
 
-        var replier = new CallReplier(this, request, channel);
-        return (new ReceivedMessage(from, channel, request.Request, IsCast: false) { CallRef = request.Call, Replier = replier }, replier);
+        var replier = new CallReplier(this, new PartisanRef(from, call.Id), call.Transitive, channel);
+        return (new ReceivedMessage(from, channel, message, IsCast: false) { CallRef = replier.Call, Replier = replier }, replier);
     }
 
-    /// <summary>Sends an answer to <paramref name="request"/>'s caller, over <paramref name="channel"/>, relayed if the call was.</summary>
-    public ValueTask SendAnswerAsync(CallRequest request, string channel, object answer, CancellationToken cancellationToken)
-        => _send(request.Call.Node, new CallReplyTarget(request.Call), answer, new ForwardOptions { Channel = channel, Transitive = request.Transitive }, cancellationToken);
+    /// <summary>
+    /// Sends an answer to <paramref name="call"/>'s caller, over <paramref name="channel"/>, relayed if the call was
+    /// (<paramref name="transitive"/>): the reply, or (<paramref name="failure"/>) a <see cref="CallFailed"/>.
+    /// </summary>
+    public ValueTask SendAnswerAsync(PartisanRef call, bool transitive, string channel, object? answer, bool failure, CancellationToken cancellationToken)
+        => _send(call.Node, new CallAnswerTarget(call.Id, failure), answer, new ForwardOptions { Channel = channel, Transitive = transitive }, default, cancellationToken);
 
-    /// <summary>As <see cref="SendAnswerAsync"/>, logging instead of throwing: for answers the dispatcher sends on a target's behalf.</summary>
-    public async ValueTask TrySendAnswerAsync(CallRequest request, string channel, object answer)
+    /// <summary>As <see cref="SendAnswerAsync"/> with a failure, logging instead of throwing: for answers the dispatcher sends on a target's behalf.</summary>
+    public async ValueTask TrySendFailureAsync(PartisanRef call, bool transitive, string channel, CallFailed failure)
     {
         try
         {
-            await SendAnswerAsync(request, channel, answer, CancellationToken.None).ConfigureAwait(false);
+            await SendAnswerAsync(call, transitive, channel, failure, failure: true, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
-            CallLog.ReplyNotSent(_logger, exception, request.Call, request.Call.Node);
+            CallLog.ReplyNotSent(_logger, exception, call, call.Node);
         }
     }
 

@@ -74,9 +74,9 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
     /// </summary>
     public void Deliver(NodeName from, string channel, ForwardEnvelope envelope)
     {
-        if (envelope.Target is CallReplyTarget reply)
+        if (envelope.Target is CallAnswerTarget answer)
         {
-            calls.OnAnswer(from, reply.Call, envelope.Message);
+            calls.OnAnswer(from, answer, envelope.Message);
             return;
         }
 
@@ -86,17 +86,24 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
             return;
         }
 
-        _ = DeliverMessage(from, channel, envelope.Target, envelope.Message, envelope.IsCast);
+        if (envelope.Message is not { } message)
+        {
+            // The decoder lets only answers be null.
+            Undeliverable(envelope.Target, "the message is null", "invalid-message", replier: null);
+            return;
+        }
+
+        _ = DeliverMessage(from, channel, envelope.Target, message, envelope.IsCast, envelope.Call);
     }
 
     /// <summary>
-    /// Delivers <paramref name="message"/> (a call's request unwrapped, so the target can answer it) to
+    /// Delivers <paramref name="message"/> (with the way to answer it if it is the request of <paramref name="call"/>) to
     /// <paramref name="target"/>; returns the grain call when the target is a grain, or <see langword="null"/> when
     /// it is done (delivered, or logged and counted as undeliverable). Never throws.
     /// </summary>
-    public Task? DeliverMessage(NodeName from, string channel, PartisanTarget target, object message, bool isCast)
+    public Task? DeliverMessage(NodeName from, string channel, PartisanTarget target, object message, bool isCast, CallHeader call)
     {
-        var (received, replier) = calls.Open(from, channel, message, isCast);
+        var (received, replier) = calls.Open(from, channel, message, isCast, call);
         switch (target)
         {
             case NamedTarget named:

@@ -17,8 +17,11 @@ internal sealed record Hello(
     [property: Id(3)] string? Channel,
     [property: Id(4)] int Lane)
 {
-    /// <summary>The protocol version this code speaks.</summary>
-    public const int CurrentVersion = 1;
+    /// <summary>
+    /// The protocol version this code speaks. 2: forwarded frames carry a call header (the request's call number, or
+    /// the answer's call with no target) instead of serialized call wrappers.
+    /// </summary>
+    public const int CurrentVersion = 2;
 
     /// <summary>The largest handshake frame accepted.</summary>
     public const int MaxSize = 64 * 1024;
