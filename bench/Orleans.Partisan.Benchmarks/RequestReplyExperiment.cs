@@ -158,8 +158,11 @@ internal static class RequestReplyExperiment
 
         Task<Load> AckedAsync(TimeSpan duration) => Load.RunAsync(() => partisan.ForwardMessageAsync(node, sink, message, acked), AckedSenders, duration);
 
-        await PlainAsync(TimeSpan.FromSeconds(1));
-        await AckedAsync(TimeSpan.FromSeconds(1));
+        // Warm-ups as long as the throughput section's: tiered JIT needs that long on 2 cores, and with 1 s
+        // the first rounds still ran (in silo B) code the JIT had not optimized yet.
+        var warmup = TimeSpan.FromSeconds(seconds);
+        await PlainAsync(warmup);
+        await AckedAsync(warmup);
         var plain = new List<double>();
         var acknowledged = new List<Load>();
         CallCost plainCost = default, ackCost = default;
