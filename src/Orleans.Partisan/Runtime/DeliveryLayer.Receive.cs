@@ -13,9 +13,13 @@ internal sealed partial class DeliveryLayer
     private bool _flushScheduled;
 
     /// <summary>A tracked message arrived from <paramref name="from"/> (directly or relayed). Never throws.</summary>
-    public void OnArrival(NodeName from, string channel, ForwardEnvelope envelope, DeliveryEnvelope tracked)
+    /// <remarks>
+    /// The numbers (<paramref name="stamp"/>) come from the envelope's <see cref="DeliveryHeader"/>, or with the label
+    /// and causal stamp from a <see cref="DeliveryEnvelope"/>; <paramref name="payload"/> is <see langword="null"/> for a causal placeholder.
+    /// </remarks>
+    public void OnArrival(NodeName from, string channel, ForwardEnvelope envelope, AckStamp stamp, string? label, CausalStamp? causal, object? payload)
     {
-        var item = new IncomingDelivery(from, channel, envelope.Target, tracked.Payload, envelope.IsCast, tracked.Session, tracked.Sequence, tracked.Label, tracked.Causal, Call: envelope.Call);
+        var item = new IncomingDelivery(from, channel, envelope.Target, payload, envelope.IsCast, stamp.Session, stamp.Sequence, label, causal, Call: envelope.Call);
         bool drains;
         lock (_lock)
         {
@@ -24,7 +28,7 @@ internal sealed partial class DeliveryLayer
                 return;
             }
 
-            var arrival = _receiver.Receive(from, tracked.Ack, item);
+            var arrival = _receiver.Receive(from, stamp, item);
             foreach (var released in arrival.Released)
             {
                 Accept(released.Item);
@@ -46,10 +50,10 @@ internal sealed partial class DeliveryLayer
                     PartisanMetrics.Duplicates.Add(1, new TagList { { "reason", "old-session" } });
                     break;
                 case AckOutcome.Refused:
-                    DeliveryLog.Refused(_logger, tracked.Sequence, from);
+                    DeliveryLog.Refused(_logger, stamp.Sequence, from);
                     break;
                 case AckOutcome.Invalid:
-                    Invalid(from, $"inconsistent numbers {tracked.Ack}");
+                    Invalid(from, $"inconsistent numbers {stamp}");
                     break;
             }
 

@@ -12,9 +12,10 @@ namespace Orleans.Partisan.Runtime;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A tracked message travels as a <see cref="DeliveryEnvelope"/> inside an ordinary forward envelope, on the
-/// channel and lane the caller asked for (relayed when the caller asked for <see cref="ForwardOptions.Transitive"/>
-/// and there is no connection), and is unwrapped by <see cref="LocalDispatcher"/> before its target sees it.
+/// A tracked message travels as an ordinary forward envelope with its numbers in a <see cref="DeliveryHeader"/>
+/// (a causal one as a <see cref="DeliveryEnvelope"/> inside it, with its label and stamp), on the channel and lane
+/// the caller asked for (relayed when the caller asked for <see cref="ForwardOptions.Transitive"/> and there is no
+/// connection), and <see cref="LocalDispatcher"/> hands it here before its target sees it.
 /// Acknowledgements travel back as <see cref="DeliveryAck"/> messages to the sender's receiver
 /// <see cref="AckReceiverName"/>, forwarded transitively, so they find their way back whichever way the
 /// message came.

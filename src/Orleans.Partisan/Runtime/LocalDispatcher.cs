@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Orleans.Partisan.Protocols.Delivery;
 using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Runtime;
@@ -16,7 +17,7 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
     private readonly ConcurrentDictionary<long, Mailbox> _mailboxes = new();
     private long _nextMailboxId;
 
-    /// <summary>Acknowledged and causal delivery, which unwraps <see cref="DeliveryEnvelope"/>s; set once by the node.</summary>
+    /// <summary>Acknowledged and causal delivery, which takes messages with a <see cref="DeliveryHeader"/> and unwraps <see cref="DeliveryEnvelope"/>s; set once by the node.</summary>
     public DeliveryLayer? Delivery { get; set; }
 
     public IDisposable Register(string name, Action<ReceivedMessage> receiver)
@@ -80,9 +81,15 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
             return;
         }
 
+        if (envelope.Delivery is { IsTracked: true } header && Delivery is { } acked)
+        {
+            acked.OnArrival(from, channel, envelope, new AckStamp(header.Session, header.Sequence, header.Predecessor, header.Base), label: null, causal: null, envelope.Message);
+            return;
+        }
+
         if (envelope.Message is DeliveryEnvelope tracked && Delivery is { } delivery)
         {
-            delivery.OnArrival(from, channel, envelope, tracked);
+            delivery.OnArrival(from, channel, envelope, tracked.Ack, tracked.Label, tracked.Causal, tracked.Payload);
             return;
         }
 

@@ -40,7 +40,13 @@ internal sealed class OutgoingDelivery(PartisanTarget target, object message, bo
     /// <summary>The call it is the request of, if any.</summary>
     public CallHeader Call { get; } = call;
 
-    public ForwardEnvelope Envelope(AckStamp stamp) => new(Target, new DeliveryEnvelope(stamp, Label, Causal, Message), IsCast, Call);
+    /// <summary>
+    /// The copy to send with <paramref name="stamp"/>: the message itself with a <see cref="DeliveryHeader"/> when it has no
+    /// causal label (nothing is wrapped), otherwise a <see cref="DeliveryEnvelope"/> carrying its causal stamp too.
+    /// </summary>
+    public ForwardEnvelope Envelope(AckStamp stamp) => Label is null
+        ? new(Target, Message, IsCast, Call, new DeliveryHeader(stamp.Session, stamp.Sequence, stamp.Predecessor, stamp.Base))
+        : new(Target, new DeliveryEnvelope(stamp, Label, Causal, Message), IsCast, Call);
 
     /// <summary>
     /// What the sender awaits (once): completes when the message is acknowledged, fails when it times out or its

@@ -18,11 +18,12 @@ namespace Orleans.Partisan.Transport;
 /// <para><b>1, forward</b>: a forwarded message (<see cref="ForwardEnvelope"/>), which is most of
 /// the traffic, laid out by hand so that the envelope costs a few bytes and no codec calls: a flags
 /// byte (1 = cast, 2 = the target is named, 4 = the request of a call, 8 = a transitive call, 16 = the
-/// answer to a call, 32 = that answer is a failure), then the target (a named target as a varint length
+/// answer to a call, 32 = that answer is a failure, 64 = an acknowledged message), then the target (a named target as a varint length
 /// and its UTF-8 name, any other target as Orleans writes a <see cref="PartisanTarget"/>; an answer has
 /// none), then, for a request or an answer, the call's number as a varint (the call header: the caller's
-/// node is the request's sender and the answer's receiver, so it never travels), then a varint type
-/// reference and the message (an answer's reply may be null: type reference 0 and Orleans' null). Type reference 0: the message is written as an object, type and
+/// node is the request's sender and the answer's receiver, so it never travels), then, for an
+/// acknowledged message, its delivery header (session, number, predecessor and base as varints), then a
+/// varint type reference and the message (an answer's reply may be null: type reference 0 and Orleans' null). Type reference 0: the message is written as an object, type and
 /// all. Otherwise <c>(n + 1) &lt;&lt; 1</c> names the connection's type number n
 /// (<see cref="SentTypeTable"/>), with the low bit set when the type's name follows (a varint length
 /// and the UTF-8 name as Orleans' type converter formats it), and the message is written as a value
@@ -40,7 +41,8 @@ internal sealed class WireCodec
     private const byte TransitiveFlag = 8;
     private const byte AnswerFlag = 16;
     private const byte FailureFlag = 32;
-    private const byte KnownFlags = CastFlag | NamedFlag | RequestFlag | TransitiveFlag | AnswerFlag | FailureFlag;
+    private const byte TrackedFlag = 64;
+    private const byte KnownFlags = CastFlag | NamedFlag | RequestFlag | TransitiveFlag | AnswerFlag | FailureFlag | TrackedFlag;
     private const int MaxTypeNameBytes = 4096;
 
     [ThreadStatic]
@@ -145,6 +147,12 @@ internal sealed class WireCodec
             flags |= envelope.Call.Transitive ? (byte)(RequestFlag | TransitiveFlag) : RequestFlag;
         }
 
+        var delivery = envelope.Delivery;
+        if (answer is null && delivery.IsTracked)
+        {
+            flags |= TrackedFlag;
+        }
+
         writer.WriteByte(flags);
         if (answer is not null)
         {
@@ -166,6 +174,14 @@ internal sealed class WireCodec
             if (envelope.Call.IsCall)
             {
                 writer.WriteVarUInt64((ulong)envelope.Call.Id);
+            }
+
+            if ((flags & TrackedFlag) != 0)
+            {
+                writer.WriteVarUInt64((ulong)delivery.Session);
+                writer.WriteVarUInt64((ulong)delivery.Sequence);
+                writer.WriteVarUInt64((ulong)delivery.Predecessor);
+                writer.WriteVarUInt64((ulong)delivery.Base);
             }
         }
 
@@ -265,6 +281,16 @@ internal sealed class WireCodec
             call = new CallHeader(ReadCallNumber(ref reader), (flags & TransitiveFlag) != 0);
         }
 
+        var delivery = default(DeliveryHeader);
+        if ((flags & TrackedFlag) != 0)
+        {
+            delivery = new DeliveryHeader(ReadNumber(ref reader, "session"), ReadNumber(ref reader, "number"), ReadNumber(ref reader, "predecessor"), ReadNumber(ref reader, "base"));
+            if (!delivery.IsTracked)
+            {
+                throw new InvalidDataException("The acknowledged message names session 0; sessions start at 1.");
+            }
+        }
+
         var reference = reader.ReadVarUInt32();
         object? message;
         if (reference == 0)
@@ -303,21 +329,29 @@ internal sealed class WireCodec
             throw new InvalidDataException("The forwarded message is null; only a call's reply may be.");
         }
 
-        return new ForwardEnvelope(target, message, (flags & CastFlag) != 0, call);
+        return new ForwardEnvelope(target, message, (flags & CastFlag) != 0, call, delivery);
     }
 
     /// <summary>
-    /// Whether the flags make sense together: an answer has no target and is neither cast nor a request; a failure
-    /// is an answer; a transitive call is a request.
+    /// Whether the flags make sense together: an answer has no target, is neither cast nor a request and is never
+    /// acknowledged; a failure is an answer; a transitive call is a request.
     /// </summary>
     private static bool ValidFlags(byte flags)
     {
         if ((flags & AnswerFlag) != 0)
         {
-            return (flags & (CastFlag | NamedFlag | RequestFlag | TransitiveFlag)) == 0;
+            return (flags & (CastFlag | NamedFlag | RequestFlag | TransitiveFlag | TrackedFlag)) == 0;
         }
 
         return (flags & FailureFlag) == 0 && ((flags & TransitiveFlag) == 0 || (flags & RequestFlag) != 0);
+    }
+
+    private static long ReadNumber<TInput>(ref Reader<TInput> reader, string what)
+    {
+        var number = reader.ReadVarUInt64();
+        return number > long.MaxValue
+            ? throw new InvalidDataException($"The acknowledged message's {what} is {number}; numbers go up to {long.MaxValue}.")
+            : (long)number;
     }
 
     private static long ReadCallNumber<TInput>(ref Reader<TInput> reader)

@@ -132,6 +132,20 @@ public sealed class WireCodecTests
     }
 
     [Fact]
+    public void An_acknowledged_message_carries_its_numbers_in_a_delivery_header_with_or_without_a_call()
+    {
+        var sent = new SentTypeTable(TestSupport.Codec.TypeConverter);
+        var received = new ReceivedTypeTable();
+        var numbers = new DeliveryHeader(3, long.MaxValue, 41, 40);
+        var acked = RoundTrip(new ForwardEnvelope(PartisanTarget.Named("sink"), new Numbered(1, 2), isCast: true, delivery: numbers), sent, received);
+        Assert.Equal((PartisanTarget.Named("sink"), (object?)new Numbered(1, 2), true, numbers, default(CallHeader)), (acked.Target, acked.Message, acked.IsCast, acked.Delivery, acked.Call));
+        var call = RoundTrip(new ForwardEnvelope(new ProcessRef(new NodeName("n"), 1), "q", isCast: false, new CallHeader(9, true), numbers), sent, received);
+        Assert.Equal((new CallHeader(9, true), numbers), (call.Call, call.Delivery));
+        var plain = RoundTrip(new ForwardEnvelope(PartisanTarget.Named("sink"), "p", isCast: false), sent, received);
+        Assert.False(plain.Delivery.IsTracked);
+    }
+
+    [Fact]
     public void Only_the_reply_of_a_call_may_be_null()
     {
         foreach (var envelope in new[] { new ForwardEnvelope(PartisanTarget.Named("x"), null, isCast: false), new ForwardEnvelope(new CallAnswerTarget(5, IsFailure: true), null, isCast: false) })
@@ -166,6 +180,8 @@ public sealed class WireCodecTests
         { [(byte)1, (byte)(32 | 2)], "inconsistent flags" }, // a failure is an answer
         { [(byte)1, (byte)(8 | 2)], "inconsistent flags" }, // only a request is transitive
         { [(byte)1, (byte)16, 0ul], "names call number 0" },
+        { [(byte)1, (byte)(16 | 64)], "inconsistent flags" }, // an answer is never acknowledged
+        { [(byte)1, (byte)(2 | 64), 1u, new byte[] { (byte)'x' }, 0ul, 1ul, 0ul, 1ul], "names session 0" },
         { [(byte)1, (byte)(2 | 4), 1u, new byte[] { (byte)'x' }, 0ul], "names call number 0" },
     };
 
