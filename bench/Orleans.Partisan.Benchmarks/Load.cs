@@ -8,8 +8,11 @@ namespace Orleans.Partisan.Benchmarks;
 /// </summary>
 internal sealed record Load(double CallsPerSecond, LatencySamples Latency)
 {
-    /// <summary>Runs <paramref name="call"/> from <paramref name="concurrency"/> callers for <paramref name="duration"/>.</summary>
-    public static async Task<Load> RunAsync(Func<Task> call, int concurrency, TimeSpan duration)
+    /// <summary>
+    /// Runs <paramref name="call"/> from <paramref name="concurrency"/> callers for <paramref name="duration"/>. A
+    /// <see cref="ValueTask"/>, so that a call that returns one is awaited as it is (a task is wrapped for free).
+    /// </summary>
+    public static async Task<Load> RunAsync(Func<ValueTask> call, int concurrency, TimeSpan duration)
     {
         var gc = GcActivity.Start();
         var watch = Stopwatch.StartNew();

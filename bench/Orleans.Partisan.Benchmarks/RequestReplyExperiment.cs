@@ -26,6 +26,7 @@ internal static class RequestReplyExperiment
     public static async Task RunAsync(string[] args, TextWriter output)
     {
         var quick = args.Contains("--quick");
+        var only = args.SkipWhile(a => a != "--only").Skip(1).FirstOrDefault();
         var seconds = quick ? 1.0 : 3.0;
         var rounds = quick ? 1 : 3;
         output.WriteLine("# Orleans.Partisan request-reply experiment");
@@ -61,10 +62,10 @@ internal static class RequestReplyExperiment
         var request = Payload.OfSize(64).Data; // a byte[]: silo B has no benchmark types
         var echo = PartisanTarget.Named(EchoReceivers.Echo);
         var grain = host.Services.GetRequiredService<IGrainFactory>().GetGrain<IEchoGrain>(remoteSilo);
-        Func<Task>[] contenders =
+        Func<ValueTask>[] contenders =
         [
-            () => partisan.CallAsync<byte[]>(node, echo, request),
-            () => grain.Echo(request),
+            () => new ValueTask(partisan.CallAsync<byte[]>(node, echo, request)),
+            () => new ValueTask(grain.Echo(request)),
         ];
         string[] names = ["overlay CallAsync", "Orleans grain call"];
         output.WriteLine($"Silo A in this process, silo B ({remoteSilo}) in its own; {rounds} rounds of {seconds:0.#} s per");
@@ -73,7 +74,9 @@ internal static class RequestReplyExperiment
         output.WriteLine();
         output.WriteLine("| request-reply, 64 B | overlay CallAsync | Orleans grain call | ratio |");
         output.WriteLine("| --- | --- | --- | --- |");
-        foreach (var concurrency in new[] { 1, 100 })
+        using var meter = new CallCostMeter(remote.ProcessId);
+        var costs = new List<(int Concurrency, Load Overlay, CallCost OverlayCost, Load Orleans, CallCost OrleansCost)>();
+        foreach (var concurrency in only is null or "calls" ? new[] { 1, 100 } : [])
         {
             foreach (var contender in contenders)
             {
@@ -81,15 +84,19 @@ internal static class RequestReplyExperiment
             }
 
             var results = contenders.Select(_ => new List<Load>()).ToArray();
+            var spent = new CallCost[contenders.Length];
             for (var round = 0; round < rounds; round++)
             {
                 for (var i = 0; i < contenders.Length; i++)
                 {
+                    var before = meter.Read();
                     results[i].Add(await Load.RunAsync(contenders[i], concurrency, TimeSpan.FromSeconds(seconds)));
+                    spent[i] += meter.Read() - before;
                 }
             }
 
             var (overlay, orleans) = (Load.Combine(results[0]), Load.Combine(results[1]));
+            costs.Add((concurrency, overlay, spent[0], orleans, spent[1]));
             output.WriteLine($"| concurrency {concurrency}, calls/s | {Count(overlay.CallsPerSecond)} | {Count(orleans.CallsPerSecond)} | {Ratio(overlay.CallsPerSecond / orleans.CallsPerSecond)} |");
             output.WriteLine($"| concurrency {concurrency}, p50 µs | {Fixed(overlay.Latency.P50)} | {Fixed(orleans.Latency.P50)} | {Ratio(overlay.Latency.P50 / orleans.Latency.P50)} |");
             output.WriteLine($"| concurrency {concurrency}, p99 µs | {Fixed(overlay.Latency.P99)} | {Fixed(orleans.Latency.P99)} | {Ratio(overlay.Latency.P99 / orleans.Latency.P99)} |");
@@ -101,10 +108,25 @@ internal static class RequestReplyExperiment
             }
         }
 
-        output.WriteLine();
-        output.WriteLine($"({names[0]} to the receiver `{EchoReceivers.Echo}`, which answers with ReplyAsync; {names[1]} to `{nameof(IEchoGrain)}.{nameof(IEchoGrain.Echo)}` pinned to silo B.)");
-        output.WriteLine();
-        await CompareForwardsAsync(partisan, node, request, seconds, rounds, output);
+        if (costs.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("| cost per call, 64 B | " + string.Join(" | ", costs.Select(c => $"overlay c={c.Concurrency} | Orleans c={c.Concurrency}")) + " |");
+            output.WriteLine("| --- |" + string.Concat(Enumerable.Repeat(" --- | --- |", costs.Count)));
+            output.WriteLine("| CPU µs, both processes | " + string.Join(" | ", costs.Select(c => $"{Fixed(c.OverlayCost.CpuMicroseconds(c.Overlay.Latency.Count))} | {Fixed(c.OrleansCost.CpuMicroseconds(c.Orleans.Latency.Count))}")) + " |");
+            output.WriteLine("| CPU µs, silo A / silo B | " + string.Join(" | ", costs.Select(c => $"{Fixed(c.OverlayCost.LocalCpuMicroseconds(c.Overlay.Latency.Count))} / {Fixed(c.OverlayCost.RemoteCpuMicroseconds(c.Overlay.Latency.Count))} | {Fixed(c.OrleansCost.LocalCpuMicroseconds(c.Orleans.Latency.Count))} / {Fixed(c.OrleansCost.RemoteCpuMicroseconds(c.Orleans.Latency.Count))}")) + " |");
+            output.WriteLine("| bytes allocated, silo A | " + string.Join(" | ", costs.Select(c => $"{Count(c.OverlayCost.BytesPer(c.Overlay.Latency.Count))} | {Count(c.OrleansCost.BytesPer(c.Orleans.Latency.Count))}")) + " |");
+            output.WriteLine("| overlay socket writes, silo A | " + string.Join(" | ", costs.Select(c => $"{Fixed(c.OverlayCost.WritesPer(c.Overlay.Latency.Count), 2)} | n/a")) + " |");
+            output.WriteLine();
+            output.WriteLine($"({names[0]} to the receiver `{EchoReceivers.Echo}`, which answers with ReplyAsync; {names[1]} to `{nameof(IEchoGrain)}.{nameof(IEchoGrain.Echo)}` pinned to silo B.)");
+            output.WriteLine();
+        }
+
+        if (only is null or "forwards")
+        {
+            await CompareForwardsAsync(partisan, node, request, seconds, rounds, meter, output);
+        }
+
         await host.StopAsync();
         await remote.StopAsync(Timeout);
     }
@@ -114,11 +136,11 @@ internal static class RequestReplyExperiment
     /// its rate is taken up to the reply of a call sent after the last one on the same connection (B has then taken
     /// them all); an acknowledged forward completes once B delivered it, from <see cref="AckedSenders"/> senders.
     /// </summary>
-    private static async Task CompareForwardsAsync(IPartisan partisan, NodeName node, byte[] message, double seconds, int rounds, TextWriter output)
+    private static async Task CompareForwardsAsync(IPartisan partisan, NodeName node, byte[] message, double seconds, int rounds, CallCostMeter meter, TextWriter output)
     {
         var sink = PartisanTarget.Named(EchoReceivers.Sink);
         var acked = new ForwardOptions { Ack = true };
-        async Task<double> PlainAsync(TimeSpan duration)
+        async Task<(double Rate, long Sent)> PlainAsync(TimeSpan duration)
         {
             var watch = Stopwatch.StartNew();
             long sent = 0;
@@ -131,29 +153,53 @@ internal static class RequestReplyExperiment
             }
 
             await partisan.CallAsync<byte[]>(node, PartisanTarget.Named(EchoReceivers.Echo), message, timeout: Timeout);
-            return sent / watch.Elapsed.TotalSeconds;
+            return (sent / watch.Elapsed.TotalSeconds, sent);
         }
 
-        Task<Load> AckedAsync(TimeSpan duration) => Load.RunAsync(() => partisan.ForwardMessageAsync(node, sink, message, acked).AsTask(), AckedSenders, duration);
+        Task<Load> AckedAsync(TimeSpan duration) => Load.RunAsync(() => partisan.ForwardMessageAsync(node, sink, message, acked), AckedSenders, duration);
+        var handoff = new AwaitedHandoff();
+        Task<Load> HandoffAsync(TimeSpan duration) => Load.RunAsync(handoff.SendAsync, AckedSenders, duration);
 
-        await PlainAsync(TimeSpan.FromSeconds(1));
-        await AckedAsync(TimeSpan.FromSeconds(1));
+        // Warm-ups as long as the throughput section's: tiered JIT needs that long on 2 cores, and with 1 s
+        // the first rounds still ran (in silo B) code the JIT had not optimized yet.
+        var warmup = TimeSpan.FromSeconds(seconds);
+        await PlainAsync(warmup);
+        await AckedAsync(warmup);
+        await HandoffAsync(warmup);
         var plain = new List<double>();
         var acknowledged = new List<Load>();
+        var handoffs = new List<Load>();
+        CallCost plainCost = default, ackCost = default, handoffCost = default;
+        long plainSent = 0;
         for (var round = 0; round < rounds; round++)
         {
-            plain.Add(await PlainAsync(TimeSpan.FromSeconds(seconds)));
+            var before = meter.Read();
+            var (rate, sent) = await PlainAsync(TimeSpan.FromSeconds(seconds));
+            plainCost += meter.Read() - before;
+            plain.Add(rate);
+            plainSent += sent;
+            before = meter.Read();
             acknowledged.Add(await AckedAsync(TimeSpan.FromSeconds(seconds)));
+            ackCost += meter.Read() - before;
+            before = meter.Read();
+            handoffs.Add(await HandoffAsync(TimeSpan.FromSeconds(seconds)));
+            handoffCost += meter.Read() - before;
         }
 
         var plainRate = plain.Order().ElementAt(plain.Count / 2);
         var ack = Load.Combine(acknowledged);
-        output.WriteLine("| forward, 64 B | acknowledged (`Ack`) | plain | ratio |");
-        output.WriteLine("| --- | --- | --- | --- |");
-        output.WriteLine($"| msg/s (median round) | {Count(ack.CallsPerSecond)} | {Count(plainRate)} | {Ratio(ack.CallsPerSecond / plainRate)} |");
-        output.WriteLine($"| acknowledged send, p50 / p99 µs | {Fixed(ack.Latency.P50)} / {Fixed(ack.Latency.P99)} | | |");
+        var bare = Load.Combine(handoffs);
+        var handed = bare.Latency.Count;
+        output.WriteLine("| forward, 64 B | acknowledged (`Ack`) | plain | ratio | awaited hand-off only, no I/O (ceiling) | ratio to plain |");
+        output.WriteLine("| --- | --- | --- | --- | --- | --- |");
+        output.WriteLine($"| msg/s (median round) | {Count(ack.CallsPerSecond)} | {Count(plainRate)} | {Ratio(ack.CallsPerSecond / plainRate)} | {Count(bare.CallsPerSecond)} | {Ratio(bare.CallsPerSecond / plainRate)} |");
+        output.WriteLine($"| acknowledged send, p50 / p99 µs | {Fixed(ack.Latency.P50)} / {Fixed(ack.Latency.P99)} | | | {Fixed(bare.Latency.P50)} / {Fixed(bare.Latency.P99)} | |");
+        var acks = ack.Latency.Count;
+        output.WriteLine($"| CPU µs per message, silo A / silo B | {Fixed(ackCost.LocalCpuMicroseconds(acks), 2)} / {Fixed(ackCost.RemoteCpuMicroseconds(acks), 2)} | {Fixed(plainCost.LocalCpuMicroseconds(plainSent), 2)} / {Fixed(plainCost.RemoteCpuMicroseconds(plainSent), 2)} | {Ratio(ackCost.CpuMicroseconds(acks) / plainCost.CpuMicroseconds(plainSent))} | {Fixed(handoffCost.LocalCpuMicroseconds(handed), 2)} / {Fixed(handoffCost.RemoteCpuMicroseconds(handed), 2)} | {Ratio(handoffCost.CpuMicroseconds(handed) / plainCost.CpuMicroseconds(plainSent))} |");
+        output.WriteLine($"| bytes allocated per message, silo A | {Count(ackCost.BytesPer(acks))} | {Count(plainCost.BytesPer(plainSent))} | | {Count(handoffCost.BytesPer(handed))} | |");
+        output.WriteLine($"| overlay socket writes per message, silo A | {Fixed(ackCost.WritesPer(acks), 3)} | {Fixed(plainCost.WritesPer(plainSent), 3)} | | | |");
         output.WriteLine();
-        output.WriteLine($"- target acknowledged ≥ 50 % of plain: {Ratio(ack.CallsPerSecond / plainRate)}, {(ack.CallsPerSecond >= 0.5 * plainRate ? "met" : "not met")} ({AckedSenders} acknowledged senders; plain: one sender, timed to the reply of a call sent after the last message)");
+        output.WriteLine($"- target acknowledged ≥ 50 % of plain: {Ratio(ack.CallsPerSecond / plainRate)}, {(ack.CallsPerSecond >= 0.5 * plainRate ? "met" : "not met")} ({AckedSenders} acknowledged senders; plain: one sender, timed to the reply of a call sent after the last message; the hand-off: the same senders and driver, each awaiting a waiter that a flush from the thread pool's global queue completes, in this process alone)");
     }
 
     private static IHost StartLocalSilo(int primaryPort)

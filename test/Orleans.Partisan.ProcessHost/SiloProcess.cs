@@ -34,6 +34,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Whether the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
+    /// <summary>The operating system's id of the process (the benchmark reads its CPU time).</summary>
+    public int ProcessId => _process.Id;
+
     /// <summary>The protocol lines it printed so far.</summary>
     public IReadOnlyCollection<string> Lines => _process.Lines;
 

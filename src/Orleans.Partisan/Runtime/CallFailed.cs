@@ -1,7 +1,7 @@
 namespace Orleans.Partisan.Runtime;
 
 /// <summary>
-/// The callee's answer that a call cannot be answered, addressed to a <see cref="CallReplyTarget"/>. It
+/// The callee's answer that a call cannot be answered, addressed to a <see cref="Transport.CallAnswerTarget"/> as a failure. It
 /// carries an exception's type name and message, never the exception object.
 /// </summary>
 /// <param name="Reason">Why.</param>

@@ -6,11 +6,11 @@ namespace Orleans.Partisan.Runtime;
 /// (<see cref="ReceivedMessage.ReplyAsync"/>); used by the dispatcher to answer for a grain, or to say
 /// the target does not exist or failed.
 /// </summary>
-internal sealed class CallReplier(CallTracker calls, CallRequest request, string channel) : ICallReplier
+internal sealed class CallReplier(CallTracker calls, PartisanRef call, bool transitive, string channel) : ICallReplier
 {
     private int _answered;
 
-    public PartisanRef Call => request.Call;
+    public PartisanRef Call => call;
 
     /// <summary>Sends the reply; a second reply is refused at once (thrown, not in the returned task), as a misuse.</summary>
     public ValueTask ReplyAsync(object? response, CancellationToken cancellationToken)
@@ -20,21 +20,36 @@ internal sealed class CallReplier(CallTracker calls, CallRequest request, string
             throw new InvalidOperationException($"Call {Call} was answered already; a call takes one reply.");
         }
 
-        return SendAsync(response, cancellationToken);
-    }
-
-    private async ValueTask SendAsync(object? response, CancellationToken cancellationToken)
-    {
+        ValueTask sent;
         try
         {
-            await calls.SendAnswerAsync(request, channel, new CallReply(response), cancellationToken).ConfigureAwait(false);
+            sent = calls.SendAnswerAsync(call, transitive, channel, response, failure: false, cancellationToken);
         }
         catch (Exception exception) when (exception is MessageSerializationException or MessageTooLargeException)
         {
-            // The caller learns at once rather than at its timeout; the replier gets the exception too.
-            await calls.TrySendAnswerAsync(request, channel, new CallFailed(CallFailure.HandlerFailed, exception.GetType().FullName ?? exception.GetType().Name, "the reply could not be sent: " + exception.Message)).ConfigureAwait(false);
-            throw;
+            return NotSentAsync(exception);
         }
+
+        return sent.IsCompletedSuccessfully ? sent : AwaitReplyAsync(sent);
+    }
+
+    private async ValueTask AwaitReplyAsync(ValueTask sent)
+    {
+        try
+        {
+            await sent.ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is MessageSerializationException or MessageTooLargeException)
+        {
+            await NotSentAsync(exception).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>The reply cannot be sent: the caller learns at once rather than at its timeout, and the replier gets the exception too.</summary>
+    private async ValueTask NotSentAsync(Exception exception)
+    {
+        await calls.TrySendFailureAsync(call, transitive, channel, new CallFailed(CallFailure.HandlerFailed, exception.GetType().FullName ?? exception.GetType().Name, "the reply could not be sent: " + exception.Message)).ConfigureAwait(false);
+        System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(exception);
     }
 
     /// <summary>Answers that the target does not exist, unless the call was answered already.</summary>
@@ -47,7 +62,7 @@ internal sealed class CallReplier(CallTracker calls, CallRequest request, string
     {
         if (Interlocked.Exchange(ref _answered, 1) == 0)
         {
-            _ = calls.TrySendAnswerAsync(request, channel, failure).AsTask();
+            _ = calls.TrySendFailureAsync(call, transitive, channel, failure).AsTask();
         }
     }
 }

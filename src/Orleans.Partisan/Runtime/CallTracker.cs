@@ -1,69 +1,107 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Runtime;
 
-/// <summary>Sends one message as <c>ForwardMessageAsync</c> does (channel checks, local delivery, relay).</summary>
-internal delegate ValueTask CallSender(NodeName node, PartisanTarget target, object message, ForwardOptions options, CancellationToken cancellationToken);
+/// <summary>
+/// Sends one message as <c>ForwardMessageAsync</c> does (channel checks, local delivery, relay), as the request of
+/// <paramref name="call"/> if it is a call, or as an answer (to a <see cref="CallAnswerTarget"/>, which may be null).
+/// </summary>
+internal delegate ValueTask CallSender(NodeName node, PartisanTarget target, object? message, ForwardOptions options, CallHeader call, CancellationToken cancellationToken);
 
 /// <summary>
 /// Request-reply over the overlay (<see cref="IPartisan.CallAsync{TResponse}"/>, Partisan's
 /// <c>partisan_rpc:call</c> and the <c>gen_server:call</c> analogue). On the caller: each call waits under
 /// its <see cref="PartisanRef"/> until its reply, a failure answer, its callee's <c>nodedown</c>, its
 /// timeout or its cancellation, whichever comes first; a reply for a call no longer waiting is dropped and
-/// counted. On the callee: unwraps requests for the dispatcher and sends answers back.
+/// counted. On the callee: opens requests for the dispatcher and sends answers back.
 /// </summary>
-internal sealed class CallTracker(CallSender send, TimeProvider time, TimeSpan defaultTimeout, ILogger logger)
+/// <remarks>
+/// Waiting costs no timer and no task of its own per call: the deadlines of all pending calls share one timer
+/// (<see cref="CallDeadlines"/>), and a <see cref="PendingCall"/> is reused once its caller has its outcome. The
+/// request travels as the message itself with a <see cref="CallHeader"/> in its envelope, and the answer as the
+/// reply itself addressed to a <see cref="CallAnswerTarget"/>: no wrapper is serialized, and the caller's node never
+/// travels (it is the request's sender and the answer's receiver).
+/// </remarks>
+internal sealed class CallTracker
 {
-    private readonly ConcurrentDictionary<PartisanRef, PendingCall> _pending = new();
+    /// <summary>How many finished <see cref="PendingCall"/>s are kept for reuse.</summary>
+    private const int PooledCalls = 1024;
 
-    /// <summary>Sends <paramref name="request"/> under <paramref name="call"/> and waits for the reply.</summary>
+    private static readonly Action<object?, CancellationToken> CancelledCallback = static (state, token) => ((PendingCall)state!).Owner.Cancelled((PendingCall)state, token);
+
+    private readonly ConcurrentDictionary<long, PendingCall> _pending = new();
+    private readonly ConcurrentQueue<PendingCall> _pool = new();
+    private readonly NodeName _self;
+    private readonly CallSender _send;
+    private readonly TimeSpan _defaultTimeout;
+    private readonly ILogger _logger;
+    private readonly CallDeadlines _deadlines;
+    private int _pooled;
+
+    /// <summary>Creates the tracker of node <paramref name="self"/>, whose calls are made with references of that node.</summary>
+    public CallTracker(NodeName self, CallSender send, TimeProvider time, TimeSpan defaultTimeout, ILogger logger)
+    {
+        _self = self;
+        _send = send;
+        _defaultTimeout = defaultTimeout;
+        _logger = logger;
+        _deadlines = new CallDeadlines(time, Sweep);
+    }
+
+    /// <summary>Sends <paramref name="request"/> under <paramref name="call"/> (a reference of this node) and waits for the reply.</summary>
     public async Task<TResponse> CallAsync<TResponse>(PartisanRef call, NodeName node, PartisanTarget target, object request, ForwardOptions options, TimeSpan? timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(request);
-        var wait = timeout ?? defaultTimeout;
+        var wait = timeout ?? _defaultTimeout;
         if (wait <= TimeSpan.Zero && wait != Timeout.InfiniteTimeSpan)
         {
             throw new ArgumentOutOfRangeException(nameof(timeout), wait, "A call's timeout must be more than zero, or Timeout.InfiniteTimeSpan to wait until the reply or nodedown.");
         }
 
         cancellationToken.ThrowIfCancellationRequested();
-        var pending = new PendingCall(node, target);
-        _pending[call] = pending;
+        var pending = Rent();
+        var deadline = _deadlines.DeadlineAfter(wait);
+        pending.Start(call.Id, node, target, wait, deadline);
+        _pending[call.Id] = pending;
+        if (deadline != long.MaxValue)
+        {
+            _deadlines.Add(deadline);
+        }
+
+        if (cancellationToken.CanBeCanceled)
+        {
+            pending.WatchCancellation(cancellationToken, CancelledCallback);
+        }
+
         PartisanMetrics.CallStarts.Add(1);
         try
         {
-            await send(node, target, new CallRequest(call, request, options.Transitive), options, cancellationToken).ConfigureAwait(false);
+            await _send(node, target, request, options, new CallHeader(call.Id, options.Transitive), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
-            _pending.TryRemove(call, out _);
-            Count(call, pending, exception is OperationCanceledException ? "cancelled" : "send-failed", exception.Message);
+            if (_pending.TryRemove(new KeyValuePair<long, PendingCall>(call.Id, pending)))
+            {
+                // Nothing else ended the call, and nothing else can now: it is ours to reuse.
+                Count(call, pending, exception is OperationCanceledException ? "cancelled" : "send-failed", exception.Message);
+                Return(pending);
+            }
+
             throw;
         }
 
         object? response;
         try
         {
-            response = await pending.Reply.WaitAsync(wait, time, cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception) when (exception is TimeoutException or OperationCanceledException)
-        {
-            if (_pending.TryRemove(call, out _))
-            {
-                if (exception is TimeoutException)
-                {
-                    throw Failed(call, pending, new CallTimeoutException(node, target, call, wait), "timeout");
-                }
-
-                Count(call, pending, "cancelled", exception.Message);
-                throw;
-            }
-
-            // A reply, a failure or a nodedown took the call first: that is its outcome.
             response = await pending.Reply.ConfigureAwait(false);
+        }
+        finally
+        {
+            Return(pending);
         }
 
         if (response is TResponse typed)
@@ -76,45 +114,48 @@ internal sealed class CallTracker(CallSender send, TimeProvider time, TimeSpan d
             return default!;
         }
 
-        throw Failed(call, pending, new CallResponseTypeException(node, target, call, typeof(TResponse), response), "wrong-response-type");
+        var wrongType = new CallResponseTypeException(node, target, call, typeof(TResponse), response);
+        Count(call, node, target, "wrong-response-type", wrongType.Message);
+        throw wrongType;
     }
 
-    /// <summary>An answer addressed to <paramref name="call"/> arrived from <paramref name="from"/>.</summary>
-    public void OnAnswer(NodeName from, PartisanRef call, object answer)
+    /// <summary>An answer to <paramref name="answer"/>'s call arrived from <paramref name="from"/>: the reply, or a <see cref="CallFailed"/>.</summary>
+    public void OnAnswer(NodeName from, CallAnswerTarget answer, object? message)
     {
-        if (!_pending.TryGetValue(call, out var pending))
+        var call = new PartisanRef(_self, answer.Call);
+        if (!_pending.TryGetValue(call.Id, out var pending))
         {
-            CallLog.LateReply(logger, call, from);
+            CallLog.LateReply(_logger, call, from);
             PartisanMetrics.LateReplies.Add(1);
             return;
         }
 
         if (from != pending.Node)
         {
-            CallLog.ReplyFromWrongNode(logger, call, from, pending.Node);
+            CallLog.ReplyFromWrongNode(_logger, call, from, pending.Node);
             PartisanMetrics.Undeliverable.Add(1, new TagList { { "reason", "call-reply-wrong-node" } });
             return;
         }
 
-        if (answer is not (CallReply or CallFailed))
+        if (answer.IsFailure && message is not CallFailed)
         {
-            CallLog.MalformedReply(logger, call, from, answer.GetType().FullName ?? "?");
+            CallLog.MalformedReply(_logger, call, from, message?.GetType().FullName ?? "null");
             PartisanMetrics.Undeliverable.Add(1, new TagList { { "reason", "call-reply-malformed" } });
             return;
         }
 
-        if (!_pending.TryRemove(call, out _))
+        if (!_pending.TryRemove(new KeyValuePair<long, PendingCall>(call.Id, pending)))
         {
             // It timed out, was cancelled or saw nodedown just now.
-            CallLog.LateReply(logger, call, from);
+            CallLog.LateReply(_logger, call, from);
             PartisanMetrics.LateReplies.Add(1);
             return;
         }
 
-        switch (answer)
+        switch (message)
         {
-            case CallReply reply:
-                pending.Complete(reply.Response);
+            case not CallFailed when !answer.IsFailure:
+                pending.Complete(message);
                 break;
             case CallFailed { Reason: CallFailure.NoSuchTarget } failed:
                 pending.Fail(Failed(call, pending, new CallTargetNotFoundException(pending.Node, pending.Target, call, failed.Message), "no-such-target"));
@@ -133,11 +174,11 @@ internal sealed class CallTracker(CallSender send, TimeProvider time, TimeSpan d
             return;
         }
 
-        foreach (var (call, pending) in _pending)
+        foreach (var (id, pending) in _pending)
         {
-            if (pending.Node == nodeEvent.Node && _pending.TryRemove(call, out _))
+            if (pending.Node == nodeEvent.Node && _pending.TryRemove(new KeyValuePair<long, PendingCall>(id, pending)))
             {
-                pending.Fail(Failed(call, pending, new CallNodeDownException(pending.Node, pending.Target, call, nodeEvent.Reason ?? NodeDownReason.ConnectionClosed), "node-down"));
+                pending.Fail(Failed(Ref(pending), pending, new CallNodeDownException(pending.Node, pending.Target, Ref(pending), nodeEvent.Reason ?? NodeDownReason.ConnectionClosed), "node-down"));
             }
         }
     }
@@ -145,44 +186,114 @@ internal sealed class CallTracker(CallSender send, TimeProvider time, TimeSpan d
     /// <summary>This node stops: every waiting call fails.</summary>
     public void Stop()
     {
-        foreach (var (call, pending) in _pending)
+        foreach (var (id, pending) in _pending)
         {
-            if (_pending.TryRemove(call, out _))
+            if (_pending.TryRemove(new KeyValuePair<long, PendingCall>(id, pending)))
             {
-                pending.Fail(Failed(call, pending, new ObjectDisposedException(nameof(IPartisan), "The overlay node stopped before the call was answered."), "disposed"));
+                pending.Fail(Failed(Ref(pending), pending, new ObjectDisposedException(nameof(IPartisan), "The overlay node stopped before the call was answered."), "disposed"));
             }
+        }
+
+        _deadlines.Dispose();
+    }
+
+    /// <summary>The deadline timer fired: calls past their deadline fail with <see cref="CallTimeoutException"/>.</summary>
+    private void Sweep()
+    {
+        _deadlines.BeginSweep();
+        var now = _deadlines.Now;
+        var earliest = long.MaxValue;
+        foreach (var (id, pending) in _pending)
+        {
+            var deadline = pending.Deadline;
+            if (deadline > now)
+            {
+                earliest = Math.Min(earliest, deadline);
+            }
+            else if (_pending.TryRemove(new KeyValuePair<long, PendingCall>(id, pending)))
+            {
+                var call = Ref(pending);
+                pending.Fail(Failed(call, pending, new CallTimeoutException(pending.Node, pending.Target, call, pending.Timeout), "timeout"));
+            }
+        }
+
+        if (earliest != long.MaxValue)
+        {
+            _deadlines.Add(earliest);
         }
     }
 
-    /// <summary>
-    /// What the dispatcher delivers for <paramref name="message"/>: the message as the target sees it and,
-    /// for a call, the way to answer it (also attached to the message).
-    /// </summary>
-    public (ReceivedMessage Message, CallReplier? Replier) Open(NodeName from, string channel, object message, bool isCast)
+    /// <summary>The caller's cancellation token was cancelled: the call fails with <see cref="OperationCanceledException"/>, unless something ended it first.</summary>
+    private void Cancelled(PendingCall pending, CancellationToken cancellationToken)
     {
-        if (message is not CallRequest request)
+        var id = pending.Id;
+        if (_pending.TryRemove(new KeyValuePair<long, PendingCall>(id, pending)))
+        {
+            var cancelled = new OperationCanceledException(cancellationToken);
+            Count(Ref(pending), pending, "cancelled", cancelled.Message);
+            pending.Fail(cancelled);
+        }
+    }
+
+    private PendingCall Rent()
+    {
+        if (_pool.TryDequeue(out var pending))
+        {
+            Interlocked.Decrement(ref _pooled);
+            return pending;
+        }
+
+        return new PendingCall(this);
+    }
+
+    private void Return(PendingCall pending)
+    {
+        pending.Reset();
+        if (Interlocked.Increment(ref _pooled) <= PooledCalls)
+        {
+            _pool.Enqueue(pending);
+        }
+        else
+        {
+            Interlocked.Decrement(ref _pooled);
+        }
+    }
+
+    private PartisanRef Ref(PendingCall pending) => new(_self, pending.Id);
+
+    /// <summary>
+    /// What the dispatcher delivers for <paramref name="message"/>: the message as the target sees it and, for the
+    /// request of a call (<paramref name="call"/>), the way to answer it (also attached to the message). The call's
+    /// node is <paramref name="from"/>, the node that sent the request.
+    /// </summary>
+    public (ReceivedMessage Message, CallReplier? Replier) Open(NodeName from, string channel, object message, bool isCast, CallHeader call)
+    {
+        if (!call.IsCall)
         {
             return (new ReceivedMessage(from, channel, message, isCast), null);
         }
 
-        var replier = new CallReplier(this, request, channel);
-        return (new ReceivedMessage(from, channel, request.Request, IsCast: false) { CallRef = request.Call, Replier = replier }, replier);
+        var replier = new CallReplier(this, new PartisanRef(from, call.Id), call.Transitive, channel);
+        return (new ReceivedMessage(from, channel, message, IsCast: false) { CallRef = replier.Call, Replier = replier }, replier);
     }
 
-    /// <summary>Sends an answer to <paramref name="request"/>'s caller, over <paramref name="channel"/>, relayed if the call was.</summary>
-    public ValueTask SendAnswerAsync(CallRequest request, string channel, object answer, CancellationToken cancellationToken)
-        => send(request.Call.Node, new CallReplyTarget(request.Call), answer, new ForwardOptions { Channel = channel, Transitive = request.Transitive }, cancellationToken);
+    /// <summary>
+    /// Sends an answer to <paramref name="call"/>'s caller, over <paramref name="channel"/>, relayed if the call was
+    /// (<paramref name="transitive"/>): the reply, or (<paramref name="failure"/>) a <see cref="CallFailed"/>.
+    /// </summary>
+    public ValueTask SendAnswerAsync(PartisanRef call, bool transitive, string channel, object? answer, bool failure, CancellationToken cancellationToken)
+        => _send(call.Node, new CallAnswerTarget(call.Id, failure), answer, new ForwardOptions { Channel = channel, Transitive = transitive }, default, cancellationToken);
 
-    /// <summary>As <see cref="SendAnswerAsync"/>, logging instead of throwing: for answers the dispatcher sends on a target's behalf.</summary>
-    public async ValueTask TrySendAnswerAsync(CallRequest request, string channel, object answer)
+    /// <summary>As <see cref="SendAnswerAsync"/> with a failure, logging instead of throwing: for answers the dispatcher sends on a target's behalf.</summary>
+    public async ValueTask TrySendFailureAsync(PartisanRef call, bool transitive, string channel, CallFailed failure)
     {
         try
         {
-            await SendAnswerAsync(request, channel, answer, CancellationToken.None).ConfigureAwait(false);
+            await SendAnswerAsync(call, transitive, channel, failure, failure: true, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception exception)
         {
-            CallLog.ReplyNotSent(logger, exception, request.Call, request.Call.Node);
+            CallLog.ReplyNotSent(_logger, exception, call, call.Node);
         }
     }
 
@@ -192,9 +303,11 @@ internal sealed class CallTracker(CallSender send, TimeProvider time, TimeSpan d
         return exception;
     }
 
-    private void Count(PartisanRef call, PendingCall pending, string reason, string detail)
+    private void Count(PartisanRef call, PendingCall pending, string reason, string detail) => Count(call, pending.Node, pending.Target, reason, detail);
+
+    private void Count(PartisanRef call, NodeName node, PartisanTarget target, string reason, string detail)
     {
-        CallLog.CallFailed(logger, call, pending.Target, pending.Node, reason, detail);
+        CallLog.CallFailed(_logger, call, target, node, reason, detail);
         PartisanMetrics.CallFailures.Add(1, new TagList { { "reason", reason } });
     }
 }

@@ -26,7 +26,7 @@ internal sealed partial class DeliveryLayer
 
         foreach (var outgoing in acknowledged)
         {
-            outgoing.Acknowledged?.TrySetResult();
+            outgoing.TrySetResult();
         }
 
         if (acknowledged.Count > 0)
@@ -61,7 +61,7 @@ internal sealed partial class DeliveryLayer
 
         foreach (var expired in tick.Expired)
         {
-            if (expired.Message.Acknowledged?.TrySetException(new AckTimeoutException(expired.Destination, _options.AckTimeout)) == true)
+            if (expired.Message.TrySetException(new AckTimeoutException(expired.Destination, _options.AckTimeout)))
             {
                 DeliveryLog.AckTimedOut(_logger, expired.Destination, _options.AckTimeout);
                 PartisanMetrics.Undeliverable.Add(1, new TagList { { "reason", "ack-timeout" } });
@@ -197,7 +197,7 @@ internal sealed partial class DeliveryLayer
             _room.Remove(node, out room);
         }
 
-        var told = failed.Count(f => f.Acknowledged?.TrySetException(new AckNodeDownException(node, reason)) == true);
+        var told = failed.Count(f => f.TrySetException(new AckNodeDownException(node, reason)));
         if (told > 0)
         {
             DeliveryLog.NodeDownFailed(_logger, told, node, reason);
@@ -231,7 +231,7 @@ internal sealed partial class DeliveryLayer
         await _timer.DisposeAsync().ConfigureAwait(false);
         _registration.Dispose();
         var stopped = new ObjectDisposedException(nameof(PartisanNode), "The overlay node is stopped.");
-        outstanding.ForEach(o => o.Acknowledged?.TrySetException(stopped));
+        outstanding.ForEach(o => o.TrySetException(stopped));
         rooms.ForEach(r => r.TrySetResult());
     }
 }

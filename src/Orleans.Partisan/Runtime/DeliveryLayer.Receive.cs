@@ -13,9 +13,14 @@ internal sealed partial class DeliveryLayer
     private bool _flushScheduled;
 
     /// <summary>A tracked message arrived from <paramref name="from"/> (directly or relayed). Never throws.</summary>
-    public void OnArrival(NodeName from, string channel, ForwardEnvelope envelope, DeliveryEnvelope tracked)
+    /// <remarks>
+    /// The numbers (<paramref name="stamp"/>) come from the envelope's <see cref="DeliveryHeader"/>, or with the label
+    /// and causal stamp from a <see cref="DeliveryEnvelope"/>; <paramref name="payload"/> is <see langword="null"/> for a causal placeholder.
+    /// </remarks>
+    public void OnArrival(NodeName from, string channel, ForwardEnvelope envelope, AckStamp stamp, string? label, CausalStamp? causal, object? payload)
     {
-        var item = new IncomingDelivery(from, channel, envelope.Target, tracked.Payload, envelope.IsCast, tracked.Session, tracked.Sequence, tracked.Label, tracked.Causal);
+        var item = new IncomingDelivery(from, channel, envelope.Target, payload, envelope.IsCast, stamp.Session, stamp.Sequence, label, causal, Call: envelope.Call);
+        bool drains;
         lock (_lock)
         {
             if (_disposed)
@@ -23,7 +28,7 @@ internal sealed partial class DeliveryLayer
                 return;
             }
 
-            var arrival = _receiver.Receive(from, tracked.Ack, item);
+            var arrival = _receiver.Receive(from, stamp, item);
             foreach (var released in arrival.Released)
             {
                 Accept(released.Item);
@@ -45,15 +50,20 @@ internal sealed partial class DeliveryLayer
                     PartisanMetrics.Duplicates.Add(1, new TagList { { "reason", "old-session" } });
                     break;
                 case AckOutcome.Refused:
-                    DeliveryLog.Refused(_logger, tracked.Sequence, from);
+                    DeliveryLog.Refused(_logger, stamp.Sequence, from);
                     break;
                 case AckOutcome.Invalid:
-                    Invalid(from, $"inconsistent numbers {tracked.Ack}");
+                    Invalid(from, $"inconsistent numbers {stamp}");
                     break;
             }
+
+            drains = TryStartDraining();
         }
 
-        Drain();
+        if (drains)
+        {
+            DrainStarted();
+        }
     }
 
     /// <summary>
@@ -116,32 +126,61 @@ internal sealed partial class DeliveryLayer
     /// </summary>
     private void Drain()
     {
+        bool drains;
         lock (_lock)
         {
-            if (_draining)
-            {
-                return;
-            }
-
-            _draining = true;
+            drains = TryStartDraining();
         }
 
+        if (drains)
+        {
+            DrainStarted();
+        }
+    }
+
+    /// <summary>Makes the caller the one that drains, unless another one is at it. Under the lock.</summary>
+    private bool TryStartDraining()
+    {
+        if (_draining)
+        {
+            return false;
+        }
+
+        _draining = true;
+        return true;
+    }
+
+    /// <summary>
+    /// The drain of the caller that <see cref="TryStartDraining"/> made the drainer. A message delivered at once is
+    /// completed under the same lock that takes the next one, so a message costs one turn of the lock here.
+    /// </summary>
+    private void DrainStarted()
+    {
+        IncomingDelivery? delivered = null;
+        bool flush;
         while (true)
         {
             IncomingDelivery? item;
             lock (_lock)
             {
+                if (delivered is not null)
+                {
+                    Done(delivered);
+                    delivered = null;
+                }
+
                 if (!_ready.TryDequeue(out item))
                 {
                     _draining = false;
+                    flush = TryScheduleAcks();
                     break;
                 }
             }
 
-            var pending = item.Message is null ? null : _dispatcher.DeliverMessage(item.From, item.Channel, item.Target, item.Message, item.IsCast);
+            var pending = item.Message is null ? null : _dispatcher.DeliverMessage(item.From, item.Channel, item.Target, item.Message, item.IsCast, item.Call);
             if (pending is null || pending.IsCompleted)
             {
-                Completed(item);
+                delivered = item;
             }
             else
             {
@@ -160,7 +199,10 @@ internal sealed partial class DeliveryLayer
             }
         }
 
-        ScheduleAcks();
+        if (flush)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static layer => layer.FlushAcks(), this, preferLocal: false);
+        }
     }
 
     private void Completed(IncomingDelivery item)
@@ -207,22 +249,19 @@ internal sealed partial class DeliveryLayer
     private void AckDue(NodeName from) => _acksDue.Add(from);
 
     /// <summary>
-    /// Sends the acknowledgements due from the thread pool, so that the messages that arrive meanwhile on the
-    /// connection are acknowledged by the same (cumulative) acknowledgement.
+    /// Whether to send the acknowledgements due from the thread pool (and then a flush is scheduled), so that the
+    /// messages that arrive meanwhile on the connection are acknowledged by the same (cumulative) acknowledgement.
+    /// Under the lock.
     /// </summary>
-    private void ScheduleAcks()
+    private bool TryScheduleAcks()
     {
-        lock (_lock)
+        if (_acksDue.Count == 0 || _flushScheduled || _disposed)
         {
-            if (_acksDue.Count == 0 || _flushScheduled || _disposed)
-            {
-                return;
-            }
-
-            _flushScheduled = true;
+            return false;
         }
 
-        ThreadPool.UnsafeQueueUserWorkItem(static layer => layer.FlushAcks(), this, preferLocal: false);
+        _flushScheduled = true;
+        return true;
     }
 
     private void FlushAcks()

@@ -12,9 +12,10 @@ namespace Orleans.Partisan.Runtime;
 /// </summary>
 /// <remarks>
 /// <para>
-/// A tracked message travels as a <see cref="DeliveryEnvelope"/> inside an ordinary forward envelope, on the
-/// channel and lane the caller asked for (relayed when the caller asked for <see cref="ForwardOptions.Transitive"/>
-/// and there is no connection), and is unwrapped by <see cref="LocalDispatcher"/> before its target sees it.
+/// A tracked message travels as an ordinary forward envelope with its numbers in a <see cref="DeliveryHeader"/>
+/// (a causal one as a <see cref="DeliveryEnvelope"/> inside it, with its label and stamp), on the channel and lane
+/// the caller asked for (relayed when the caller asked for <see cref="ForwardOptions.Transitive"/> and there is no
+/// connection), and <see cref="LocalDispatcher"/> hands it here before its target sees it.
 /// Acknowledgements travel back as <see cref="DeliveryAck"/> messages to the sender's receiver
 /// <see cref="AckReceiverName"/>, forwarded transitively, so they find their way back whichever way the
 /// message came.
@@ -99,7 +100,11 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
     /// Sends an acknowledged or causal message (the caller checked the channel, and the node unless transitive):
     /// completes when it is acknowledged (with <see cref="ForwardOptions.Ack"/>) or handed to the transport.
     /// </summary>
-    public async ValueTask SendAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options, bool isCast, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The common case (room in the window, the copy queued at once) runs without an asynchronous method: the
+    /// returned task is the message's own (<see cref="OutgoingDelivery.WaitAsync"/>).
+    /// </remarks>
+    public ValueTask SendAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options, bool isCast, CallHeader call, CancellationToken cancellationToken)
     {
         var label = options.CausalLabel;
         if (label is not null && string.IsNullOrWhiteSpace(label))
@@ -110,8 +115,7 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
         var channel = options.Channel ?? PartisanChannels.Default;
         if (node == _self)
         {
-            await SendToSelfAsync(target, message, options, isCast, channel, cancellationToken).ConfigureAwait(false);
-            return;
+            return SendToSelfAsync(target, message, options, isCast, call, channel, cancellationToken);
         }
 
         if (options.Ack && _options.FailOnNodeDown && !options.Transitive && !_transport.IsConnected(node))
@@ -120,11 +124,27 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
         }
 
         var deadline = options.Ack && _options.AckTimeout != Timeout.InfiniteTimeSpan ? Now + _options.AckTimeout : (TimeSpan?)null;
+        if (!TryTrack(node, target, message, options, isCast, call, channel, deadline, out var outgoing, out var stamp, out var room))
+        {
+            return SendWhenRoomAsync(node, target, message, options, isCast, call, channel, deadline, room, cancellationToken);
+        }
+
+        var transmitted = TransmitAsync(node, outgoing, stamp, cancellationToken);
+        if (!transmitted.IsCompletedSuccessfully)
+        {
+            return WaitAsync(transmitted, outgoing, cancellationToken);
+        }
+
+        return outgoing.IsAwaited ? outgoing.WaitAsync(cancellationToken) : ValueTask.CompletedTask;
+    }
+
+    /// <summary>The window to <paramref name="node"/> is full: waits for an acknowledgement (or a failure) to make room, then sends.</summary>
+    private async ValueTask SendWhenRoomAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options, bool isCast, CallHeader call, string channel, TimeSpan? deadline, Task room, CancellationToken cancellationToken)
+    {
         OutgoingDelivery outgoing;
         AckStamp stamp;
-        while (!TryTrack(node, target, message, options, isCast, channel, deadline, out outgoing, out stamp, out var room))
+        do
         {
-            // The window to the node is full: wait for an acknowledgement (or a failure) to make room.
             var wait = deadline is { } due ? due - Now : Timeout.InfiniteTimeSpan;
             try
             {
@@ -135,11 +155,18 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
                 throw Failed(node, new AckTimeoutException(node, _options.AckTimeout), "ack-timeout");
             }
         }
+        while (!TryTrack(node, target, message, options, isCast, call, channel, deadline, out outgoing, out stamp, out room));
 
-        await TransmitAsync(node, outgoing, stamp, cancellationToken).ConfigureAwait(false);
-        if (outgoing.Acknowledged is { } acknowledged)
+        await WaitAsync(TransmitAsync(node, outgoing, stamp, cancellationToken), outgoing, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Waits for the copy to be queued, then for the acknowledgement if the sender waits for it.</summary>
+    private static async ValueTask WaitAsync(ValueTask transmitted, OutgoingDelivery outgoing, CancellationToken cancellationToken)
+    {
+        await transmitted.ConfigureAwait(false);
+        if (outgoing.IsAwaited)
         {
-            await acknowledged.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+            await outgoing.WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -147,7 +174,7 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
     /// Takes the message into the tracker (stamping it first if causal, under the same lock, so causal numbers
     /// and ack numbers are given in one order); false with a task to wait on when the window is full.
     /// </summary>
-    private bool TryTrack(NodeName node, PartisanTarget target, object message, ForwardOptions options, bool isCast, string channel, TimeSpan? deadline, out OutgoingDelivery outgoing, out AckStamp stamp, out Task room)
+    private bool TryTrack(NodeName node, PartisanTarget target, object message, ForwardOptions options, bool isCast, CallHeader call, string channel, TimeSpan? deadline, out OutgoingDelivery outgoing, out AckStamp stamp, out Task room)
     {
         lock (_lock)
         {
@@ -178,7 +205,8 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
                 options.Transitive,
                 label,
                 label is null ? null : _causal.Stamp(label, node),
-                options.Ack ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null);
+                options.Ack,
+                call);
             _tracker.TryTrack(node, outgoing, OrderKeyOf(channel, options.PartitionKey), pinned: label is not null, Now, deadline, out stamp);
             room = Task.CompletedTask;
             return true;
@@ -278,7 +306,7 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
         }
     }
 
-    private async ValueTask SendToSelfAsync(PartisanTarget target, object message, ForwardOptions options, bool isCast, string channel, CancellationToken cancellationToken)
+    private async ValueTask SendToSelfAsync(PartisanTarget target, object message, ForwardOptions options, bool isCast, CallHeader call, string channel, CancellationToken cancellationToken)
     {
         IncomingDelivery item;
         lock (_lock)
@@ -295,7 +323,8 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
                 Sequence: 0,
                 label,
                 label is null ? null : _causal.Stamp(label, _self),
-                options.Ack ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null);
+                options.Ack ? new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously) : null,
+                call);
             Accept(item);
         }
 

@@ -1,4 +1,5 @@
 using Orleans.Partisan.Protocols.Delivery;
+using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Runtime;
 
@@ -13,6 +14,7 @@ namespace Orleans.Partisan.Runtime;
 /// <param name="Label">Its causal label, if any.</param>
 /// <param name="Causal">Its causal stamp, with the label.</param>
 /// <param name="Delivered">For a message this node sent itself with <see cref="ForwardOptions.Ack"/>: completed once delivered.</param>
+/// <param name="Call">The call it is the request of, if any.</param>
 internal sealed record IncomingDelivery(
     NodeName From,
     string Channel,
@@ -23,7 +25,8 @@ internal sealed record IncomingDelivery(
     long Sequence,
     string? Label,
     CausalStamp? Causal,
-    TaskCompletionSource? Delivered = null)
+    TaskCompletionSource? Delivered = null,
+    CallHeader Call = default)
 {
     /// <summary>Whether it came from another node, through the ack layer.</summary>
     public bool IsTracked => Session != 0;

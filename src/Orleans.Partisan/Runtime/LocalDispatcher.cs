@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
+using Orleans.Partisan.Protocols.Delivery;
 using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Runtime;
@@ -16,7 +17,7 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
     private readonly ConcurrentDictionary<long, Mailbox> _mailboxes = new();
     private long _nextMailboxId;
 
-    /// <summary>Acknowledged and causal delivery, which unwraps <see cref="DeliveryEnvelope"/>s; set once by the node.</summary>
+    /// <summary>Acknowledged and causal delivery, which takes messages with a <see cref="DeliveryHeader"/> and unwraps <see cref="DeliveryEnvelope"/>s; set once by the node.</summary>
     public DeliveryLayer? Delivery { get; set; }
 
     public IDisposable Register(string name, Action<ReceivedMessage> receiver)
@@ -74,29 +75,42 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
     /// </summary>
     public void Deliver(NodeName from, string channel, ForwardEnvelope envelope)
     {
-        if (envelope.Target is CallReplyTarget reply)
+        if (envelope.Target is CallAnswerTarget answer)
         {
-            calls.OnAnswer(from, reply.Call, envelope.Message);
+            calls.OnAnswer(from, answer, envelope.Message);
+            return;
+        }
+
+        if (envelope.Delivery is { IsTracked: true } header && Delivery is { } acked)
+        {
+            acked.OnArrival(from, channel, envelope, new AckStamp(header.Session, header.Sequence, header.Predecessor, header.Base), label: null, causal: null, envelope.Message);
             return;
         }
 
         if (envelope.Message is DeliveryEnvelope tracked && Delivery is { } delivery)
         {
-            delivery.OnArrival(from, channel, envelope, tracked);
+            delivery.OnArrival(from, channel, envelope, tracked.Ack, tracked.Label, tracked.Causal, tracked.Payload);
             return;
         }
 
-        _ = DeliverMessage(from, channel, envelope.Target, envelope.Message, envelope.IsCast);
+        if (envelope.Message is not { } message)
+        {
+            // The decoder lets only answers be null.
+            Undeliverable(envelope.Target, "the message is null", "invalid-message", replier: null);
+            return;
+        }
+
+        _ = DeliverMessage(from, channel, envelope.Target, message, envelope.IsCast, envelope.Call);
     }
 
     /// <summary>
-    /// Delivers <paramref name="message"/> (a call's request unwrapped, so the target can answer it) to
+    /// Delivers <paramref name="message"/> (with the way to answer it if it is the request of <paramref name="call"/>) to
     /// <paramref name="target"/>; returns the grain call when the target is a grain, or <see langword="null"/> when
     /// it is done (delivered, or logged and counted as undeliverable). Never throws.
     /// </summary>
-    public Task? DeliverMessage(NodeName from, string channel, PartisanTarget target, object message, bool isCast)
+    public Task? DeliverMessage(NodeName from, string channel, PartisanTarget target, object message, bool isCast, CallHeader call)
     {
-        var (received, replier) = calls.Open(from, channel, message, isCast);
+        var (received, replier) = calls.Open(from, channel, message, isCast, call);
         switch (target)
         {
             case NamedTarget named:

@@ -1,11 +1,22 @@
+using System.Threading.Tasks.Sources;
 using Orleans.Partisan.Protocols.Delivery;
 using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Runtime;
 
-/// <summary>An acknowledged or causal message this node sent, kept by the ack tracker until acknowledged.</summary>
-internal sealed class OutgoingDelivery(PartisanTarget target, object message, bool isCast, string channel, int? partitionKey, bool transitive, string? label, CausalStamp? causal, TaskCompletionSource? acknowledged)
+/// <summary>
+/// An acknowledged or causal message this node sent, kept by the ack tracker until acknowledged, and what its
+/// sender awaits: the send's own task (<see cref="WaitAsync"/>), so an acknowledged send costs no task and no
+/// task completion source besides this object.
+/// </summary>
+internal sealed class OutgoingDelivery(PartisanTarget target, object message, bool isCast, string channel, int? partitionKey, bool transitive, string? label, CausalStamp? causal, bool awaited, CallHeader call) : IValueTaskSource
 {
+    private static readonly Action<object?, CancellationToken> CancelledCallback = static (state, token) => ((OutgoingDelivery)state!).TrySetException(new OperationCanceledException(token));
+
+    private ManualResetValueTaskSourceCore<bool> _core = new() { RunContinuationsAsynchronously = true };
+    private CancellationTokenRegistration _cancellation;
+    private int _ended;
+
     public PartisanTarget Target { get; } = target;
 
     /// <summary>The message; <see langword="null"/> once a causal message turned out not to be serializable (see <see cref="DeliveryEnvelope.Payload"/>).</summary>
@@ -23,8 +34,73 @@ internal sealed class OutgoingDelivery(PartisanTarget target, object message, bo
 
     public CausalStamp? Causal { get; } = causal;
 
-    /// <summary>Completed when the message is acknowledged, failed when it times out or its node goes down; <see langword="null"/> when no one waits.</summary>
-    public TaskCompletionSource? Acknowledged { get; } = acknowledged;
+    /// <summary>Whether its sender waits for the acknowledgement (<see cref="ForwardOptions.Ack"/>); a causal message without it has no one waiting.</summary>
+    public bool IsAwaited { get; } = awaited;
 
-    public ForwardEnvelope Envelope(AckStamp stamp) => new(Target, new DeliveryEnvelope(stamp, Label, Causal, Message), IsCast);
+    /// <summary>The call it is the request of, if any.</summary>
+    public CallHeader Call { get; } = call;
+
+    /// <summary>
+    /// The copy to send with <paramref name="stamp"/>: the message itself with a <see cref="DeliveryHeader"/> when it has no
+    /// causal label (nothing is wrapped), otherwise a <see cref="DeliveryEnvelope"/> carrying its causal stamp too.
+    /// </summary>
+    public ForwardEnvelope Envelope(AckStamp stamp) => Label is null
+        ? new(Target, Message, IsCast, Call, new DeliveryHeader(stamp.Session, stamp.Sequence, stamp.Predecessor, stamp.Base))
+        : new(Target, new DeliveryEnvelope(stamp, Label, Causal, Message), IsCast, Call);
+
+    /// <summary>
+    /// What the sender awaits (once): completes when the message is acknowledged, fails when it times out or its
+    /// node goes down, or when <paramref name="cancellationToken"/> is cancelled (the message is still tracked).
+    /// Only for an <see cref="IsAwaited"/> message.
+    /// </summary>
+    public ValueTask WaitAsync(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.CanBeCanceled)
+        {
+            _cancellation = cancellationToken.UnsafeRegister(CancelledCallback, this);
+        }
+
+        return new ValueTask(this, _core.Version);
+    }
+
+    /// <summary>Tells the sender it was acknowledged; false if no one waits or its wait ended already.</summary>
+    public bool TrySetResult()
+    {
+        if (!TryEnd())
+        {
+            return false;
+        }
+
+        _core.SetResult(true);
+        return true;
+    }
+
+    /// <summary>Tells the sender its wait failed; false if no one waits or its wait ended already.</summary>
+    public bool TrySetException(Exception exception)
+    {
+        if (!TryEnd())
+        {
+            return false;
+        }
+
+        _core.SetException(exception);
+        return true;
+    }
+
+    private bool TryEnd()
+    {
+        return IsAwaited && Interlocked.Exchange(ref _ended, 1) == 0;
+    }
+
+    /// <summary>Called by the sender's await once it ended; the cancellation is no longer watched.</summary>
+    void IValueTaskSource.GetResult(short token)
+    {
+        _cancellation.Unregister();
+        _core.GetResult(token);
+    }
+
+    ValueTaskSourceStatus IValueTaskSource.GetStatus(short token) => _core.GetStatus(token);
+
+    void IValueTaskSource.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags)
+        => _core.OnCompleted(continuation, state, token, flags);
 }

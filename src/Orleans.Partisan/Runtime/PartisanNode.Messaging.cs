@@ -6,10 +6,10 @@ namespace Orleans.Partisan.Runtime;
 internal sealed partial class PartisanNode
 {
     public ValueTask ForwardMessageAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options = default, CancellationToken cancellationToken = default)
-        => Send(node, target, message, options, isCast: false, cancellationToken);
+        => Send(node, target, message, options, isCast: false, call: default, cancellationToken);
 
     public ValueTask CastMessageAsync(NodeName node, PartisanTarget target, object message, ForwardOptions options = default, CancellationToken cancellationToken = default)
-        => Send(node, target, message, options, isCast: true, cancellationToken);
+        => Send(node, target, message, options, isCast: true, call: default, cancellationToken);
 
     public Task<TResponse> CallAsync<TResponse>(NodeName node, PartisanTarget target, object request, ForwardOptions options = default, TimeSpan? timeout = null, CancellationToken cancellationToken = default)
         => _calls.CallAsync<TResponse>(MakeRef(), node, target, request, options, timeout, cancellationToken);
@@ -20,10 +20,18 @@ internal sealed partial class PartisanNode
 
     public PartisanRef MakeRef() => new(Name, Interlocked.Increment(ref _nextRef));
 
-    private ValueTask Send(NodeName node, PartisanTarget target, object message, ForwardOptions options, bool isCast, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends <paramref name="message"/> as a forward, as a call's request (<paramref name="call"/>), or as a call's answer
+    /// (a <see cref="CallAnswerTarget"/>, whose reply may be <see langword="null"/>).
+    /// </summary>
+    private ValueTask Send(NodeName node, PartisanTarget target, object? message, ForwardOptions options, bool isCast, CallHeader call, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
-        ArgumentNullException.ThrowIfNull(message);
+        if (target is not CallAnswerTarget)
+        {
+            ArgumentNullException.ThrowIfNull(message);
+        }
+
         var channel = options.Channel ?? PartisanChannels.Default;
         if (!Channels.TryGetValue(channel, out var channelOptions))
         {
@@ -33,13 +41,13 @@ internal sealed partial class PartisanNode
         if (options.Ack || options.CausalLabel is not null)
         {
             return node == Name || options.Transitive || Driver.Members.ContainsKey(node) || _transport.IsConnected(node)
-                ? _delivery.SendAsync(node, target, message, options, isCast, cancellationToken)
+                ? _delivery.SendAsync(node, target, message!, options, isCast, call, cancellationToken)
                 : throw Failed(node, new UnknownNodeException(node), "unknown-node");
         }
 
         if (node == Name)
         {
-            _dispatcher.Deliver(Name, channel, new ForwardEnvelope(target, message, isCast));
+            _dispatcher.Deliver(Name, channel, new ForwardEnvelope(target, message, isCast, call));
             return ValueTask.CompletedTask;
         }
 
@@ -47,7 +55,7 @@ internal sealed partial class PartisanNode
         {
             try
             {
-                _relay.Start(node, channel, new ForwardEnvelope(target, message, isCast));
+                _relay.Start(node, channel, new ForwardEnvelope(target, message, isCast, call));
             }
             catch (PartisanException exception)
             {
@@ -62,11 +70,11 @@ internal sealed partial class PartisanNode
             throw Failed(node, new UnknownNodeException(node), "unknown-node");
         }
 
-        var supersedeKey = channelOptions.Monotonic && message is not CallRequest ? (object)(target, options.PartitionKey) : null; // a call is never superseded
+        var supersedeKey = channelOptions.Monotonic && !call.IsCall && target is not CallAnswerTarget ? (object)(target, options.PartitionKey) : null; // a call and its answer are never superseded
         ValueTask pending;
         try
         {
-            pending = _transport.SendAsync(node, channel, new ForwardEnvelope(target, message, isCast), options.PartitionKey, supersedeKey, cancellationToken);
+            pending = _transport.SendAsync(node, channel, new ForwardEnvelope(target, message, isCast, call), options.PartitionKey, supersedeKey, cancellationToken);
         }
         catch (NodeNotConnectedException exception)
         {

@@ -39,7 +39,7 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         Name = settings.Transport.LocalName;
         Channels = settings.Transport.Channels;
         _transport = new OverlayTransport(settings.Transport, codec, this, loggerFactory.CreateLogger<OverlayTransport>(), time, interposer);
-        _calls = new CallTracker((node, target, message, options, ct) => Send(node, target, message, options, isCast: false, ct), time, settings.CallTimeout, _logger);
+        _calls = new CallTracker(Name, (node, target, message, options, call, ct) => Send(node, target, message, options, isCast: false, call, ct), time, settings.CallTimeout, _logger);
         _dispatcher = new LocalDispatcher(Name, grainSink, _calls, _logger);
         _monitors = new NodeMonitorHub(Name, _dispatcher, _logger);
         _monitors.MonitorNodes(true, NodeEventSubscriber.Callback(_calls.OnNodeEvent), new MonitorNodesOptions { IncludeReason = true });

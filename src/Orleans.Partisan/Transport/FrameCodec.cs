@@ -119,5 +119,5 @@ internal static class FrameCodec
         => codec.Read(body, types);
 
     /// <summary>The type to name in a serialization error: a forwarded message's own type rather than the envelope's.</summary>
-    private static Type GetMessageType(object message) => message is ForwardEnvelope envelope ? envelope.Message.GetType() : message.GetType();
+    private static Type GetMessageType(object message) => message is ForwardEnvelope { Message: { } inner } ? inner.GetType() : message.GetType();
 }

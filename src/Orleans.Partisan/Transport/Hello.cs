@@ -26,9 +26,10 @@ internal sealed record Hello(
 {
     /// <summary>
     /// The protocol version this code speaks. 2: the heartbeat (<see cref="HeartbeatInterval"/>, the frame
-    /// <see cref="HeartbeatFrame"/> from acceptor to dialler).
+    /// <see cref="HeartbeatFrame"/> from acceptor to dialler). 3: forwarded frames carry a call header (the request's
+    /// call number, or the answer's call with no target) and a delivery header instead of serialized wrappers.
     /// </summary>
-    public const int CurrentVersion = 2;
+    public const int CurrentVersion = 3;
 
     /// <summary>The largest handshake frame accepted.</summary>
     public const int MaxSize = 64 * 1024;

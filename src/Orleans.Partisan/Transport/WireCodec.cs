@@ -18,9 +18,13 @@ namespace Orleans.Partisan.Transport;
 /// then its fields). Handshakes and protocol messages use it.</para>
 /// <para><b>1, forward</b>: a forwarded message (<see cref="ForwardEnvelope"/>), which is most of
 /// the traffic, laid out by hand so that the envelope costs a few bytes and no codec calls: a flags
-/// byte (1 = cast, 2 = the target is named), then the target (a named target as a varint length and
-/// its UTF-8 name, any other target as Orleans writes a <see cref="PartisanTarget"/>), then a varint
-/// type reference and the message. Type reference 0: the message is written as an object, type and
+/// byte (1 = cast, 2 = the target is named, 4 = the request of a call, 8 = a transitive call, 16 = the
+/// answer to a call, 32 = that answer is a failure, 64 = an acknowledged message), then the target (a named target as a varint length
+/// and its UTF-8 name, any other target as Orleans writes a <see cref="PartisanTarget"/>; an answer has
+/// none), then, for a request or an answer, the call's number as a varint (the call header: the caller's
+/// node is the request's sender and the answer's receiver, so it never travels), then, for an
+/// acknowledged message, its delivery header (session, number, predecessor and base as varints), then a
+/// varint type reference and the message (an answer's reply may be null: type reference 0 and Orleans' null). Type reference 0: the message is written as an object, type and
 /// all. Otherwise <c>(n + 1) &lt;&lt; 1</c> names the connection's type number n
 /// (<see cref="SentTypeTable"/>), with the low bit set when the type's name follows (a varint length
 /// and the UTF-8 name as Orleans' type converter formats it), and the message is written as a value
@@ -39,6 +43,12 @@ internal sealed class WireCodec
     private const byte ForwardKind = 1;
     private const byte CastFlag = 1;
     private const byte NamedFlag = 2;
+    private const byte RequestFlag = 4;
+    private const byte TransitiveFlag = 8;
+    private const byte AnswerFlag = 16;
+    private const byte FailureFlag = 32;
+    private const byte TrackedFlag = 64;
+    private const byte KnownFlags = CastFlag | NamedFlag | RequestFlag | TransitiveFlag | AnswerFlag | FailureFlag | TrackedFlag;
     private const int MaxTypeNameBytes = 4096;
 
     [ThreadStatic]
@@ -159,18 +169,40 @@ internal sealed class WireCodec
                 throw new InvalidDataException("The forwarded message ends before its flags.");
             }
 
-            if ((flags & ~(CastFlag | NamedFlag)) != 0)
+            if ((flags & ~KnownFlags) != 0)
             {
                 throw new InvalidDataException($"The forwarded message has unknown flags {flags:x2}.");
             }
 
-            if ((flags & NamedFlag) != 0)
+            if (!ValidFlags(flags))
+            {
+                throw new InvalidDataException($"The forwarded message has inconsistent flags {flags:x2}.");
+            }
+
+            if ((flags & AnswerFlag) != 0)
+            {
+                SkipVarUInt64(ref reader, "call number");
+            }
+            else if ((flags & NamedFlag) != 0)
             {
                 SkipName(ref reader, TargetNameCache.MaxNameBytes, "target name");
             }
             else
             {
                 SerializedFieldScanner.ScanField(ref reader, ref claims);
+            }
+
+            if ((flags & RequestFlag) != 0)
+            {
+                SkipVarUInt64(ref reader, "call number");
+            }
+
+            if ((flags & TrackedFlag) != 0)
+            {
+                SkipVarUInt64(ref reader, "session");
+                SkipVarUInt64(ref reader, "number");
+                SkipVarUInt64(ref reader, "predecessor");
+                SkipVarUInt64(ref reader, "base");
             }
 
             var reference = ReadVarUInt32(ref reader, "type reference");
@@ -204,6 +236,23 @@ internal sealed class WireCodec
         reader.Advance(length);
     }
 
+    /// <summary>Steps over an Orleans var-int of up to 64 bits (1 to 9 bytes; a first byte of 0 announces eight more).</summary>
+    private static void SkipVarUInt64(ref SequenceReader<byte> reader, string what)
+    {
+        if (!reader.TryPeek(out var first))
+        {
+            throw new InvalidDataException($"The frame ends before its {what}.");
+        }
+
+        var count = first == 0 ? 9 : System.Numerics.BitOperations.TrailingZeroCount(first) + 1;
+        if (reader.Remaining < count)
+        {
+            throw new InvalidDataException($"The frame's {what} is truncated.");
+        }
+
+        reader.Advance(count);
+    }
+
     /// <summary>Reads an Orleans var-int of at most 32 bits (1 to 5 bytes).</summary>
     private static uint ReadVarUInt32(ref SequenceReader<byte> reader, string what)
     {
@@ -228,25 +277,67 @@ internal sealed class WireCodec
     {
         announces = null;
         var flags = envelope.IsCast ? CastFlag : (byte)0;
+        var answer = envelope.Target as CallAnswerTarget;
         var nameBytes = envelope.Target is NamedTarget named ? Encoding.UTF8.GetByteCount(named.Name) : 0;
-        if (nameBytes is > 0 and <= TargetNameCache.MaxNameBytes)
+        if (answer is not null)
+        {
+            flags = answer.IsFailure ? (byte)(AnswerFlag | FailureFlag) : AnswerFlag;
+        }
+        else if (nameBytes is > 0 and <= TargetNameCache.MaxNameBytes)
         {
             flags |= NamedFlag;
         }
 
-        writer.WriteByte(flags);
-        if ((flags & NamedFlag) != 0)
+        if (answer is null && envelope.Call.IsCall)
         {
-            writer.WriteVarUInt32((uint)nameBytes);
-            writer.EnsureContiguous(nameBytes);
-            writer.AdvanceSpan(Encoding.UTF8.GetBytes(((NamedTarget)envelope.Target).Name, writer.WritableSpan));
+            flags |= envelope.Call.Transitive ? (byte)(RequestFlag | TransitiveFlag) : RequestFlag;
+        }
+
+        var delivery = envelope.Delivery;
+        if (answer is null && delivery.IsTracked)
+        {
+            flags |= TrackedFlag;
+        }
+
+        writer.WriteByte(flags);
+        if (answer is not null)
+        {
+            writer.WriteVarUInt64((ulong)answer.Call);
         }
         else
         {
-            _objects.Serialize(envelope.Target, ref writer, typeof(PartisanTarget));
+            if ((flags & NamedFlag) != 0)
+            {
+                writer.WriteVarUInt32((uint)nameBytes);
+                writer.EnsureContiguous(nameBytes);
+                writer.AdvanceSpan(Encoding.UTF8.GetBytes(((NamedTarget)envelope.Target).Name, writer.WritableSpan));
+            }
+            else
+            {
+                _objects.Serialize(envelope.Target, ref writer, typeof(PartisanTarget));
+            }
+
+            if (envelope.Call.IsCall)
+            {
+                writer.WriteVarUInt64((ulong)envelope.Call.Id);
+            }
+
+            if ((flags & TrackedFlag) != 0)
+            {
+                writer.WriteVarUInt64((ulong)delivery.Session);
+                writer.WriteVarUInt64((ulong)delivery.Sequence);
+                writer.WriteVarUInt64((ulong)delivery.Predecessor);
+                writer.WriteVarUInt64((ulong)delivery.Base);
+            }
         }
 
-        var message = envelope.Message;
+        if (envelope.Message is not { } message)
+        {
+            writer.WriteVarUInt32(0);
+            _objects.Serialize(null, ref writer, typeof(object));
+            return false;
+        }
+
         var type = message.GetType();
         var entry = types?.Get(type);
         if (entry is null)
@@ -291,7 +382,12 @@ internal sealed class WireCodec
     {
         var flags = reader.ReadByte();
         PartisanTarget target;
-        if ((flags & NamedFlag) != 0)
+        var call = default(CallHeader);
+        if ((flags & AnswerFlag) != 0)
+        {
+            target = new CallAnswerTarget(ReadCallNumber(ref reader), (flags & FailureFlag) != 0);
+        }
+        else if ((flags & NamedFlag) != 0)
         {
             var length = reader.ReadVarUInt32();
             if (length is 0 or > TargetNameCache.MaxNameBytes)
@@ -314,6 +410,21 @@ internal sealed class WireCodec
         {
             target = _objects.Deserialize(ref reader, typeof(PartisanTarget)) as PartisanTarget
                 ?? throw new InvalidDataException("The forwarded message has no target.");
+        }
+
+        if ((flags & RequestFlag) != 0)
+        {
+            call = new CallHeader(ReadCallNumber(ref reader), (flags & TransitiveFlag) != 0);
+        }
+
+        var delivery = default(DeliveryHeader);
+        if ((flags & TrackedFlag) != 0)
+        {
+            delivery = new DeliveryHeader(ReadNumber(ref reader, "session"), ReadNumber(ref reader, "number"), ReadNumber(ref reader, "predecessor"), ReadNumber(ref reader, "base"));
+            if (!delivery.IsTracked)
+            {
+                throw new InvalidDataException("The acknowledged message names session 0; sessions start at 1.");
+            }
         }
 
         var reference = reader.ReadVarUInt32();
@@ -349,7 +460,42 @@ internal sealed class WireCodec
             message = _objects.Deserialize(ref reader, type);
         }
 
-        return new ForwardEnvelope(target, message ?? throw new InvalidDataException("The forwarded message is null."), (flags & CastFlag) != 0);
+        if (message is null && (flags & (AnswerFlag | FailureFlag)) != AnswerFlag)
+        {
+            throw new InvalidDataException("The forwarded message is null; only a call's reply may be.");
+        }
+
+        return new ForwardEnvelope(target, message, (flags & CastFlag) != 0, call, delivery);
+    }
+
+    /// <summary>
+    /// Whether the flags make sense together: an answer has no target, is neither cast nor a request and is never
+    /// acknowledged; a failure is an answer; a transitive call is a request.
+    /// </summary>
+    private static bool ValidFlags(byte flags)
+    {
+        if ((flags & AnswerFlag) != 0)
+        {
+            return (flags & (CastFlag | NamedFlag | RequestFlag | TransitiveFlag | TrackedFlag)) == 0;
+        }
+
+        return (flags & FailureFlag) == 0 && ((flags & TransitiveFlag) == 0 || (flags & RequestFlag) != 0);
+    }
+
+    private static long ReadNumber<TInput>(ref Reader<TInput> reader, string what)
+    {
+        var number = reader.ReadVarUInt64();
+        return number > long.MaxValue
+            ? throw new InvalidDataException($"The acknowledged message's {what} is {number}; numbers go up to {long.MaxValue}.")
+            : (long)number;
+    }
+
+    private static long ReadCallNumber<TInput>(ref Reader<TInput> reader)
+    {
+        var number = reader.ReadVarUInt64();
+        return number is 0 or > long.MaxValue
+            ? throw new InvalidDataException($"The forwarded message names call number {number}; numbers are 1 to {long.MaxValue}.")
+            : (long)number;
     }
 
     private SerializerSession RentSession()

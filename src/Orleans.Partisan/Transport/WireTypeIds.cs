@@ -31,5 +31,6 @@ internal sealed class WireTypeIds : TypeManifestProviderBase
         ids[First + 2] = typeof(GrainTarget);
         ids[First + 3] = typeof(ProcessRef);
         ids[First + 4] = typeof(RelayEnvelope);
+        ids[First + 5] = typeof(CallAnswerTarget);
     }
 }

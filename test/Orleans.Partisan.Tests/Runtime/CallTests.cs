@@ -194,11 +194,11 @@ public sealed class CallTests
         {
             if (message.Message is RelayEnvelope relay)
             {
-                if (relay.Forward.Message is CallRequest)
+                if (relay.Forward.Call.IsCall)
                 {
                     Interlocked.Increment(ref _requests);
                 }
-                else if (relay.Forward.Target is CallReplyTarget)
+                else if (relay.Forward.Target is CallAnswerTarget)
                 {
                     Interlocked.Increment(ref _replies);
                 }

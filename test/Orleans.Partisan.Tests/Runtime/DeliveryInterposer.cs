@@ -23,6 +23,12 @@ internal sealed class DeliveryInterposer : IPartisanInterposer
 
     public InterposerDecision OnSend(in InterposedMessage message)
     {
+        if (message.Message is ForwardEnvelope { Delivery.IsTracked: true } acked)
+        {
+            _sent.Enqueue((message.From, message.To, acked.Delivery.Sequence, (acked.Message as Note)?.Text));
+            return DropMessages ? InterposerDecision.Drop : InterposerDecision.Deliver;
+        }
+
         switch (message.Message is ForwardEnvelope forward ? forward.Message : null)
         {
             case DeliveryEnvelope tracked:

@@ -102,6 +102,62 @@ public sealed class WireCodecTests
     }
 
     [Fact]
+    public void A_call_travels_as_its_request_with_a_call_header_and_its_answer_as_the_reply_to_its_number()
+    {
+        var sent = new SentTypeTable(TestSupport.Codec.TypeConverter);
+        var received = new ReceivedTypeTable();
+        foreach (var transitive in new[] { false, true })
+        {
+            var request = RoundTrip(new ForwardEnvelope(PartisanTarget.Named("echo"), new Numbered(1, 2), isCast: false, new CallHeader(long.MaxValue, transitive)), sent, received);
+            Assert.Equal((PartisanTarget.Named("echo"), (object?)new Numbered(1, 2), new CallHeader(long.MaxValue, transitive)), (request.Target, request.Message, request.Call));
+        }
+
+        var reply = RoundTrip(new ForwardEnvelope(new CallAnswerTarget(7, IsFailure: false), new Numbered(3, 4), isCast: false), sent, received);
+        Assert.Equal((new CallAnswerTarget(7, false), (object?)new Numbered(3, 4), default(CallHeader)), (reply.Target, reply.Message, reply.Call));
+        var nothing = RoundTrip(new ForwardEnvelope(new CallAnswerTarget(8, IsFailure: false), null, isCast: false), sent, received);
+        Assert.Equal(new CallAnswerTarget(8, false), nothing.Target);
+        Assert.Null(nothing.Message);
+        var failure = RoundTrip(new ForwardEnvelope(new CallAnswerTarget(9, IsFailure: true), "why", isCast: false), sent, received);
+        Assert.Equal((new CallAnswerTarget(9, true), (object?)"why"), (failure.Target, failure.Message));
+
+        // The header is the call's number: a request costs its forward's bytes and a few more, no wrapper.
+        var plain = FrameCodec.Encode(TestSupport.Codec, new ForwardEnvelope(PartisanTarget.Named("echo"), new Numbered(1, 2), isCast: false), 1024, types: sent);
+        var call = FrameCodec.Encode(TestSupport.Codec, new ForwardEnvelope(PartisanTarget.Named("echo"), new Numbered(1, 2), isCast: false, new CallHeader(1000, false)), 1024, types: sent);
+        var answer = FrameCodec.Encode(TestSupport.Codec, new ForwardEnvelope(new CallAnswerTarget(1000, false), new Numbered(1, 2), isCast: false), 1024, types: sent);
+        Assert.InRange(call.Length - plain.Length, 1, 3);
+        Assert.True(answer.Length < plain.Length, $"an answer ({answer.Length} B) carries no target, so it is shorter than a forward to a named target ({plain.Length} B)");
+        plain.Return();
+        call.Return();
+        answer.Return();
+    }
+
+    [Fact]
+    public void An_acknowledged_message_carries_its_numbers_in_a_delivery_header_with_or_without_a_call()
+    {
+        var sent = new SentTypeTable(TestSupport.Codec.TypeConverter);
+        var received = new ReceivedTypeTable();
+        var numbers = new DeliveryHeader(3, long.MaxValue, 41, 40);
+        var acked = RoundTrip(new ForwardEnvelope(PartisanTarget.Named("sink"), new Numbered(1, 2), isCast: true, delivery: numbers), sent, received);
+        Assert.Equal((PartisanTarget.Named("sink"), (object?)new Numbered(1, 2), true, numbers, default(CallHeader)), (acked.Target, acked.Message, acked.IsCast, acked.Delivery, acked.Call));
+        var call = RoundTrip(new ForwardEnvelope(new ProcessRef(new NodeName("n"), 1), "q", isCast: false, new CallHeader(9, true), numbers), sent, received);
+        Assert.Equal((new CallHeader(9, true), numbers), (call.Call, call.Delivery));
+        var plain = RoundTrip(new ForwardEnvelope(PartisanTarget.Named("sink"), "p", isCast: false), sent, received);
+        Assert.False(plain.Delivery.IsTracked);
+    }
+
+    [Fact]
+    public void Only_the_reply_of_a_call_may_be_null()
+    {
+        foreach (var envelope in new[] { new ForwardEnvelope(PartisanTarget.Named("x"), null, isCast: false), new ForwardEnvelope(new CallAnswerTarget(5, IsFailure: true), null, isCast: false) })
+        {
+            var frame = FrameCodec.Encode(TestSupport.Codec, envelope, 1024);
+            var error = Assert.Throws<InvalidDataException>(() => Decode(frame, null));
+            Assert.Contains("only a call's reply may be", error.Message, StringComparison.Ordinal);
+            frame.Return();
+        }
+    }
+
+    [Fact]
     public void Decoding_a_named_target_reuses_one_target_per_name()
     {
         var frame = FrameCodec.Encode(TestSupport.Codec, new ForwardEnvelope(PartisanTarget.Named("reused"), 1, isCast: false), 1024);
@@ -121,6 +177,14 @@ public sealed class WireCodecTests
         { [(byte)1, (byte)2, 1u, new byte[] { (byte)'x' }, (3u << 1) | 1, 12u, "No.Such.Type"u8.ToArray(), Int32Zero], "cannot resolve" },
         { [(byte)0, Int32Zero, (byte)7], "1 bytes after its message" },
         { [(byte)0, new byte[] { 0x28, 0x2F }], "ends inside" },
+        { [(byte)1, (byte)(16 | 2)], "inconsistent flags" }, // an answer has no target
+        { [(byte)1, (byte)(16 | 4)], "inconsistent flags" }, // an answer is no request
+        { [(byte)1, (byte)(32 | 2)], "inconsistent flags" }, // a failure is an answer
+        { [(byte)1, (byte)(8 | 2)], "inconsistent flags" }, // only a request is transitive
+        { [(byte)1, (byte)16, 0ul, 0u, Int32Zero], "names call number 0" },
+        { [(byte)1, (byte)(16 | 64)], "inconsistent flags" }, // an answer is never acknowledged
+        { [(byte)1, (byte)(2 | 64), 1u, new byte[] { (byte)'x' }, 0ul, 1ul, 0ul, 1ul, 0u, Int32Zero], "names session 0" },
+        { [(byte)1, (byte)(2 | 4), 1u, new byte[] { (byte)'x' }, 0ul, 0u, Int32Zero], "names call number 0" },
     };
 
     /// <summary>A serialized field holding a var-int zero: field tag 0x00, then Orleans' one-byte var-int 0.</summary>
@@ -207,7 +271,7 @@ public sealed class WireCodecTests
         public InterposerDecision OnReceive(in InterposedMessage message) => InterposerDecision.Deliver;
     }
 
-    /// <summary>A body from raw bytes (byte, byte[]) and Orleans varints (uint).</summary>
+    /// <summary>A body from raw bytes (byte, byte[]) and Orleans varints (uint, ulong).</summary>
     private static byte[] Build(object[] parts)
     {
         var output = new ArrayBufferWriter<byte>();
@@ -222,6 +286,9 @@ public sealed class WireCodecTests
                     break;
                 case uint value:
                     writer.WriteVarUInt32(value);
+                    break;
+                case ulong value:
+                    writer.WriteVarUInt64(value);
                     break;
                 case byte[] value:
                     writer.Write(value);
