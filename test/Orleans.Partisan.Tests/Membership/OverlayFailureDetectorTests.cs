@@ -43,6 +43,31 @@ public sealed class OverlayFailureDetectorTests
         Assert.Equal(FailureVerdict.Unconfirmed, await Detector(reachability, others, 3).CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
     }
 
+    [Fact]
+    public async Task This_silos_dial_and_the_witnesses_run_at_once()
+    {
+        // This silo's own dial ends only once a witness has been asked: asked one after the other, the check would hang.
+        var others = new[] { Silo(2), Silo(3) };
+        var reachability = new FakeReachability(false, new() { [others[0]] = false, [others[1]] = false }) { OwnDialWaitsForAWitness = true };
+
+        var verdict = await Detector(reachability, others, 2).CheckAsync(SuspectSpec, Suspect, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+
+        Assert.Equal(FailureVerdict.Dead, verdict);
+    }
+
+    [Theory]
+    [InlineData("ConnectionClosed", 2000, 4000, 2000)]      // a crash: SuspectAfter from the nodedown, for reconnects to happen
+    [InlineData("HeartbeatTimeout", 2000, 4000, 0)]         // silent for 4 s already: checked at once
+    [InlineData("HeartbeatTimeout", 5000, 4000, 1000)]      // SuspectAfter counts from when it was last heard from
+    [InlineData("HeartbeatTimeout", 2000, -1, 2000)]        // heartbeats off (no such nodedown comes): SuspectAfter
+    public void A_silo_is_first_checked_SuspectAfter_after_it_was_last_heard_from(string reason, int suspectAfterMs, int heartbeatTimeoutMs, int expectedMs)
+    {
+        var options = new PartisanOptions { HeartbeatTimeout = heartbeatTimeoutMs < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(heartbeatTimeoutMs) };
+        options.FailureDetection.SuspectAfter = TimeSpan.FromMilliseconds(suspectAfterMs);
+
+        Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), OverlayFailureDetector.FirstWait(Enum.Parse<NodeDownReason>(reason), options));
+    }
+
     private static OverlayFailureDetector Detector(IReachability reachability, IEnumerable<SiloAddress> others, int witnesses)
     {
         var options = new PartisanOptions();
@@ -63,9 +88,22 @@ public sealed class OverlayFailureDetectorTests
 
     private sealed class FakeReachability(bool selfReaches, Dictionary<SiloAddress, bool?> witnesses) : IReachability
     {
+        private readonly TaskCompletionSource _witnessAsked = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
         public List<SiloAddress> Asked { get; } = [];
 
-        public Task<bool> CanReachAsync(NodeSpec node, CancellationToken cancellationToken) => Task.FromResult(selfReaches);
+        /// <summary>Whether this silo's own dial completes only once a witness has been asked.</summary>
+        public bool OwnDialWaitsForAWitness { get; init; }
+
+        public async Task<bool> CanReachAsync(NodeSpec node, CancellationToken cancellationToken)
+        {
+            if (OwnDialWaitsForAWitness)
+            {
+                await _witnessAsked.Task.WaitAsync(cancellationToken);
+            }
+
+            return selfReaches;
+        }
 
         public Task<bool> CanWitnessReachAsync(SiloAddress witness, NodeSpec node, CancellationToken cancellationToken)
         {
@@ -73,6 +111,8 @@ public sealed class OverlayFailureDetectorTests
             {
                 Asked.Add(witness);
             }
+
+            _witnessAsked.TrySetResult();
 
             return witnesses[witness] is { } reaches ? Task.FromResult(reaches) : Task.FromException<bool>(new TimeoutException("no answer"));
         }
