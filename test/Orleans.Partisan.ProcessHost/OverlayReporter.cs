@@ -5,6 +5,8 @@ namespace Orleans.Partisan.ProcessHost;
 /// <summary>
 /// Writes this silo's overlay node events to standard output, for the parent process: <c>NODEUP &lt;node&gt;</c> and
 /// <c>NODEDOWN &lt;node&gt; &lt;reason&gt;</c> (a silo's node name is its silo address, as <c>READY</c> prints it).
+/// Nodes already up when it starts (the overlay connects while the silo starts, before this service does) are
+/// written as <c>NODEUP</c> first; a node up at that moment may be written twice.
 /// </summary>
 internal sealed class OverlayReporter(IPartisan partisan) : BackgroundService
 {
@@ -12,7 +14,13 @@ internal sealed class OverlayReporter(IPartisan partisan) : BackgroundService
     {
         try
         {
-            await foreach (var nodeEvent in partisan.WatchNodesAsync(stoppingToken))
+            var events = partisan.WatchNodesAsync(stoppingToken);
+            foreach (var node in partisan.GetNodes(NodeSelection.Connected))
+            {
+                HostOutput.Write($"NODEUP {node}");
+            }
+
+            await foreach (var nodeEvent in events)
             {
                 HostOutput.Write(nodeEvent.Kind == NodeEventKind.Up ? $"NODEUP {nodeEvent.Node}" : $"NODEDOWN {nodeEvent.Node} {nodeEvent.Reason}");
             }
