@@ -1,0 +1,132 @@
+using System.Buffers;
+using Orleans.Partisan.SerializationGuard;
+
+namespace Orleans.Partisan.Transport;
+
+/// <summary>The check of a received body's layout, made before Orleans' serializer reads any of it.</summary>
+internal sealed partial class WireCodec
+{
+    /// <summary>
+    /// Walks the body's layout without decoding it: the envelope's own fields, and every value Orleans will read
+    /// (<see cref="SerializedFieldScanner"/>). Returns whether the body can be decoded directly.
+    /// </summary>
+    private static bool Check(ReadOnlySequence<byte> body)
+    {
+        var reader = new SequenceReader<byte>(body);
+        long claims = 0;
+        if (!reader.TryRead(out var kind))
+        {
+            throw new InvalidDataException("The frame is empty.");
+        }
+
+        if (kind == ForwardKind)
+        {
+            if (!reader.TryRead(out var flags))
+            {
+                throw new InvalidDataException("The forwarded message ends before its flags.");
+            }
+
+            if ((flags & ~KnownFlags) != 0)
+            {
+                throw new InvalidDataException($"The forwarded message has unknown flags {flags:x2}.");
+            }
+
+            if (!ValidFlags(flags))
+            {
+                throw new InvalidDataException($"The forwarded message has inconsistent flags {flags:x2}.");
+            }
+
+            if ((flags & AnswerFlag) != 0)
+            {
+                SkipVarUInt64(ref reader, "call number");
+            }
+            else if ((flags & NamedFlag) != 0)
+            {
+                SkipName(ref reader, TargetNameCache.MaxNameBytes, "target name");
+            }
+            else
+            {
+                SerializedFieldScanner.ScanField(ref reader, ref claims);
+            }
+
+            if ((flags & RequestFlag) != 0)
+            {
+                SkipVarUInt64(ref reader, "call number");
+            }
+
+            if ((flags & TrackedFlag) != 0)
+            {
+                SkipVarUInt64(ref reader, "session");
+                SkipVarUInt64(ref reader, "number");
+                SkipVarUInt64(ref reader, "predecessor");
+                SkipVarUInt64(ref reader, "base");
+            }
+
+            var reference = ReadVarUInt32(ref reader, "type reference");
+            if ((reference & 1) != 0)
+            {
+                SkipName(ref reader, MaxTypeNameBytes, "type name");
+            }
+        }
+        else if (kind != ObjectKind)
+        {
+            throw new InvalidDataException($"The frame is of unknown kind {kind}.");
+        }
+
+        SerializedFieldScanner.ScanField(ref reader, ref claims);
+        if (!reader.End)
+        {
+            throw new InvalidDataException($"The frame has {reader.Remaining} bytes after its message.");
+        }
+
+        return SerializedFieldScanner.IsCompact(claims, body.Length);
+    }
+
+    private static void SkipName(ref SequenceReader<byte> reader, int maximum, string what)
+    {
+        var length = ReadVarUInt32(ref reader, what);
+        if (length == 0 || length > maximum || length > reader.Remaining)
+        {
+            throw new InvalidDataException($"The frame's {what} is {length} bytes long; names are 1 to {maximum} bytes, and {reader.Remaining} bytes are left.");
+        }
+
+        reader.Advance(length);
+    }
+
+    /// <summary>Steps over an Orleans var-int of up to 64 bits (1 to 9 bytes; a first byte of 0 announces eight more).</summary>
+    private static void SkipVarUInt64(ref SequenceReader<byte> reader, string what)
+    {
+        if (!reader.TryPeek(out var first))
+        {
+            throw new InvalidDataException($"The frame ends before its {what}.");
+        }
+
+        var count = first == 0 ? 9 : System.Numerics.BitOperations.TrailingZeroCount(first) + 1;
+        if (reader.Remaining < count)
+        {
+            throw new InvalidDataException($"The frame's {what} is truncated.");
+        }
+
+        reader.Advance(count);
+    }
+
+    /// <summary>Reads an Orleans var-int of at most 32 bits (1 to 5 bytes).</summary>
+    private static uint ReadVarUInt32(ref SequenceReader<byte> reader, string what)
+    {
+        if (!reader.TryPeek(out var first) || first == 0)
+        {
+            throw new InvalidDataException($"The frame's {what} is missing or longer than 32 bits.");
+        }
+
+        var count = System.Numerics.BitOperations.TrailingZeroCount(first) + 1;
+        Span<byte> bytes = stackalloc byte[8];
+        if (count > 5 || !reader.TryCopyTo(bytes[..count]))
+        {
+            throw new InvalidDataException($"The frame's {what} is truncated or longer than 32 bits.");
+        }
+
+        reader.Advance(count);
+        var value = System.Buffers.Binary.BinaryPrimitives.ReadUInt64LittleEndian(bytes) >> count;
+        return value <= uint.MaxValue ? (uint)value : throw new InvalidDataException($"The frame's {what} is longer than 32 bits.");
+    }
+}
