@@ -22,6 +22,12 @@ public sealed class PartisanOptions
     /// <summary>The HyParView peer service's options, used when <see cref="PeerService"/> is <see cref="PartisanPeerService.HyParView"/>.</summary>
     public HyParViewOptions HyParView { get; } = new();
 
+    /// <summary>The client-server peer service's options (this node's role), used when <see cref="PeerService"/> is <see cref="PartisanPeerService.ClientServer"/>.</summary>
+    public ClientServerOptions ClientServer { get; } = new();
+
+    /// <summary>The static peer service's options (the fixed member list), used when <see cref="PeerService"/> is <see cref="PartisanPeerService.Static"/>.</summary>
+    public StaticPeerServiceOptions Static { get; } = new();
+
     /// <summary>The overlay's failure detector, which can evict crashed silos from Orleans' membership (off by default).</summary>
     public FailureDetectionOptions FailureDetection { get; } = new();
 

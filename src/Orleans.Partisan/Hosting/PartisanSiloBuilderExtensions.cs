@@ -73,6 +73,8 @@ public static class PartisanSiloBuilderExtensions
             RelayHopLimit = options.RelayHopLimit,
             CallTimeout = options.CallTimeout,
             HyParView = options.HyParView,
+            ClientServerRole = options.ClientServer.Role,
+            StaticMembers = options.PeerService == PartisanPeerService.Static ? [.. options.Static.Members.Select(IPEndPoint.Parse)] : [],
             Plumtree = options.Plumtree,
             Delivery = options.Delivery,
             BroadcastHandlers = [.. services.GetServices<BroadcastHandlerRegistration>()],
