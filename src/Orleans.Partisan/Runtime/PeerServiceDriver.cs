@@ -87,7 +87,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
     /// </summary>
     public Task LeaveAsync(NodeName node) => _work.Invoke(async () =>
     {
-        var told = node == _core.Self.Name ? _core.Members.Select(m => m.Name).Where(n => n != node).ToList() : [];
+        var told = node == _core.Self.Name ? _core.Members.Select(m => m.Name).Where(n => n != node && _core.IsNeighbor(n)).ToList() : [];
         await Execute(_core.Leave(node)).ConfigureAwait(false);
         if (told.Count > 0)
         {
