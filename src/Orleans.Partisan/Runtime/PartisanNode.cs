@@ -236,6 +236,12 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
     public async Task LeaveAsync(NodeName node, CancellationToken cancellationToken = default)
     {
         var driver = Driver;
+        if (node != Name && _settings.PeerService == PartisanPeerService.Static)
+        {
+            // Static members are never removed: the list is the membership.
+            return;
+        }
+
         if (node == Name)
         {
             _processes.Leaving();

@@ -22,6 +22,11 @@ public sealed class StaticRuntimeTests
             () => new[] { a, b, c }.All(n => new[] { a, b, c }.Where(o => o != n).All(o => n.IsFullyConnected(o.Name))),
             () => "three listed nodes fully connected; " + string.Join("; ", new[] { a, b, c }.Select(TestNodes.Known)));
 
+        // Members are never removed: removing b at a changes nothing.
+        await a.LeaveAsync(b.Name);
+        Assert.True(a.IsFullyConnected(b.Name));
+        Assert.Contains(b.Name, a.GetNodes(NodeSelection.Known));
+
         using var watching = new CancellationTokenSource(TestNodes.Timeout);
         var events = new List<NodeEvent>();
         var watcher = Task.Run(async () =>
