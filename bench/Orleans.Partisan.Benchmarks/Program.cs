@@ -46,6 +46,13 @@ if (args.Contains("calls"))
     return;
 }
 
+if (args.Contains("clientserver"))
+{
+    // Only issue 13's client-server relay: client to client through a server, beside client to server (ClientServerExperiment.cs).
+    await ClientServerExperiment.RunAsync(args, Console.Out);
+    return;
+}
+
 if (args.Contains("tls"))
 {
     // Only issue 12's one-way throughput over TLS beside plaintext (TlsExperiment.cs).

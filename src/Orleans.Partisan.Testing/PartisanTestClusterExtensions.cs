@@ -53,9 +53,10 @@ public static class PartisanTestClusterExtensions
     }
 
     /// <summary>
-    /// Waits until the overlay of the active silos has converged: under full mesh every node knows every other as a member and
-    /// has every channel's connections to it; under HyParView every node has at least one neighbour, neighbourhood is
-    /// symmetric and the neighbours form one connected graph.
+    /// Waits until the overlay of the active silos has converged: under full mesh (and the static peer service) every node knows
+    /// every other as a member and has every channel's connections to it; under client-server every node knows every other,
+    /// servers have every channel's connections to every node and clients to every server and none to a client; under
+    /// HyParView every node has at least one neighbour, neighbourhood is symmetric and the neighbours form one connected graph.
     /// </summary>
     /// <param name="cluster">The cluster.</param>
     /// <param name="timeout">How long to wait; <see cref="DefaultConvergenceTimeout"/> when <see langword="null"/>.</param>
@@ -72,7 +73,15 @@ public static class PartisanTestClusterExtensions
             var nodes = cluster.GetActiveSilos()
                 .Select(s => (Node: cluster.GetPartisan(s.SiloAddress), Options: cluster.GetSiloServiceProvider(s.SiloAddress).GetRequiredService<IOptions<PartisanOptions>>().Value))
                 .ToList();
-            var convergence = new OverlayConvergence(nodes.Select(n => n.Node).ToList(), nodes.All(n => n.Options.PeerService == PartisanPeerService.FullMesh));
+            var services = nodes.Select(n => n.Options.PeerService).Distinct().ToList();
+            var shape = services switch
+            {
+                _ when services.All(s => s is PartisanPeerService.FullMesh or PartisanPeerService.Static) => OverlayShape.FullMesh,
+                [PartisanPeerService.ClientServer] => OverlayShape.ClientServer,
+                _ => OverlayShape.PartialView,
+            };
+            var servers = nodes.Where(n => n.Options.ClientServer.Role == PartisanNodeRole.Server).Select(n => n.Node.Name).ToHashSet();
+            var convergence = new OverlayConvergence(nodes.Select(n => n.Node).ToList(), shape, servers);
             if (convergence.HasConverged())
             {
                 return;

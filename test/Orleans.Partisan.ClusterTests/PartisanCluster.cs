@@ -17,7 +17,11 @@ internal sealed class PartisanCluster : IAsyncDisposable
 
     public IClusterClient Client => Cluster.Client;
 
-    public static async Task<PartisanCluster> StartAsync(short silos, Action<PartisanOptions>? configure = null, Action<ISiloBuilder>? configureSilo = null)
+    public static Task<PartisanCluster> StartAsync(short silos, Action<PartisanOptions>? configure = null, Action<ISiloBuilder>? configureSilo = null)
+        => StartAsync(silos, configure, configureSilo is null ? null : (_, silo) => configureSilo(silo));
+
+    /// <summary>As <see cref="StartAsync(short, Action{PartisanOptions}?, Action{ISiloBuilder}?)"/>, configuring each silo knowing which it is (its name is <c>Silo_{n}</c>).</summary>
+    public static async Task<PartisanCluster> StartAsync(short silos, Action<PartisanOptions>? configure, Action<InProcessTestSiloSpecificOptions, ISiloBuilder>? configureSilo)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
@@ -28,7 +32,7 @@ internal sealed class PartisanCluster : IAsyncDisposable
         });
         if (configureSilo is not null)
         {
-            builder.ConfigureSilo((_, silo) => configureSilo(silo));
+            builder.ConfigureSilo(configureSilo);
         }
 
         var cluster = builder.Build();

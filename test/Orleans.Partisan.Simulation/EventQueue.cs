@@ -23,6 +23,9 @@ internal enum EventKind : byte
 
     /// <summary>A broadcast core's timer fires: <see cref="SimEvent.Peer"/> is the node's incarnation, <see cref="SimEvent.Token"/> the timer's generation, the payload a <see cref="BroadcastTimerFiring"/>.</summary>
     BroadcastTimer,
+
+    /// <summary>A probe of <see cref="SimEvent.Node"/> is answered: <see cref="SimEvent.Peer"/> is the node's incarnation, the payload the endpoint probed.</summary>
+    ProbeComplete,
 }
 
 /// <summary>A scheduled event; small and unboxed, as millions go through the queue.</summary>

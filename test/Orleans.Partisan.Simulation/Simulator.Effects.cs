@@ -24,6 +24,10 @@ internal sealed partial class Simulator
                 case ArmTimerEffect arm:
                     Arm(node, arm);
                     break;
+                case ProbeEffect probe:
+                    _pendingProbes++;
+                    _queue.Schedule(_now + Latency(), new SimEvent(EventKind.ProbeComplete, node.Index, node.Incarnation, 0, probe.Endpoint));
+                    break;
                 case MemberJoinedEffect joined:
                     Observe(node, ObservedKind.MemberJoined, joined.Member.Name);
                     membersChanged = true;
@@ -44,6 +48,34 @@ internal sealed partial class Simulator
         {
             NotifyMembersChanged(node);
         }
+    }
+
+    /// <summary>
+    /// A probe is answered one latency after it started: by the live node listening at the endpoint if it is reachable,
+    /// else with nothing (a refused or timed-out dial). The dialler hears nothing if it crashed meanwhile.
+    /// </summary>
+    private void OnProbeComplete(in SimEvent probe)
+    {
+        _pendingProbes--;
+        var node = _nodes[probe.Node];
+        if (!node.Alive || node.Incarnation != probe.Peer)
+        {
+            return;
+        }
+
+        var endpoint = (string)probe.Payload!;
+        SimNode? found = null;
+        foreach (var candidate in _nodes)
+        {
+            if (candidate.Alive && candidate.Spec.ListensAt(endpoint) && _partitions.Reachable(node.Index, candidate.Index))
+            {
+                found = candidate;
+                break;
+            }
+        }
+
+        Trace(TraceKind.Probed, node.Index, found?.Index ?? -1, endpoint);
+        Execute(node, node.Core.Probed(endpoint, found?.Spec));
     }
 
     private void Send(SimNode node, NodeName to, object message)

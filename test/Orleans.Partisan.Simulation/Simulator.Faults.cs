@@ -136,6 +136,21 @@ internal sealed partial class Simulator
         return AddNode(newName);
     }
 
+    /// <summary>
+    /// Restarts node <paramref name="node"/> as a new node named <paramref name="newName"/> at the same address (crashing it
+    /// first if it runs), as a restarted process that listens where the old one did under a new name.
+    /// </summary>
+    /// <returns>The new node's number.</returns>
+    public int RestartAt(int node, string newName)
+    {
+        if (_nodes[node].Alive)
+        {
+            Crash(node);
+        }
+
+        return AddNode(newName, addressOf: node);
+    }
+
     /// <summary>Cuts <paramref name="side"/> from every other node.</summary>
     public void Partition(IEnumerable<int> side)
     {

@@ -118,6 +118,9 @@ internal sealed partial class Simulator
                 case EventKind.BroadcastTimer:
                     OnBroadcastTimer(next);
                     break;
+                case EventKind.ProbeComplete:
+                    OnProbeComplete(next);
+                    break;
             }
         }
         catch (Exception exception) when (exception is not SimulationException)

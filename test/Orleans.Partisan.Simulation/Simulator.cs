@@ -49,6 +49,7 @@ internal sealed partial class Simulator
     private long _inFlight;
     private long _pendingConnects;
     private long _pendingNotices;
+    private long _pendingProbes;
     private ulong _traceHash = StableHash.Initial;
     private double _lossRate;
 
@@ -142,7 +143,7 @@ internal sealed partial class Simulator
     /// Whether nothing is in motion: no message in flight, no handshake under way, no connection
     /// loss still to be reported, no broadcast handler call or exchange under way. Armed timers (periodic ones never end) and parked connections do not count.
     /// </summary>
-    public bool IsQuiescent => _inFlight == 0 && _pendingConnects == 0 && _pendingNotices == 0 && _pendingHandlerCalls == 0 && _pendingExchanges == 0;
+    public bool IsQuiescent => _inFlight == 0 && _pendingConnects == 0 && _pendingNotices == 0 && _pendingHandlerCalls == 0 && _pendingExchanges == 0 && _pendingProbes == 0;
 
     /// <summary>The live nodes, by number.</summary>
     public IEnumerable<SimNode> Live
@@ -175,10 +176,13 @@ internal sealed partial class Simulator
 
     /// <summary>Adds a node (named <c>n{number}</c> unless <paramref name="name"/> is given), builds its core and starts it.</summary>
     /// <returns>The node's number.</returns>
-    public int AddNode(string? name = null)
+    public int AddNode(string? name = null) => AddNode(name, addressOf: null);
+
+    /// <summary>Adds a node as <see cref="AddNode(string?)"/>, listening at the address of node <paramref name="addressOf"/> when given.</summary>
+    private int AddNode(string? name, int? addressOf)
     {
         var index = _nodes.Count;
-        var spec = SpecFor(index, name ?? $"n{index}");
+        var spec = SpecFor(addressOf ?? index, name ?? $"n{index}");
         if (_byName.ContainsKey(spec.Name))
         {
             throw new ArgumentException($"A node is already named {spec.Name} (seed={Seed}).", nameof(name));

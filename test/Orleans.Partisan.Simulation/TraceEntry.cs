@@ -26,6 +26,9 @@ internal enum TraceKind : byte
 
     /// <summary>A broadcast core's timer fired; the peer field holds the protocol's number, the payload is the timer's name.</summary>
     BroadcastTimer,
+
+    /// <summary>A probe was answered; the peer field holds the node found at the endpoint (-1 for none), the payload is the endpoint.</summary>
+    Probed,
 }
 
 /// <summary>

@@ -66,7 +66,10 @@ public interface IPartisan
     /// <summary>Leaves the overlay gracefully: every member is told, and sees this node leave rather than fail.</summary>
     Task LeaveAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Removes <paramref name="node"/> from the overlay, cluster-wide; the node learns it was removed and stops being a member.</summary>
+    /// <summary>
+    /// Removes <paramref name="node"/> from the overlay, cluster-wide; the node learns it was removed and stops being a member.
+    /// Under <see cref="PartisanPeerService.Static"/> members are never removed, and this does nothing.
+    /// </summary>
     Task LeaveAsync(NodeName node, CancellationToken cancellationToken = default);
 
     /// <summary>

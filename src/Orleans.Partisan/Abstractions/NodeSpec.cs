@@ -85,4 +85,7 @@ public sealed class NodeSpec : IEquatable<NodeSpec>
 
     /// <inheritdoc />
     public override string ToString() => $"{Name} @ {string.Join(",", ListenAddresses)}";
+
+    /// <summary>Whether the node listens at <paramref name="endpoint"/>, written as <see cref="IPEndPoint.ToString"/> writes it.</summary>
+    internal bool ListensAt(string endpoint) => ListenAddresses.Any(e => string.Equals(e.ToString(), endpoint, StringComparison.Ordinal));
 }

@@ -22,6 +22,12 @@ public sealed class PartisanOptions
     /// <summary>The HyParView peer service's options, used when <see cref="PeerService"/> is <see cref="PartisanPeerService.HyParView"/>.</summary>
     public HyParViewOptions HyParView { get; } = new();
 
+    /// <summary>The client-server peer service's options (this node's role), used when <see cref="PeerService"/> is <see cref="PartisanPeerService.ClientServer"/>.</summary>
+    public ClientServerOptions ClientServer { get; } = new();
+
+    /// <summary>The static peer service's options (the fixed member list), used when <see cref="PeerService"/> is <see cref="PartisanPeerService.Static"/>.</summary>
+    public StaticPeerServiceOptions Static { get; } = new();
+
     /// <summary>The overlay's failure detector, which can evict crashed silos from Orleans' membership (off by default).</summary>
     public FailureDetectionOptions FailureDetection { get; } = new();
 
@@ -123,12 +129,13 @@ public sealed class PartisanOptions
 
     /// <summary>
     /// Whether the overlay follows Orleans' cluster membership: silos that join Orleans join the
-    /// overlay, silos declared dead are removed. Default <see langword="true"/>.
+    /// overlay, silos declared dead are removed. Default <see langword="true"/>; a client of <see cref="PartisanPeerService.ClientServer"/>
+    /// needs it (the servers find it through it), and <see cref="PartisanPeerService.Static"/> does not use it.
     /// </summary>
     public bool FollowClusterMembership { get; set; } = true;
 
     /// <summary>
-    /// Under a partial-view peer service (HyParView), how often a node that monitors processes of another node
+    /// Under a partial-view peer service (HyParView, and client-server, where clients have no connection to each other), how often a node that monitors processes of another node
     /// checks, over the overlay, that the other node is there and holds its monitors. A node that does not answer
     /// within an interval is taken as down (every monitor on it reports <see cref="ProcessDownReason.NoConnection"/>),
     /// and a node drops the monitors it holds for a watcher it has not heard from for three intervals. The full

@@ -30,6 +30,23 @@ internal sealed class PartisanOptionsValidator(IOptions<PartisanOptions> options
             errors.AddRange(o.HyParView.Validate().Select(e => "HyParView." + e));
         }
 
+        if (o.PeerService == PartisanPeerService.ClientServer)
+        {
+            if (!Enum.IsDefined(o.ClientServer.Role))
+            {
+                errors.Add($"ClientServer.Role {o.ClientServer.Role} is neither Server nor Client.");
+            }
+            else if (o.ClientServer.Role == PartisanNodeRole.Client && !o.FollowClusterMembership)
+            {
+                errors.Add("ClientServer.Role is Client and FollowClusterMembership is false: a client is found by the servers, which follow Orleans' cluster membership, so it would have no server. Follow the cluster membership, or make this node a Server.");
+            }
+        }
+
+        if (o.PeerService == PartisanPeerService.Static)
+        {
+            errors.AddRange(o.Static.Validate(o.ListenPort).Select(e => "Static." + e));
+        }
+
         errors.AddRange(o.Plumtree.Validate().Select(e => "Plumtree." + e));
         errors.AddRange(o.FailureDetection.Validate().Select(e => "FailureDetection." + e));
         errors.AddRange(o.Delivery.Validate().Select(e => "Delivery." + e));

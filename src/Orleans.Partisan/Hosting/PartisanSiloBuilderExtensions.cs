@@ -73,6 +73,8 @@ public static class PartisanSiloBuilderExtensions
             RelayHopLimit = options.RelayHopLimit,
             CallTimeout = options.CallTimeout,
             HyParView = options.HyParView,
+            ClientServerRole = options.ClientServer.Role,
+            StaticMembers = options.PeerService == PartisanPeerService.Static ? [.. options.Static.Members.Select(m => IPEndPoint.TryParse(m ?? string.Empty, out var e) ? e : null).OfType<IPEndPoint>()] : [], // a malformed entry is reported by the validator
             Plumtree = options.Plumtree,
             Delivery = options.Delivery,
             BroadcastHandlers = [.. services.GetServices<BroadcastHandlerRegistration>()],

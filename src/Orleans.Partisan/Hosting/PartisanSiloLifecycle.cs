@@ -31,11 +31,11 @@ internal sealed class PartisanSiloLifecycle(
     private Task StartFollowing(CancellationToken cancellationToken)
     {
         _following = new CancellationTokenSource();
-        if (options.Value.FollowClusterMembership)
+        if (options.Value.FollowClusterMembership && node.Following != MembershipFollowing.None)
         {
             var follower = ActivatorUtilities.CreateInstance<ClusterMembershipFollower>(services);
             _follower = Task.Run(() => follower.RunAsync(_following.Token));
-            if (!node.JoinsEveryMember)
+            if (node.Following == MembershipFollowing.OneContact)
             {
                 var repair = ActivatorUtilities.CreateInstance<PartialViewRepair>(services);
                 _repair = Task.Run(() => repair.RunAsync(_following.Token));

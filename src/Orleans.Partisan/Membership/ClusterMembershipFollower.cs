@@ -6,8 +6,9 @@ namespace Orleans.Partisan.Membership;
 /// <summary>
 /// Keeps the overlay's membership in step with Orleans' cluster membership: a dead silo's node is
 /// removed; an active silo's node (its spec asked from its peer-service-manager grain) is joined —
-/// every one of them by a full mesh, and by a partial-view peer service only while this node knows
-/// no other, since one contact is how such an overlay is joined.
+/// every one of them by a full mesh and a client-server server, by a partial-view peer service only
+/// while this node knows no other, since one contact is how such an overlay is joined, and by a
+/// client-server client none (the servers join it, and it learns the members from them).
 /// </summary>
 internal sealed class ClusterMembershipFollower(
     PartisanNode node,
@@ -65,7 +66,12 @@ internal sealed class ClusterMembershipFollower(
             }
         }
 
-        var contacts = node.JoinsEveryMember ? active.Where(s => !_joined.Contains(s)).ToList() : PartialViewContact(active);
+        var contacts = node.Following switch
+        {
+            MembershipFollowing.EveryMember => active.Where(s => !_joined.Contains(s)).ToList(),
+            MembershipFollowing.OneContact => PartialViewContact(active),
+            _ => [],
+        };
         foreach (var silo in contacts)
         {
             var spec = await GetSpecAsync(silo, cancellationToken).ConfigureAwait(false);

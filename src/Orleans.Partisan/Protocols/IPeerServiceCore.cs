@@ -57,4 +57,16 @@ internal interface IPeerServiceCore
 
     /// <summary>Whether <paramref name="message"/> belongs to this peer service.</summary>
     bool IsProtocolMessage(object message);
+
+    /// <summary>
+    /// Whether this node keeps a connection to the member <paramref name="node"/>. By default every member is a
+    /// neighbour; the client-server overlay knows members it never connects to (a client's fellow clients).
+    /// </summary>
+    bool IsNeighbor(NodeName node) => true;
+
+    /// <summary>
+    /// The answer to a <see cref="ProbeEffect"/>: the node found listening at <paramref name="endpoint"/>, or
+    /// <see langword="null"/> when none answered (refused, timed out, unreachable). Only a core that probes gets it.
+    /// </summary>
+    IReadOnlyList<PeerServiceEffect> Probed(string endpoint, NodeSpec? found) => [];
 }

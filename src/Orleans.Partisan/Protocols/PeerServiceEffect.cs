@@ -30,3 +30,9 @@ internal sealed record SelfLeftEffect(NodeName RemovedBy) : PeerServiceEffect;
 /// and then every <paramref name="Due"/> if <paramref name="Periodic"/>. Arming a timer again replaces it.
 /// </summary>
 internal sealed record ArmTimerEffect(CoreTimer Timer, TimeSpan Due, bool Periodic) : PeerServiceEffect;
+
+/// <summary>
+/// Ask which node listens at <paramref name="Endpoint"/> (an <c>address:port</c> as <c>IPEndPoint.ToString</c> writes it)
+/// with a dial and handshake bounded by the connect timeout; the driver answers with <see cref="IPeerServiceCore.Probed"/>.
+/// </summary>
+internal sealed record ProbeEffect(string Endpoint) : PeerServiceEffect;

@@ -38,6 +38,12 @@ internal sealed partial class PartisanNode
             throw Failed(node, UnknownChannel(channel), "unknown-channel");
         }
 
+        if (!options.Transitive && IsClient && node != Name && !_transport.IsConnected(node) && Driver.Members.ContainsKey(node))
+        {
+            // A client reaches another client through a server, transparently to the caller (and so does the answer of a call).
+            options = options with { Transitive = true };
+        }
+
         if (options.Ack || options.CausalLabel is not null)
         {
             return node == Name || options.Transitive || Driver.Members.ContainsKey(node) || _transport.IsConnected(node)

@@ -2,8 +2,10 @@ using System.Net;
 using Microsoft.Extensions.Logging;
 using Orleans.Partisan.Protocols;
 using Orleans.Partisan.Protocols.Broadcast;
+using Orleans.Partisan.Protocols.ClientServer;
 using Orleans.Partisan.Protocols.FullMesh;
 using Orleans.Partisan.Protocols.HyParView;
+using Orleans.Partisan.Protocols.Static;
 using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Runtime;
@@ -38,16 +40,17 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         _logger = loggerFactory.CreateLogger<PartisanNode>();
         Name = settings.Transport.LocalName;
         Channels = settings.Transport.Channels;
-        _transport = new OverlayTransport(settings.Transport, codec, this, loggerFactory.CreateLogger<OverlayTransport>(), time, interposer);
+        var transportSettings = settings.PeerService == PartisanPeerService.Static ? settings.Transport with { Admission = AdmitListed(settings.StaticMembers) } : settings.Transport;
+        _transport = new OverlayTransport(transportSettings, codec, this, loggerFactory.CreateLogger<OverlayTransport>(), time, interposer);
         _calls = new CallTracker(Name, (node, target, message, options, call, ct) => Send(node, target, message, options, isCast: false, call, ct), time, settings.CallTimeout, _logger);
         _dispatcher = new LocalDispatcher(Name, grainSink, _calls, _logger);
         _monitors = new NodeMonitorHub(Name, _dispatcher, _logger);
         _monitors.MonitorNodes(true, NodeEventSubscriber.Callback(_calls.OnNodeEvent), new MonitorNodesOptions { IncludeReason = true });
-        _relay = new TransitiveRelay(Name, _transport, _dispatcher, settings.RelayHopLimit, _logger);
+        _relay = new TransitiveRelay(Name, _transport, _dispatcher, settings.RelayHopLimit, _logger, throughOne: IsClient);
         _witness = new WitnessProbe(this, _logger);
-        _processes = new ProcessMonitors(this, _dispatcher, settings.PeerService != PartisanPeerService.FullMesh, settings.ProcessMonitorCheckInterval, time, _logger);
+        _processes = new ProcessMonitors(this, _dispatcher, settings.PeerService is PartisanPeerService.HyParView or PartisanPeerService.ClientServer, settings.ProcessMonitorCheckInterval, time, _logger);
         _monitors.WentDown = _processes.OnNodeDown;
-        _delivery = new DeliveryLayer(Name, settings.Delivery, settings.PeerService == PartisanPeerService.FullMesh, Channels, _transport, _relay, _dispatcher, (node, target, message, options) => ForwardMessageAsync(node, target, message, options), time, _logger);
+        _delivery = new DeliveryLayer(Name, settings.Delivery, settings.PeerService is not PartisanPeerService.HyParView, Channels, _transport, _relay, _dispatcher, (node, target, message, options) => ForwardMessageAsync(node, target, message, options), time, _logger);
         _dispatcher.Delivery = _delivery;
     }
 
@@ -71,6 +74,8 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         {
             PartisanPeerService.FullMesh => new FullMeshCore(Spec, _settings.GossipInterval),
             PartisanPeerService.HyParView => new HyParViewCore(Spec, _settings.HyParView, new Random(seed)),
+            PartisanPeerService.ClientServer => new ClientServerCore(Spec, _settings.ClientServerRole, _settings.GossipInterval),
+            PartisanPeerService.Static => new StaticCore(Spec, ListedEndpoints(), _settings.Transport.ReconnectInterval, _settings.Transport.MaxReconnectInterval, new Random(seed)),
             _ => throw new NotSupportedException($"Peer service {_settings.PeerService} is not supported."),
         };
         _broadcast = new BroadcastDriver(
@@ -144,6 +149,11 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
             return;
         }
 
+        if (_settings.PeerService == PartisanPeerService.Static && !_settings.StaticMembers.Any(seed.ListenAddresses.Contains))
+        {
+            throw new ArgumentException($"Under the static peer service only listed nodes can be joined, and {seed} listens at no endpoint of Static.Members [{string.Join(", ", _settings.StaticMembers)}].", nameof(seed));
+        }
+
         await Driver.JoinAsync(seed).WaitAsync(cancellationToken).ConfigureAwait(false);
 
         // sync_join: done once the seed's membership has been merged and every member is fully connected.
@@ -161,8 +171,25 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         await JoinAsync(spec, cancellationToken).ConfigureAwait(false);
     }
 
-    /// <summary>Whether every member is a neighbour (full mesh), so following an outside membership source means joining each member.</summary>
+    /// <summary>Whether every member is a neighbour (full mesh), so following an outside membership source means joining each member and every member's connection can be checked.</summary>
     internal bool JoinsEveryMember => _settings.PeerService == PartisanPeerService.FullMesh;
+
+    /// <summary>
+    /// How this node follows an outside membership source (Orleans' cluster membership): a full mesh and a client-server
+    /// server join every member, HyParView joins through one contact, a client-server client waits for the servers to
+    /// reach it, and the static peer service follows its list only.
+    /// </summary>
+    internal MembershipFollowing Following => _settings.PeerService switch
+    {
+        PartisanPeerService.FullMesh => MembershipFollowing.EveryMember,
+        PartisanPeerService.ClientServer when !IsClient => MembershipFollowing.EveryMember,
+        PartisanPeerService.HyParView => MembershipFollowing.OneContact,
+        PartisanPeerService.ClientServer => MembershipFollowing.RemovalsOnly,
+        _ => MembershipFollowing.None,
+    };
+
+    /// <summary>Whether this node is a client of the client-server peer service, which reaches other clients through a server.</summary>
+    private bool IsClient => _settings.PeerService == PartisanPeerService.ClientServer && _settings.ClientServerRole == PartisanNodeRole.Client;
 
     /// <summary>Adds <paramref name="member"/> to the overlay without waiting for connections (used to follow an outside membership source).</summary>
     internal Task AddMemberAsync(NodeSpec member) => member.Name == Name ? Task.CompletedTask : Driver.JoinAsync(member);
@@ -209,6 +236,12 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
     public async Task LeaveAsync(NodeName node, CancellationToken cancellationToken = default)
     {
         var driver = Driver;
+        if (node != Name && _settings.PeerService == PartisanPeerService.Static)
+        {
+            // Static members are never removed: the list is the membership.
+            return;
+        }
+
         if (node == Name)
         {
             _processes.Leaving();
@@ -309,12 +342,41 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
 
     private async Task<bool> IsJoinedAsync(NodeName seed)
     {
+        if (_settings.PeerService == PartisanPeerService.Static)
+        {
+            // The static peer service exchanges no membership: joined once connected.
+            return _transport.IsFullyConnected(seed);
+        }
+
         if (!await Driver.HasHeardFromAsync(seed).ConfigureAwait(false))
         {
             return false;
         }
 
-        return Driver.Members.Keys.All(m => m == Name || _transport.IsFullyConnected(m));
+        var neighbors = Driver.Neighbors;
+        return Driver.Members.Keys.All(m => m == Name || !neighbors.Contains(m) || _transport.IsFullyConnected(m));
+    }
+
+    /// <summary>The static members' endpoints, this node's own included; this node must be one of them.</summary>
+    private IEnumerable<string> ListedEndpoints()
+    {
+        var listed = _settings.StaticMembers.Select(e => e.ToString()).ToList();
+        if (!listed.Any(Spec.ListensAt))
+        {
+            throw new InvalidOperationException($"The static peer service lists [{string.Join(", ", listed)}] in Static.Members, and this node listens at {string.Join(", ", Spec.ListenAddresses)}, which is not among them: list this node's own endpoint (ListenAddress and ListenPort) on every member.");
+        }
+
+        return listed;
+    }
+
+    /// <summary>The transport's admission check under the static peer service: a node must listen at a listed endpoint.</summary>
+    private static Func<NodeSpec, string?> AdmitListed(IReadOnlyList<IPEndPoint> members)
+    {
+        var listed = members.ToHashSet();
+        var text = string.Join(", ", members);
+        return node => node.ListenAddresses.Any(listed.Contains)
+            ? null
+            : $"it listens at {string.Join(", ", node.ListenAddresses)}, which is not in this node's Static.Members [{text}]";
     }
 
     private UnknownChannelException UnknownChannel(string channel) => new(channel, Channels.Keys);

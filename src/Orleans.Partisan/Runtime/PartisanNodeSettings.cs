@@ -22,6 +22,12 @@ internal sealed record PartisanNodeSettings
     /// <summary>The HyParView options, for <see cref="PartisanPeerService.HyParView"/>.</summary>
     public HyParViewOptions HyParView { get; init; } = new();
 
+    /// <summary>This node's role, for <see cref="PartisanPeerService.ClientServer"/>.</summary>
+    public PartisanNodeRole ClientServerRole { get; init; } = Defaults.ClientServer.Role;
+
+    /// <summary>The listed members' overlay endpoints, this node's own included, for <see cref="PartisanPeerService.Static"/>.</summary>
+    public IReadOnlyList<System.Net.IPEndPoint> StaticMembers { get; init; } = [];
+
     /// <summary>The Plumtree broadcast options.</summary>
     public PlumtreeOptions Plumtree { get; init; } = new();
 

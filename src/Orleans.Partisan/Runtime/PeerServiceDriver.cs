@@ -26,6 +26,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
     private const int MaxAwaitingPerPeer = 16;
     private readonly CancellationTokenSource _stopping = new();
     private ImmutableSortedDictionary<NodeName, NodeSpec> _members;
+    private ImmutableHashSet<NodeName> _neighbors = [];
     private readonly CoreTimers _timers;
 
     private readonly Action<IReadOnlyCollection<NodeName>>? _membersChanged;
@@ -48,6 +49,9 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
 
     /// <summary>The members as of the last operation, this node included; safe to read from any thread.</summary>
     public ImmutableSortedDictionary<NodeName, NodeSpec> Members => Volatile.Read(ref _members);
+
+    /// <summary>The members this node keeps connections to (<see cref="IPeerServiceCore.IsNeighbor"/>), as of the last operation; safe to read from any thread.</summary>
+    public ImmutableHashSet<NodeName> Neighbors => Volatile.Read(ref _neighbors);
 
     /// <summary>Whether this node left the overlay, or was removed from it, and has not joined again; safe to read from any thread.</summary>
     public bool HasLeft => _hasLeft;
@@ -83,7 +87,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
     /// </summary>
     public Task LeaveAsync(NodeName node) => _work.Invoke(async () =>
     {
-        var told = node == _core.Self.Name ? _core.Members.Select(m => m.Name).Where(n => n != node).ToList() : [];
+        var told = node == _core.Self.Name ? _core.Members.Select(m => m.Name).Where(n => n != node && _core.IsNeighbor(n)).ToList() : [];
         await Execute(_core.Leave(node)).ConfigureAwait(false);
         if (told.Count > 0)
         {
@@ -146,6 +150,9 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
                     await FlushPendingSendsAsync().ConfigureAwait(false);
                     _transport.Disconnect(disconnect.Peer);
                     break;
+                case ProbeEffect probe:
+                    _ = ProbeAsync(probe.Endpoint);
+                    break;
                 case ArmTimerEffect arm:
                     _timers.Arm(arm.Timer, arm.Due, arm.Periodic, timer => Execute(_core.OnTimer(timer)));
                     break;
@@ -170,6 +177,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         var members = Snapshot();
         var changed = !members.Keys.SequenceEqual(_members.Keys);
         Volatile.Write(ref _members, members);
+        Volatile.Write(ref _neighbors, [.. members.Keys.Where(m => m != _core.Self.Name && _core.IsNeighbor(m))]);
         if (changed)
         {
             _membersChanged?.Invoke(members.Keys.ToList());
@@ -200,6 +208,27 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         catch (PartisanException exception)
         {
             RuntimeLog.ProtocolSendSkipped(_logger, send.To, exception.Message);
+        }
+    }
+
+    /// <summary>Asks which node listens at <paramref name="endpoint"/> (a dial and handshake within the connect timeout) and tells the core on its loop.</summary>
+    private async Task ProbeAsync(string endpoint)
+    {
+        NodeSpec? found = null;
+        try
+        {
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(_stopping.Token);
+            deadline.CancelAfter(_settings.Transport.ConnectTimeout);
+            found = await _transport.ProbeAsync(System.Net.IPEndPoint.Parse(endpoint), deadline.Token).ConfigureAwait(false);
+        }
+        catch (Exception exception) when (exception is OperationCanceledException or System.Net.Sockets.SocketException or IOException or PartisanException)
+        {
+            RuntimeLog.ProbeFailed(_logger, endpoint, exception.Message);
+        }
+
+        if (!_stopping.IsCancellationRequested)
+        {
+            _work.Post(() => Execute(_core.Probed(endpoint, found)));
         }
     }
 

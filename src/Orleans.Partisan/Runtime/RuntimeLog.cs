@@ -55,4 +55,7 @@ internal static partial class RuntimeLog
 
     [LoggerMessage(2016, LogLevel.Warning, "Left the overlay, but {Peers} had not dropped their connections to this node within {Timeout}; they may take the leave for a failure")]
     public static partial void LeaveNotAcknowledged(ILogger logger, string peers, TimeSpan timeout);
+
+    [LoggerMessage(2030, LogLevel.Debug, "No listed node answered at {Endpoint}: {Reason}; the static peer service asks again after a backoff")]
+    public static partial void ProbeFailed(ILogger logger, string endpoint, string reason);
 }

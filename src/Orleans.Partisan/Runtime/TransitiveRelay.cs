@@ -11,7 +11,13 @@ namespace Orleans.Partisan.Runtime;
 /// hop fewer. Each node relays a message once (it remembers the ids it has seen), so the cost is at
 /// most one message per overlay link, and the destination delivers it once.
 /// </summary>
-internal sealed class TransitiveRelay(NodeName self, OverlayTransport transport, LocalDispatcher dispatcher, int hopLimit, ILogger logger)
+/// <remarks>
+/// With <c>throughOne</c> (a client of the client-server peer service, whose neighbours are all servers, each connected to
+/// every client), a message this node starts is handed to one neighbour instead of all: the one the destination's name
+/// hashes to (rendezvous hashing), so a client's messages to another client take one server, in order, and different
+/// destinations spread over the servers. Only if that send fails is the message handed to every neighbour.
+/// </remarks>
+internal sealed class TransitiveRelay(NodeName self, OverlayTransport transport, LocalDispatcher dispatcher, int hopLimit, ILogger logger, bool throughOne = false)
 {
     private const int RememberedIds = 4096;
     private readonly object _lock = new();
@@ -25,6 +31,11 @@ internal sealed class TransitiveRelay(NodeName self, OverlayTransport transport,
     {
         var relay = new RelayEnvelope(new PartisanRef(self, Interlocked.Increment(ref _nextId)), destination, hopLimit, forward);
         Remember(relay.Id);
+        if (throughOne && !transport.IsConnected(destination) && Via(destination) is { } via && TrySend(via, channel, relay))
+        {
+            return;
+        }
+
         if (HandOn(relay, channel, except: default) == 0)
         {
             throw new NodeNotConnectedException(destination, channel);
@@ -79,6 +90,23 @@ internal sealed class TransitiveRelay(NodeName self, OverlayTransport transport,
         }
 
         return sent;
+    }
+
+    /// <summary>The connected neighbour <paramref name="destination"/> hashes to; <see langword="null"/> with no neighbour.</summary>
+    private NodeName? Via(NodeName destination)
+    {
+        NodeName? best = null;
+        var bestScore = 0;
+        foreach (var neighbour in transport.ConnectedPeers())
+        {
+            var score = HashCode.Combine(neighbour, destination);
+            if (best is null || score > bestScore || (score == bestScore && neighbour.CompareTo(best.Value) < 0))
+            {
+                (best, bestScore) = (neighbour, score);
+            }
+        }
+
+        return best;
     }
 
     private bool TrySend(NodeName to, string channel, RelayEnvelope relay)

@@ -170,6 +170,12 @@ internal static class Handshake
             TransportLog.RefusedVersion(context.Logger, direction, remote, hello.Version, Hello.CurrentVersion);
             throw Refused("version", $"Refused connection {direction} {remote}: protocol version {hello.Version} is not ours ({Hello.CurrentVersion})");
         }
+
+        if (context.Settings.Admission?.Invoke(node) is { } problem)
+        {
+            TransportLog.RefusedNotAdmitted(context.Logger, direction, node.Name, remote, problem);
+            throw Refused("not_listed", $"Refused connection {direction} node '{node.Name}' at {remote}: {problem}");
+        }
     }
 
     /// <summary>Counts a refusal and returns the exception to throw (the caller has logged it).</summary>

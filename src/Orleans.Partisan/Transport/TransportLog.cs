@@ -98,4 +98,7 @@ internal static partial class TransportLog
 
     [LoggerMessage(EventId = 3043, Level = LogLevel.Warning, Message = "The interposer failed on {Direction}; the message goes through")]
     public static partial void InterposerFailed(ILogger logger, Exception exception, string direction);
+
+    [LoggerMessage(EventId = 3050, Level = LogLevel.Error, Message = "Refused connection {Direction} node '{Peer}' at {Remote}: {Problem}")]
+    public static partial void RefusedNotAdmitted(ILogger logger, string direction, NodeName peer, EndPoint? remote, string problem);
 }

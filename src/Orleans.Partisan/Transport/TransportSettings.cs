@@ -55,4 +55,11 @@ internal sealed record TransportSettings
 
     /// <summary>How often the dialler checks for silence: half the heartbeat interval.</summary>
     public TimeSpan HeartbeatCheckPeriod => HeartbeatInterval / 2;
+
+    /// <summary>
+    /// Decides whether a peer may connect at all, checked in both directions of every handshake: <see langword="null"/>
+    /// admits it, text refuses it with that reason (the static peer service refuses nodes that are not listed).
+    /// <see langword="null"/> (the default): every peer of the cluster is admitted.
+    /// </summary>
+    public Func<NodeSpec, string?>? Admission { get; init; }
 }
