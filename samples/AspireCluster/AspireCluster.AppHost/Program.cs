@@ -1,0 +1,23 @@
+using Orleans.Partisan;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+// The seeds' Raft group holds the membership table: no database, no container.
+var membership = builder.AddPartisanClustering();
+if (builder.Configuration["Membership:DataDirectory"] is { } dataDirectory)
+{
+    membership.WithDataDirectory(dataDirectory); // default: a folder per seed under the user's local application data
+}
+
+var orleans = builder.AddOrleans("cluster").WithClustering(membership);
+
+// Three seeds, each a resource of its own (consensus ports 11200, 11202, 11204), and two more silos.
+for (var i = 0; i < 3; i++)
+{
+    builder.AddProject<Projects.AspireCluster_Silo>($"seed{i}").WithPartisanSeed(membership).WithReference(orleans);
+}
+
+builder.AddProject<Projects.AspireCluster_Silo>("silo").WithReplicas(2).WithReference(orleans);
+builder.AddProject<Projects.AspireCluster_Frontend>("frontend").WithReference(orleans.AsClient());
+
+builder.Build().Run();
