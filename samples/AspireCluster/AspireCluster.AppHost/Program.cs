@@ -18,6 +18,6 @@ for (var i = 0; i < 3; i++)
 }
 
 builder.AddProject<Projects.AspireCluster_Silo>("silo").WithReplicas(2).WithReference(orleans);
-builder.AddProject<Projects.AspireCluster_Frontend>("frontend").WithReference(orleans.AsClient());
+builder.AddProject<Projects.AspireCluster_Frontend>("frontend").WithHttpEndpoint().WithReference(orleans.AsClient());
 
 builder.Build().Run();
