@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using Aspire.Hosting;
 using Aspire.Hosting.ApplicationModel;
 using Aspire.Hosting.Testing;
+using Orleans.Partisan.Tests.Shared;
 
 namespace Orleans.Partisan.Aspire.Tests;
 
@@ -47,8 +48,9 @@ public sealed class SampleAppHostTests
         try
         {
             using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
+            var basePort = SafePorts.TakeConsecutive(6); // three seeds, two ports each, reserved against every other test process
             var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AspireCluster_AppHost>(
-                [$"Membership:DataDirectory={dataDirectory.FullName}"], timeout.Token);
+                [$"Membership:DataDirectory={dataDirectory.FullName}", $"Membership:BasePort={basePort}"], timeout.Token);
             await using var app = await builder.BuildAsync(timeout.Token);
             await app.StartAsync(timeout.Token);
             await WaitAsync(RunningAsync(app, "frontend", timeout.Token), "the front end running");
