@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Orleans.Partisan;
 
 var builder = DistributedApplication.CreateBuilder(args);
