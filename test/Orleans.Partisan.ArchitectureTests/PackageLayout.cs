@@ -63,12 +63,21 @@ internal sealed record PackageLayout(string Directory, string RootNamespace, Ass
         [new("", 0)],
         new HashSet<string> { "" });
 
+    /// <summary>The Aspire hosting integration: the seed group at the root, the app host's builder extensions above it.</summary>
+    public static readonly PackageLayout AspireHosting = new(
+        "src/Orleans.Partisan.Aspire.Hosting",
+        "Orleans.Partisan.Aspire.Hosting",
+        typeof(Aspire.Hosting.PartisanSeedGroup).Assembly,
+        [new("", 0), new(HostingFolder, 1)],
+        new HashSet<string> { "", HostingFolder });
+
     /// <summary>Every package, for theories.</summary>
     public static readonly IReadOnlyDictionary<string, PackageLayout> All = new Dictionary<string, PackageLayout>
     {
         [Partisan.Directory] = Partisan,
         [Clustering.Directory] = Clustering,
         [Testing.Directory] = Testing,
+        [AspireHosting.Directory] = AspireHosting,
     };
 
     /// <summary>The layer of a folder (its first segment), or <see langword="null"/> when the folder is not a layer.</summary>
