@@ -202,6 +202,7 @@ internal sealed class InboundConnection
             long bytes = 0;
             var large = 0;
             CloseReason? failure = null;
+            ReceiveBatch.Enter();
             while (true)
             {
                 var status = FrameCodec.TryReadFrame(ref buffer, maximum, out var body, out var length);
@@ -226,6 +227,7 @@ internal sealed class InboundConnection
                 bytes += length + FrameCodec.PrefixSize;
             }
 
+            EndBatch(frames);
             Count(frames, bytes);
             if (failure is not null)
             {
@@ -248,7 +250,10 @@ internal sealed class InboundConnection
                 }
 
                 // Decoded a slice at a time, offering the CPU between slices as the read did.
-                if (!Dispatch(frame.Sequence(large), out failure))
+                ReceiveBatch.Enter();
+                var dispatched = Dispatch(frame.Sequence(large), out failure);
+                EndBatch(dispatched ? 1 : 0);
+                if (failure is not null)
                 {
                     return failure;
                 }
@@ -265,6 +270,25 @@ internal sealed class InboundConnection
             }
 
             reader.AdvanceTo(buffer.Start, buffer.End);
+        }
+    }
+
+    /// <summary>Ends the hand-over of one read; the node hears of it if a frame was handed over (<see cref="ITransportEvents.OnReceiveBatchEnd"/>).</summary>
+    private void EndBatch(int frames)
+    {
+        ReceiveBatch.Exit();
+        if (frames == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            _events.OnReceiveBatchEnd();
+        }
+        catch (Exception exception)
+        {
+            TransportLog.MessageHandlerFailed(_context.Logger, exception, Peer, Channel);
         }
     }
 

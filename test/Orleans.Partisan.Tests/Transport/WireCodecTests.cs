@@ -146,6 +146,44 @@ public sealed class WireCodecTests
     }
 
     [Fact]
+    public void A_relayed_envelope_keeps_the_call_and_delivery_headers_of_the_forward_it_carries()
+    {
+        // A relay carries its forward inside a message the wire codec does not handle itself; the forward's headers
+        // must survive that too, or a call or an acknowledged message relayed over a partial view loses what it is.
+        var sent = new SentTypeTable(TestSupport.Codec.TypeConverter);
+        var received = new ReceivedTypeTable();
+        var numbers = new DeliveryHeader(3, 17, 16, 12);
+        ForwardEnvelope[] forwards =
+        [
+            new(PartisanTarget.Named("echo"), new Numbered(1, 2), isCast: false, new CallHeader(41, Transitive: true)),
+            new(PartisanTarget.Named("sink"), new Numbered(3, 4), isCast: true, delivery: numbers),
+            new(new ProcessRef(new NodeName("n"), 5), "q", isCast: false, new CallHeader(42, Transitive: true), numbers),
+            new(new CallAnswerTarget(43, IsFailure: false), new Numbered(5, 6), isCast: false),
+            new(PartisanTarget.Named("plain"), "p", isCast: false),
+        ];
+        foreach (var forward in forwards)
+        {
+            var relay = new RelayEnvelope(new PartisanRef(new NodeName("origin"), 9), new NodeName("destination"), 3, forward);
+            var frame = FrameCodec.Encode(TestSupport.Codec, relay, 1 << 20, types: sent);
+            RelayEnvelope decoded;
+            try
+            {
+                decoded = Assert.IsType<RelayEnvelope>(FrameCodec.Decode(TestSupport.Codec, Body(frame), received));
+            }
+            finally
+            {
+                frame.Return();
+            }
+
+            Assert.Equal((relay.Id, relay.Destination, relay.HopsLeft), (decoded.Id, decoded.Destination, decoded.HopsLeft));
+            var carried = decoded.Forward;
+            Assert.Equal(
+                (forward.Target, forward.Message, forward.IsCast, forward.Call, forward.Delivery),
+                (carried.Target, carried.Message, carried.IsCast, carried.Call, carried.Delivery));
+        }
+    }
+
+    [Fact]
     public void Only_the_reply_of_a_call_may_be_null()
     {
         foreach (var envelope in new[] { new ForwardEnvelope(PartisanTarget.Named("x"), null, isCast: false), new ForwardEnvelope(new CallAnswerTarget(5, IsFailure: true), null, isCast: false) })
