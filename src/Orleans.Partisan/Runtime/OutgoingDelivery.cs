@@ -45,8 +45,8 @@ internal sealed class OutgoingDelivery(PartisanTarget target, object message, bo
     /// causal label (nothing is wrapped), otherwise a <see cref="DeliveryEnvelope"/> carrying its causal stamp too.
     /// </summary>
     public ForwardEnvelope Envelope(AckStamp stamp) => Label is null
-        ? new(Target, Message, IsCast, Call, new DeliveryHeader(stamp.Session, stamp.Sequence, stamp.Predecessor, stamp.Base))
-        : new(Target, new DeliveryEnvelope(stamp, Label, Causal, Message), IsCast, Call);
+        ? ForwardEnvelope.Create(Target, Message, IsCast, Call, new DeliveryHeader(stamp.Session, stamp.Sequence, stamp.Predecessor, stamp.Base))
+        : ForwardEnvelope.Create(Target, new DeliveryEnvelope(stamp, Label, Causal, Message), IsCast, Call);
 
     /// <summary>
     /// What the sender awaits (once): completes when the message is acknowledged, fails when it times out or its
