@@ -203,31 +203,38 @@ internal sealed class InboundConnection
             var large = 0;
             CloseReason? failure = null;
             ReceiveBatch.Enter();
-            while (true)
+            try
             {
-                var status = FrameCodec.TryReadFrame(ref buffer, maximum, out var body, out var length);
-                if (status == FrameReadStatus.Incomplete)
+                while (true)
                 {
-                    large = length >= LargeFrameSize ? length : 0;
-                    break;
-                }
+                    var status = FrameCodec.TryReadFrame(ref buffer, maximum, out var body, out var length);
+                    if (status == FrameReadStatus.Incomplete)
+                    {
+                        large = length >= LargeFrameSize ? length : 0;
+                        break;
+                    }
 
-                if (status == FrameReadStatus.InvalidLength)
-                {
-                    failure = InvalidLength(length, maximum);
-                    break;
-                }
+                    if (status == FrameReadStatus.InvalidLength)
+                    {
+                        failure = InvalidLength(length, maximum);
+                        break;
+                    }
 
-                if (!Dispatch(body, out failure))
-                {
-                    break;
-                }
+                    if (!Dispatch(body, out failure))
+                    {
+                        break;
+                    }
 
-                frames++;
-                bytes += length + FrameCodec.PrefixSize;
+                    frames++;
+                    bytes += length + FrameCodec.PrefixSize;
+                }
+            }
+            finally
+            {
+                ReceiveBatch.Exit();
             }
 
-            EndBatch(frames);
+            ReceiveBatch.Ended(_events, frames, _context.Logger, Peer, Channel);
             Count(frames, bytes);
             if (failure is not null)
             {
@@ -250,9 +257,18 @@ internal sealed class InboundConnection
                 }
 
                 // Decoded a slice at a time, offering the CPU between slices as the read did.
+                bool dispatched;
                 ReceiveBatch.Enter();
-                var dispatched = Dispatch(frame.Sequence(large), out failure);
-                EndBatch(dispatched ? 1 : 0);
+                try
+                {
+                    dispatched = Dispatch(frame.Sequence(large), out failure);
+                }
+                finally
+                {
+                    ReceiveBatch.Exit();
+                }
+
+                ReceiveBatch.Ended(_events, dispatched ? 1 : 0, _context.Logger, Peer, Channel);
                 if (failure is not null)
                 {
                     return failure;
@@ -270,25 +286,6 @@ internal sealed class InboundConnection
             }
 
             reader.AdvanceTo(buffer.Start, buffer.End);
-        }
-    }
-
-    /// <summary>Ends the hand-over of one read; the node hears of it if a frame was handed over (<see cref="ITransportEvents.OnReceiveBatchEnd"/>).</summary>
-    private void EndBatch(int frames)
-    {
-        ReceiveBatch.Exit();
-        if (frames == 0)
-        {
-            return;
-        }
-
-        try
-        {
-            _events.OnReceiveBatchEnd();
-        }
-        catch (Exception exception)
-        {
-            TransportLog.MessageHandlerFailed(_context.Logger, exception, Peer, Channel);
         }
     }
 

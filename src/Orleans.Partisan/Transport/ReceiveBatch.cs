@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Logging;
+
 namespace Orleans.Partisan.Transport;
 
 /// <summary>
@@ -17,6 +19,27 @@ internal static class ReceiveBatch
     /// <summary>Marks the start of a read's hand-over on the current thread.</summary>
     public static void Enter() => _active = true;
 
-    /// <summary>Marks its end, before <see cref="ITransportEvents.OnReceiveBatchEnd"/> is called.</summary>
+    /// <summary>Marks its end, before <see cref="Ended"/>.</summary>
     public static void Exit() => _active = false;
+
+    /// <summary>
+    /// After the hand-over of one read from <paramref name="peer"/>: <paramref name="events"/> hear of it if a frame was
+    /// handed over (<see cref="ITransportEvents.OnReceiveBatchEnd"/>); what they throw is logged, as for a message.
+    /// </summary>
+    public static void Ended(ITransportEvents events, int frames, ILogger logger, NodeName peer, string channel)
+    {
+        if (frames == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            events.OnReceiveBatchEnd();
+        }
+        catch (Exception exception)
+        {
+            TransportLog.MessageHandlerFailed(logger, exception, peer, channel);
+        }
+    }
 }
