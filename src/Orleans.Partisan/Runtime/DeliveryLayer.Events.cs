@@ -7,6 +7,7 @@ namespace Orleans.Partisan.Runtime;
 /// <summary>What moves the sender side besides sends: acknowledgements, the retransmit timer, connections and departures.</summary>
 internal sealed partial class DeliveryLayer
 {
+
     /// <summary>An acknowledgement arrived on <see cref="AckReceiverName"/>.</summary>
     private void OnAck(ReceivedMessage message)
     {
@@ -24,17 +25,42 @@ internal sealed partial class DeliveryLayer
             _room.Remove(message.From, out room);
         }
 
-        foreach (var outgoing in acknowledged)
-        {
-            outgoing.TrySetResult();
-        }
-
         if (acknowledged.Count > 0)
         {
             PartisanMetrics.Acked.Add(acknowledged.Count);
+            if (AnyAwaited(acknowledged))
+            {
+                ThreadPool.UnsafeQueueUserWorkItem(static batch => Complete(batch), acknowledged, preferLocal: false);
+            }
         }
 
         room?.TrySetResult();
+    }
+
+    private static bool AnyAwaited(IReadOnlyList<OutgoingDelivery> acknowledged)
+    {
+        foreach (var outgoing in acknowledged)
+        {
+            if (outgoing.IsAwaited)
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+
+    /// <summary>
+    /// Resumes the senders of one acknowledgement one after another on this thread-pool thread: one work item for the
+    /// batch rather than one each, so a cumulative acknowledgement of hundreds of messages costs one wake-up. A sender
+    /// that blocks in its continuation delays the rest of its batch (not the connection, nor other batches).
+    /// </summary>
+    private static void Complete(IReadOnlyList<OutgoingDelivery> batch)
+    {
+        foreach (var outgoing in batch)
+        {
+            outgoing.TrySetResultInline();
+        }
     }
 
     /// <summary>The retransmit timer: copies unacknowledged for an interval go again; senders whose wait ended are told.</summary>

@@ -172,7 +172,10 @@ internal sealed partial class DeliveryLayer
                 if (!_ready.TryDequeue(out item))
                 {
                     _draining = false;
-                    flush = TryScheduleAcks();
+
+                    // Inside a socket read the acknowledgements wait for its end (OnReceiveBatchEnd), so that one
+                    // covers every message of the read; otherwise they go from the thread pool.
+                    flush = !ReceiveBatch.IsActive && TryScheduleAcks();
                     break;
                 }
             }
@@ -249,9 +252,9 @@ internal sealed partial class DeliveryLayer
     private void AckDue(NodeName from) => _acksDue.Add(from);
 
     /// <summary>
-    /// Whether to send the acknowledgements due from the thread pool (and then a flush is scheduled), so that the
-    /// messages that arrive meanwhile on the connection are acknowledged by the same (cumulative) acknowledgement.
-    /// Under the lock.
+    /// Whether the caller is to send the acknowledgements due (and then a flush is claimed until it has taken them):
+    /// at the end of a socket read, or from the thread pool after a drain outside one, so that the messages that
+    /// arrive meanwhile are acknowledged by the same (cumulative) acknowledgement. Under the lock.
     /// </summary>
     private bool TryScheduleAcks()
     {
@@ -262,6 +265,24 @@ internal sealed partial class DeliveryLayer
 
         _flushScheduled = true;
         return true;
+    }
+
+    /// <summary>
+    /// The transport handed over every frame of one socket read: the acknowledgements due go now, from this thread,
+    /// one per sender for the whole read (unless a drain is under way elsewhere, which sends them when it ends).
+    /// </summary>
+    public void OnReceiveBatchEnd()
+    {
+        bool flush;
+        lock (_lock)
+        {
+            flush = !_draining && TryScheduleAcks();
+        }
+
+        if (flush)
+        {
+            FlushAcks();
+        }
     }
 
     private void FlushAcks()

@@ -123,8 +123,9 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
             throw Failed(node, new AckNodeDownException(node, NodeDownReason.NotConnected), "ack-node-down");
         }
 
-        var deadline = options.Ack && _options.AckTimeout != Timeout.InfiniteTimeSpan ? Now + _options.AckTimeout : (TimeSpan?)null;
-        if (!TryTrack(node, target, message, options, isCast, call, channel, deadline, out var outgoing, out var stamp, out var room))
+        var now = Now;
+        var deadline = options.Ack && _options.AckTimeout != Timeout.InfiniteTimeSpan ? now + _options.AckTimeout : (TimeSpan?)null;
+        if (!TryTrack(node, target, message, options, isCast, call, channel, now, deadline, out var outgoing, out var stamp, out var room))
         {
             return SendWhenRoomAsync(node, target, message, options, isCast, call, channel, deadline, room, cancellationToken);
         }
@@ -155,7 +156,7 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
                 throw Failed(node, new AckTimeoutException(node, _options.AckTimeout), "ack-timeout");
             }
         }
-        while (!TryTrack(node, target, message, options, isCast, call, channel, deadline, out outgoing, out stamp, out room));
+        while (!TryTrack(node, target, message, options, isCast, call, channel, Now, deadline, out outgoing, out stamp, out room));
 
         await WaitAsync(TransmitAsync(node, outgoing, stamp, cancellationToken), outgoing, cancellationToken).ConfigureAwait(false);
     }
@@ -174,7 +175,7 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
     /// Takes the message into the tracker (stamping it first if causal, under the same lock, so causal numbers
     /// and ack numbers are given in one order); false with a task to wait on when the window is full.
     /// </summary>
-    private bool TryTrack(NodeName node, PartisanTarget target, object message, ForwardOptions options, bool isCast, CallHeader call, string channel, TimeSpan? deadline, out OutgoingDelivery outgoing, out AckStamp stamp, out Task room)
+    private bool TryTrack(NodeName node, PartisanTarget target, object message, ForwardOptions options, bool isCast, CallHeader call, string channel, TimeSpan now, TimeSpan? deadline, out OutgoingDelivery outgoing, out AckStamp stamp, out Task room)
     {
         lock (_lock)
         {
@@ -207,7 +208,7 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
                 label is null ? null : _causal.Stamp(label, node),
                 options.Ack,
                 call);
-            _tracker.TryTrack(node, outgoing, OrderKeyOf(channel, options.PartitionKey), pinned: label is not null, Now, deadline, out stamp);
+            _tracker.TryTrack(node, outgoing, OrderKeyOf(channel, options.PartitionKey), pinned: label is not null, now, deadline, out stamp);
             room = Task.CompletedTask;
             return true;
         }

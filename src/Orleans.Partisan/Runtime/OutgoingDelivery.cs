@@ -45,8 +45,8 @@ internal sealed class OutgoingDelivery(PartisanTarget target, object message, bo
     /// causal label (nothing is wrapped), otherwise a <see cref="DeliveryEnvelope"/> carrying its causal stamp too.
     /// </summary>
     public ForwardEnvelope Envelope(AckStamp stamp) => Label is null
-        ? new(Target, Message, IsCast, Call, new DeliveryHeader(stamp.Session, stamp.Sequence, stamp.Predecessor, stamp.Base))
-        : new(Target, new DeliveryEnvelope(stamp, Label, Causal, Message), IsCast, Call);
+        ? ForwardEnvelope.Create(Target, Message, IsCast, Call, new DeliveryHeader(stamp.Session, stamp.Sequence, stamp.Predecessor, stamp.Base))
+        : ForwardEnvelope.Create(Target, new DeliveryEnvelope(stamp, Label, Causal, Message), IsCast, Call);
 
     /// <summary>
     /// What the sender awaits (once): completes when the message is acknowledged, fails when it times out or its
@@ -63,14 +63,21 @@ internal sealed class OutgoingDelivery(PartisanTarget target, object message, bo
         return new ValueTask(this, _core.Version);
     }
 
-    /// <summary>Tells the sender it was acknowledged; false if no one waits or its wait ended already.</summary>
-    public bool TrySetResult()
+    /// <summary>
+    /// Tells the sender it was acknowledged, running its continuation on this thread (unless it awaits with a
+    /// scheduling context of its own); false if no one waits or its wait ended already. Only from a thread-pool work
+    /// item that completes a batch of senders (see <see cref="DeliveryLayer"/>'s acknowledgement handling), never
+    /// from a connection's loop or under a lock.
+    /// </summary>
+    public bool TrySetResultInline()
     {
         if (!TryEnd())
         {
             return false;
         }
 
+        // Set by the one caller that ended the wait, before it signals: nothing else reads it meanwhile.
+        _core.RunContinuationsAsynchronously = false;
         _core.SetResult(true);
         return true;
     }

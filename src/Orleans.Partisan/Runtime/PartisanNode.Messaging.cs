@@ -53,7 +53,7 @@ internal sealed partial class PartisanNode
 
         if (node == Name)
         {
-            _dispatcher.Deliver(Name, channel, new ForwardEnvelope(target, message, isCast, call));
+            _dispatcher.Deliver(Name, channel, ForwardEnvelope.Create(target, message, isCast, call));
             return ValueTask.CompletedTask;
         }
 
@@ -61,7 +61,7 @@ internal sealed partial class PartisanNode
         {
             try
             {
-                _relay.Start(node, channel, new ForwardEnvelope(target, message, isCast, call));
+                _relay.Start(node, channel, ForwardEnvelope.Create(target, message, isCast, call));
             }
             catch (PartisanException exception)
             {
@@ -80,7 +80,7 @@ internal sealed partial class PartisanNode
         ValueTask pending;
         try
         {
-            pending = _transport.SendAsync(node, channel, new ForwardEnvelope(target, message, isCast, call), options.PartitionKey, supersedeKey, cancellationToken);
+            pending = _transport.SendAsync(node, channel, ForwardEnvelope.Create(target, message, isCast, call), options.PartitionKey, supersedeKey, cancellationToken);
         }
         catch (NodeNotConnectedException exception)
         {

@@ -313,6 +313,8 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         }
     }
 
+    void ITransportEvents.OnReceiveBatchEnd() => _delivery.OnReceiveBatchEnd();
+
     public async ValueTask DisposeAsync()
     {
         // Disposed by the silo lifecycle and again by the service provider.

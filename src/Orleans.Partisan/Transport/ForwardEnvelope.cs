@@ -1,12 +1,13 @@
 namespace Orleans.Partisan.Transport;
 
 /// <summary>
-/// The wire form of a forwarded message: where it goes on the destination node, what it is, and, for request-reply,
-/// the call it is the request of (<see cref="Call"/>) or the call it answers (a <see cref="CallAnswerTarget"/>), and,
-/// for an acknowledged message without a causal label, its numbers (<see cref="Delivery"/>).
+/// The wire form of a forwarded message: where it goes on the destination node and what it is. A call's request or
+/// an acknowledged message carries headers too (<see cref="Call"/>, <see cref="Delivery"/>), in a
+/// <see cref="HeadedForwardEnvelope"/>, so that a plain forward's envelope stays one small object; the answer to a
+/// call goes to a <see cref="CallAnswerTarget"/>. Make one with <see cref="Create"/>.
 /// </summary>
 [GenerateSerializer, Alias("partisan.Forward")]
-internal sealed class ForwardEnvelope(PartisanTarget target, object? message, bool isCast, CallHeader call = default, DeliveryHeader delivery = default)
+internal class ForwardEnvelope(PartisanTarget target, object? message, bool isCast)
 {
     [Id(0)]
     public PartisanTarget Target { get; } = target;
@@ -19,10 +20,12 @@ internal sealed class ForwardEnvelope(PartisanTarget target, object? message, bo
     public bool IsCast { get; } = isCast;
 
     /// <summary>The call this message is the request of; <c>default</c> for any other message.</summary>
-    [Id(3)]
-    public CallHeader Call { get; } = call;
+    public virtual CallHeader Call => default;
 
     /// <summary>The numbers of an acknowledged message without a causal label; <c>default</c> for any other message.</summary>
-    [Id(4)]
-    public DeliveryHeader Delivery { get; } = delivery;
+    public virtual DeliveryHeader Delivery => default;
+
+    /// <summary>An envelope with the given headers: a plain one when both are <c>default</c>.</summary>
+    public static ForwardEnvelope Create(PartisanTarget target, object? message, bool isCast, CallHeader call = default, DeliveryHeader delivery = default)
+        => call.IsCall || delivery.IsTracked ? new HeadedForwardEnvelope(target, message, isCast, call, delivery) : new ForwardEnvelope(target, message, isCast);
 }

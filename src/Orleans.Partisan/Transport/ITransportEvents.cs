@@ -19,4 +19,13 @@ internal interface ITransportEvents
 
     /// <summary>A message arrived from <paramref name="from"/> on an inbound connection of <paramref name="channel"/>.</summary>
     void OnMessage(NodeName from, string channel, object message);
+
+    /// <summary>
+    /// An inbound connection handed over every frame of one socket read (one or more <see cref="OnMessage"/> calls
+    /// on this thread, while <see cref="ReceiveBatch.IsActive"/>): work that covers a whole read, such as one
+    /// cumulative acknowledgement per sender, is done now. Does nothing unless implemented.
+    /// </summary>
+    void OnReceiveBatchEnd()
+    {
+    }
 }

@@ -202,30 +202,39 @@ internal sealed class InboundConnection
             long bytes = 0;
             var large = 0;
             CloseReason? failure = null;
-            while (true)
+            ReceiveBatch.Enter();
+            try
             {
-                var status = FrameCodec.TryReadFrame(ref buffer, maximum, out var body, out var length);
-                if (status == FrameReadStatus.Incomplete)
+                while (true)
                 {
-                    large = length >= LargeFrameSize ? length : 0;
-                    break;
-                }
+                    var status = FrameCodec.TryReadFrame(ref buffer, maximum, out var body, out var length);
+                    if (status == FrameReadStatus.Incomplete)
+                    {
+                        large = length >= LargeFrameSize ? length : 0;
+                        break;
+                    }
 
-                if (status == FrameReadStatus.InvalidLength)
-                {
-                    failure = InvalidLength(length, maximum);
-                    break;
-                }
+                    if (status == FrameReadStatus.InvalidLength)
+                    {
+                        failure = InvalidLength(length, maximum);
+                        break;
+                    }
 
-                if (!Dispatch(body, out failure))
-                {
-                    break;
-                }
+                    if (!Dispatch(body, out failure))
+                    {
+                        break;
+                    }
 
-                frames++;
-                bytes += length + FrameCodec.PrefixSize;
+                    frames++;
+                    bytes += length + FrameCodec.PrefixSize;
+                }
+            }
+            finally
+            {
+                ReceiveBatch.Exit();
             }
 
+            ReceiveBatch.Ended(_events, frames, _context.Logger, Peer, Channel);
             Count(frames, bytes);
             if (failure is not null)
             {
@@ -248,7 +257,19 @@ internal sealed class InboundConnection
                 }
 
                 // Decoded a slice at a time, offering the CPU between slices as the read did.
-                if (!Dispatch(frame.Sequence(large), out failure))
+                bool dispatched;
+                ReceiveBatch.Enter();
+                try
+                {
+                    dispatched = Dispatch(frame.Sequence(large), out failure);
+                }
+                finally
+                {
+                    ReceiveBatch.Exit();
+                }
+
+                ReceiveBatch.Ended(_events, dispatched ? 1 : 0, _context.Logger, Peer, Channel);
+                if (failure is not null)
                 {
                     return failure;
                 }

@@ -341,7 +341,7 @@ internal sealed partial class WireCodec
             throw new InvalidDataException("The forwarded message is null; only a call's reply may be.");
         }
 
-        return new ForwardEnvelope(target, message, (flags & CastFlag) != 0, call, delivery);
+        return ForwardEnvelope.Create(target, message, (flags & CastFlag) != 0, call, delivery);
     }
 
     /// <summary>

@@ -32,5 +32,6 @@ internal sealed class WireTypeIds : TypeManifestProviderBase
         ids[First + 3] = typeof(ProcessRef);
         ids[First + 4] = typeof(RelayEnvelope);
         ids[First + 5] = typeof(CallAnswerTarget);
+        ids[First + 6] = typeof(HeadedForwardEnvelope);
     }
 }

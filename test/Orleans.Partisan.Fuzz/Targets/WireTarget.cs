@@ -27,6 +27,16 @@ internal sealed class WireTarget : IFuzzTarget
         yield return ("forward-process", Frames.Body(new ForwardEnvelope(new ProcessRef(new NodeName("n1"), 42), new Keyed(3, 4, ""), isCast: false), sent));
         yield return ("forward-grain", Frames.Body(new ForwardEnvelope(PartisanTarget.Grain(GrainId.Create("g", "k")), 5, isCast: false), sent));
         yield return ("forward-unicode-name", Frames.Body(new ForwardEnvelope(PartisanTarget.Named("ünïcødé ✓"), 1.5, isCast: false), sent));
+        var numbers = new DeliveryHeader(2, 300, 299, 290);
+        yield return ("forward-call", Frames.Body(ForwardEnvelope.Create(named, new Keyed(1, 2, "request"), isCast: false, new CallHeader(long.MaxValue, Transitive: false)), sent));
+        yield return ("forward-call-transitive", Frames.Body(ForwardEnvelope.Create(new ProcessRef(new NodeName("n1"), 7), "request", isCast: false, new CallHeader(5, Transitive: true)), sent));
+        yield return ("forward-answer", Frames.Body(new ForwardEnvelope(new CallAnswerTarget(5, IsFailure: false), new Keyed(3, 4, "reply"), isCast: false), sent));
+        yield return ("forward-answer-null", Frames.Body(new ForwardEnvelope(new CallAnswerTarget(6, IsFailure: false), null, isCast: false), sent));
+        yield return ("forward-acked", Frames.Body(ForwardEnvelope.Create(named, new Keyed(5, 6, "acked"), isCast: true, delivery: numbers), sent));
+        yield return ("forward-acked-call", Frames.Body(ForwardEnvelope.Create(named, "both", isCast: false, new CallHeader(9, Transitive: true), new DeliveryHeader(1, 1, 0, 1)), sent));
+        yield return ("object-relay-call", Frames.Body(new RelayEnvelope(new PartisanRef(new NodeName("o"), 2), new NodeName("d"), 3, ForwardEnvelope.Create(named, "r", isCast: false, new CallHeader(11, Transitive: true)))));
+        yield return ("object-relay-acked", Frames.Body(new RelayEnvelope(new PartisanRef(new NodeName("o"), 3), new NodeName("d"), 2, ForwardEnvelope.Create(named, new Keyed(7, 7, "r"), isCast: true, new CallHeader(12, Transitive: true), numbers))));
+        yield return ("object-relay-answer", Frames.Body(new RelayEnvelope(new PartisanRef(new NodeName("o"), 4), new NodeName("d"), 1, new ForwardEnvelope(new CallAnswerTarget(12, IsFailure: true), "why", isCast: false))));
         yield return ("object-keyed", Frames.Body(new Keyed(9, 9, "object")));
         yield return ("object-nested", Frames.Body(Nested()));
         yield return ("object-hello", Frames.Body(new Hello(Hello.CurrentVersion, "fuzz", FuzzServices.Spec("peer"), "bulk", 1, TimeSpan.FromSeconds(1))));

@@ -108,7 +108,7 @@ public sealed class WireCodecTests
         var received = new ReceivedTypeTable();
         foreach (var transitive in new[] { false, true })
         {
-            var request = RoundTrip(new ForwardEnvelope(PartisanTarget.Named("echo"), new Numbered(1, 2), isCast: false, new CallHeader(long.MaxValue, transitive)), sent, received);
+            var request = RoundTrip(ForwardEnvelope.Create(PartisanTarget.Named("echo"), new Numbered(1, 2), isCast: false, new CallHeader(long.MaxValue, transitive)), sent, received);
             Assert.Equal((PartisanTarget.Named("echo"), (object?)new Numbered(1, 2), new CallHeader(long.MaxValue, transitive)), (request.Target, request.Message, request.Call));
         }
 
@@ -122,7 +122,7 @@ public sealed class WireCodecTests
 
         // The header is the call's number: a request costs its forward's bytes and a few more, no wrapper.
         var plain = FrameCodec.Encode(TestSupport.Codec, new ForwardEnvelope(PartisanTarget.Named("echo"), new Numbered(1, 2), isCast: false), 1024, types: sent);
-        var call = FrameCodec.Encode(TestSupport.Codec, new ForwardEnvelope(PartisanTarget.Named("echo"), new Numbered(1, 2), isCast: false, new CallHeader(1000, false)), 1024, types: sent);
+        var call = FrameCodec.Encode(TestSupport.Codec, ForwardEnvelope.Create(PartisanTarget.Named("echo"), new Numbered(1, 2), isCast: false, new CallHeader(1000, false)), 1024, types: sent);
         var answer = FrameCodec.Encode(TestSupport.Codec, new ForwardEnvelope(new CallAnswerTarget(1000, false), new Numbered(1, 2), isCast: false), 1024, types: sent);
         Assert.InRange(call.Length - plain.Length, 1, 3);
         Assert.True(answer.Length < plain.Length, $"an answer ({answer.Length} B) carries no target, so it is shorter than a forward to a named target ({plain.Length} B)");
@@ -137,12 +137,55 @@ public sealed class WireCodecTests
         var sent = new SentTypeTable(TestSupport.Codec.TypeConverter);
         var received = new ReceivedTypeTable();
         var numbers = new DeliveryHeader(3, long.MaxValue, 41, 40);
-        var acked = RoundTrip(new ForwardEnvelope(PartisanTarget.Named("sink"), new Numbered(1, 2), isCast: true, delivery: numbers), sent, received);
+        var acked = RoundTrip(ForwardEnvelope.Create(PartisanTarget.Named("sink"), new Numbered(1, 2), isCast: true, delivery: numbers), sent, received);
         Assert.Equal((PartisanTarget.Named("sink"), (object?)new Numbered(1, 2), true, numbers, default(CallHeader)), (acked.Target, acked.Message, acked.IsCast, acked.Delivery, acked.Call));
-        var call = RoundTrip(new ForwardEnvelope(new ProcessRef(new NodeName("n"), 1), "q", isCast: false, new CallHeader(9, true), numbers), sent, received);
+        var call = RoundTrip(ForwardEnvelope.Create(new ProcessRef(new NodeName("n"), 1), "q", isCast: false, new CallHeader(9, true), numbers), sent, received);
         Assert.Equal((new CallHeader(9, true), numbers), (call.Call, call.Delivery));
         var plain = RoundTrip(new ForwardEnvelope(PartisanTarget.Named("sink"), "p", isCast: false), sent, received);
         Assert.False(plain.Delivery.IsTracked);
+
+        // A plain forward's envelope is the small base type: the headers live in a type of their own.
+        Assert.IsType<ForwardEnvelope>(plain, exactMatch: true);
+        Assert.IsType<HeadedForwardEnvelope>(acked, exactMatch: true);
+    }
+
+    [Fact]
+    public void A_relayed_envelope_keeps_the_call_and_delivery_headers_of_the_forward_it_carries()
+    {
+        // A relay carries its forward inside a message the wire codec does not handle itself; the forward's headers
+        // must survive that too, or a call or an acknowledged message relayed over a partial view loses what it is.
+        var sent = new SentTypeTable(TestSupport.Codec.TypeConverter);
+        var received = new ReceivedTypeTable();
+        var numbers = new DeliveryHeader(3, 17, 16, 12);
+        ForwardEnvelope[] forwards =
+        [
+            ForwardEnvelope.Create(PartisanTarget.Named("echo"), new Numbered(1, 2), isCast: false, new CallHeader(41, Transitive: true)),
+            ForwardEnvelope.Create(PartisanTarget.Named("sink"), new Numbered(3, 4), isCast: true, delivery: numbers),
+            ForwardEnvelope.Create(new ProcessRef(new NodeName("n"), 5), "q", isCast: false, new CallHeader(42, Transitive: true), numbers),
+            new(new CallAnswerTarget(43, IsFailure: false), new Numbered(5, 6), isCast: false),
+            new(PartisanTarget.Named("plain"), "p", isCast: false),
+        ];
+        foreach (var forward in forwards)
+        {
+            var relay = new RelayEnvelope(new PartisanRef(new NodeName("origin"), 9), new NodeName("destination"), 3, forward);
+            var frame = FrameCodec.Encode(TestSupport.Codec, relay, 1 << 20, types: sent);
+            RelayEnvelope decoded;
+            try
+            {
+                decoded = Assert.IsType<RelayEnvelope>(FrameCodec.Decode(TestSupport.Codec, Body(frame), received));
+            }
+            finally
+            {
+                frame.Return();
+            }
+
+            Assert.Equal((relay.Id, relay.Destination, relay.HopsLeft), (decoded.Id, decoded.Destination, decoded.HopsLeft));
+            var carried = decoded.Forward;
+            Assert.Equal(
+                (forward.Target, forward.Message, forward.IsCast, forward.Call, forward.Delivery),
+                (carried.Target, carried.Message, carried.IsCast, carried.Call, carried.Delivery));
+            Assert.IsType(forward.GetType(), carried, exactMatch: true);
+        }
     }
 
     [Fact]
@@ -316,7 +359,7 @@ public sealed class WireCodecTests
     }
 
     private static ForwardEnvelope Decode(PooledFrame frame, ReceivedTypeTable? received)
-        => Assert.IsType<ForwardEnvelope>(FrameCodec.Decode(TestSupport.Codec, Body(frame), received));
+        => Assert.IsAssignableFrom<ForwardEnvelope>(FrameCodec.Decode(TestSupport.Codec, Body(frame), received));
 
     private static ReadOnlySequence<byte> Body(PooledFrame frame) => new(frame.Buffer, FrameCodec.PrefixSize, frame.BodyLength);
 }

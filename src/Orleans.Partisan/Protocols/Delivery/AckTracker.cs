@@ -9,11 +9,13 @@ namespace Orleans.Partisan.Protocols.Delivery;
 /// <para>
 /// <b>Numbers.</b> Per destination, messages are numbered from 1 within a session (<see cref="AckStamp"/>).
 /// A destination is a node name, and names carry the process incarnation, so a restarted node is a new
-/// destination with a state of its own. A destination with nothing outstanding has no state (so memory
-/// follows the destinations in use), and <see cref="Forget"/> drops a destination's state; sending there
-/// again opens a higher session (one counter for the whole tracker), which tells the receiver to start
-/// afresh. That is safe because nothing of the old session is outstanding: whatever of it still arrives
-/// was delivered already, or was given up.
+/// destination with a state of its own. A destination whose messages are all acknowledged keeps its session
+/// until the next <see cref="Tick"/> that is due finds it still idle (at most <see cref="RetransmitInterval"/>
+/// after its last message), so a steady sender that is acknowledged in full between sends goes on in one session
+/// rather than opening one per round trip; then its state is dropped (so memory follows the destinations in use),
+/// as <see cref="Forget"/> drops it at once. Sending there again opens a higher session (one counter for the whole
+/// tracker), which tells the receiver to start afresh. That is safe because nothing of the old session is
+/// outstanding: whatever of it still arrives was delivered already, or was given up.
 /// </para>
 /// <para>
 /// <b>Window.</b> A destination has room while its numbers in use, from the lowest outstanding one
@@ -283,15 +285,15 @@ internal sealed class AckTracker<T>
         return true;
     }
 
+    /// <summary>
+    /// A destination with nothing outstanding keeps its state until a due <see cref="Tick"/> finds it idle: make sure
+    /// one comes (a message tracked since the last tick made one due already).
+    /// </summary>
     private void DropIfIdle(NodeName destination, AckDestination<T> state)
     {
-        if (state.Count == 0)
+        if (state.Count == 0 && _nextDue is null)
         {
             _destinations.Remove(destination);
-            if (_destinations.Count == 0)
-            {
-                _nextDue = null;
-            }
         }
     }
 

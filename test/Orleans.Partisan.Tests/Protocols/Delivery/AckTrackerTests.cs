@@ -185,15 +185,25 @@ public sealed class AckTrackerTests
     }
 
     [Fact]
-    public void A_destination_with_nothing_outstanding_keeps_no_state_and_its_next_message_opens_a_new_session()
+    public void A_destination_acknowledged_in_full_keeps_its_session_until_a_due_tick_finds_it_idle()
     {
         var tracker = Tracker();
         var first = Track(tracker, "1");
         tracker.OnAck(B, new AckReport(first.Session, 1, []));
 
+        Assert.Equal([B], tracker.Destinations);
+        var second = Track(tracker, "2", now: TimeSpan.FromMilliseconds(500));
+        Assert.Equal((first.Session, 2L, 2L), (second.Session, second.Sequence, second.Base));
+        tracker.OnAck(B, new AckReport(first.Session, 2, []));
+
+        Assert.Empty(tracker.Tick(TimeSpan.FromMilliseconds(900)).Retransmit);
+        Assert.Equal([B], tracker.Destinations);
+        var tick = tracker.Tick(Interval);
+        Assert.Empty(tick.Retransmit);
         Assert.Empty(tracker.Destinations);
         Assert.Null(tracker.NextDue);
-        var next = Track(tracker, "2");
+
+        var next = Track(tracker, "3", now: Interval);
         Assert.True(next.Session > first.Session);
         Assert.Equal(1, next.Sequence);
     }
