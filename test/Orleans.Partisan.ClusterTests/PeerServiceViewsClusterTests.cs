@@ -25,7 +25,6 @@ public sealed class PeerServiceViewsClusterTests
     {
         const int MaxActive = 2;
         await using var cluster = await PartisanCluster.StartAsync(5, o => PartisanCluster.UseSmallHyParView(o, MaxActive));
-        await cluster.Cluster.WaitForPartisanConvergedAsync(PartisanCluster.Timeout);
 
         var seen = new List<string>();
         await Eventually.Until(
