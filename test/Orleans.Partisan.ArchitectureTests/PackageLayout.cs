@@ -63,12 +63,21 @@ internal sealed record PackageLayout(string Directory, string RootNamespace, Ass
         [new("", 0)],
         new HashSet<string> { "" });
 
+    /// <summary>The overlay page for ASP.NET Core: its page, state and event feed at the root, <c>MapPartisanDashboard</c> in <c>Hosting/</c>.</summary>
+    public static readonly PackageLayout Dashboard = new(
+        "src/Orleans.Partisan.Dashboard",
+        "Orleans.Partisan.Dashboard",
+        typeof(Dashboard.PartisanDashboardOptions).Assembly,
+        [new("", 0), new(HostingFolder, 1)],
+        new HashSet<string> { "", HostingFolder });
+
     /// <summary>Every package, for theories.</summary>
     public static readonly IReadOnlyDictionary<string, PackageLayout> All = new Dictionary<string, PackageLayout>
     {
         [Partisan.Directory] = Partisan,
         [Clustering.Directory] = Clustering,
         [Testing.Directory] = Testing,
+        [Dashboard.Directory] = Dashboard,
     };
 
     /// <summary>The layer of a folder (its first segment), or <see langword="null"/> when the folder is not a layer.</summary>
