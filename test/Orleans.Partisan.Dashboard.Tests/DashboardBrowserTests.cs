@@ -46,7 +46,7 @@ public sealed class DashboardBrowserTests(BrowserFixture browser, ITestOutputHel
 
         // Active links: the page draws exactly the active views the silos report.
         await Eventually.Until(
-            async () => (Drawn: await EdgesAsync(page, "line.edge.active"), Expected: await ActivePairsAsync(host)),
+            async () => (Drawn: await EdgesAsync(page, "#overlay line.edge.active"), Expected: await ActivePairsAsync(host)),
             seen => seen.Drawn.SetEquals(seen.Expected) && seen.Drawn.Count > 0,
             DashboardHost.Timeout,
             seen => $"the active links drawn [{string.Join("; ", seen.Drawn)}] to be the silos' active views [{string.Join("; ", seen.Expected)}]");
@@ -54,8 +54,8 @@ public sealed class DashboardBrowserTests(BrowserFixture browser, ITestOutputHel
         // The broadcast tree of the silo that broadcast: selected, its root ringed, its eager links highlighted.
         await Expect(page.Locator("#root")).ToHaveValueAsync(root, new() { Timeout = Timeout });
         await Expect(page.Locator($"g.node.root[data-node=\"{root}\"]")).ToHaveCountAsync(1, new() { Timeout = Timeout });
-        await Expect(page.Locator("line.edge.eager").First).ToBeAttachedAsync(new() { Timeout = Timeout });
-        foreach (var (a, b) in await EdgesAsync(page, "line.edge.eager"))
+        await Expect(page.Locator("#overlay line.edge.eager").First).ToBeAttachedAsync(new() { Timeout = Timeout });
+        foreach (var (a, b) in await EdgesAsync(page, "#overlay line.edge.eager"))
         {
             Assert.True(nodes.Contains(a) && nodes.Contains(b), $"an eager link {a} - {b} between nodes that are not silos");
         }
@@ -72,7 +72,7 @@ public sealed class DashboardBrowserTests(BrowserFixture browser, ITestOutputHel
         var nodedown = page.Locator($"#events li[data-kind=\"nodedown\"][data-node=\"{gone}\"]").First;
         await Expect(nodedown).ToBeVisibleAsync(new() { Timeout = Timeout });
         await Expect(nodedown).ToContainTextAsync("nodedown", new() { Timeout = Timeout });
-        Assert.Empty(await EdgesAsync(page, $"line.edge[data-from=\"{gone}\"], line.edge[data-to=\"{gone}\"]"));
+        Assert.Empty(await EdgesAsync(page, $"#overlay line.edge[data-from=\"{gone}\"], #overlay line.edge[data-to=\"{gone}\"]"));
     }
 
     private static ILocator GraphNode(IPage page, string node) => page.Locator($"svg#overlay g.node[data-node=\"{node}\"]");

@@ -106,6 +106,7 @@ public sealed class DashboardEndpointTests
 
         async Task<JsonElement> NextAsync(string name, Func<JsonElement, bool>? match = null)
         {
+            deadline.CancelAfter(DashboardHost.Timeout); // each wait has the whole timeout, however long the silo took to stop
             try
             {
                 string? eventName = null;
