@@ -2,20 +2,24 @@
 // with storage-free clustering (the membership table lives in the three silos' Raft group).
 // It prints the membership and connection tables, sends messages on two channels, broadcasts
 // to every silo with Plumtree and prints the tree, stops a silo and shows the nodedown the
-// others see, then exits.
+// others see, then exits. With --dashboard it skips the stop and serves the live overlay page
+// (Orleans.Partisan.Dashboard) on a loopback address it prints, until Ctrl+C.
 using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Orleans.Partisan;
 using ReplicatedKeyValue;
 
+var dashboard = args.Contains("--dashboard");
 using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
 try
 {
-    await RunTourAsync(deadline.Token);
+    await RunTourAsync(dashboard, deadline);
     return 0;
 }
 catch (OperationCanceledException) when (deadline.IsCancellationRequested)
@@ -24,8 +28,9 @@ catch (OperationCanceledException) when (deadline.IsCancellationRequested)
     return 1;
 }
 
-static async Task RunTourAsync(CancellationToken cancellationToken)
+static async Task RunTourAsync(bool dashboard, CancellationTokenSource deadline)
 {
+    var cancellationToken = deadline.Token;
     Section("Starting three silos: storage-free clustering (all three are seeds), the overlay (full mesh; channels 'default' and 'bulk' x4)");
     var seeds = Enumerable.Range(0, 3).Select(_ => $"127.0.0.1:{FreePortPair()}").ToArray();
     var dataDirectories = seeds.Select(_ => Directory.CreateTempSubdirectory("cluster-tour-seed-")).ToList();
@@ -97,6 +102,17 @@ static async Task RunTourAsync(CancellationToken cancellationToken)
         Console.WriteLine($"    {node.Name}  eager [{string.Join(", ", tree?.Eager ?? [])}]  lazy [{string.Join(", ", tree?.Lazy ?? [])}]");
     }
 
+    if (dashboard)
+    {
+        // No time limit while the page is served; the stop that follows has the minute again.
+        deadline.CancelAfter(Timeout.InfiniteTimeSpan);
+        await ServeDashboardAsync(silos[0]);
+        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        receivers.ForEach(r => r.Dispose());
+        await StopAllAsync(silos, dataDirectories, cancellationToken);
+        return;
+    }
+
     Section("Node monitors: silo 2 stops gracefully");
     var nodedown = new TaskCompletionSource<NodeEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
     nodes[0].MonitorNodes(true, NodeEventSubscriber.Callback(e =>
@@ -113,16 +129,53 @@ static async Task RunTourAsync(CancellationToken cancellationToken)
     Console.WriteLine($"  {stopping} is down ({down.Reason}); silo 0 now knows: {string.Join("  ", nodes[0].GetNodes(NodeSelection.Known))}");
 
     receivers.ForEach(r => r.Dispose());
+    silos[2].Dispose();
+    await StopAllAsync(silos.Take(2).ToList(), dataDirectories, cancellationToken);
+}
+
+// Stops the silos together (so each can still record its shutdown in the table, which needs a majority of the seeds).
+static async Task StopAllAsync(IReadOnlyList<IHost> silos, List<DirectoryInfo> dataDirectories, CancellationToken cancellationToken)
+{
     Section("Stopping the remaining silos");
-    await Task.WhenAll(silos.Take(2).Select(s => s.StopAsync(cancellationToken)));
+    await Task.WhenAll(silos.Select(s => s.StopAsync(cancellationToken)));
     foreach (var silo in silos)
     {
         silo.Dispose();
     }
 
     dataDirectories.ForEach(d => d.Delete(recursive: true));
-
     Console.WriteLine("Done.");
+}
+
+// The live overlay page on 127.0.0.1 (a port the OS chooses), reading the cluster through silo 0, until Ctrl+C.
+static async Task ServeDashboardAsync(IHost silo)
+{
+    Section("The overlay page (Orleans.Partisan.Dashboard)");
+    var web = WebApplication.CreateSlimBuilder();
+    web.WebHost.UseUrls("http://127.0.0.1:0");
+    web.Logging.SetMinimumLevel(LogLevel.Warning);
+    web.Services.AddSingleton(silo.Services.GetRequiredService<IGrainFactory>());
+    await using var app = web.Build();
+    app.MapPartisanDashboard();
+    await app.StartAsync();
+    Console.WriteLine($"  Open {app.Urls.Single()}/partisan   (Ctrl+C to stop the cluster and exit)");
+
+    using var stop = new CancellationTokenSource();
+    Console.CancelKeyPress += (_, e) =>
+    {
+        e.Cancel = true;
+        stop.Cancel();
+    };
+    try
+    {
+        await Task.Delay(Timeout.Infinite, stop.Token);
+    }
+    catch (OperationCanceledException)
+    {
+        Console.WriteLine("  Ctrl+C: stopping.");
+    }
+
+    await app.StopAsync();
 }
 
 static IHost StartSilo(string[] seeds, int index, string dataDirectory)

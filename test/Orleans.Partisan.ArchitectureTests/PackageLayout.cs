@@ -71,6 +71,14 @@ internal sealed record PackageLayout(string Directory, string RootNamespace, Ass
         [new("", 0), new(HostingFolder, 1)],
         new HashSet<string> { "", HostingFolder });
 
+    /// <summary>The overlay page for ASP.NET Core: its page, state and event feed at the root, <c>MapPartisanDashboard</c> in <c>Hosting/</c>.</summary>
+    public static readonly PackageLayout Dashboard = new(
+        "src/Orleans.Partisan.Dashboard",
+        "Orleans.Partisan.Dashboard",
+        typeof(Dashboard.PartisanDashboardOptions).Assembly,
+        [new("", 0), new(HostingFolder, 1)],
+        new HashSet<string> { "", HostingFolder });
+
     /// <summary>Every package, for theories.</summary>
     public static readonly IReadOnlyDictionary<string, PackageLayout> All = new Dictionary<string, PackageLayout>
     {
@@ -78,6 +86,7 @@ internal sealed record PackageLayout(string Directory, string RootNamespace, Ass
         [Clustering.Directory] = Clustering,
         [Testing.Directory] = Testing,
         [AspireHosting.Directory] = AspireHosting,
+        [Dashboard.Directory] = Dashboard,
     };
 
     /// <summary>The layer of a folder (its first segment), or <see langword="null"/> when the folder is not a layer.</summary>

@@ -14,7 +14,7 @@ public sealed partial class PackageTests
 
     private static readonly ConcurrentDictionary<string, Lazy<PackedPackage>> Packed = new();
 
-    private static readonly string[] Ids = ["Orleans.Partisan", "Orleans.Partisan.Clustering", "Orleans.Partisan.Testing", "Orleans.Partisan.Aspire.Hosting"];
+    private static readonly string[] Ids = ["Orleans.Partisan", "Orleans.Partisan.Clustering", "Orleans.Partisan.Dashboard", "Orleans.Partisan.Testing", "Orleans.Partisan.Aspire.Hosting"];
 
     public static TheoryData<string> Packages => new(Ids);
 

@@ -46,6 +46,12 @@ public interface IPartisan
     IReadOnlyList<ConnectionInfo> GetConnections();
 
     /// <summary>
+    /// This node's peer-service views: HyParView's active and passive views, or under the full mesh every other member as
+    /// active. Read on the peer service's loop, so the two views are consistent with each other.
+    /// </summary>
+    Task<PeerServiceViews> GetViewsAsync();
+
+    /// <summary>
     /// Closes the connections to <paramref name="node"/> (<c>disconnect_node/1</c>). Monitors see
     /// <c>nodedown</c> with <see cref="NodeDownReason.Disconnected"/>. A node that is still a member is
     /// dialled again at the next peer-service tick.

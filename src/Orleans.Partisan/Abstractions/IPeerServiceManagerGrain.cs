@@ -19,6 +19,9 @@ public interface IPeerServiceManagerGrain : IGrainWithStringKey
     /// <summary>The silo's open overlay connections.</summary>
     Task<IReadOnlyList<ConnectionInfo>> GetConnections();
 
+    /// <summary>The silo's peer-service views, as <see cref="IPartisan.GetViewsAsync"/> on that silo.</summary>
+    Task<PeerServiceViews> GetViews();
+
     /// <summary>Whether the silo is fully connected to <paramref name="node"/>.</summary>
     Task<bool> IsFullyConnected(NodeName node);
 

@@ -16,6 +16,8 @@ internal sealed class PeerServiceManagerGrain(PartisanNode partisan, IOptions<Pa
 
     public Task<IReadOnlyList<ConnectionInfo>> GetConnections() => Task.FromResult(partisan.GetConnections());
 
+    public Task<PeerServiceViews> GetViews() => partisan.GetViewsAsync();
+
     public Task<bool> IsFullyConnected(NodeName node) => Task.FromResult(partisan.IsFullyConnected(node));
 
     public Task JoinThrough(NodeSpec contact) => partisan.RejoinAsync(contact);

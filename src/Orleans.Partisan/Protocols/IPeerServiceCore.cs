@@ -28,6 +28,12 @@ internal interface IPeerServiceCore
     /// <summary>The members this node knows, itself included.</summary>
     IReadOnlyCollection<NodeSpec> Members { get; }
 
+    /// <summary>The members this node keeps connections to (HyParView's active view); every other member unless the core says otherwise.</summary>
+    IReadOnlyCollection<NodeSpec> ActiveView => [.. Members.Where(m => m.Name != Self.Name)];
+
+    /// <summary>The members known but held in reserve, not connected (HyParView's passive view); none unless the core says otherwise.</summary>
+    IReadOnlyCollection<NodeSpec> PassiveView => [];
+
     /// <summary>Join the overlay through <paramref name="contact"/>.</summary>
     IReadOnlyList<PeerServiceEffect> Join(NodeSpec contact);
 

@@ -121,6 +121,8 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         IEnumerable<NodeName> Connected() => _transport.ConnectedPeers();
     }
 
+    public Task<PeerServiceViews> GetViewsAsync() => Driver.GetViewsAsync();
+
     public bool IsConnected(NodeName node) => _transport.IsConnected(node);
 
     public bool IsConnected(NodeName node, string channel)

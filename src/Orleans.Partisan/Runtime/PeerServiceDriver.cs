@@ -95,6 +95,11 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         }
     });
 
+    /// <summary>The core's active and passive views, read on the loop.</summary>
+    public Task<PeerServiceViews> GetViewsAsync() => _work.Invoke(() => Task.FromResult(new PeerServiceViews(
+        [.. _core.ActiveView.Select(s => s.Name).Order()],
+        [.. _core.PassiveView.Select(s => s.Name).Order()])));
+
     /// <summary>Whether the peer service has merged a message from <paramref name="node"/> since this node last joined it.</summary>
     public Task<bool> HasHeardFromAsync(NodeName node) => _work.Invoke(() => Task.FromResult(_heardFrom.Contains(node)));
 
