@@ -26,11 +26,6 @@ internal sealed partial class WireCodec
                 throw new InvalidDataException("The forwarded message ends before its flags.");
             }
 
-            if ((flags & ~KnownFlags) != 0)
-            {
-                throw new InvalidDataException($"The forwarded message has unknown flags {flags:x2}.");
-            }
-
             if (!ValidFlags(flags))
             {
                 throw new InvalidDataException($"The forwarded message has inconsistent flags {flags:x2}.");

@@ -51,8 +51,7 @@ internal sealed partial class WireCodec
     private const byte AnswerFlag = 16;
     private const byte FailureFlag = 32;
     private const byte TrackedFlag = 64;
-    private const byte TraceFlag = 128;
-    private const byte KnownFlags = CastFlag | NamedFlag | RequestFlag | TransitiveFlag | AnswerFlag | FailureFlag | TrackedFlag | TraceFlag;
+    private const byte TraceFlag = 128; // every bit of the flags byte is now taken
     private const int MaxTypeNameBytes = 4096;
 
     [ThreadStatic]

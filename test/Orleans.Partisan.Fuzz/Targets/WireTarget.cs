@@ -27,6 +27,9 @@ internal sealed class WireTarget : IFuzzTarget
         yield return ("forward-process", Frames.Body(new ForwardEnvelope(new ProcessRef(new NodeName("n1"), 42), new Keyed(3, 4, ""), isCast: false), sent));
         yield return ("forward-grain", Frames.Body(new ForwardEnvelope(PartisanTarget.Grain(GrainId.Create("g", "k")), 5, isCast: false), sent));
         yield return ("forward-unicode-name", Frames.Body(new ForwardEnvelope(PartisanTarget.Named("ünïcødé ✓"), 1.5, isCast: false), sent));
+        var trace = new TraceContext("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null);
+        yield return ("forward-call-traced", Frames.Body(new ForwardEnvelope(named, new Keyed(5, 6, "traced"), isCast: false, new CallHeader(7, false, trace)), sent));
+        yield return ("forward-call-traced-state", Frames.Body(new ForwardEnvelope(named, "payload", isCast: false, new CallHeader(8, true, trace with { TraceState = "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7" })), sent));
         yield return ("object-keyed", Frames.Body(new Keyed(9, 9, "object")));
         yield return ("object-nested", Frames.Body(Nested()));
         yield return ("object-hello", Frames.Body(new Hello(Hello.CurrentVersion, "fuzz", FuzzServices.Spec("peer"), "bulk", 1, TimeSpan.FromSeconds(1))));
