@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Orleans.Partisan.Clustering.Consensus;
 using Orleans.Partisan.Clustering.TableService;
 
 namespace Orleans.Partisan.Clustering.Hosting;
@@ -10,11 +11,10 @@ namespace Orleans.Partisan.Clustering.Hosting;
 /// leading seed cannot reach another seed (a replica falling behind) or a table request failed within
 /// <see cref="PartisanClusteringHealthCheckOptions.RecentFailureWindow"/>; Healthy otherwise.
 /// </summary>
-internal sealed class ClusteringHealthCheck(SeedClient client, LocalSeed? seed, PartisanClusteringHealthCheckOptions options) : IHealthCheck
+internal sealed class ClusteringHealthCheck(SeedClient client, SeedNode? node, PartisanClusteringHealthCheckOptions options) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
     {
-        var node = seed?.Node;
         var failure = client.LastFailure;
         var snapshot = new ClusteringHealthSnapshot(
             node is not null,

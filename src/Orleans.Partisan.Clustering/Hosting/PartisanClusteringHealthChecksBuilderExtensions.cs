@@ -36,7 +36,7 @@ public static class PartisanClusteringHealthChecksBuilderExtensions
 
         return builder.Add(new HealthCheckRegistration(
             name,
-            sp => new ClusteringHealthCheck(sp.GetRequiredService<SeedClient>(), sp.GetService<LocalSeed>(), options),
+            sp => new ClusteringHealthCheck(sp.GetRequiredService<SeedClient>(), sp.GetService<LocalSeed>()?.Node, options),
             failureStatus: null,
             tags));
     }
