@@ -53,6 +53,13 @@ if (args.Contains("clientserver"))
     return;
 }
 
+if (args.Contains("tracing"))
+{
+    // Only issue 13's cost of tracing: forwards and calls with and without a recording listener (TracingExperiment.cs).
+    await TracingExperiment.RunAsync(args, Console.Out);
+    return;
+}
+
 if (args.Contains("tls"))
 {
     // Only issue 12's one-way throughput over TLS beside plaintext (TlsExperiment.cs).

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using DotNext.Net.Cluster;
 using DotNext.Net.Cluster.Consensus.Raft;
@@ -14,7 +15,7 @@ namespace Orleans.Partisan.Clustering.Consensus;
 /// its TCP transport, with a persistent <see cref="WriteAheadLog"/>), and the table service that executes requests
 /// when this seed leads; both under TLS when it is on. Started once, stopped once.
 /// </summary>
-internal sealed class SeedNode : IAsyncDisposable
+internal sealed class SeedNode : IAsyncDisposable, ISeedGaugeSource
 {
     private readonly PartisanClusteringOptions _options;
     private readonly IReadOnlyList<IPEndPoint> _seeds;
@@ -30,6 +31,7 @@ internal sealed class SeedNode : IAsyncDisposable
     private MembershipStateMachine? _stateMachine;
     private FileStream? _directoryLock;
     private TableServiceListener? _listener;
+    private IDisposable? _gauges;
 
     /// <summary>
     /// Creates a seed that will listen on <paramref name="consensusEndPoint"/> and keep its state in <paramref name="dataDirectory"/>;
@@ -62,6 +64,22 @@ internal sealed class SeedNode : IAsyncDisposable
 
     /// <summary>The current leader's consensus endpoint, as this seed sees it.</summary>
     public EndPoint? Leader => _cluster?.Leader?.EndPoint;
+
+    /// <summary>Whether the seed has started (and not stopped).</summary>
+    public bool IsRunning => _cluster is not null && _listener is not null && !_disposed;
+
+    /// <summary>This seed's current Raft term; 0 before it starts.</summary>
+    public long Term => _cluster?.AuditTrail.Term ?? 0;
+
+    /// <summary>
+    /// When this seed leads, the other seeds it cannot reach now (their Raft status is unavailable): replicas that fall
+    /// behind the log. Empty when it does not lead, since only the leader talks to every seed.
+    /// </summary>
+    public IReadOnlyList<EndPoint> UnreachableSeeds => IsLeader && _cluster is { } raft
+        ? [.. raft.Members.Where(m => m.IsRemote && m.Status == ClusterMemberStatus.Unavailable).Select(m => m.EndPoint)]
+        : [];
+
+    string ISeedGaugeSource.Seed => ConsensusEndPoint.ToString();
 
     /// <summary>Starts the Raft member and the table service; repeated calls share the first start.</summary>
     public Task StartAsync(CancellationToken token)
@@ -119,6 +137,7 @@ internal sealed class SeedNode : IAsyncDisposable
 
         _listener = new TableServiceListener(ServiceEndPoint, this, _serializer, _logger, _tls, _options.RequestTimeout);
         _listener.Start();
+        _gauges = ClusteringMetrics.Register(this);
         ConsensusLog.SeedStarted(_logger, ConsensusEndPoint, _seeds.Count, ServiceEndPoint, DataDirectory);
     }
 
@@ -145,7 +164,9 @@ internal sealed class SeedNode : IAsyncDisposable
             {
                 case TableRequestKind.Command when request.Command is { } command:
                     var payload = _serializer.SerializeToArray(command);
+                    var started = Stopwatch.GetTimestamp();
                     await raft.ReplicateAsync(payload.AsMemory(), null, bound.Token).ConfigureAwait(false);
+                    ClusteringMetrics.CommitDuration.Record(Stopwatch.GetElapsedTime(started).TotalSeconds, new KeyValuePair<string, object?>("operation", request.Operation));
                     return state.ResultOf(command.CommandId) is { } result
                         ? new TableResponse { Status = TableResponseStatus.Ok, Result = result }
                         : Unavailable("the command's result is no longer remembered");
@@ -205,6 +226,7 @@ internal sealed class SeedNode : IAsyncDisposable
         }
 
         await start.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _gauges?.Dispose();
         if (_listener is not null)
         {
             await _listener.DisposeAsync().ConfigureAwait(false);

@@ -28,6 +28,8 @@ internal sealed class SeedClient
     private readonly Lazy<IReadOnlyList<IPEndPoint>> _services;
     private readonly TimeSpan _attemptTimeout;
     private volatile IPEndPoint? _preferred;
+    private volatile TableRequestOutcome? _lastFailure;
+    private volatile TableRequestOutcome? _lastSuccess;
 
     /// <summary>Creates a client of the seeds named in <paramref name="options"/>, over TLS when <paramref name="tls"/> is not <see langword="null"/>.</summary>
     public SeedClient(PartisanClusteringOptions options, Serializer serializer, ILogger logger, PartisanTlsOptions? tls = null)
@@ -50,8 +52,45 @@ internal sealed class SeedClient
     /// <summary>Sends <paramref name="request"/> to the leader and returns its answer, within <see cref="PartisanClusteringOptions.RequestTimeout"/>.</summary>
     public Task<TableResponse> SendAsync(TableRequest request, CancellationToken token) => SendAsync(request, _options.RequestTimeout, token);
 
-    /// <summary>Sends <paramref name="request"/> to the leader and returns its answer, within <paramref name="timeout"/>.</summary>
+    /// <summary>The last request that found no seed leading a majority (or was refused), or <see langword="null"/>; for the health check.</summary>
+    public TableRequestOutcome? LastFailure => _lastFailure;
+
+    /// <summary>The last request answered, or <see langword="null"/>; for the health check.</summary>
+    public TableRequestOutcome? LastSuccess => _lastSuccess;
+
+    /// <summary>
+    /// Sends <paramref name="request"/> to the leader and returns its answer, within <paramref name="timeout"/>; counts
+    /// the request by operation and outcome (<see cref="PartisanTelemetry.ClusteringTableRequests"/>).
+    /// </summary>
     public async Task<TableResponse> SendAsync(TableRequest request, TimeSpan timeout, CancellationToken token)
+    {
+        var operation = request.Operation;
+        try
+        {
+            var response = await SendToLeaderAsync(request, timeout, token).ConfigureAwait(false);
+            ClusteringMetrics.CountRequest(operation, "ok");
+            _lastSuccess = new TableRequestOutcome(operation, Stopwatch.GetTimestamp(), null);
+            return response;
+        }
+        catch (Exception e) when (e is PartisanClusteringUnavailableException or ArgumentException or OperationCanceledException)
+        {
+            var outcome = e switch
+            {
+                PartisanClusteringUnavailableException => "unavailable",
+                ArgumentException => "rejected",
+                _ => "cancelled",
+            };
+            ClusteringMetrics.CountRequest(operation, outcome);
+            if (outcome != "cancelled")
+            {
+                _lastFailure = new TableRequestOutcome(operation, Stopwatch.GetTimestamp(), e.Message);
+            }
+
+            throw;
+        }
+    }
+
+    private async Task<TableResponse> SendToLeaderAsync(TableRequest request, TimeSpan timeout, CancellationToken token)
     {
         var clock = Stopwatch.StartNew();
         var lastAnswer = new Dictionary<IPEndPoint, string>();

@@ -18,6 +18,23 @@ internal sealed class TableRequest
     /// <summary>The row read, for <see cref="TableRequestKind.ReadRow"/>.</summary>
     [Id(3)] public SiloAddress? Silo { get; init; }
 
+    /// <summary>The request's operation, as the clustering metrics tag it (<see cref="PartisanTelemetry.ClusteringTableRequests"/>).</summary>
+    public string Operation => Kind switch
+    {
+        TableRequestKind.ReadAll => "read-all",
+        TableRequestKind.ReadRow => "read-row",
+        _ => Command switch
+        {
+            InitializeTableCommand => "initialize",
+            InsertRowCommand => "insert-row",
+            UpdateRowCommand => "update-row",
+            UpdateIAmAliveCommand => "update-i-am-alive",
+            DeleteTableCommand => "delete",
+            CleanupDefunctCommand => "cleanup-defunct",
+            _ => "other",
+        },
+    };
+
     /// <inheritdoc/>
     public override string ToString() => Kind == TableRequestKind.Command ? $"{Command?.GetType().Name} on '{Command?.ClusterId}'" : $"{Kind} on '{ClusterId}'";
 }

@@ -5,11 +5,15 @@ namespace Orleans.Partisan;
 /// <summary>
 /// The one <see cref="Meter"/> of the overlay and the names of its instruments.
 /// </summary>
-/// <remarks>Tag values are bounded: channel names (configured) and reason words, never node names.</remarks>
+/// <remarks>
+/// Tag values are bounded: channel names (configured) and reason words, never a peer's name. The observable gauges
+/// carry the local node's name (tag <c>node</c>): one value per node of the process. The names of the meter, the
+/// activity source and the spans are in <see cref="PartisanTelemetry"/>.
+/// </remarks>
 public static class PartisanMetrics
 {
     /// <summary>The name of the overlay's meter.</summary>
-    public const string MeterName = "Orleans.Partisan";
+    public const string MeterName = PartisanTelemetry.MeterName;
 
     /// <summary>Messages handed to a connection's send queue.</summary>
     public const string MessagesSent = "partisan.messages.sent";
@@ -102,6 +106,24 @@ public static class PartisanMetrics
     /// for three check intervals; <c>not-listed</c>: its check no longer lists them).
     /// </summary>
     public const string ProcessMonitorsDropped = "partisan.process_monitors.dropped";
+
+    /// <summary>Observable gauge: members the node knows, itself included. Tag <c>node</c>.</summary>
+    public const string Members = "partisan.members";
+
+    /// <summary>Observable gauge: HyParView's active view size (neighbours with open connections); reported under HyParView only. Tag <c>node</c>.</summary>
+    public const string ActiveView = "partisan.hyparview.active_view";
+
+    /// <summary>Observable gauge: HyParView's passive view size (nodes known, not connected); reported under HyParView only. Tag <c>node</c>.</summary>
+    public const string PassiveView = "partisan.hyparview.passive_view";
+
+    /// <summary>Observable gauge: open overlay connections. Tags <c>node</c> and <c>direction</c> (<c>outbound</c>, <c>inbound</c>).</summary>
+    public const string Connections = "partisan.connections";
+
+    /// <summary>Observable gauge: messages waiting in the send queues of the node's outbound connections. Tag <c>node</c>.</summary>
+    public const string SendQueueDepth = "partisan.send_queue.depth";
+
+    /// <summary>Observable gauge: acknowledged and causal messages sent and not yet acknowledged. Tag <c>node</c>.</summary>
+    public const string MessagesUnacked = "partisan.messages.unacked";
 
     internal static readonly Meter Meter = new(MeterName);
 

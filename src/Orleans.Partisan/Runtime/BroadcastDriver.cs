@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Partisan.Protocols.Broadcast;
 using Orleans.Partisan.Transport;
@@ -79,8 +80,11 @@ internal sealed class BroadcastDriver : IAsyncDisposable
         => _handlers.Values.FirstOrDefault(h => h.Interface == handlerInterface)?.Name
             ?? throw new UnknownBroadcastHandlerException(handlerInterface.FullName ?? handlerInterface.Name, _handlers.Keys);
 
-    /// <summary>Turns <paramref name="message"/> into an id and payload with the local handler, merges it there, and broadcasts it if it was new.</summary>
-    public async Task<bool> BroadcastAsync(string handler, object message, CancellationToken cancellationToken)
+    /// <summary>
+    /// Turns <paramref name="message"/> into an id and payload with the local handler, merges it there, and broadcasts it
+    /// if it was new; in a <see cref="PartisanTelemetry.BroadcastSpan"/> when a listener wants one.
+    /// </summary>
+    public Task<bool> BroadcastAsync(string handler, object message, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(message);
@@ -88,6 +92,30 @@ internal sealed class BroadcastDriver : IAsyncDisposable
         {
             throw new UnknownBroadcastHandlerException(handler, _handlers.Keys);
         }
+
+        return PartisanTelemetry.Source.HasListeners()
+            ? TracedBroadcastAsync(registration, message, cancellationToken)
+            : BroadcastAsync(registration, message, trace: null, cancellationToken);
+    }
+
+    private async Task<bool> TracedBroadcastAsync(BroadcastHandlerRegistration registration, object message, CancellationToken cancellationToken)
+    {
+        using var activity = PartisanTelemetry.Source.StartActivity(PartisanTelemetry.BroadcastSpan, ActivityKind.Producer);
+        activity?.SetTag("partisan.broadcast.handler", registration.Name);
+        try
+        {
+            return await BroadcastAsync(registration, message, TraceContext.Of(activity), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
+        }
+    }
+
+    private async Task<bool> BroadcastAsync(BroadcastHandlerRegistration registration, object message, TraceContext? trace, CancellationToken cancellationToken)
+    {
+        var handler = registration.Name;
 
         // The originator's own handler calls fail to the caller, who can retry; nothing was sent yet.
         var data = await Invoker.BroadcastDataAsync(registration, message).WaitAsync(_handlerTimeout, _time, cancellationToken).ConfigureAwait(false)
@@ -99,7 +127,7 @@ internal sealed class BroadcastDriver : IAsyncDisposable
 
         Interlocked.Increment(ref _originated);
         Delivered();
-        await _work.Invoke(() => Execute(_core.Broadcast(handler, data.MessageId, data.Payload))).ConfigureAwait(false);
+        await _work.Invoke(() => Execute(_core.Broadcast(handler, data.MessageId, data.Payload, trace))).ConfigureAwait(false);
         return true;
     }
 
@@ -156,7 +184,7 @@ internal sealed class BroadcastDriver : IAsyncDisposable
                     break;
                 case MergeEffect merge:
                     // A failed merge passes the message on as if it were new: the link it came over is not to blame.
-                    Ask(merge.From, merge.Gossip.Handler, "Merge", h => Invoker.MergeAsync(h, merge.Gossip.MessageId, merge.Gossip.Payload), fallback: true, (isNew, answered) =>
+                    Ask(merge.From, merge.Gossip.Handler, "Merge", h => MergeAsync(h, merge.From, merge.Gossip), fallback: true, (isNew, answered) =>
                     {
                         if (isNew && answered)
                         {
@@ -298,6 +326,36 @@ internal sealed class BroadcastDriver : IAsyncDisposable
             }
 
             _work.Post(() => Execute(answer(result, answered)));
+        }
+    }
+
+    /// <summary>Asks the handler to merge a gossiped message, in a <see cref="PartisanTelemetry.BroadcastDeliverSpan"/> (a child of the broadcaster's span) when a listener wants one.</summary>
+    private Task<bool> MergeAsync(BroadcastHandlerRegistration handler, NodeName from, BroadcastGossip gossip)
+        => PartisanTelemetry.Source.HasListeners()
+            ? TracedMergeAsync(handler, from, gossip)
+            : Invoker.MergeAsync(handler, gossip.MessageId, gossip.Payload);
+
+    private async Task<bool> TracedMergeAsync(BroadcastHandlerRegistration handler, NodeName from, BroadcastGossip gossip)
+    {
+        using var activity = PartisanTelemetry.Source.StartActivity(PartisanTelemetry.BroadcastDeliverSpan, ActivityKind.Consumer, gossip.Trace?.ToParent() ?? default);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("partisan.broadcast.handler", handler.Name);
+            activity.SetTag("partisan.broadcast.root", gossip.Root.Value);
+            activity.SetTag("partisan.broadcast.round", gossip.Round);
+            activity.SetTag("partisan.node", from.Value);
+        }
+
+        try
+        {
+            var isNew = await Invoker.MergeAsync(handler, gossip.MessageId, gossip.Payload).WaitAsync(_handlerTimeout, _time, _stopping.Token).ConfigureAwait(false);
+            activity?.SetTag("partisan.broadcast.new", isNew);
+            return isNew;
+        }
+        catch (Exception exception)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
         }
     }
 

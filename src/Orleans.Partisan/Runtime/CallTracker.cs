@@ -51,8 +51,39 @@ internal sealed class CallTracker
         _deadlines = new CallDeadlines(time, Sweep);
     }
 
-    /// <summary>Sends <paramref name="request"/> under <paramref name="call"/> (a reference of this node) and waits for the reply.</summary>
-    public async Task<TResponse> CallAsync<TResponse>(PartisanRef call, NodeName node, PartisanTarget target, object request, ForwardOptions options, TimeSpan? timeout, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends <paramref name="request"/> under <paramref name="call"/> (a reference of this node) and waits for the reply,
+    /// in a <see cref="PartisanTelemetry.CallSpan"/> when a listener of the overlay's activity source wants one.
+    /// </summary>
+    public Task<TResponse> CallAsync<TResponse>(PartisanRef call, NodeName node, PartisanTarget target, object request, ForwardOptions options, TimeSpan? timeout, CancellationToken cancellationToken)
+        => PartisanTelemetry.Source.HasListeners()
+            ? TracedCallAsync<TResponse>(call, node, target, request, options, timeout, cancellationToken)
+            : CallAsync<TResponse>(call, node, target, request, options, timeout, trace: null, cancellationToken);
+
+    /// <summary>The call in its client span, whose context travels with the request when the span is recorded.</summary>
+    private async Task<TResponse> TracedCallAsync<TResponse>(PartisanRef call, NodeName node, PartisanTarget target, object request, ForwardOptions options, TimeSpan? timeout, CancellationToken cancellationToken)
+    {
+        using var activity = PartisanTelemetry.Source.StartActivity(PartisanTelemetry.CallSpan, ActivityKind.Client);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("partisan.node", node.Value);
+            activity.SetTag("partisan.target", target.ToString());
+            activity.SetTag("partisan.channel", options.Channel ?? PartisanChannels.Default);
+            activity.SetTag("partisan.call", call.ToString());
+        }
+
+        try
+        {
+            return await CallAsync<TResponse>(call, node, target, request, options, timeout, TraceContext.Of(activity), cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception exception)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            throw;
+        }
+    }
+
+    private async Task<TResponse> CallAsync<TResponse>(PartisanRef call, NodeName node, PartisanTarget target, object request, ForwardOptions options, TimeSpan? timeout, TraceContext? trace, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(target);
         ArgumentNullException.ThrowIfNull(request);
@@ -80,7 +111,7 @@ internal sealed class CallTracker
         PartisanMetrics.CallStarts.Add(1);
         try
         {
-            await _send(node, target, request, options, new CallHeader(call.Id, options.Transitive), cancellationToken).ConfigureAwait(false);
+            await _send(node, target, request, options, new CallHeader(call.Id, options.Transitive, trace), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception exception)
         {

@@ -96,6 +96,18 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
 
     private TimeSpan Now => _time.GetElapsedTime(_start);
 
+    /// <summary>Acknowledged and causal messages sent and not yet acknowledged, to every destination (a gauge reads it).</summary>
+    public int UnackedCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _tracker.TotalOutstanding;
+            }
+        }
+    }
+
     /// <summary>
     /// Sends an acknowledged or causal message (the caller checked the channel, and the node unless transitive):
     /// completes when it is acknowledged (with <see cref="ForwardOptions.Ack"/>) or handed to the transport.

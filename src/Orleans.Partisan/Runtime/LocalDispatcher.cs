@@ -110,6 +110,58 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
     /// </summary>
     public Task? DeliverMessage(NodeName from, string channel, PartisanTarget target, object message, bool isCast, CallHeader call)
     {
+        if (!call.IsCall || !PartisanTelemetry.Source.HasListeners())
+        {
+            return Dispatch(from, channel, target, message, isCast, call);
+        }
+
+        // The callee's span: while a named receiver runs or a mailbox is posted to, until a grain's answer is sent.
+        var previous = Activity.Current;
+        var activity = PartisanTelemetry.Source.StartActivity(PartisanTelemetry.CallHandleSpan, ActivityKind.Server, call.Trace?.ToParent() ?? default);
+        if (activity is null)
+        {
+            return Dispatch(from, channel, target, message, isCast, call);
+        }
+
+        if (activity.IsAllDataRequested)
+        {
+            activity.SetTag("partisan.node", from.Value);
+            activity.SetTag("partisan.target", target.ToString());
+            activity.SetTag("partisan.channel", channel);
+            activity.SetTag("partisan.call", new PartisanRef(from, call.Id).ToString());
+        }
+
+        Task? grainCall = null;
+        try
+        {
+            grainCall = Dispatch(from, channel, target, message, isCast, call);
+        }
+        finally
+        {
+            Activity.Current = previous;
+            if (grainCall is null)
+            {
+                activity.Dispose();
+            }
+        }
+
+        return grainCall is null ? null : EndWhenDoneAsync(grainCall, activity);
+    }
+
+    private static async Task EndWhenDoneAsync(Task grainCall, Activity activity)
+    {
+        try
+        {
+            await grainCall.ConfigureAwait(false);
+        }
+        finally
+        {
+            activity.Dispose();
+        }
+    }
+
+    private Task? Dispatch(NodeName from, string channel, PartisanTarget target, object message, bool isCast, CallHeader call)
+    {
         var (received, replier) = calls.Open(from, channel, message, isCast, call);
         switch (target)
         {
@@ -207,6 +259,7 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
 
     private void ReceiverFailed(Exception exception, PartisanTarget target, NodeName from, CallReplier? replier)
     {
+        MarkFailed(exception.Message);
         if (replier is null)
         {
             RuntimeLog.ReceiverFailed(logger, exception, target, from);
@@ -222,9 +275,19 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
 
     private void Undeliverable(PartisanTarget target, string reason, string tag, CallReplier? replier)
     {
+        MarkFailed(reason);
         RuntimeLog.Undeliverable(logger, target, self, reason);
         PartisanMetrics.Undeliverable.Add(1, new TagList { { "reason", tag } });
         replier?.NoSuchTarget($"{target} on node {self}: {reason}");
+    }
+
+    /// <summary>Marks the callee's span, if this runs in one, as failed.</summary>
+    private static void MarkFailed(string reason)
+    {
+        if (Activity.Current is { } activity && activity.Source == PartisanTelemetry.Source && activity.OperationName == PartisanTelemetry.CallHandleSpan)
+        {
+            activity.SetStatus(ActivityStatusCode.Error, reason);
+        }
     }
 
     private sealed class Registration(LocalDispatcher owner, string name, Action<ReceivedMessage> receiver) : IDisposable

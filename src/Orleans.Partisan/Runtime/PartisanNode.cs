@@ -94,6 +94,7 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         });
         _driver.Start();
         _processes.Start();
+        StartGauges();
         RuntimeLog.Started(_logger, Name, string.Join(",", Spec.ListenAddresses), _settings.PeerService, string.Join(", ", Channels.Select(c => $"{c.Key} ({c.Value})")), seed);
     }
 
@@ -325,6 +326,7 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
             return;
         }
 
+        StopGauges();
         _witness.Dispose();
         _calls.Stop();
         await _processes.DisposeAsync().ConfigureAwait(false);

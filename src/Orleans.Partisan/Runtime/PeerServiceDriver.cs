@@ -1,6 +1,7 @@
 using System.Collections.Immutable;
 using Microsoft.Extensions.Logging;
 using Orleans.Partisan.Protocols;
+using Orleans.Partisan.Protocols.HyParView;
 using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Runtime;
@@ -28,6 +29,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
     private ImmutableSortedDictionary<NodeName, NodeSpec> _members;
     private ImmutableHashSet<NodeName> _neighbors = [];
     private readonly CoreTimers _timers;
+    private (int Active, int Passive) _views = (-1, -1);
 
     private readonly Action<IReadOnlyCollection<NodeName>>? _membersChanged;
     private volatile bool _hasLeft;
@@ -52,6 +54,12 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
 
     /// <summary>The members this node keeps connections to (<see cref="IPeerServiceCore.IsNeighbor"/>), as of the last operation; safe to read from any thread.</summary>
     public ImmutableHashSet<NodeName> Neighbors => Volatile.Read(ref _neighbors);
+
+    /// <summary>
+    /// The sizes of HyParView's active and passive views as of the last operation, or (-1, -1) under another peer
+    /// service; safe to read from any thread (the pair may straddle two operations).
+    /// </summary>
+    public (int Active, int Passive) ViewSizes => (Volatile.Read(ref _views.Active), Volatile.Read(ref _views.Passive));
 
     /// <summary>Whether this node left the overlay, or was removed from it, and has not joined again; safe to read from any thread.</summary>
     public bool HasLeft => _hasLeft;
@@ -183,6 +191,12 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         var changed = !members.Keys.SequenceEqual(_members.Keys);
         Volatile.Write(ref _members, members);
         Volatile.Write(ref _neighbors, [.. members.Keys.Where(m => m != _core.Self.Name && _core.IsNeighbor(m))]);
+        if (_core is HyParViewCore hyParView)
+        {
+            Volatile.Write(ref _views.Active, hyParView.ActiveCount);
+            Volatile.Write(ref _views.Passive, hyParView.PassiveCount);
+        }
+
         if (changed)
         {
             _membersChanged?.Invoke(members.Keys.ToList());

@@ -27,9 +27,10 @@ internal sealed record Hello(
     /// <summary>
     /// The protocol version this code speaks. 2: the heartbeat (<see cref="HeartbeatInterval"/>, the frame
     /// <see cref="HeartbeatFrame"/> from acceptor to dialler). 3: forwarded frames carry a call header (the request's
-    /// call number, or the answer's call with no target) and a delivery header instead of serialized wrappers.
+    /// call number, or the answer's call with no target) and a delivery header instead of serialized wrappers. 4: a
+    /// call's request may carry a trace header (the caller's W3C trace context), and broadcast gossip a trace context.
     /// </summary>
-    public const int CurrentVersion = 3;
+    public const int CurrentVersion = 4;
 
     /// <summary>The largest handshake frame accepted.</summary>
     public const int MaxSize = 64 * 1024;

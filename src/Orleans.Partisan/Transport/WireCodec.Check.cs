@@ -26,11 +26,6 @@ internal sealed partial class WireCodec
                 throw new InvalidDataException("The forwarded message ends before its flags.");
             }
 
-            if ((flags & ~KnownFlags) != 0)
-            {
-                throw new InvalidDataException($"The forwarded message has unknown flags {flags:x2}.");
-            }
-
             if (!ValidFlags(flags))
             {
                 throw new InvalidDataException($"The forwarded message has inconsistent flags {flags:x2}.");
@@ -52,6 +47,11 @@ internal sealed partial class WireCodec
             if ((flags & RequestFlag) != 0)
             {
                 SkipVarUInt64(ref reader, "call number");
+            }
+
+            if ((flags & TraceFlag) != 0)
+            {
+                CheckTraceHeader(ref reader);
             }
 
             if ((flags & TrackedFlag) != 0)
@@ -80,6 +80,30 @@ internal sealed partial class WireCodec
         }
 
         return SerializedFieldScanner.IsCompact(claims, body.Length);
+    }
+
+    /// <summary>
+    /// Checks a request's trace header: a <c>traceparent</c> of exactly <see cref="TraceContext.TraceParentLength"/>
+    /// bytes in the W3C version-00 form, and a <c>tracestate</c> of at most <see cref="TraceContext.MaxTraceStateLength"/>
+    /// bytes of printable ASCII (0 bytes: none).
+    /// </summary>
+    private static void CheckTraceHeader(ref SequenceReader<byte> reader)
+    {
+        Span<byte> text = stackalloc byte[TraceContext.MaxTraceStateLength];
+        var length = ReadVarUInt32(ref reader, "traceparent length");
+        if (length != TraceContext.TraceParentLength || !reader.TryCopyTo(text[..TraceContext.TraceParentLength]) || !TraceContext.IsValidTraceParent(text[..TraceContext.TraceParentLength]))
+        {
+            throw new InvalidDataException($"The call's trace header has a malformed traceparent ({length} bytes); a traceparent is {TraceContext.TraceParentLength} bytes: 00-<32 hex>-<16 hex>-<2 hex>, ids not all zero.");
+        }
+
+        reader.Advance(length);
+        length = ReadVarUInt32(ref reader, "tracestate length");
+        if (length > TraceContext.MaxTraceStateLength || !reader.TryCopyTo(text[..(int)length]) || !TraceContext.IsValidTraceState(text[..(int)length]))
+        {
+            throw new InvalidDataException($"The call's trace header has a malformed tracestate ({length} bytes); a tracestate is at most {TraceContext.MaxTraceStateLength} bytes of printable ASCII.");
+        }
+
+        reader.Advance(length);
     }
 
     private static void SkipName(ref SequenceReader<byte> reader, int maximum, string what)

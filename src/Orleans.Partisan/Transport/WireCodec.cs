@@ -19,10 +19,13 @@ namespace Orleans.Partisan.Transport;
 /// <para><b>1, forward</b>: a forwarded message (<see cref="ForwardEnvelope"/>), which is most of
 /// the traffic, laid out by hand so that the envelope costs a few bytes and no codec calls: a flags
 /// byte (1 = cast, 2 = the target is named, 4 = the request of a call, 8 = a transitive call, 16 = the
-/// answer to a call, 32 = that answer is a failure, 64 = an acknowledged message), then the target (a named target as a varint length
+/// answer to a call, 32 = that answer is a failure, 64 = an acknowledged message, 128 = a request with a trace
+/// header), then the target (a named target as a varint length
 /// and its UTF-8 name, any other target as Orleans writes a <see cref="PartisanTarget"/>; an answer has
 /// none), then, for a request or an answer, the call's number as a varint (the call header: the caller's
-/// node is the request's sender and the answer's receiver, so it never travels), then, for an
+/// node is the request's sender and the answer's receiver, so it never travels), then, for a request whose caller's
+/// span is recorded, the trace header (the W3C <c>traceparent</c> and <c>tracestate</c>, each as a varint length and
+/// ASCII; <see cref="TraceContext"/>), then, for an
 /// acknowledged message, its delivery header (session, number, predecessor and base as varints), then a
 /// varint type reference and the message (an answer's reply may be null: type reference 0 and Orleans' null). Type reference 0: the message is written as an object, type and
 /// all. Otherwise <c>(n + 1) &lt;&lt; 1</c> names the connection's type number n
@@ -48,7 +51,7 @@ internal sealed partial class WireCodec
     private const byte AnswerFlag = 16;
     private const byte FailureFlag = 32;
     private const byte TrackedFlag = 64;
-    private const byte KnownFlags = CastFlag | NamedFlag | RequestFlag | TransitiveFlag | AnswerFlag | FailureFlag | TrackedFlag;
+    private const byte TraceFlag = 128; // every bit of the flags byte is now taken
     private const int MaxTypeNameBytes = 4096;
 
     [ThreadStatic]
@@ -167,6 +170,10 @@ internal sealed partial class WireCodec
         if (answer is null && envelope.Call.IsCall)
         {
             flags |= envelope.Call.Transitive ? (byte)(RequestFlag | TransitiveFlag) : RequestFlag;
+            if (envelope.Call.Trace is not null)
+            {
+                flags |= TraceFlag;
+            }
         }
 
         var delivery = envelope.Delivery;
@@ -196,6 +203,12 @@ internal sealed partial class WireCodec
             if (envelope.Call.IsCall)
             {
                 writer.WriteVarUInt64((ulong)envelope.Call.Id);
+            }
+
+            if ((flags & TraceFlag) != 0)
+            {
+                WriteAscii(ref writer, envelope.Call.Trace!.TraceParent);
+                WriteAscii(ref writer, envelope.Call.Trace.TraceState ?? string.Empty);
             }
 
             if ((flags & TrackedFlag) != 0)
@@ -290,7 +303,17 @@ internal sealed partial class WireCodec
 
         if ((flags & RequestFlag) != 0)
         {
-            call = new CallHeader(ReadCallNumber(ref reader), (flags & TransitiveFlag) != 0);
+            var number = ReadCallNumber(ref reader);
+            TraceContext? trace = null;
+            if ((flags & TraceFlag) != 0)
+            {
+                // Check validated both: a traceparent of 55 bytes, a tracestate of printable ASCII within its bound.
+                var parent = Encoding.ASCII.GetString(reader.ReadBytes(reader.ReadVarUInt32()));
+                var stateLength = reader.ReadVarUInt32();
+                trace = new TraceContext(parent, stateLength == 0 ? null : Encoding.ASCII.GetString(reader.ReadBytes(stateLength)));
+            }
+
+            call = new CallHeader(number, (flags & TransitiveFlag) != 0, trace);
         }
 
         var delivery = default(DeliveryHeader);
@@ -345,17 +368,25 @@ internal sealed partial class WireCodec
     }
 
     /// <summary>
-    /// Whether the flags make sense together: an answer has no target, is neither cast nor a request and is never
-    /// acknowledged; a failure is an answer; a transitive call is a request.
+    /// Whether the flags make sense together: an answer has no target, is neither cast nor a request, is never
+    /// acknowledged and carries no trace header; a failure is an answer; a transitive call and a trace header belong to
+    /// a request.
     /// </summary>
     private static bool ValidFlags(byte flags)
     {
         if ((flags & AnswerFlag) != 0)
         {
-            return (flags & (CastFlag | NamedFlag | RequestFlag | TransitiveFlag | TrackedFlag)) == 0;
+            return (flags & (CastFlag | NamedFlag | RequestFlag | TransitiveFlag | TrackedFlag | TraceFlag)) == 0;
         }
 
-        return (flags & FailureFlag) == 0 && ((flags & TransitiveFlag) == 0 || (flags & RequestFlag) != 0);
+        return (flags & FailureFlag) == 0 && ((flags & (TransitiveFlag | TraceFlag)) == 0 || (flags & RequestFlag) != 0);
+    }
+
+    private static void WriteAscii(ref Writer<FrameBuffer> writer, string text)
+    {
+        writer.WriteVarUInt32((uint)text.Length);
+        writer.EnsureContiguous(text.Length);
+        writer.AdvanceSpan(Encoding.ASCII.GetBytes(text, writer.WritableSpan));
     }
 
     private static long ReadNumber<TInput>(ref Reader<TInput> reader, string what)

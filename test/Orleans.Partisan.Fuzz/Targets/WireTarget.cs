@@ -37,6 +37,9 @@ internal sealed class WireTarget : IFuzzTarget
         yield return ("object-relay-call", Frames.Body(new RelayEnvelope(new PartisanRef(new NodeName("o"), 2), new NodeName("d"), 3, ForwardEnvelope.Create(named, "r", isCast: false, new CallHeader(11, Transitive: true)))));
         yield return ("object-relay-acked", Frames.Body(new RelayEnvelope(new PartisanRef(new NodeName("o"), 3), new NodeName("d"), 2, ForwardEnvelope.Create(named, new Keyed(7, 7, "r"), isCast: true, new CallHeader(12, Transitive: true), numbers))));
         yield return ("object-relay-answer", Frames.Body(new RelayEnvelope(new PartisanRef(new NodeName("o"), 4), new NodeName("d"), 1, new ForwardEnvelope(new CallAnswerTarget(12, IsFailure: true), "why", isCast: false))));
+        var trace = new TraceContext("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null);
+        yield return ("forward-call-traced", Frames.Body(ForwardEnvelope.Create(named, new Keyed(5, 6, "traced"), isCast: false, new CallHeader(7, false, trace)), sent));
+        yield return ("forward-call-traced-state", Frames.Body(ForwardEnvelope.Create(named, "payload", isCast: false, new CallHeader(8, true, trace with { TraceState = "congo=t61rcWkgMzE,rojo=00f067aa0ba902b7" })), sent));
         yield return ("object-keyed", Frames.Body(new Keyed(9, 9, "object")));
         yield return ("object-nested", Frames.Body(Nested()));
         yield return ("object-hello", Frames.Body(new Hello(Hello.CurrentVersion, "fuzz", FuzzServices.Spec("peer"), "bulk", 1, TimeSpan.FromSeconds(1))));

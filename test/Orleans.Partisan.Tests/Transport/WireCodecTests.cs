@@ -212,7 +212,7 @@ public sealed class WireCodecTests
     public static TheoryData<object[], string> MalformedBodies() => new()
     {
         { [(byte)9], "unknown kind 9" },
-        { [(byte)1, (byte)0x80], "unknown flags" },
+        { [(byte)1, (byte)0x80], "inconsistent flags" }, // only a request carries a trace header
         { [(byte)1, (byte)2, 0u], "0 bytes long" },
         { [(byte)1, (byte)2, (uint)TargetNameCache.MaxNameBytes + 1], "names are 1 to" },
         { [(byte)1, (byte)2, 2u, new byte[] { 0xC3, 0x28 }, 0u, Int32Zero], "not valid UTF-8" },
@@ -226,12 +226,13 @@ public sealed class WireCodecTests
         { [(byte)1, (byte)(8 | 2)], "inconsistent flags" }, // only a request is transitive
         { [(byte)1, (byte)16, 0ul, 0u, Int32Zero], "names call number 0" },
         { [(byte)1, (byte)(16 | 64)], "inconsistent flags" }, // an answer is never acknowledged
+        { [(byte)1, (byte)(16 | 128)], "inconsistent flags" }, // an answer carries no trace header
         { [(byte)1, (byte)(2 | 64), 1u, new byte[] { (byte)'x' }, 0ul, 1ul, 0ul, 1ul, 0u, Int32Zero], "names session 0" },
         { [(byte)1, (byte)(2 | 4), 1u, new byte[] { (byte)'x' }, 0ul, 0u, Int32Zero], "names call number 0" },
     };
 
     /// <summary>A serialized field holding a var-int zero: field tag 0x00, then Orleans' one-byte var-int 0.</summary>
-    private static readonly byte[] Int32Zero = [0x00, 0x01];
+    internal static readonly byte[] Int32Zero = [0x00, 0x01];
 
     [Theory]
     [MemberData(nameof(MalformedBodies))]
@@ -315,7 +316,7 @@ public sealed class WireCodecTests
     }
 
     /// <summary>A body from raw bytes (byte, byte[]) and Orleans varints (uint, ulong).</summary>
-    private static byte[] Build(object[] parts)
+    internal static byte[] Build(object[] parts)
     {
         var output = new ArrayBufferWriter<byte>();
         using var session = TestSupport.Services.GetRequiredService<SerializerSessionPool>().GetSession();
@@ -345,7 +346,7 @@ public sealed class WireCodecTests
         return output.WrittenSpan.ToArray();
     }
 
-    private static ForwardEnvelope RoundTrip(ForwardEnvelope envelope, SentTypeTable sent, ReceivedTypeTable received)
+    internal static ForwardEnvelope RoundTrip(ForwardEnvelope envelope, SentTypeTable sent, ReceivedTypeTable received)
     {
         var frame = FrameCodec.Encode(TestSupport.Codec, envelope, 1 << 20, types: sent);
         try

@@ -9,13 +9,18 @@ namespace Orleans.Partisan.Protocols.Broadcast;
 /// <param name="Payload">The payload the handler merges.</param>
 /// <param name="Root">The node that broadcast the message: the root of the tree it travels along.</param>
 /// <param name="Round">The number of hops from the root to the receiver (1 for the root's neighbours).</param>
+/// <param name="Trace">
+/// The broadcaster's recorded span, which each node's delivery span is a child of; <see langword="null"/> when none was
+/// recorded, and in a GOSSIP that answers a GRAFT. Passed on unchanged from hop to hop.
+/// </param>
 [GenerateSerializer, Immutable, Alias("partisan.broadcast.Gossip")]
 internal sealed record BroadcastGossip(
     [property: Id(0)] string Handler,
     [property: Id(1)] object MessageId,
     [property: Id(2)] object Payload,
     [property: Id(3)] NodeName Root,
-    [property: Id(4)] int Round) : IBroadcastMessage
+    [property: Id(4)] int Round,
+    [property: Id(5)] TraceContext? Trace = null) : IBroadcastMessage
 {
     string? IBroadcastMessage.Handler => Handler;
 }

@@ -49,14 +49,14 @@ internal sealed class FloodCore : IBroadcastCore
     ];
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> Broadcast(string handler, object messageId, object payload)
+    public IReadOnlyList<BroadcastEffect> Broadcast(string handler, object messageId, object payload, TraceContext? trace = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(handler);
         ArgumentNullException.ThrowIfNull(messageId);
         ArgumentNullException.ThrowIfNull(payload);
         _delivered.Add(new BroadcastMessageKey(handler, messageId), Self, _tick);
         var effects = new List<BroadcastEffect>(_neighbors.Count);
-        Flood(new BroadcastGossip(handler, messageId, payload, Self, 1), except: null, effects);
+        Flood(new BroadcastGossip(handler, messageId, payload, Self, 1, trace), except: null, effects);
         return effects;
     }
 

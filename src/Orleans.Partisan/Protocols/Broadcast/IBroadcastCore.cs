@@ -32,9 +32,10 @@ internal interface IBroadcastCore
 
     /// <summary>
     /// Broadcast a message this node originates (it is the root). The local handler already merged it;
-    /// the core sends it to every neighbour of its tree.
+    /// the core sends it to every neighbour of its tree, with <paramref name="trace"/> (the broadcaster's span, which
+    /// every node's delivery span is a child of) when it is given.
     /// </summary>
-    IReadOnlyList<BroadcastEffect> Broadcast(string handler, object messageId, object payload);
+    IReadOnlyList<BroadcastEffect> Broadcast(string handler, object messageId, object payload, TraceContext? trace = null);
 
     /// <summary>A broadcast message arrived from the neighbour <paramref name="from"/>.</summary>
     IReadOnlyList<BroadcastEffect> Handle(NodeName from, IBroadcastMessage message);

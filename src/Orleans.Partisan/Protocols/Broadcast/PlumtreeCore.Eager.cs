@@ -4,7 +4,7 @@ namespace Orleans.Partisan.Protocols.Broadcast;
 internal sealed partial class PlumtreeCore
 {
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> Broadcast(string handler, object messageId, object payload)
+    public IReadOnlyList<BroadcastEffect> Broadcast(string handler, object messageId, object payload, TraceContext? trace = null)
     {
         ArgumentException.ThrowIfNullOrEmpty(handler);
         ArgumentNullException.ThrowIfNull(messageId);
@@ -17,7 +17,7 @@ internal sealed partial class PlumtreeCore
         }
 
         _delivered.Add(key, new PlumtreeDelivered(Self, 0, parent: null), _tick);
-        Push(Tree(Self), new BroadcastGossip(handler, messageId, payload, Self, 1), except: null, effects);
+        Push(Tree(Self), new BroadcastGossip(handler, messageId, payload, Self, 1, trace), except: null, effects);
         return effects;
     }
 

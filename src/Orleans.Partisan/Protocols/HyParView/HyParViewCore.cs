@@ -100,6 +100,12 @@ internal sealed partial class HyParViewCore : IPeerServiceCore
     /// <summary>The passive view: nodes known but not connected.</summary>
     public IReadOnlyCollection<NodeSpec> PassiveView => [.. _passive];
 
+    /// <summary>The number of neighbours in the active view, without copying it.</summary>
+    public int ActiveCount => _active.Count;
+
+    /// <summary>The number of nodes in the passive view, without copying it.</summary>
+    public int PassiveCount => _passive.Count;
+
     /// <summary>The nodes a JOIN or NEIGHBOR request is waiting on (each also in the passive view).</summary>
     internal IReadOnlyCollection<NodeName> PendingRequests => [.. _pending.Keys];
 
