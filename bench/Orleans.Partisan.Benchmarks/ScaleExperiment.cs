@@ -28,6 +28,7 @@ internal static class ScaleExperiment
         using var sampler = args.Contains("--allocations") ? new AllocationSampler() : null;
         var machine = MachineLoad.Start();
         var wall = Stopwatch.StartNew();
+        var cpu = Environment.CpuUsage.TotalTime;
         output.WriteLine(Invariant($"scale: {nodes:N0} nodes, {rounds} rounds, seed {seed}; load average at start {LoadAverage()}"));
 
         var meter = HyParViewExperimentPhase.Start();
@@ -67,7 +68,8 @@ internal static class ScaleExperiment
         GC.KeepAlive(sim);
         var peak = Process.GetCurrentProcess().PeakWorkingSet64;
         var (self, others) = machine?.Stop() ?? (double.NaN, double.NaN);
-        output.WriteLine(Invariant($"total: {total.TotalSeconds:0.0} s, {sim.Steps:N0} events ({sim.Steps / total.TotalSeconds:N0} events/s), {(joined.Allocated + ran.Allocated) / 1e6:N0} MB allocated, GC paused {(joined.GcPause + ran.GcPause).TotalSeconds:0.0} s"));
+        var cpuTime = Environment.CpuUsage.TotalTime - cpu;
+        output.WriteLine(Invariant($"total: {total.TotalSeconds:0.0} s wall, {cpuTime.TotalSeconds:0.0} s CPU of this process, {sim.Steps:N0} events ({sim.Steps / total.TotalSeconds:N0} events/s), {(joined.Allocated + ran.Allocated) / 1e6:N0} MB allocated, GC paused {(joined.GcPause + ran.GcPause).TotalSeconds:0.0} s"));
         output.WriteLine(Invariant($"memory: peak working set {peak / 1e6:N0} MB; live heap {heap / 1e6:N0} MB, {heap / nodes:N0} B per node"));
         output.WriteLine(Invariant($"machine: CPU used by this run {self:0} %, by other processes {others:0} % (of {Environment.ProcessorCount} cores); load average at end {LoadAverage()}"));
         output.WriteLine(Invariant($"trace hash: {sim.TraceHash:x16} (same seed, same hash)"));

@@ -13,16 +13,28 @@ internal sealed class ExchangePeers(NodeName self)
     public void Set(IReadOnlyCollection<NodeName> members)
     {
         ArgumentNullException.ThrowIfNull(members);
-        var set = new SortedSet<NodeName>();
+        // Sorted and deduplicated in one array (this runs on every membership change).
+        var sorted = new NodeName[members.Count];
+        var count = 0;
         foreach (var member in members)
         {
             if (!member.IsEmpty && member != self)
             {
-                set.Add(member);
+                sorted[count++] = member;
             }
         }
 
-        _members = [.. set];
+        Array.Sort(sorted, 0, count);
+        var distinct = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (distinct == 0 || sorted[i] != sorted[distinct - 1])
+            {
+                sorted[distinct++] = sorted[i];
+            }
+        }
+
+        _members = distinct == sorted.Length ? sorted : sorted[..distinct];
     }
 
     /// <summary>A random member not in <paramref name="tree"/> if there is one, else a random member; null without members.</summary>
