@@ -25,6 +25,13 @@ if (args.Contains("plumtree"))
     return;
 }
 
+if (args.Contains("scale"))
+{
+    // Only issue 14's simulator at scale: N HyParView nodes join, then R rounds with Plumtree (ScaleExperiment.cs).
+    ScaleExperiment.Run(args, Console.Out);
+    return;
+}
+
 if (args.Contains("clustering"))
 {
     // Only issue 5's cluster formation and failure detection times, with silos as processes (ClusteringExperiment.cs).

@@ -132,12 +132,14 @@ internal sealed partial class Simulator
         }
     }
 
-    private List<NodeName> MemberNames(SimNode node)
+    private static NodeName[] MemberNames(SimNode node)
     {
-        var members = new List<NodeName>();
-        foreach (var spec in node.Core.Members)
+        var specs = node.Core.Members;
+        var members = new NodeName[specs.Count];
+        var i = 0;
+        foreach (var spec in specs)
         {
-            members.Add(spec.Name);
+            members[i++] = spec.Name;
         }
 
         return members;
@@ -154,7 +156,7 @@ internal sealed partial class Simulator
         var members = MemberNames(node);
         for (var p = 0; p < node.Broadcasts.Count; p++)
         {
-            RunBroadcast(node, p, "MembersChanged", core => core.MembersChanged(members));
+            RunBroadcast(node, p, "MembersChanged", members, static (core, m) => core.MembersChanged(m));
         }
     }
 
@@ -162,16 +164,30 @@ internal sealed partial class Simulator
     {
         for (var p = 0; p < node.Broadcasts.Count && node.Alive; p++)
         {
-            RunBroadcast(node, p, up ? "NeighborUp" : "NeighborDown", core => up ? core.NeighborUp(peer) : core.NeighborDown(peer));
+            if (up)
+            {
+                RunBroadcast(node, p, "NeighborUp", peer, static (core, name) => core.NeighborUp(name));
+            }
+            else
+            {
+                RunBroadcast(node, p, "NeighborDown", peer, static (core, name) => core.NeighborDown(name));
+            }
         }
     }
 
     private void RunBroadcast(SimNode node, int protocol, string what, Func<IBroadcastCore, IReadOnlyList<BroadcastEffect>> call)
+        => RunBroadcast(node, protocol, what, call, static (core, call) => call(core));
+
+    /// <summary>
+    /// Calls a broadcast core and carries out its effects. The call's arguments travel as
+    /// <paramref name="state"/> to a static lambda, so the calls made for every event allocate no closure.
+    /// </summary>
+    private void RunBroadcast<TState>(SimNode node, int protocol, string what, TState state, Func<IBroadcastCore, TState, IReadOnlyList<BroadcastEffect>> call)
     {
         IReadOnlyList<BroadcastEffect> effects;
         try
         {
-            effects = call(node.Broadcasts[protocol].Core);
+            effects = call(node.Broadcasts[protocol].Core, state);
         }
         catch (Exception exception) when (exception is not SimulationException)
         {
@@ -260,7 +276,7 @@ internal sealed partial class Simulator
     }
 
     private void OnBroadcastDeliver(SimNode recipient, SimNode sender, BroadcastEnvelope envelope)
-        => RunBroadcast(recipient, envelope.Protocol, "Handle", core => core.Handle(sender.Name, envelope.Message));
+        => RunBroadcast(recipient, envelope.Protocol, "Handle", (sender.Name, envelope.Message), static (core, s) => core.Handle(s.Name, s.Message));
 
     private void OnHandlerCall(in SimEvent call)
     {
@@ -285,15 +301,15 @@ internal sealed partial class Simulator
                     _protocols[protocol].Find(key)?.Deliver(node.Index, merge.Gossip.Round, Now);
                 }
 
-                RunBroadcast(node, protocol, "Merged", core => core.Merged(merge.From, merge.Gossip, isNew));
+                RunBroadcast(node, protocol, "Merged", (merge, isNew), static (core, s) => core.Merged(s.merge.From, s.merge.Gossip, s.isNew));
                 break;
             case CheckStaleEffect check:
                 var stale = instance.Store.ContainsKey(new BroadcastMessageKey(check.Handler, check.Announcement.MessageId));
-                RunBroadcast(node, protocol, "StaleChecked", core => core.StaleChecked(check.From, check.Handler, check.Announcement, stale));
+                RunBroadcast(node, protocol, "StaleChecked", (check, stale), static (core, s) => core.StaleChecked(s.check.From, s.check.Handler, s.check.Announcement, s.stale));
                 break;
             case GraftPayloadEffect graft:
                 var payload = instance.Store.GetValueOrDefault(new BroadcastMessageKey(graft.Graft.Handler, graft.Graft.MessageId));
-                RunBroadcast(node, protocol, "GraftAnswered", core => core.GraftAnswered(graft.Requester, graft.Graft, payload));
+                RunBroadcast(node, protocol, "GraftAnswered", (graft, payload), static (core, s) => core.GraftAnswered(s.graft.Requester, s.graft.Graft, s.payload));
                 break;
         }
     }
@@ -412,6 +428,6 @@ internal sealed partial class Simulator
         }
 
         Trace(TraceKind.BroadcastTimer, node.Index, timer.Protocol, timer.Timer);
-        RunBroadcast(node, timer.Protocol, "OnTimer", core => core.OnTimer(timer.Timer));
+        RunBroadcast(node, timer.Protocol, "OnTimer", timer.Timer, static (core, t) => core.OnTimer(t));
     }
 }

@@ -7,42 +7,59 @@ namespace Orleans.Partisan.Protocols.Broadcast;
 /// </summary>
 internal sealed class ExchangePeers(NodeName self)
 {
+    // Sorted and distinct in the first _count slots; the buffer only grows (this runs on every membership change).
     private NodeName[] _members = [];
+    private int _count;
 
     /// <summary>Replaces the members (this node is left out; duplicates are ignored).</summary>
     public void Set(IReadOnlyCollection<NodeName> members)
     {
         ArgumentNullException.ThrowIfNull(members);
-        var set = new SortedSet<NodeName>();
+        if (_members.Length < members.Count)
+        {
+            _members = new NodeName[members.Count];
+        }
+
+        var count = 0;
         foreach (var member in members)
         {
             if (!member.IsEmpty && member != self)
             {
-                set.Add(member);
+                _members[count++] = member;
             }
         }
 
-        _members = [.. set];
+        Array.Sort(_members, 0, count);
+        var distinct = 0;
+        for (var i = 0; i < count; i++)
+        {
+            if (distinct == 0 || _members[i] != _members[distinct - 1])
+            {
+                _members[distinct++] = _members[i];
+            }
+        }
+
+        Array.Clear(_members, distinct, _members.Length - distinct);
+        _count = distinct;
     }
 
     /// <summary>A random member not in <paramref name="tree"/> if there is one, else a random member; null without members.</summary>
     public NodeName? Choose(IReadOnlySet<NodeName> tree, Random random)
     {
-        if (_members.Length == 0)
+        if (_count == 0)
         {
             return null;
         }
 
-        var outside = new List<NodeName>(_members.Length);
-        foreach (var member in _members)
+        var outside = new List<NodeName>(_count);
+        for (var i = 0; i < _count; i++)
         {
-            if (!tree.Contains(member))
+            if (!tree.Contains(_members[i]))
             {
-                outside.Add(member);
+                outside.Add(_members[i]);
             }
         }
 
-        IReadOnlyList<NodeName> pool = outside.Count > 0 ? outside : _members;
-        return pool[random.Next(pool.Count)];
+        return outside.Count > 0 ? outside[random.Next(outside.Count)] : _members[random.Next(_count)];
     }
 }

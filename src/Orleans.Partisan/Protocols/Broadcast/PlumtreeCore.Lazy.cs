@@ -69,11 +69,18 @@ internal sealed partial class PlumtreeCore
                 missing = new PlumtreeMissing(ihave.Handler, announcement.Root, new PlumtreeTimer.Graft(++_timerSerial));
                 missing.AddAnnouncer(from, announcement.Round);
                 _graftTimers.Add(missing.Timer, key);
-                _missing.Add(key, missing, _tick, (_, forgotten) => StopRepair(forgotten, effects));
+                RememberMissing(key, missing, effects);
                 effects.Add(new CheckStaleEffect(from, ihave.Handler, announcement));
             }
         }
     }
+
+    /// <summary>
+    /// Remembers a message being repaired; one evicted to make room stops its repair. Apart from
+    /// <see cref="OnIHave"/>, so the closure is made only when a missing message is new.
+    /// </summary>
+    private void RememberMissing(BroadcastMessageKey key, PlumtreeMissing missing, List<BroadcastEffect> effects)
+        => _missing.Add(key, missing, _tick, (_, forgotten) => StopRepair(forgotten, effects));
 
     /// <summary>A graft timer fired: the message did not come in time; graft the next announcer.</summary>
     private void OnGraftTimer(BroadcastMessageKey key, List<BroadcastEffect> effects)

@@ -49,7 +49,7 @@ internal sealed partial class HyParViewCore
                 return;
             }
 
-            var candidate = PickPassive(s => !_pending.ContainsKey(s.Name) && !_tried.Contains(s.Name));
+            var candidate = PickPassive(new PassiveFilter(_pending, null, _tried));
             if (candidate is null)
             {
                 if (_pending.Count == 0)
@@ -97,7 +97,7 @@ internal sealed partial class HyParViewCore
     {
         if (_promotionTarget == 0 && _pending.Count == 0 && _active.Count > 0 && _active.Count < _options.ActiveViewSize)
         {
-            var candidate = PickPassive(_ => true);
+            var candidate = PickPassive(default(AnyPassive));
             if (candidate is not null)
             {
                 SendNeighbor(candidate, effects);

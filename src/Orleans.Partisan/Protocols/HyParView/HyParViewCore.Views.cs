@@ -21,7 +21,18 @@ internal sealed partial class HyParViewCore
 
     private bool IsActive(NodeName name) => FindActive(name) is not null;
 
-    private int PassiveIndex(NodeName name) => _passive.FindIndex(s => s.Name == name);
+    private int PassiveIndex(NodeName name)
+    {
+        for (var i = 0; i < _passive.Count; i++)
+        {
+            if (_passive[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     private bool IsKnown(NodeName name) => IsActive(name) || PassiveIndex(name) >= 0;
 
@@ -129,15 +140,20 @@ internal sealed partial class HyParViewCore
     {
         if (_passive.Count >= _options.PassiveViewSize)
         {
-            var victim = PickPassive(s => evictFirst.Contains(s.Name) && !_pending.ContainsKey(s.Name))
-                ?? PickPassive(s => !_pending.ContainsKey(s.Name));
-            if (victim is null)
+            var victim = evictFirst.Count == 0 ? -1 : PickPassiveIndex(new PassiveFilter(_pending, evictFirst, null));
+            if (victim < 0)
+            {
+                victim = PickPassiveIndex(new PassiveFilter(_pending, null, null));
+            }
+
+            if (victim < 0)
             {
                 return false;
             }
 
-            _passive.Remove(victim);
-            effects.Add(new MemberLeftEffect(victim));
+            var evicted = _passive[victim];
+            _passive.RemoveAt(victim);
+            effects.Add(new MemberLeftEffect(evicted));
         }
 
         _passive.Add(spec);
@@ -156,16 +172,73 @@ internal sealed partial class HyParViewCore
         }
     }
 
-    private NodeSpec? PickPassive(Func<NodeSpec, bool> where)
+    /// <summary>
+    /// The index of a random passive entry that satisfies <paramref name="where"/>, or -1. Counts the
+    /// candidates, draws one, then finds it: the same single draw as picking from a filtered copy,
+    /// without the copy (this runs on every insert into a full passive view).
+    /// </summary>
+    private int PickPassiveIndex<TFilter>(in TFilter where)
+        where TFilter : struct, IPassiveFilter
     {
-        var candidates = _passive.Where(where).ToList();
-        return candidates.Count == 0 ? null : candidates[_random.Next(candidates.Count)];
+        var count = 0;
+        foreach (var spec in _passive)
+        {
+            if (where.Accepts(spec.Name))
+            {
+                count++;
+            }
+        }
+
+        if (count == 0)
+        {
+            return -1;
+        }
+
+        var chosen = _random.Next(count);
+        for (var i = 0; i < _passive.Count; i++)
+        {
+            if (where.Accepts(_passive[i].Name) && chosen-- == 0)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
+
+    private NodeSpec? PickPassive<TFilter>(in TFilter where)
+        where TFilter : struct, IPassiveFilter
+    {
+        var index = PickPassiveIndex(where);
+        return index < 0 ? null : _passive[index];
     }
 
     private ActiveLink? PickActive(NodeName except)
     {
-        var candidates = _active.Where(l => l.Name != except).ToList();
-        return candidates.Count == 0 ? null : candidates[_random.Next(candidates.Count)];
+        var count = 0;
+        foreach (var link in _active)
+        {
+            if (link.Name != except)
+            {
+                count++;
+            }
+        }
+
+        if (count == 0)
+        {
+            return null;
+        }
+
+        var chosen = _random.Next(count);
+        foreach (var link in _active)
+        {
+            if (link.Name != except && chosen-- == 0)
+            {
+                return link;
+            }
+        }
+
+        return null;
     }
 
     /// <summary>Up to <paramref name="count"/> distinct elements of <paramref name="source"/>, chosen at random.</summary>

@@ -92,7 +92,22 @@ internal sealed partial class HyParViewCore : IPeerServiceCore
     public NodeSpec Self { get; }
 
     /// <inheritdoc />
-    public IReadOnlyCollection<NodeSpec> Members => [Self, .. ActiveView, .. _passive];
+    public IReadOnlyCollection<NodeSpec> Members
+    {
+        get
+        {
+            // Built in one array: the simulator reads the members on every change of either view.
+            var members = new NodeSpec[1 + _active.Count + _passive.Count];
+            members[0] = Self;
+            for (var i = 0; i < _active.Count; i++)
+            {
+                members[1 + i] = _active[i].Spec;
+            }
+
+            _passive.CopyTo(members, 1 + _active.Count);
+            return members;
+        }
+    }
 
     /// <summary>The active view: the neighbours this node keeps connections to.</summary>
     public IReadOnlyCollection<NodeSpec> ActiveView => [.. _active.Select(l => l.Spec)];

@@ -1,0 +1,116 @@
+using System.Diagnostics;
+using System.Globalization;
+using Orleans.Partisan.Protocols.Broadcast;
+using Orleans.Partisan.Simulation;
+
+namespace Orleans.Partisan.Benchmarks;
+
+/// <summary>
+/// The simulator at scale (issue 14): N HyParView nodes join, then R rounds run with Plumtree beside
+/// HyParView, one broadcast from a random live node at the start of each round. Prints the cost of the
+/// two phases (wall time, events, bytes allocated and per event, GC pause), the peak working set and the
+/// live heap per simulated node, and the trace hash, which is the same for the same seed in every run.
+/// </summary>
+/// <remarks>
+/// <c>dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- scale [--nodes 10000] [--rounds 100] [--seed 2007] [--allocations]</c>;
+/// <c>--allocations</c> adds the bytes allocated by type, sampled (<see cref="AllocationSampler"/>).
+/// A round is one shuffle interval of virtual time (<see cref="HyParViewExperimentOverlay.Round"/>).
+/// </remarks>
+internal static class ScaleExperiment
+{
+    /// <summary>Runs the experiment with the settings in <paramref name="args"/> and prints its figures.</summary>
+    public static void Run(IReadOnlyList<string> args, TextWriter output)
+    {
+        var nodes = Option(args, "--nodes", 10_000, min: 10);
+        var rounds = Option(args, "--rounds", 100, min: 1);
+        var seed = Option(args, "--seed", 2007, min: int.MinValue);
+        var overlay = new HyParViewExperimentSettings { Nodes = nodes, Seed = seed };
+        using var sampler = args.Contains("--allocations") ? new AllocationSampler() : null;
+        var machine = MachineLoad.Start();
+        var wall = Stopwatch.StartNew();
+        var cpu = Environment.CpuUsage.TotalTime;
+        output.WriteLine(Invariant($"scale: {nodes:N0} nodes, {rounds} rounds, seed {seed}; load average at start {LoadAverage()}"));
+
+        var meter = HyParViewExperimentPhase.Start();
+        var sim = HyParViewExperimentOverlay.Create(overlay);
+        HyParViewExperimentOverlay.JoinAll(sim, overlay);
+        var joined = meter.Stop();
+        var joinEvents = sim.Steps;
+        output.WriteLine(Invariant($"joins:  {joinEvents:N0} events, {joined.Describe(joinEvents)}"));
+
+        meter = HyParViewExperimentPhase.Start();
+        var plumtree = sim.AddBroadcast("plumtree", static (name, random) => new PlumtreeCore(name, PlumtreeExperimentRun.Options, random), exchanges: false);
+        var pick = new Random(unchecked((seed * 1_000_003) + 0x5CA1E));
+        var records = new List<BroadcastRecord>(rounds);
+        for (var round = 0; round < rounds; round++)
+        {
+            var root = pick.Next(sim.Count);
+            if (sim[root].Alive)
+            {
+                records.Add(sim.Broadcast(root, plumtree));
+            }
+
+            sim.RunFor(HyParViewExperimentOverlay.Round);
+        }
+
+        var ran = meter.Stop();
+        var roundEvents = sim.Steps - joinEvents;
+        output.WriteLine(Invariant($"rounds: {roundEvents:N0} events, {ran.Describe(roundEvents)}"));
+
+        var reliability = records.Average(r => r.Reliability(sim));
+        var complete = records.Count(r => r.Reliability(sim) >= 1);
+        var rmr = records.Skip(records.Count / 2).Average(r => r.Rmr);
+        var hop = records.Average(r => r.LastDeliveryHop);
+        output.WriteLine(Invariant($"broadcasts: {records.Count}, {complete} reached every live node, mean reliability {100 * reliability:0.00} %, RMR (second half) {rmr:0.000}, last delivery hop {hop:0.0}"));
+
+        var total = wall.Elapsed;
+        var heap = GC.GetTotalMemory(forceFullCollection: true);
+        GC.KeepAlive(sim);
+        var peak = Process.GetCurrentProcess().PeakWorkingSet64;
+        var (self, others) = machine?.Stop() ?? (double.NaN, double.NaN);
+        var cpuTime = Environment.CpuUsage.TotalTime - cpu;
+        output.WriteLine(Invariant($"total: {total.TotalSeconds:0.0} s wall, {cpuTime.TotalSeconds:0.0} s CPU of this process, {sim.Steps:N0} events ({sim.Steps / total.TotalSeconds:N0} events/s), {(joined.Allocated + ran.Allocated) / 1e6:N0} MB allocated, GC paused {(joined.GcPause + ran.GcPause).TotalSeconds:0.0} s"));
+        output.WriteLine(Invariant($"memory: peak working set {peak / 1e6:N0} MB; live heap {heap / 1e6:N0} MB, {heap / nodes:N0} B per node"));
+        output.WriteLine(Invariant($"machine: CPU used by this run {self:0} %, by other processes {others:0} % (of {Environment.ProcessorCount} cores); load average at end {LoadAverage()}"));
+        output.WriteLine(Invariant($"trace hash: {sim.TraceHash:x16} (same seed, same hash)"));
+        if (sampler is not null)
+        {
+            var sampled = Math.Max(1, sampler.Total);
+            output.WriteLine("allocations by type (sampled every ~100 KB):");
+            foreach (var (type, bytes) in sampler.Top(25))
+            {
+                output.WriteLine(Invariant($"  {100.0 * bytes / sampled,5:0.0} %  {type}"));
+            }
+        }
+    }
+
+    private static int Option(IReadOnlyList<string> args, string name, int fallback, int min)
+    {
+        for (var i = 0; i < args.Count - 1; i++)
+        {
+            if (args[i] == name)
+            {
+                var value = int.TryParse(args[i + 1], NumberStyles.Integer, CultureInfo.InvariantCulture, out var parsed)
+                    ? parsed
+                    : throw new ArgumentException($"{name} needs a whole number.");
+                return value >= min ? value : throw new ArgumentException($"{name} must be at least {min} (was {value}).");
+            }
+        }
+
+        return fallback;
+    }
+
+    private static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (IOException)
+        {
+            return "n/a";
+        }
+    }
+
+    private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
+}
