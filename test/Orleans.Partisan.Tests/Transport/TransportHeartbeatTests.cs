@@ -30,6 +30,9 @@ public sealed class TransportHeartbeatTests
         using var closed = new CounterProbe(PartisanMetrics.ConnectionsClosed, "reason", "heartbeat_timeout");
         a.Transport.Connect(frozen.Spec);
         await TestSupport.WaitUntilAsync(() => a.Events.Count("up:p") == 1, "the frozen peer up");
+
+        // The dialler is up once it has read the acceptor's hello and written its own; the peer reads that one later.
+        await TestSupport.WaitUntilAsync(() => frozen.Handshakes == 1, "the frozen peer to read the dialler's hello");
         Assert.Equal(Interval, Assert.Single(frozen.Hellos).HeartbeatInterval);
 
         // Every check runs on the test's thread as the virtual clock passes it: one period short of the timeout, still open.
@@ -79,6 +82,7 @@ public sealed class TransportHeartbeatTests
         await using var frozen = new StalledPeer("p", "main", TestSupport.Channels(), heartbeats: false);
         a.Transport.Connect(frozen.Spec);
         await TestSupport.WaitUntilAsync(() => a.Events.Count("up:p") == 1, "the peer up");
+        await TestSupport.WaitUntilAsync(() => frozen.Handshakes == 1, "the frozen peer to read the dialler's hello");
         Assert.Equal(TimeSpan.Zero, Assert.Single(frozen.Hellos).HeartbeatInterval);
 
         for (var step = 0; step < 100; step++)

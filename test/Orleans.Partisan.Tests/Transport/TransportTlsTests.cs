@@ -71,17 +71,22 @@ public sealed class TransportTlsTests
     public async Task A_node_under_another_certificate_authority_is_refused_both_ways_with_the_reason()
     {
         using var refused = new CounterProbe(PartisanMetrics.ConnectionsRefused, "reason", TlsHandshake.Reason);
-        await using var a = await StartAsync("a", Tls(Certificates.Node("a")));
-        await using var b = await StartAsync("b", Tls(Certificates.WrongAuthorityNode("b")));
+
+        // Every refusal below must name the certificate, so no handshake may run out of time first: under load a
+        // handshake can take longer than the nodes' usual 3 s, and a refusal for that (or for the dialler giving up,
+        // an end of stream) is another reason. The handshake limit is the test's own wait, which it never reaches.
+        await using var a = await StartAsync("a", Tls(Certificates.Node("a")), TestSupport.Timeout);
+        await using var b = await StartAsync("b", Tls(Certificates.WrongAuthorityNode("b")), TestSupport.Timeout);
         b.Transport.Connect(a.Spec);
         a.Transport.Connect(b.Spec);
 
+        const string Reason = "its certificate CN=b was refused: no chain to a trusted root could be built from CN=b (issuer CN=Some Other Root)";
         await TestSupport.WaitUntilAsync(
             () => a.Logger.Count(LogLevel.Warning, $"Refused TLS connection from") >= 1
-                && a.Logger.Count(LogLevel.Warning, $"Refused TLS connection to {b.EndPoint}") >= 1,
+                && a.Logger.Count(LogLevel.Warning, $"Refused TLS connection to {b.EndPoint}: {Reason}") >= 1,
             "a to refuse b's certificate as the acceptor and as the dialler");
         var reasons = a.Logger.Entries.Where(e => e.Id.Id == 3017).Select(e => e.Message).ToList();
-        Assert.All(reasons, r => Assert.Contains("its certificate CN=b was refused: no chain to a trusted root could be built from CN=b (issuer CN=Some Other Root)", r, StringComparison.Ordinal));
+        Assert.All(reasons, r => Assert.Contains(Reason, r, StringComparison.Ordinal));
         Assert.True(refused.Total >= 2, $"refusals counted with reason tls: {refused.Total}");
         Assert.Empty(a.Events.PeerEvents);
         Assert.Empty(b.Events.PeerEvents);
