@@ -38,6 +38,9 @@ internal sealed partial class ProcessMonitors : IAsyncDisposable
     private readonly LocalDispatcher _dispatcher;
     private readonly ProcessMonitorTable _table;
     private readonly ProcessDownDelivery _delivery;
+    /// <summary>How often, under partial views, an unanswered liveness question is asked again.</summary>
+    private static readonly TimeSpan QuestionRepeat = TimeSpan.FromSeconds(1);
+
     private readonly bool _partialViews;
     private readonly ForwardOptions _options;
     private readonly TimeSpan _checkInterval;
@@ -188,15 +191,36 @@ internal sealed partial class ProcessMonitors : IAsyncDisposable
         var id = Interlocked.Increment(ref _nextQuestion);
         var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         _questions[id] = (process.Node, answer);
+        var asked = _time.GetTimestamp();
         try
         {
-            if (!Send(process.Node, new ProcessAliveQuestion(id, process), failing: null)
-                || (!_partialViews && !_node.IsConnected(process.Node)))
+            // Under partial views the question travels by relay, whose route can change under it (or be missing for a
+            // moment) and lose it: it is asked again every second (or every check interval, when shorter) until the
+            // timeout. Answers carry the question's id, so a second answer finds the question already answered.
+            var again = _checkInterval < QuestionRepeat ? _checkInterval : QuestionRepeat;
+            while (true)
             {
-                return false;
-            }
+                if ((!Send(process.Node, new ProcessAliveQuestion(id, process), failing: null) || !_node.IsConnected(process.Node)) && !_partialViews)
+                {
+                    return false;
+                }
 
-            return await answer.Task.WaitAsync(timeout, _time, cancellationToken).ConfigureAwait(false);
+                var left = timeout == Timeout.InfiniteTimeSpan ? timeout : timeout - _time.GetElapsedTime(asked);
+                if (left <= TimeSpan.Zero)
+                {
+                    return false;
+                }
+
+                var wait = _partialViews && (left == Timeout.InfiniteTimeSpan || left > again) ? again : left;
+                try
+                {
+                    return await answer.Task.WaitAsync(wait, _time, cancellationToken).ConfigureAwait(false);
+                }
+                catch (TimeoutException) when (wait != left)
+                {
+                    // not answered within a check interval: ask again
+                }
+            }
         }
         catch (TimeoutException)
         {

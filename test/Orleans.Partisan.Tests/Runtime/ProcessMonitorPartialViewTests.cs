@@ -1,4 +1,5 @@
 using Orleans.Partisan.Runtime;
+using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Tests.Runtime;
 
@@ -80,14 +81,51 @@ public sealed class ProcessMonitorPartialViewTests
         Assert.False(c.IsAlive);
     }
 
-    private static async Task<(PartisanNode A, PartisanNode B, PartisanNode C)> TriangleAsync(TestNodes nodes)
+    [Fact]
+    public async Task A_liveness_question_lost_on_the_way_is_asked_again_until_answered()
     {
-        var a = await nodes.StartAsync(peerService: PartisanPeerService.HyParView, processMonitorCheckInterval: CheckInterval);
+        await using var nodes = new TestNodes();
+        var lose = new QuestionDropper(2);
+        var (a, _, c) = await TriangleAsync(nodes, lose);
+        var onC = c.CreateMailbox();
+
+        Assert.True(await a.IsProcessAliveAsync(onC.Self, TestNodes.Timeout), "a's question answered although the first two copies were lost");
+        Assert.True(lose.Seen >= 3, $"a asking at least three times; it asked {lose.Seen} times");
+        onC.Dispose();
+        Assert.False(await a.IsProcessAliveAsync(onC.Self, TestNodes.Timeout));
+    }
+
+    private static async Task<(PartisanNode A, PartisanNode B, PartisanNode C)> TriangleAsync(TestNodes nodes, IPartisanInterposer? onA = null)
+    {
+        var a = await nodes.StartAsync(peerService: PartisanPeerService.HyParView, processMonitorCheckInterval: CheckInterval, interposer: onA);
         var b = await nodes.StartAsync(peerService: PartisanPeerService.HyParView, processMonitorCheckInterval: CheckInterval);
         var c = await nodes.StartAsync(peerService: PartisanPeerService.HyParView, processMonitorCheckInterval: CheckInterval);
         await b.JoinAsync(a.Spec);
         await c.JoinAsync(a.Spec);
         await TestNodes.WaitUntilAsync(() => nodes.Nodes.All(n => nodes.Nodes.All(m => m == n || n.IsConnected(m.Name))), () => "a HyParView triangle");
         return (a, b, c);
+    }
+
+    /// <summary>Drops the first <c>count</c> liveness questions a node sends, directly or by relay.</summary>
+    private sealed class QuestionDropper(int count) : IPartisanInterposer
+    {
+        private int _seen;
+
+        public int Seen => Volatile.Read(ref _seen);
+
+        public InterposerDecision OnSend(in InterposedMessage message)
+        {
+            var forward = message.Message switch
+            {
+                ForwardEnvelope direct => direct,
+                RelayEnvelope relayed => relayed.Forward,
+                _ => null,
+            };
+            return forward?.Message is ProcessAliveQuestion && Interlocked.Increment(ref _seen) <= count
+                ? InterposerDecision.Drop
+                : InterposerDecision.Deliver;
+        }
+
+        public InterposerDecision OnReceive(in InterposedMessage message) => InterposerDecision.Deliver;
     }
 }
