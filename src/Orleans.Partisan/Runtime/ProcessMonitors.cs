@@ -38,9 +38,6 @@ internal sealed partial class ProcessMonitors : IAsyncDisposable
     private readonly LocalDispatcher _dispatcher;
     private readonly ProcessMonitorTable _table;
     private readonly ProcessDownDelivery _delivery;
-    /// <summary>How often, under partial views, an unanswered liveness question is asked again.</summary>
-    private static readonly TimeSpan QuestionRepeat = TimeSpan.FromSeconds(1);
-
     private readonly bool _partialViews;
     private readonly ForwardOptions _options;
     private readonly TimeSpan _checkInterval;
@@ -156,80 +153,6 @@ internal sealed partial class ProcessMonitors : IAsyncDisposable
         }
 
         return watch is not null;
-    }
-
-    /// <summary>Whether the local mailbox <paramref name="process"/> is alive.</summary>
-    /// <exception cref="ArgumentException"><paramref name="process"/> is a mailbox of another node.</exception>
-    public bool IsProcessAlive(ProcessRef process)
-    {
-        ArgumentNullException.ThrowIfNull(process);
-        return process.Node == Self
-            ? _dispatcher.Exists(process)
-            : throw new ArgumentException($"{process} is a mailbox of node {process.Node}, not of this node {Self}: ask with IsProcessAliveAsync.", nameof(process));
-    }
-
-    /// <summary>Whether <paramref name="process"/> is alive, asking its node if it is another; false when that node cannot be asked or does not answer within <paramref name="timeout"/>.</summary>
-    public async Task<bool> IsProcessAliveAsync(ProcessRef process, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        ArgumentNullException.ThrowIfNull(process);
-        if (timeout <= TimeSpan.Zero && timeout != Timeout.InfiniteTimeSpan)
-        {
-            throw new ArgumentOutOfRangeException(nameof(timeout), timeout, "The timeout must be positive (or infinite).");
-        }
-
-        cancellationToken.ThrowIfCancellationRequested();
-        if (process.Node == Self)
-        {
-            return _dispatcher.Exists(process);
-        }
-
-        if (!_partialViews && !_node.IsConnected(process.Node))
-        {
-            return false;
-        }
-
-        var id = Interlocked.Increment(ref _nextQuestion);
-        var answer = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _questions[id] = (process.Node, answer);
-        var asked = _time.GetTimestamp();
-        try
-        {
-            // Under partial views the question travels by relay, whose route can change under it (or be missing for a
-            // moment) and lose it: it is asked again every second (or every check interval, when shorter) until the
-            // timeout. Answers carry the question's id, so a second answer finds the question already answered.
-            var again = _checkInterval < QuestionRepeat ? _checkInterval : QuestionRepeat;
-            while (true)
-            {
-                if ((!Send(process.Node, new ProcessAliveQuestion(id, process), failing: null) || !_node.IsConnected(process.Node)) && !_partialViews)
-                {
-                    return false;
-                }
-
-                var left = timeout == Timeout.InfiniteTimeSpan ? timeout : timeout - _time.GetElapsedTime(asked);
-                if (left <= TimeSpan.Zero)
-                {
-                    return false;
-                }
-
-                var wait = _partialViews && (left == Timeout.InfiniteTimeSpan || left > again) ? again : left;
-                try
-                {
-                    return await answer.Task.WaitAsync(wait, _time, cancellationToken).ConfigureAwait(false);
-                }
-                catch (TimeoutException) when (wait != left)
-                {
-                    // not answered within a check interval: ask again
-                }
-            }
-        }
-        catch (TimeoutException)
-        {
-            return false;
-        }
-        finally
-        {
-            _questions.TryRemove(id, out _);
-        }
     }
 
     /// <summary>How many checks of target nodes were answered in time (partial views).</summary>
