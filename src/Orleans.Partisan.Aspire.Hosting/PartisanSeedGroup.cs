@@ -46,12 +46,13 @@ public sealed class PartisanSeedGroup : IProviderConfiguration
     /// <summary>Creates an empty group whose seeds take consensus ports from <paramref name="basePort"/> up.</summary>
     /// <param name="basePort">
     /// The first seed's consensus port; the seed added <c>i</c>-th (from 0) gets <c>basePort + 2 i</c> and
-    /// <c>basePort + 2 i + 1</c> for its table service, unless it is given a port of its own. From 1 to 65000.
+    /// <c>basePort + 2 i + 1</c> for its table service, unless it is given a port of its own. From 1 to 65534
+    /// (a seed whose ports would pass 65535 is refused when it is added).
     /// </param>
     public PartisanSeedGroup(int basePort = DefaultBasePort)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(basePort, 1);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(basePort, 65000);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(basePort, 65535 - ServicePortOffset);
         BasePort = basePort;
     }
 

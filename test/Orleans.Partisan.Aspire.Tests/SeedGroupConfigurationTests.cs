@@ -159,9 +159,20 @@ public sealed class SeedGroupConfigurationTests
 
     [Theory]
     [InlineData(0)]
-    [InlineData(65001)]
+    [InlineData(65535)]
     public void ABasePortOutOfRange_Throws(int basePort)
         => Assert.Throws<ArgumentOutOfRangeException>(() => NewBuilder().AddPartisanClustering(basePort));
+
+    [Fact]
+    public void ABasePortAtTheTop_TakesTheLastTwoPortsAndRefusesASecondSeed()
+    {
+        var builder = NewBuilder();
+        var membership = builder.AddPartisanClustering(basePort: 65534);
+        var first = builder.AddExecutable("a", "dotnet", ".").WithPartisanSeed(membership);
+
+        Assert.Equal([65534, 65535], first.Resource.Annotations.OfType<EndpointAnnotation>().Select(e => e.Port ?? 0).Order());
+        Assert.Throws<ArgumentOutOfRangeException>(() => builder.AddExecutable("b", "dotnet", ".").WithPartisanSeed(membership));
+    }
 
     private static IDistributedApplicationBuilder NewBuilder()
         => DistributedApplication.CreateBuilder(new DistributedApplicationOptions { DisableDashboard = true });

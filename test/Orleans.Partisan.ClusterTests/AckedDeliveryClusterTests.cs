@@ -20,7 +20,7 @@ public sealed class AckedDeliveryClusterTests
                 o.Delivery.RetransmitInterval = TimeSpan.FromMilliseconds(200);
             },
             silo => silo.AddPartisanFaultInjection());
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
         var (sender, receiver) = (cluster.Node(cluster.Silos[0]), cluster.Node(cluster.Silos[1]));
         var arrived = new ConcurrentQueue<string>();
         using var inbox = receiver.RegisterReceiver(Inbox, m => arrived.Enqueue(((Ping)m.Message).Text));
@@ -50,7 +50,7 @@ public sealed class AckedDeliveryClusterTests
     public async Task An_acked_send_to_a_silo_that_stops_fails_with_AckNodeDownException()
     {
         await using var cluster = await PartisanCluster.StartAsync(3, configureSilo: silo => silo.AddPartisanFaultInjection());
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
         var sender = cluster.Node(cluster.Silos[0]);
         var stopping = cluster.Silos[2];
         var target = stopping.SiloAddress.GetNodeName();
@@ -68,7 +68,7 @@ public sealed class AckedDeliveryClusterTests
     public async Task With_fail_on_node_down_an_acked_send_to_a_killed_silo_fails_with_AckNodeDownException()
     {
         await using var cluster = await PartisanCluster.StartAsync(3, o => o.Delivery.FailOnNodeDown = true, silo => silo.AddPartisanFaultInjection());
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
         var sender = cluster.Node(cluster.Silos[0]);
         var killed = cluster.Silos[2];
         var target = killed.SiloAddress.GetNodeName();
@@ -86,7 +86,7 @@ public sealed class AckedDeliveryClusterTests
     public async Task An_acked_message_to_a_grain_is_acknowledged_once_the_grain_call_returned()
     {
         await using var cluster = await PartisanCluster.StartAsync(2);
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
         var (sender, receiver) = (cluster.Node(cluster.Silos[0]), cluster.Node(cluster.Silos[1]));
         var grain = cluster.Client.GetGrain<IRecorderGrain>("acked");
 

@@ -19,7 +19,7 @@ public sealed class BroadcastCatchUpTests
                 o.Plumtree.ExchangeInterval = TimeSpan.FromMilliseconds(500);
             },
             silo => silo.AddPartisanBroadcastHandler<IReplicatedKeyValue>().AddPartisanFaultInjection());
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
         var nodes = cluster.Nodes;
         var cutOff = nodes[3];
         var expected = new Dictionary<string, string>();

@@ -11,7 +11,7 @@ public sealed class CallClusterTests
     public async Task A_grain_answers_a_call_by_its_return_value_and_its_failures_come_back_as_exceptions()
     {
         await using var cluster = await PartisanCluster.StartAsync(2);
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
         var caller = cluster.Node(cluster.Silos[0]);
         var callee = cluster.Node(cluster.Silos[1]).Name;
         var handler = PartisanTarget.Grain(cluster.Client.GetGrain<IEchoHandlerGrain>("echo").GetGrainId());
@@ -37,7 +37,7 @@ public sealed class CallClusterTests
     public async Task A_call_to_a_silo_killed_mid_call_fails_with_nodedown_not_at_its_timeout()
     {
         await using var cluster = await PartisanCluster.StartAsync(3);
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
         var victim = cluster.Silos[2];
         var call = await CallSilentReceiverAsync(cluster, victim);
 
@@ -52,7 +52,7 @@ public sealed class CallClusterTests
     public async Task A_call_to_a_silo_whose_overlay_crashed_mid_call_fails_with_nodedown_for_the_lost_connection()
     {
         await using var cluster = await PartisanCluster.StartAsync(3);
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
         var victim = cluster.Silos[2];
         var call = await CallSilentReceiverAsync(cluster, victim);
 

@@ -12,7 +12,7 @@ public sealed class CausalDeliveryClusterTests
     public async Task Causal_order_holds_across_two_channels_when_the_first_is_delayed()
     {
         await using var cluster = await PartisanCluster.StartAsync(2, configureSilo: silo => silo.AddPartisanFaultInjection());
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
         var (sender, receiver) = (cluster.Node(cluster.Silos[0]), cluster.Node(cluster.Silos[1]));
         var arrived = new ConcurrentQueue<string>();
         using var inbox = receiver.RegisterReceiver(Inbox, m => arrived.Enqueue(((Ping)m.Message).Text));

@@ -21,7 +21,7 @@ public sealed class FailureDetectionClusterTests
             },
             // A silo told it is dead calls the fatal error handler, which would end the test process.
             silo => silo.ConfigureServices(s => s.Replace(ServiceDescriptor.Singleton<IFatalErrorHandler, RecordingFatalErrorHandler>())));
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
         var victim = cluster.Silos[3];
 
         // The victim's overlay stops without a leave, as in a crash; its Orleans runtime, and so Orleans'

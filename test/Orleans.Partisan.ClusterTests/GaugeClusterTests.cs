@@ -10,7 +10,7 @@ public sealed class GaugeClusterTests
     public async Task The_gauges_report_each_silos_members_connections_queues_and_unacknowledged_messages()
     {
         await using var cluster = await PartisanCluster.StartAsync(3);
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
         using var members = Collector(PartisanMetrics.Members);
         using var connections = Collector(PartisanMetrics.Connections);
         using var queued = Collector(PartisanMetrics.SendQueueDepth);

@@ -12,7 +12,7 @@ public sealed class HealthCheckClusterTests
     public async Task The_overlay_is_healthy_then_degraded_when_a_silos_overlay_stops_and_unhealthy_when_no_member_is_reachable()
     {
         await using var cluster = await PartisanCluster.StartAsync(3, configureSilo: silo => silo.Services.AddHealthChecks().AddPartisan());
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
         var (first, second, victim) = (cluster.Silos[0], cluster.Silos[1], cluster.Silos[2]);
         foreach (var silo in cluster.Silos)
         {

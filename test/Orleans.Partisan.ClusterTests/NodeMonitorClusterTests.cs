@@ -7,7 +7,7 @@ public sealed class NodeMonitorClusterTests
     public async Task Stopped_silo_produces_nodedown_at_the_others_and_a_later_silo_becomes_fully_connected()
     {
         await using var cluster = await PartisanCluster.StartAsync(3);
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
         var survivors = cluster.Silos.Take(2).ToList();
         var leaving = cluster.Silos[2];
         var leavingName = leaving.SiloAddress.GetNodeName();
@@ -33,7 +33,7 @@ public sealed class NodeMonitorClusterTests
         Assert.All(survivors, s => Assert.DoesNotContain(leavingName, cluster.Node(s).GetNodes(NodeSelection.Known)));
 
         var late = await cluster.Cluster.StartAdditionalSiloAsync();
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
         var lateNode = cluster.Node(late);
         Assert.Equal(2, lateNode.GetNodes(NodeSelection.Visible).Count);
         Assert.All(survivors, s => Assert.True(cluster.Node(s).IsFullyConnected(lateNode.Name)));
@@ -43,7 +43,7 @@ public sealed class NodeMonitorClusterTests
     public async Task Client_observer_sees_nodeup_and_nodedown()
     {
         await using var cluster = await PartisanCluster.StartAsync(2);
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
         var recorder = new NodeEventRecorder();
         var observer = cluster.Client.CreateObjectReference<INodeEventObserver>(recorder);
         var monitorGrain = cluster.Client.GetNodeMonitor(cluster.Silos[0].SiloAddress);

@@ -8,7 +8,7 @@ public sealed class OverlayClusterTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _cluster = await PartisanCluster.StartAsync(3);
-        await _cluster.WaitForFullMeshAsync();
+        await _cluster.WaitForConvergedAsync();
     }
 
     public async Task DisposeAsync() => await _cluster.DisposeAsync();

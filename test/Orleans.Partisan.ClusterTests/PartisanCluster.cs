@@ -61,8 +61,8 @@ internal sealed class PartisanCluster : IAsyncDisposable
 
     public IReadOnlyList<IPartisan> Nodes => Silos.Select(Node).ToList();
 
-    /// <summary>Waits until every node knows every other as a member and is fully connected to it.</summary>
-    public Task WaitForFullMeshAsync() => Cluster.WaitForPartisanConvergedAsync(Timeout);
+    /// <summary>Waits until the overlay has converged for its peer service (full mesh: every node connected to every other; HyParView: symmetric active views forming one connected graph; see <c>WaitForPartisanConvergedAsync</c>).</summary>
+    public Task WaitForConvergedAsync() => Cluster.WaitForPartisanConvergedAsync(Timeout);
 
     public async ValueTask DisposeAsync() => await Cluster.DisposeAsync();
 }

@@ -7,7 +7,7 @@ public sealed class PeerServiceViewsClusterTests
     public async Task Full_mesh_views_hold_every_other_member_as_active_and_nothing_passive()
     {
         await using var cluster = await PartisanCluster.StartAsync(3);
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
 
         foreach (var silo in cluster.Silos)
         {

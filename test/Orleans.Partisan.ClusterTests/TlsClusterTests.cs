@@ -18,7 +18,7 @@ public sealed class TlsClusterTests
             3,
             configure: o => o.ConnectTimeout = PartisanCluster.Timeout,
             configureSilo: silo => silo.UsePartisanTls(certificate, certificates.Trust));
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
 
         var nodes = cluster.Nodes;
         var received = new System.Collections.Concurrent.ConcurrentBag<(NodeName To, ReceivedMessage Message)>();

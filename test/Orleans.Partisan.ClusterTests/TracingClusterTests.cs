@@ -15,7 +15,7 @@ public sealed class TracingClusterTests
         var spans = new ExportedSpans();
         using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(PartisanTelemetry.ActivitySourceName).SetSampler(new AlwaysOnSampler()).AddInMemoryExporter(spans).Build();
         await using var cluster = await PartisanCluster.StartAsync(2);
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
         var (caller, callee) = (cluster.Nodes[0], cluster.Nodes[1]);
         using var echo = callee.RegisterReceiver("traced-echo", m => _ = m.ReplyAsync(new Ping("re: " + ((Ping)m.Message).Text)));
 
@@ -48,7 +48,7 @@ public sealed class TracingClusterTests
         var spans = new ExportedSpans();
         using var tracing = Sdk.CreateTracerProviderBuilder().AddSource(PartisanTelemetry.ActivitySourceName).SetSampler(new AlwaysOnSampler()).AddInMemoryExporter(spans).Build();
         await using var cluster = await PartisanCluster.StartAsync(3, configureSilo: silo => silo.AddPartisanBroadcastHandler<IReplicatedKeyValue>());
-        await cluster.WaitForFullMeshAsync();
+        await cluster.WaitForConvergedAsync();
 
         Assert.True(await cluster.Nodes[0].BroadcastAsync<IReplicatedKeyValue>(new KeyValueWrite("traced", "yes")).WaitAsync(PartisanCluster.Timeout));
 
