@@ -106,7 +106,9 @@ public sealed class FramePoolTests
         var duplicates = 0;
         const int Frames = 50_000;
 
-        var sender = Task.Run(() =>
+        // Both loops block, so each gets a thread of its own: on the thread pool, a busy test run
+        // could starve them of threads and time the test out with nothing wrong in the pool.
+        var sender = Task.Factory.StartNew(() =>
         {
             for (var i = 0; i < Frames; i++)
             {
@@ -120,17 +122,17 @@ public sealed class FramePoolTests
             }
 
             queue.CompleteAdding();
-        });
-        var writer = Task.Run(() =>
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        var writer = Task.Factory.StartNew(() =>
         {
             foreach (var array in queue.GetConsumingEnumerable())
             {
                 Assert.True(outstanding.TryRemove(array, out _));
                 pool.Return(array);
             }
-        });
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-        await Task.WhenAll(sender, writer).WaitAsync(TestSupport.Timeout);
+        await Task.WhenAll(sender, writer).WithTimeout($"the sender and the writer to pass {Frames} frames through the pool");
         Assert.Equal(0, duplicates);
         Assert.Empty(outstanding);
     }
