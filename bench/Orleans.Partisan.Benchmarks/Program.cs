@@ -53,6 +53,13 @@ if (args.Contains("calls"))
     return;
 }
 
+if (args.Contains("hol"))
+{
+    // Only issue 14's head-of-line blocking between two silo processes, overlay beside Orleans grain calls (HolExperiment.cs).
+    await HolExperiment.RunAsync(args, Console.Out);
+    return;
+}
+
 if (args.Contains("clientserver"))
 {
     // Only issue 13's client-server relay: client to client through a server, beside client to server (ClientServerExperiment.cs).
