@@ -35,7 +35,7 @@ internal static class HolExperiment
     {
         var quick = args.Contains("--quick");
         var samples = quick ? 200 : 1000;
-        var budget = TimeSpan.FromSeconds(quick ? 5 : 15);
+        var budget = TimeSpan.FromSeconds(quick ? 5 : 60);
         var rounds = quick ? 1 : 2;
         output.WriteLine("# Orleans.Partisan head-of-line experiment (issue 14 item 3)");
         output.WriteLine();

@@ -27,7 +27,7 @@ internal static class ParallelismExperiment
         var seconds = quick ? 2.0 : 5.0;
         var warmup = quick ? 1.0 : 2.0;
         var senders = quick ? "16,128" : "16,32,64,128";
-        var rtts = (args.SkipWhile(a => a != "--rtt").Skip(1).FirstOrDefault() ?? "1,20").Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToArray();
+        var rtts = (args.SkipWhile(a => a != "--rtt").Skip(1).FirstOrDefault() ?? "0,1,20").Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToArray();
         var channels = ParallelismNode.Channels;
         output.WriteLine("# Orleans.Partisan parallelism experiment (issue 14 item 4)");
         output.WriteLine();
@@ -97,7 +97,7 @@ internal static class ParallelismExperiment
             var p1 = results[(rtt, "p1", most)].CallsPerSecond;
             var p4 = results[(rtt, "p4", most)].CallsPerSecond / p1;
             var p16 = results[(rtt, "p16", most)].CallsPerSecond / p1;
-            output.WriteLine($"- added RTT {rtt:0.#} ms, {most} senders: parallelism 4 / 1 = {Ratio(p4)}, 16 / 1 = {Ratio(p16)} (Partisan published {Ratio(PartisanGain)} at 128 actors, 512 KB, 1 ms); target ≥ 2x: {(Math.Max(p4, p16) >= 2 ? "met" : "not met")}");
+            output.WriteLine($"- added RTT {rtt:0.#} ms, {most} senders: parallelism 4 / 1 = {Ratio(p4)}, 16 / 1 = {Ratio(p16)} (Partisan published {Ratio(PartisanGain)} at 128 actors, 512 KB, 1 ms); {(rtt == 0 ? "no target without added delay" : $"target ≥ 2x (the better of the two): {(Math.Max(p4, p16) >= 2 ? "met" : "not met")}")}");
         }
 
         output.WriteLine($"- load average at the end {LoadAverage()}");
