@@ -29,6 +29,7 @@ internal static class ParallelismExperiment
         var senders = quick ? "16,128" : "16,32,64,128";
         var rtts = (args.SkipWhile(a => a != "--rtt").Skip(1).FirstOrDefault() ?? "0,1,20").Split(',').Select(r => double.Parse(r, CultureInfo.InvariantCulture)).ToArray();
         var channels = ParallelismNode.Channels;
+        string[] buffer = args.SkipWhile(a => a != "--tcp-buffer").Skip(1).FirstOrDefault() is { } bytes ? ["--tcp-buffer", bytes] : [];
         output.WriteLine("# Orleans.Partisan parallelism experiment (issue 14 item 4)");
         output.WriteLine();
         output.WriteLine("Command: `dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- " + string.Join(' ', args) + "`");
@@ -44,13 +45,13 @@ internal static class ParallelismExperiment
         {
             link.OneWayDelay = TimeSpan.FromMilliseconds(rtt / 2);
             var droppedBefore = link.Dropped;
-            await using var receiver = ChildProcess.Start("receiver", assembly, ["parallelism-node", "--role", "receiver", "--address", link.AddressB, "--port", "7000"], networkNamespace: link.NamespaceB);
+            await using var receiver = ChildProcess.Start("receiver", assembly, ["parallelism-node", "--role", "receiver", "--address", link.AddressB, "--port", "7000", .. buffer], networkNamespace: link.NamespaceB);
             await receiver.WaitForLineAsync(l => l == "READY", StartTimeout, "READY");
             await using var sender = ChildProcess.Start("sender", assembly,
             [
                 "parallelism-node", "--role", "sender", "--address", link.AddressA, "--peer", $"{link.AddressB}:7000",
                 "--channels", string.Join(',', channels.Keys), "--senders", senders,
-                "--seconds", seconds.ToString(CultureInfo.InvariantCulture), "--warmup", warmup.ToString(CultureInfo.InvariantCulture),
+                "--seconds", seconds.ToString(CultureInfo.InvariantCulture), "--warmup", warmup.ToString(CultureInfo.InvariantCulture), .. buffer,
             ], networkNamespace: link.NamespaceA);
             await sender.WaitForLineAsync(l => l == "READY", StartTimeout, "READY");
             var idle = sender.Lines.First(l => l.StartsWith("RTT ", StringComparison.Ordinal)).Split(' ');

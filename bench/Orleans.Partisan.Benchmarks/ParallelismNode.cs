@@ -45,6 +45,13 @@ internal static class ParallelismNode
             ListenEndPoint = new IPEndPoint(address, role == "receiver" ? int.Parse(Arg("port"), CultureInfo.InvariantCulture) : 0),
             Channels = channels.ToImmutable(),
         };
+        if (args.SkipWhile(a => a != "--tcp-buffer").Skip(1).FirstOrDefault() is { } buffer)
+        {
+            // The largest TCP buffers autotuning may grow to, in this node's namespace only (the sysctls are per namespace).
+            File.WriteAllText("/proc/sys/net/ipv4/tcp_rmem", $"4096 131072 {buffer}");
+            File.WriteAllText("/proc/sys/net/ipv4/tcp_wmem", $"4096 16384 {buffer}");
+        }
+
         await using var node = new PartisanNode(new PartisanNodeSettings { Transport = transport }, OverlayPair.Codec, loggerFactory, TimeProvider.System);
         await node.StartAsync(CancellationToken.None);
         Console.WriteLine($"BUFFERS tcp_rmem {Sysctl("tcp_rmem")}; tcp_wmem {Sysctl("tcp_wmem")}; tcp_congestion_control {Sysctl("tcp_congestion_control")}");
