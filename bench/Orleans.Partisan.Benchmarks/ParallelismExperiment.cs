@@ -35,7 +35,7 @@ internal static class ParallelismExperiment
         output.WriteLine("Command: `dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- " + string.Join(' ', args) + "`");
         output.WriteLine();
         output.WriteLine($"- machine: {Environment.ProcessorCount} logical cores; load average at start {LoadAverage()}");
-        output.WriteLine($"- link: network namespaces {Prefix}-a and {Prefix}-b, TUN devices of MTU {DelayedLink.Mtu}, a delay line in this process holding each packet for half the added RTT in each direction (at most {DelayedLink.PacketLimit} packets per direction)");
+        output.WriteLine($"- link: network namespaces {Prefix}-a and {Prefix}-b, TUN devices of MTU {DelayedLink.Mtu} and a queue of {DelayedLink.PacketLimit} packets, a delay line in this process holding each packet for half the added RTT in each direction (at most {DelayedLink.PacketLimit} packets per direction)");
         output.WriteLine($"- each cell: {warmup:0.#} s warm-up, then {seconds:0.#} s measured; senders call with 512 KiB and wait for a 1 B reply; partition key = sender index (lane = key mod parallelism)");
 
         var assembly = typeof(ParallelismExperiment).Assembly.Location;
@@ -45,6 +45,8 @@ internal static class ParallelismExperiment
         {
             link.OneWayDelay = TimeSpan.FromMilliseconds(rtt / 2);
             var droppedBefore = link.Dropped;
+            var deviceDropsBefore = link.DeviceDrops();
+            var retransmittedBefore = DelayedLink.RetransmittedSegments(link.NamespaceA) + DelayedLink.RetransmittedSegments(link.NamespaceB);
             await using var receiver = ChildProcess.Start("receiver", assembly, ["parallelism-node", "--role", "receiver", "--address", link.AddressB, "--port", "7000", .. buffer], networkNamespace: link.NamespaceB);
             await receiver.WaitForLineAsync(l => l == "READY", StartTimeout, "READY");
             await using var sender = ChildProcess.Start("sender", assembly,
@@ -72,7 +74,8 @@ internal static class ParallelismExperiment
             }
 
             await sender.WaitForLineAsync(l => l == "DONE", done, "DONE");
-            output.WriteLine($"> the link dropped {link.Dropped - droppedBefore} packets (more than {DelayedLink.PacketLimit} held in one direction); {link.Forwarded} carried so far");
+            var retransmitted = DelayedLink.RetransmittedSegments(link.NamespaceA) + DelayedLink.RetransmittedSegments(link.NamespaceB) - retransmittedBefore;
+            output.WriteLine($"> the delay line dropped {link.Dropped - droppedBefore} packets (more than {DelayedLink.PacketLimit} held in one direction), the TUN devices' queues {link.DeviceDrops() - deviceDropsBefore} (not read in time); TCP retransmitted {retransmitted} segments; {link.Forwarded} packets carried so far");
         }
 
         output.WriteLine();

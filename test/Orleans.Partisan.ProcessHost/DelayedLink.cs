@@ -113,6 +113,21 @@ public sealed class DelayedLink : IDisposable
         Run("ip", $"netns del {prefix}-b");
     }
 
+    /// <summary>
+    /// Packets the kernel dropped in front of the delay line, both directions: a TUN device's queue (<see cref="PacketLimit"/>
+    /// packets) overflows when this process does not read it in time, as on a machine whose cores are all busy.
+    /// </summary>
+    public long DeviceDrops() => DeviceDrops(NamespaceA, _prefix + "0") + DeviceDrops(NamespaceB, _prefix + "1");
+
+    /// <summary>TCP segments retransmitted so far inside namespace <paramref name="ns"/> (<c>RetransSegs</c> of <c>/proc/net/snmp</c>).</summary>
+    public static long RetransmittedSegments(string ns)
+    {
+        var lines = Exec(ns, "cat /proc/net/snmp").Split('\n').Where(l => l.StartsWith("Tcp:", StringComparison.Ordinal)).ToArray();
+        var names = lines[0].Split(' ');
+        var values = lines[1].Split(' ');
+        return long.Parse(values[Array.IndexOf(names, "RetransSegs")], System.Globalization.CultureInfo.InvariantCulture);
+    }
+
     /// <summary>Runs <paramref name="command"/> inside namespace <paramref name="ns"/> and returns its standard output (for a setting such as a sysctl).</summary>
     public static string Exec(string ns, string command) => Run("ip", $"netns exec {ns} {command}") is { ExitCode: 0 } result
         ? result.Output.Trim()
@@ -140,6 +155,9 @@ public sealed class DelayedLink : IDisposable
         RemoveLeftovers(_prefix);
     }
 
+    private static long DeviceDrops(string ns, string device)
+        => long.Parse(Exec(ns, $"cat /sys/class/net/{device}/statistics/tx_dropped"), System.Globalization.CultureInfo.InvariantCulture);
+
     private int OpenTun(string name)
     {
         var descriptor = Open("/dev/net/tun", ReadWrite | NonBlocking);
@@ -165,7 +183,7 @@ public sealed class DelayedLink : IDisposable
         Ip($"netns add {ns}");
         Ip($"link set {device} netns {ns}");
         Ip($"netns exec {ns} ip addr add {address}/24 dev {device}");
-        Ip($"netns exec {ns} ip link set {device} mtu {Mtu} up");
+        Ip($"netns exec {ns} ip link set {device} mtu {Mtu} txqueuelen {PacketLimit} up");
         Ip($"netns exec {ns} ip link set lo up");
     }
 
