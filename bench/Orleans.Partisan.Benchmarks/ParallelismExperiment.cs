@@ -60,9 +60,9 @@ internal static class ParallelismExperiment
             output.WriteLine($"> added RTT {rtt:0.#} ms: a 1 B call's round trip on the idle link, p50 {idle[1]} µs, min {idle[2]} µs; {sender.Lines.First(l => l.StartsWith("BUFFERS", StringComparison.Ordinal))[8..]}");
             var cells = channels.Count * senders.Split(',').Length;
             var done = TimeSpan.FromSeconds(cells * (seconds + warmup) * 4) + StartTimeout;
-            foreach (var channel in channels.Keys)
+            foreach (var count in senders.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)))
             {
-                foreach (var count in senders.Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)))
+                foreach (var channel in channels.Keys)
                 {
                     var line = await sender.WaitForLineAsync(l => l.StartsWith($"RESULT {channel} {count} ", StringComparison.Ordinal), done, $"the result of {channel} with {count} senders");
                     var parts = line.Split(' ');

@@ -99,9 +99,10 @@ internal static class ParallelismNode
         var warmup = double.Parse(Arg("warmup"), CultureInfo.InvariantCulture);
         var message = new byte[MessageSize];
         Random.Shared.NextBytes(message);
-        foreach (var channel in Arg("channels").Split(','))
+        // The channels take turns at each number of senders, so that the ratios between them see the same machine.
+        foreach (var senders in Arg("senders").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)))
         {
-            foreach (var senders in Arg("senders").Split(',').Select(s => int.Parse(s, CultureInfo.InvariantCulture)))
+            foreach (var channel in Arg("channels").Split(','))
             {
                 await MeasureAsync(node, receiver, channel, senders, message, TimeSpan.FromSeconds(warmup));
                 var load = await MeasureAsync(node, receiver, channel, senders, message, TimeSpan.FromSeconds(seconds));
