@@ -53,6 +53,27 @@ if (args.Contains("calls"))
     return;
 }
 
+if (args.Contains("hol"))
+{
+    // Only issue 14's head-of-line blocking between two silo processes, overlay beside Orleans grain calls (HolExperiment.cs).
+    await HolExperiment.RunAsync(args, Console.Out);
+    return;
+}
+
+if (args.Contains("parallelism-node"))
+{
+    // One node of the parallelism experiment, started by it inside a network namespace (ParallelismNode.cs).
+    await ParallelismNode.RunAsync(args);
+    return;
+}
+
+if (args.Contains("parallelism"))
+{
+    // Only issue 14's parallelism experiment: two nodes in network namespaces with added RTT, parallelism 1, 4, 16 (ParallelismExperiment.cs).
+    await ParallelismExperiment.RunAsync(args, Console.Out);
+    return;
+}
+
 if (args.Contains("clientserver"))
 {
     // Only issue 13's client-server relay: client to client through a server, beside client to server (ClientServerExperiment.cs).

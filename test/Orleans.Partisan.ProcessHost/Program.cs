@@ -72,6 +72,26 @@ builder.UseOrleans(silo =>
         {
             o.HeartbeatTimeout = heartbeatTimeout == "off" ? Timeout.InfiniteTimeSpan : TimeSpan.Parse(heartbeatTimeout);
         }
+
+        if (settings["Channels"] is { } channels)
+        {
+            // Extra channels as name[:parallelism] separated by commas (the head-of-line benchmark's "bulk").
+            foreach (var channel in channels.Split(',', StringSplitOptions.RemoveEmptyEntries))
+            {
+                var parts = channel.Split(':');
+                o.Channels[parts[0]] = new ChannelOptions { Parallelism = parts.Length > 1 ? int.Parse(parts[1]) : 1 };
+            }
+        }
+
+        if (settings["MaxFrameSize"] is { } maxFrameSize)
+        {
+            o.MaxFrameSize = int.Parse(maxFrameSize);
+        }
+
+        if (settings["SendQueueCapacity"] is { } sendQueueCapacity)
+        {
+            o.SendQueueCapacity = int.Parse(sendQueueCapacity);
+        }
     });
 });
 builder.Services.AddHostedService<MembershipReporter>();
