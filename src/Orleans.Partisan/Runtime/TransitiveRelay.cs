@@ -63,7 +63,7 @@ internal sealed class TransitiveRelay(NodeName self, OverlayTransport transport,
             return;
         }
 
-        HandOn(new RelayEnvelope(relay.Id, relay.Destination, relay.HopsLeft - 1, relay.Forward), channel, except: from);
+        HandOn(relay.NextHop(), channel, except: from);
     }
 
     /// <summary>Sends the relay straight to its destination if connected, else to every other connected neighbour; returns how many got it.</summary>
