@@ -16,17 +16,6 @@ public interface IOneWaySinkGrain : IGrainWithStringKey
     Task Receive(byte[] data);
 }
 
-/// <summary>Told by <see cref="IOneWaySinkGrain"/> how many messages have arrived in the current run.</summary>
-public interface IArrivalObserver : IGrainObserver
-{
-    /// <summary>
-    /// The number of messages that have arrived since the run was armed; sent every <see cref="OneWaySinkGrain.ReportEvery"/>
-    /// messages and when the run's last one arrives.
-    /// </summary>
-    [OneWay]
-    Task Arrived(long count);
-}
-
 /// <summary>Lives on the silo whose address is its key (<see cref="SiloPinnedPlacementAttribute"/>).</summary>
 [SiloPinnedPlacement]
 public sealed class OneWaySinkGrain : Grain, IOneWaySinkGrain
