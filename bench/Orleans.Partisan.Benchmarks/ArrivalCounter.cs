@@ -34,6 +34,21 @@ public sealed class ArrivalCounter
         }
     }
 
+    /// <summary>Records that <paramref name="count"/> messages have arrived, as a receiver in another process reports it.</summary>
+    public void Reached(long count)
+    {
+        var seen = Volatile.Read(ref _count);
+        while (count > seen && Interlocked.CompareExchange(ref _count, count, seen) is var was && was != seen)
+        {
+            seen = was;
+        }
+
+        if (count >= Volatile.Read(ref _target) && Interlocked.CompareExchange(ref _endTimestamp, Stopwatch.GetTimestamp(), 0) == 0)
+        {
+            _done.TrySetResult();
+        }
+    }
+
     /// <summary>Waits for the armed run's last arrival (bounded) and returns its timestamp.</summary>
     public async Task<long> WaitAsync(TimeSpan timeout)
     {

@@ -127,7 +127,8 @@ int[] sizes = [64, 16 * 1024];
 var overlayRates = new Dictionary<int, Rate>();
 var rawRates = new Dictionary<int, Rate>();
 var orleansRates = new Dictionary<int, Rate>();
-const string RawName = "raw TCP", OverlayName = "overlay", OrleansName = "Orleans one-way";
+var orleansProcessRates = new Dictionary<int, Rate>();
+const string RawName = "raw TCP", OverlayName = "overlay", OrleansName = "Orleans one-way", OrleansProcessesName = "Orleans one-way, 2 processes";
 
 await Section("throughput", async () =>
 {
@@ -145,6 +146,7 @@ await Section("throughput", async () =>
 
     InProcessTestCluster? cluster = null;
     ISinkGrain? grain = null;
+    OrleansProcessPair? processes = null;
     try
     {
         try
@@ -155,6 +157,16 @@ await Section("throughput", async () =>
         {
             output.WriteLine($"> Orleans cluster: FAILED: {exception.GetType().Name}: {exception.Message}");
             report.Note($"Orleans cluster failed to start: {exception.GetType().Name}: {exception.Message}");
+        }
+
+        try
+        {
+            processes = await OrleansProcessPair.StartAsync();
+        }
+        catch (Exception exception) when (exception is not OutOfMemoryException)
+        {
+            output.WriteLine($"> Orleans silo processes: FAILED: {exception.GetType().Name}: {exception.Message}");
+            report.Note($"Orleans silo processes failed to start: {exception.GetType().Name}: {exception.Message}");
         }
 
         foreach (var size in sizes)
@@ -201,14 +213,43 @@ await Section("throughput", async () =>
                 }, warmup / 4));
             }
 
+            if (processes is not null)
+            {
+                // The same calls to a grain on a silo in another process, over loopback TCP: silo B reports arrivals
+                // every 1,024 messages (and the run's last), which bounds what is in flight as above.
+                var counter = processes.Counter;
+                contenders.Add(new(OrleansProcessesName, counter, async n =>
+                {
+                    const long window = 10_000;
+                    await processes.ArmAsync(n);
+                    for (long i = 0; i < n; i++)
+                    {
+                        await processes.Grain.Receive(bytes);
+                        if ((i & 255) == 0)
+                        {
+                            while (i - counter.Count > window)
+                            {
+                                await Task.Delay(1);
+                            }
+                        }
+                    }
+                }, warmup / 4, () => processes.RemoteCpu));
+            }
+
             var rates = await Throughput.CompareAsync(contenders, size, warmupSeconds, secondsPerRun, runs, size <= 64 ? 10_000_000 : 400_000);
             rawRates[size] = rates[RawName];
             overlayRates[size] = rates[OverlayName];
             orleansRates[size] = rates.GetValueOrDefault(OrleansName, Rate.Missing);
+            orleansProcessRates[size] = rates.GetValueOrDefault(OrleansProcessesName, Rate.Missing);
         }
     }
     finally
     {
+        if (processes is not null)
+        {
+            await processes.DisposeAsync();
+        }
+
         if (cluster is not null)
         {
             await cluster.DisposeAsync().AsTask().WaitAsync(TimeSpan.FromSeconds(60));
@@ -221,14 +262,17 @@ foreach (var size in sizes)
     var overlay = overlayRates.GetValueOrDefault(size, Rate.Missing);
     var raw = rawRates.GetValueOrDefault(size, Rate.Missing);
     var orleans = orleansRates.GetValueOrDefault(size, Rate.Missing);
+    var orleansProcesses = orleansProcessRates.GetValueOrDefault(size, Rate.Missing);
     var label = size < 1024 ? $"{size} B" : $"{size / 1024} KiB";
     report.Figure($"one-way throughput, {label}, msg/s", Count(overlay.MessagesPerSecond), "raw loopback TCP, same framing and batching (ceiling)", Count(raw.MessagesPerSecond), Ratio(overlay.MessagesPerSecond / raw.MessagesPerSecond));
     report.Figure($"one-way throughput, {label}, msg/s", Count(overlay.MessagesPerSecond), "Orleans one-way grain calls to a silo-pinned grain", Count(orleans.MessagesPerSecond), Ratio(overlay.MessagesPerSecond / orleans.MessagesPerSecond));
+    report.Figure($"one-way throughput, {label}, msg/s", Count(overlay.MessagesPerSecond), "Orleans one-way grain calls, two silo processes over loopback TCP", Count(orleansProcesses.MessagesPerSecond), Ratio(overlay.MessagesPerSecond / orleansProcesses.MessagesPerSecond));
     report.Figure($"one-way throughput, {label}, payload MB/s", Fixed(overlay.PayloadMegabytesPerSecond), "raw loopback TCP", Fixed(raw.PayloadMegabytesPerSecond), Ratio(overlay.MessagesPerSecond / raw.MessagesPerSecond));
     report.Figure($"one-way throughput, {label}, payload MB/s", Fixed(overlay.PayloadMegabytesPerSecond), "Orleans one-way grain calls", Fixed(orleans.PayloadMegabytesPerSecond), Ratio(overlay.MessagesPerSecond / orleans.MessagesPerSecond));
     report.Figure($"one-way throughput, {label}, process CPU µs per message", Fixed(overlay.CpuMicrosecondsPerMessage, 2), "Orleans one-way grain calls", Fixed(orleans.CpuMicrosecondsPerMessage, 2), Ratio(overlay.CpuMicrosecondsPerMessage / orleans.CpuMicrosecondsPerMessage));
+    report.Figure($"one-way throughput, {label}, process CPU µs per message", Fixed(overlay.CpuMicrosecondsPerMessage, 2), "Orleans one-way grain calls, two silo processes (both processes' CPU)", Fixed(orleansProcesses.CpuMicrosecondsPerMessage, 2), Ratio(overlay.CpuMicrosecondsPerMessage / orleansProcesses.CpuMicrosecondsPerMessage));
     report.Figure($"one-way throughput, {label}, process CPU µs per message", Fixed(overlay.CpuMicrosecondsPerMessage, 2), "raw loopback TCP", Fixed(raw.CpuMicrosecondsPerMessage, 2), Ratio(overlay.CpuMicrosecondsPerMessage / raw.CpuMicrosecondsPerMessage));
-    report.Note($"throughput {label}: after {warmupSeconds:0.#} s of warm-up each, median of {overlay.Runs} runs taken in turns; overlay {Count(overlay.MessagesPerRun)} msgs/run ({overlay.Spread}), raw TCP {Count(raw.MessagesPerRun)} msgs/run ({raw.Spread}), Orleans {Count(orleans.MessagesPerRun)} msgs/run ({orleans.Spread})");
+    report.Note($"throughput {label}: after {warmupSeconds:0.#} s of warm-up each, median of {overlay.Runs} runs taken in turns; overlay {Count(overlay.MessagesPerRun)} msgs/run ({overlay.Spread}), raw TCP {Count(raw.MessagesPerRun)} msgs/run ({raw.Spread}), Orleans {Count(orleans.MessagesPerRun)} msgs/run ({orleans.Spread}), Orleans in two processes {Count(orleansProcesses.MessagesPerRun)} msgs/run ({orleansProcesses.Spread})");
 }
 
 foreach (var size in sizes)
@@ -249,6 +293,15 @@ var raw64 = rawRates.GetValueOrDefault(64, Rate.Missing).MessagesPerSecond;
 var orl64 = orleansRates.GetValueOrDefault(64, Rate.Missing).MessagesPerSecond;
 TargetAtLeast("overlay 64 B throughput vs raw loopback TCP", tp64 / raw64, 0.25, percent: true);
 TargetAtLeast("overlay 64 B throughput vs Orleans one-way calls", tp64 / orl64, 3.0, percent: false);
+TargetAtLeast("overlay 64 B throughput vs Orleans one-way calls, two silo processes", tp64 / orleansProcessRates.GetValueOrDefault(64, Rate.Missing).MessagesPerSecond, 3.0, percent: false);
+
+// Issue 14, item 1: 16 KiB messages.
+var tp16k = overlayRates.GetValueOrDefault(16 * 1024, Rate.Missing);
+var raw16k = rawRates.GetValueOrDefault(16 * 1024, Rate.Missing);
+TargetAtLeast("overlay 16 KiB throughput vs Orleans one-way calls, two silo processes", tp16k.MessagesPerSecond / orleansProcessRates.GetValueOrDefault(16 * 1024, Rate.Missing).MessagesPerSecond, 1.5, percent: false);
+TargetAtLeast("overlay 16 KiB throughput vs Orleans one-way calls (in-process, in-memory transport)", tp16k.MessagesPerSecond / orleansRates.GetValueOrDefault(16 * 1024, Rate.Missing).MessagesPerSecond, 1.5, percent: false);
+TargetAtLeast("overlay 16 KiB throughput vs raw loopback TCP", tp16k.MessagesPerSecond / raw16k.MessagesPerSecond, 0.70, percent: true);
+TargetAtMost("overlay 16 KiB CPU per message vs raw loopback TCP", tp16k.CpuMicrosecondsPerMessage / raw16k.CpuMicrosecondsPerMessage, 1.3);
 
 // ---------------------------------------------------------------------------------------------
 // 2. Head-of-line blocking: small round trips idle, beside an 8 MiB stream on its own channel,
@@ -434,6 +487,8 @@ if (receive64 is not null)
     report.Note($"receive path: process-wide allocations during {receive64.Messages:N0} messages of 64 B minus the sending thread's ({Fixed(receive64.SenderThreadBytesPerMessage)} B/msg), per message; beyond the message itself: {Fixed(receive64.BytesPerMessage - receive64.MessageObjectBytes)} B/msg");
 }
 
+// Issue 14, item 1: the receive path of a 64 B message allocates the message and at most one object more (40 B on x64).
+TargetAtMost("receive-path bytes per 64 B message beyond the message itself", receive64 is null ? double.NaN : receive64.BytesPerMessage - receive64.MessageObjectBytes, Allocations.ForwardEnvelopeBytes, decimals: 1, unit: " B");
 var sendAllocs = send64 is null ? double.NaN : (double)send64.ImmediateCallP99BesidesBuffers / Allocations.ForwardEnvelopeBytes;
 TargetAtMost("send-path allocations per 64 B message (message excluded; 99th percentile of the calls that did not wait for room, besides new frame buffers)", sendAllocs, 1.0, decimals: 2, unit: " allocations");
 

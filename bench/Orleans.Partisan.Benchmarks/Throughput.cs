@@ -21,7 +21,10 @@ internal sealed record Rate(double MessagesPerSecond, double PayloadMegabytesPer
 /// <param name="Counter">Counts arrivals at the receiver.</param>
 /// <param name="SendAll">Sends n messages, awaiting each send.</param>
 /// <param name="WarmupMessages">Messages in each of the two warm-up runs.</param>
-internal sealed record Contender(string Name, ArrivalCounter Counter, Func<long, Task> SendAll, long WarmupMessages);
+/// <param name="OtherProcessCpu">
+/// For a contender whose receiver runs in another process: that process's CPU time so far, added to this one's.
+/// </param>
+internal sealed record Contender(string Name, ArrivalCounter Counter, Func<long, Task> SendAll, long WarmupMessages, Func<TimeSpan>? OtherProcessCpu = null);
 
 /// <summary>
 /// Measures one-way throughput the same way for every system: <c>SendAll(n)</c> sends n messages
@@ -132,7 +135,7 @@ internal static class Throughput
     {
         var counter = contender.Counter;
         counter.Arm(messages);
-        var cpuBefore = Environment.CpuUsage.TotalTime;
+        var cpuBefore = Environment.CpuUsage.TotalTime + (contender.OtherProcessCpu?.Invoke() ?? TimeSpan.Zero);
         var start = Stopwatch.GetTimestamp();
         var sending = Task.Run(() => contender.SendAll(messages));
         long end;
@@ -154,7 +157,7 @@ internal static class Throughput
             throw new BenchmarkTimeoutException("the sender did not finish");
         }
 
-        var cpuTime = Environment.CpuUsage.TotalTime - cpuBefore;
+        var cpuTime = Environment.CpuUsage.TotalTime + (contender.OtherProcessCpu?.Invoke() ?? TimeSpan.Zero) - cpuBefore;
         return (messages / Stopwatch.GetElapsedTime(start, end).TotalSeconds, cpuTime.TotalMicroseconds / messages);
     }
 }

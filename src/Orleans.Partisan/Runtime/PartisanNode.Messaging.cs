@@ -59,16 +59,17 @@ internal sealed partial class PartisanNode
 
         if (options.Transitive && !_transport.IsConnected(node))
         {
+            ValueTask relayed;
             try
             {
-                _relay.Start(node, channel, ForwardEnvelope.Create(target, message, isCast, call));
+                relayed = _relay.StartAsync(node, channel, ForwardEnvelope.Create(target, message, isCast, call));
             }
             catch (PartisanException exception)
             {
                 throw Failed(node, exception, exception is NodeNotConnectedException ? "not-connected" : "rejected");
             }
 
-            return ValueTask.CompletedTask;
+            return relayed.IsCompletedSuccessfully ? relayed : AwaitSendAsync(node, relayed);
         }
 
         if (!Driver.Members.ContainsKey(node) && !_transport.IsConnected(node))

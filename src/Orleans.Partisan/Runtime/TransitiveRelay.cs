@@ -25,21 +25,42 @@ internal sealed class TransitiveRelay(NodeName self, OverlayTransport transport,
     private readonly Queue<PartisanRef> _seenOrder = new();
     private long _nextId;
 
-    /// <summary>Starts relaying <paramref name="forward"/> toward <paramref name="destination"/>.</summary>
+    /// <summary>Starts relaying <paramref name="forward"/> toward <paramref name="destination"/>, best effort: never waits for room.</summary>
     /// <exception cref="NodeNotConnectedException">This node has no connection at all to relay through.</exception>
     public void Start(NodeName destination, string channel, ForwardEnvelope forward)
     {
+        var pending = StartAsync(destination, channel, forward);
+        if (!pending.IsCompletedSuccessfully)
+        {
+            _ = pending.AsTask().ContinueWith(static t => _ = t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>
+    /// Starts relaying <paramref name="forward"/> toward <paramref name="destination"/>. Through one neighbour
+    /// (<c>throughOne</c>), the task completes once that neighbour's send queue has taken it, so a sender is held back
+    /// as by a direct send (without, 200,000 relayed forwards piled up as many waiters); handed to every neighbour, at once.
+    /// </summary>
+    /// <exception cref="NodeNotConnectedException">This node has no connection at all to relay through.</exception>
+    public ValueTask StartAsync(NodeName destination, string channel, ForwardEnvelope forward)
+    {
         var relay = new RelayEnvelope(new PartisanRef(self, Interlocked.Increment(ref _nextId)), destination, hopLimit, forward);
         Remember(relay.Id);
-        if (throughOne && !transport.IsConnected(destination) && Via(destination) is { } via && TrySend(via, channel, relay))
+        if (throughOne && !transport.IsConnected(destination) && Via(destination) is { } via)
         {
-            return;
+            try
+            {
+                return transport.SendAsync(via, channel, relay, partitionKey: null, supersedeKey: null, CancellationToken.None);
+            }
+            catch (PartisanException exception)
+            {
+                RuntimeLog.SendFailed(logger, via, exception.Message);
+            }
         }
 
-        if (HandOn(relay, channel, except: default) == 0)
-        {
-            throw new NodeNotConnectedException(destination, channel);
-        }
+        return HandOn(relay, channel, except: default) == 0
+            ? throw new NodeNotConnectedException(destination, channel)
+            : ValueTask.CompletedTask;
     }
 
     /// <summary>A relayed message arrived from <paramref name="from"/>.</summary>
@@ -63,7 +84,7 @@ internal sealed class TransitiveRelay(NodeName self, OverlayTransport transport,
             return;
         }
 
-        HandOn(new RelayEnvelope(relay.Id, relay.Destination, relay.HopsLeft - 1, relay.Forward), channel, except: from);
+        HandOn(relay.NextHop(), channel, except: from);
     }
 
     /// <summary>Sends the relay straight to its destination if connected, else to every other connected neighbour; returns how many got it.</summary>

@@ -29,8 +29,9 @@ internal sealed record Hello(
     /// <see cref="HeartbeatFrame"/> from acceptor to dialler). 3: forwarded frames carry a call header (the request's
     /// call number, or the answer's call with no target) and a delivery header instead of serialized wrappers. 4: a
     /// call's request may carry a trace header (the caller's W3C trace context), and broadcast gossip a trace context.
+    /// 5: a relayed message travels in a relay frame (kind 3) instead of a serialized relay envelope.
     /// </summary>
-    public const int CurrentVersion = 4;
+    public const int CurrentVersion = 5;
 
     /// <summary>The largest handshake frame accepted.</summary>
     public const int MaxSize = 64 * 1024;

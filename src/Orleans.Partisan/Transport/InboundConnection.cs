@@ -296,6 +296,12 @@ internal sealed class InboundConnection
         try
         {
             message = FrameCodec.Decode(_context.Codec, body, _types);
+            if (message is RelayEnvelope relay && relay.Destination == _context.Settings.LocalName)
+            {
+                // Relayed to this node: decode the message now, so that a malformed one closes this connection as
+                // any other frame does. A node that only relays it hands its bytes on.
+                relay.Open();
+            }
         }
         catch (Exception exception)
         {

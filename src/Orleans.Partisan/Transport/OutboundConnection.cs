@@ -16,6 +16,16 @@ internal sealed class OutboundConnection
     /// <summary>Queued frames are coalesced into one socket write up to this many bytes.</summary>
     public const int MaxBatchBytes = 64 * 1024;
 
+    /// <summary>
+    /// On a plaintext socket, queued frames are written together up to this many bytes, from their own buffers
+    /// (a gather write) when the batch's frames average at least <see cref="GatherFrameBytes"/> or it is longer than
+    /// <see cref="MaxBatchBytes"/>: copying large frames into one buffer first cost as much as serializing them.
+    /// </summary>
+    public const int MaxGatherBytes = CpuSlice.Size;
+
+    /// <summary>The mean frame length from which a batch is written from the frames' own buffers rather than copied.</summary>
+    public const int GatherFrameBytes = 1024;
+
     private const int MaxBatchFrames = 512;
 
     private readonly TransportContext _context;
@@ -170,12 +180,16 @@ internal sealed class OutboundConnection
     {
         var batch = new PooledFrame[MaxBatchFrames];
         var coalesced = ArrayPool<byte>.Shared.Rent(MaxBatchBytes);
+
+        // TLS encrypts what it is given into a record buffer of its own, so only a plain socket takes gather writes.
+        var segments = _stream is NetworkStream ? new List<ArraySegment<byte>>(MaxBatchFrames) : null;
+        var maxBatchBytes = segments is null ? MaxBatchBytes : MaxGatherBytes;
         var taken = 0;
         try
         {
             while (true)
             {
-                taken = Queue.TakeBatch(batch, MaxBatchBytes);
+                taken = Queue.TakeBatch(batch, maxBatchBytes);
                 if (taken == 0)
                 {
                     if (!await Queue.WaitToReadAsync())
@@ -197,6 +211,11 @@ internal sealed class OutboundConnection
                 {
                     bytes = batch[0].Length;
                     await WriteSlicedAsync(batch[0].Memory);
+                }
+                else if (segments is not null && BatchBytes(batch, taken) is var total && (total > MaxBatchBytes || total / taken >= GatherFrameBytes))
+                {
+                    bytes = total;
+                    await WriteGatheredAsync(segments, batch, taken, total);
                 }
                 else
                 {
@@ -226,6 +245,42 @@ internal sealed class OutboundConnection
         {
             ReturnAll(batch, taken);
             ArrayPool<byte>.Shared.Return(coalesced);
+        }
+    }
+
+    private static int BatchBytes(PooledFrame[] batch, int taken)
+    {
+        var bytes = 0;
+        for (var i = 0; i < taken; i++)
+        {
+            bytes += batch[i].Length;
+        }
+
+        return bytes;
+    }
+
+    /// <summary>Writes the first <paramref name="taken"/> frames of <paramref name="batch"/> from their own buffers in one socket send.</summary>
+    private async ValueTask WriteGatheredAsync(List<ArraySegment<byte>> segments, PooledFrame[] batch, int taken, int total)
+    {
+        segments.Clear();
+        for (var i = 0; i < taken; i++)
+        {
+            segments.Add(new ArraySegment<byte>(batch[i].Buffer, 0, batch[i].Length));
+        }
+
+        try
+        {
+            // A send on a stream socket completes once every byte is written, or fails (closing disposes the socket,
+            // which fails it: the buffers go back to the pool only after that); a short count would be a bug.
+            var sent = await _socket.SendAsync(segments, SocketFlags.None);
+            if (sent != total)
+            {
+                throw new IOException($"The socket took {sent} of {total} bytes.");
+            }
+        }
+        finally
+        {
+            segments.Clear();
         }
     }
 

@@ -19,6 +19,13 @@ internal sealed partial class WireCodec
             throw new InvalidDataException("The frame is empty.");
         }
 
+        var relayed = kind == RelayKind;
+        if (relayed)
+        {
+            CheckRelayHeader(ref reader);
+            kind = ForwardKind;
+        }
+
         if (kind == ForwardKind)
         {
             if (!reader.TryRead(out var flags))
@@ -63,6 +70,11 @@ internal sealed partial class WireCodec
             }
 
             var reference = ReadVarUInt32(ref reader, "type reference");
+            if (relayed && reference != 0)
+            {
+                throw new InvalidDataException("The relayed message refers to a connection's type number; a relayed message names its type.");
+            }
+
             if ((reference & 1) != 0)
             {
                 SkipName(ref reader, MaxTypeNameBytes, "type name");

@@ -31,6 +31,10 @@ namespace Orleans.Partisan.Transport;
 /// (<see cref="SentTypeTable"/>), with the low bit set when the type's name follows (a varint length
 /// and the UTF-8 name as Orleans' type converter formats it), and the message is written as a value
 /// of exactly that type, so the type is not spelled out again.</para>
+/// <para><b>3, relay</b>: a relayed message (<see cref="RelayEnvelope"/>): the origin node's name (a varint length and
+/// UTF-8), the relay's number (varint), the destination node's name, the hops left (varint, at most
+/// <see cref="MaxRelayHops"/>), then a whole forward body (kind 1) whose message reference is 0 (the message names its
+/// type), so that a node that relays it copies those bytes on without decoding them.</para>
 /// <para>Serializer sessions are kept one per thread and reset after each use instead of being taken
 /// from and returned to the shared pool for every frame. They name types through
 /// <see cref="OverlayTypeRules"/>, so a frame can name only registered types.</para>
@@ -43,6 +47,7 @@ internal sealed partial class WireCodec
 {
     private const byte ObjectKind = 0;
     private const byte ForwardKind = 1;
+    private const byte RelayKind = 3; // 2 is the heartbeat (HeartbeatFrame)
     private const byte CastFlag = 1;
     private const byte NamedFlag = 2;
     private const byte RequestFlag = 4;
@@ -96,6 +101,10 @@ internal sealed partial class WireCodec
                 writer.WriteByte(ForwardKind);
                 numbered = WriteForward(ref writer, envelope, types, out announces);
             }
+            else if (message is RelayEnvelope relay)
+            {
+                WriteRelay(ref writer, relay);
+            }
             else
             {
                 writer.WriteByte(ObjectKind);
@@ -120,6 +129,12 @@ internal sealed partial class WireCodec
     public object Read(in ReadOnlySequence<byte> body, ReceivedTypeTable? types)
     {
         var compact = body.IsSingleSegment ? Check(body) : CpuSlice.Quietly(body, static b => Check(b));
+        if (IsRelay(body))
+        {
+            // Checked whole, forward body included; only the header is decoded here.
+            return ReadRelay(body);
+        }
+
         var session = RentSession();
         try
         {

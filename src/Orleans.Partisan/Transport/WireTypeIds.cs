@@ -30,7 +30,7 @@ internal sealed class WireTypeIds : TypeManifestProviderBase
         ids[First + 1] = typeof(NamedTarget);
         ids[First + 2] = typeof(GrainTarget);
         ids[First + 3] = typeof(ProcessRef);
-        ids[First + 4] = typeof(RelayEnvelope);
+        // First + 4 was the relay envelope's, which has its own frame (kind 3) since protocol version 5.
         ids[First + 5] = typeof(CallAnswerTarget);
         ids[First + 6] = typeof(HeadedForwardEnvelope);
     }

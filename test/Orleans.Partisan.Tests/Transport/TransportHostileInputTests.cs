@@ -24,6 +24,9 @@ public sealed class TransportHostileInputTests
         { "unregistered type System.Diagnostics.Process", 3021, "protocol_error" },
         { "nested 100,000 levels deep", 3021, "protocol_error" },
         { "bytes after the message", 3021, "protocol_error" },
+        { "relay with more hops left than any limit", 3021, "protocol_error" },
+        { "relay carrying a connection's type number", 3021, "protocol_error" },
+        { "relay to this node of an unregistered type", 3021, "protocol_error" },
         { "truncated, then closed", 3004, "peer_closed" },
     };
 
@@ -59,6 +62,9 @@ public sealed class TransportHostileInputTests
         Assert.DoesNotContain(b.Events.PeerEvents, e => e.StartsWith("down", StringComparison.Ordinal));
     }
 
+    /// <summary>A relay frame's kind and header (origin "o", number 1, one-byte var-ints), before the forward body it carries.</summary>
+    private static byte[] RelayHeader(string destination, int hops) => [3, 0x03, (byte)'o', 0x03, (byte)((destination.Length << 1) | 1), .. Encoding.ASCII.GetBytes(destination), (byte)((hops << 1) | 1)];
+
     private static byte[] Bytes(string hostile) => hostile switch
     {
         "negative length" => Prefix(-1),
@@ -70,6 +76,9 @@ public sealed class TransportHostileInputTests
         "unregistered type System.Diagnostics.Process" => Frame([0, .. NamedType("System.Diagnostics.Process, System.Diagnostics.Process")]),
         "nested 100,000 levels deep" => Frame([0, .. DeepNesting(100_000)]),
         "bytes after the message" => Frame([.. RawFrames.Encode(new Numbered(3, 3)).AsSpan(4), 0]),
+        "relay with more hops left than any limit" => Frame([.. RelayHeader("a", hops: 99), 1, 2, 0x03, (byte)'x', 0x01]),
+        "relay carrying a connection's type number" => Frame([.. RelayHeader("a", hops: 1), 1, 2, 0x03, (byte)'x', 0x05, 0x01]),
+        "relay to this node of an unregistered type" => Frame([.. RelayHeader("a", hops: 1), 1, 2, 0x03, (byte)'x', 0x01, .. NamedType("System.Diagnostics.Process, System.Diagnostics.Process")]),
         "truncated, then closed" => [.. Prefix(100), .. new byte[10]],
         _ => throw new ArgumentException(hostile, nameof(hostile)),
     };

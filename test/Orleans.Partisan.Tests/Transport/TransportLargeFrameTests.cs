@@ -107,6 +107,27 @@ public sealed class TransportLargeFrameTests
         AssertMessages(a, Blob(7, 400_000));
     }
 
+    [Fact]
+    public async Task Batches_of_mid_sized_frames_written_from_their_own_buffers_arrive_whole_and_in_order()
+    {
+        // 16 KiB messages, queued faster than the writer takes them, go out in gather writes of several frames (more
+        // than the coalescing buffer holds); small ones between them keep batches of mixed sizes.
+        await using var a = await TestNode.StartAsync("a");
+        await using var b = await TestNode.StartAsync("b");
+        b.Transport.Connect(a.Spec);
+        await b.WaitFullyConnectedAsync(a);
+        var expected = new List<object>();
+        for (var i = 0; i < 300; i++)
+        {
+            object message = i % 10 == 9 ? new Numbered(1, i) : Blob(i, (16 * 1024) + (i % 7 * 1000));
+            expected.Add(message);
+            await b.Transport.SendAsync(a.Name, PartisanChannels.Default, message, null, null, default);
+        }
+
+        await a.Events.WaitForMessagesAsync(expected.Count, "the 300 messages of mixed sizes");
+        AssertMessages(a, [.. expected]);
+    }
+
     private static Blob Blob(int key, int size)
     {
         var data = new byte[size];

@@ -189,6 +189,44 @@ public sealed class WireCodecTests
     }
 
     [Fact]
+    public void A_relay_frame_is_handed_on_as_bytes_and_names_its_message_type_on_any_connection()
+    {
+        // The origin's connection has numbered the message's type; the relay frame must not use that number.
+        var sent = new SentTypeTable(TestSupport.Codec.TypeConverter);
+        var first = FrameCodec.Encode(TestSupport.Codec, new ForwardEnvelope(PartisanTarget.Named("x"), new Numbered(0, 0), isCast: false), 1024, types: sent);
+        first.Announces?.MarkAnnounced();
+        first.Return();
+        var forward = ForwardEnvelope.Create(PartisanTarget.Named("echo"), new Numbered(7, 8), isCast: false, new CallHeader(44, Transitive: true));
+        var relay = new RelayEnvelope(new PartisanRef(new NodeName("origin"), 10), new NodeName("destination"), 4, forward);
+
+        // The relaying node reads the header only; it hands the same bytes on with one hop fewer.
+        var atRelay = DecodeRelay(relay, sent);
+        Assert.False(atRelay.Encoded.IsEmpty);
+        Assert.Equal((relay.Id, relay.Destination, 4), (atRelay.Id, atRelay.Destination, atRelay.HopsLeft));
+        var next = atRelay.NextHop();
+        var atDestination = DecodeRelay(next, types: null);
+        Assert.Equal((relay.Id, relay.Destination, 3), (atDestination.Id, atDestination.Destination, atDestination.HopsLeft));
+        Assert.True(atRelay.Encoded.Span.SequenceEqual(atDestination.Encoded.Span), "the relayed bytes are copied on unchanged");
+
+        // The destination decodes the message, through no connection's type table.
+        var opened = atDestination.Open();
+        Assert.Equal((forward.Target, forward.Message, forward.Call), (opened.Target, opened.Message, opened.Call));
+        Assert.Same(opened, atDestination.Forward);
+    }
+
+    [Theory]
+    [InlineData(new byte[] { 3 }, "missing or longer than 32 bits")]
+    [InlineData(new byte[] { 3, 0x01 }, "names are 1 to")]
+    [InlineData(new byte[] { 3, 0x03, (byte)'o', 0x03, 0x03, (byte)'d', 0x03 }, "does not carry a forward frame")]
+    [InlineData(new byte[] { 3, 0x03, (byte)'o', 0x03, 0x03, (byte)'d', 0x03, 0 }, "does not carry a forward frame")]
+    [InlineData(new byte[] { 3, 0x03, (byte)'o', 0x03, 0x03, (byte)'d', 0x43, 1 }, "hops left")]
+    public void A_malformed_relay_frame_is_refused(byte[] body, string reason)
+    {
+        var error = Assert.Throws<InvalidDataException>(() => FrameCodec.Decode(TestSupport.Codec, new ReadOnlySequence<byte>(body), new ReceivedTypeTable()));
+        Assert.Contains(reason, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Only_the_reply_of_a_call_may_be_null()
     {
         foreach (var envelope in new[] { new ForwardEnvelope(PartisanTarget.Named("x"), null, isCast: false), new ForwardEnvelope(new CallAnswerTarget(5, IsFailure: true), null, isCast: false) })
@@ -352,6 +390,19 @@ public sealed class WireCodecTests
         try
         {
             return Decode(frame, received);
+        }
+        finally
+        {
+            frame.Return();
+        }
+    }
+
+    private static RelayEnvelope DecodeRelay(RelayEnvelope relay, SentTypeTable? types)
+    {
+        var frame = FrameCodec.Encode(TestSupport.Codec, relay, 1 << 20, types: types);
+        try
+        {
+            return Assert.IsType<RelayEnvelope>(FrameCodec.Decode(TestSupport.Codec, Body(frame), new ReceivedTypeTable()));
         }
         finally
         {
