@@ -102,10 +102,11 @@ internal sealed partial class DeliveryLayer
 
         foreach (var expired in tick.Expired)
         {
-            if (expired.Message.TrySetException(new AckTimeoutException(expired.Destination, _options.AckTimeout)))
+            if (expired.Message.TryEnd())
             {
                 DeliveryLog.AckTimedOut(_logger, expired.Destination, _options.AckTimeout);
                 PartisanMetrics.Undeliverable.Add(1, new TagList { { "reason", "ack-timeout" } });
+                expired.Message.Fail(new AckTimeoutException(expired.Destination, _options.AckTimeout));
             }
         }
 
@@ -238,12 +239,14 @@ internal sealed partial class DeliveryLayer
             _room.Remove(node, out room);
         }
 
-        var told = failed.Count(f => f.TrySetException(new AckNodeDownException(node, reason)));
-        if (told > 0)
+        var ended = failed.Where(f => f.TryEnd()).ToList();
+        if (ended.Count > 0)
         {
-            DeliveryLog.NodeDownFailed(_logger, told, node, reason);
-            PartisanMetrics.Undeliverable.Add(told, new TagList { { "reason", "ack-node-down" } });
+            DeliveryLog.NodeDownFailed(_logger, ended.Count, node, reason);
+            PartisanMetrics.Undeliverable.Add(ended.Count, new TagList { { "reason", "ack-node-down" } });
         }
+
+        ended.ForEach(f => f.Fail(new AckNodeDownException(node, reason)));
 
         room?.TrySetResult();
     }
