@@ -7,6 +7,7 @@ namespace Orleans.Partisan.Runtime;
 /// <summary>What moves the sender side besides sends: acknowledgements, the retransmit timer, connections and departures.</summary>
 internal sealed partial class DeliveryLayer
 {
+    private List<OutgoingDelivery>? _spareBatch;
 
     /// <summary>An acknowledgement arrived on <see cref="AckReceiverName"/>.</summary>
     private void OnAck(ReceivedMessage message)
@@ -17,27 +18,32 @@ internal sealed partial class DeliveryLayer
             return;
         }
 
-        IReadOnlyList<OutgoingDelivery> acknowledged;
+        var acknowledged = Interlocked.Exchange(ref _spareBatch, null) ?? [];
         TaskCompletionSource? room;
         lock (_lock)
         {
-            acknowledged = _tracker.OnAck(message.From, new AckReport(ack.Session, ack.Contiguous, ack.Above ?? []));
+            _tracker.OnAck(message.From, new AckReport(ack.Session, ack.Contiguous, ack.Above ?? []), acknowledged);
             _room.Remove(message.From, out room);
         }
 
         if (acknowledged.Count > 0)
         {
             PartisanMetrics.Acked.Add(acknowledged.Count);
-            if (AnyAwaited(acknowledged))
-            {
-                ThreadPool.UnsafeQueueUserWorkItem(static batch => Complete(batch), acknowledged, preferLocal: false);
-            }
+        }
+
+        if (AnyAwaited(acknowledged))
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Layer.Complete(state.Batch), (Layer: this, Batch: acknowledged), preferLocal: false);
+        }
+        else
+        {
+            Return(acknowledged);
         }
 
         room?.TrySetResult();
     }
 
-    private static bool AnyAwaited(IReadOnlyList<OutgoingDelivery> acknowledged)
+    private static bool AnyAwaited(List<OutgoingDelivery> acknowledged)
     {
         foreach (var outgoing in acknowledged)
         {
@@ -55,12 +61,21 @@ internal sealed partial class DeliveryLayer
     /// batch rather than one each, so a cumulative acknowledgement of hundreds of messages costs one wake-up. A sender
     /// that blocks in its continuation delays the rest of its batch (not the connection, nor other batches).
     /// </summary>
-    private static void Complete(IReadOnlyList<OutgoingDelivery> batch)
+    private void Complete(List<OutgoingDelivery> batch)
     {
         foreach (var outgoing in batch)
         {
             outgoing.TrySetResultInline();
         }
+
+        Return(batch);
+    }
+
+    /// <summary>Keeps an emptied batch list for the next acknowledgement (one is kept; a list in use elsewhere meanwhile is left to the collector).</summary>
+    private void Return(List<OutgoingDelivery> batch)
+    {
+        batch.Clear();
+        _spareBatch = batch;
     }
 
     /// <summary>The retransmit timer: copies unacknowledged for an interval go again; senders whose wait ended are told.</summary>
@@ -87,10 +102,11 @@ internal sealed partial class DeliveryLayer
 
         foreach (var expired in tick.Expired)
         {
-            if (expired.Message.TrySetException(new AckTimeoutException(expired.Destination, _options.AckTimeout)))
+            if (expired.Message.TryEnd())
             {
                 DeliveryLog.AckTimedOut(_logger, expired.Destination, _options.AckTimeout);
                 PartisanMetrics.Undeliverable.Add(1, new TagList { { "reason", "ack-timeout" } });
+                expired.Message.Fail(new AckTimeoutException(expired.Destination, _options.AckTimeout));
             }
         }
 
@@ -223,12 +239,14 @@ internal sealed partial class DeliveryLayer
             _room.Remove(node, out room);
         }
 
-        var told = failed.Count(f => f.TrySetException(new AckNodeDownException(node, reason)));
-        if (told > 0)
+        var ended = failed.Where(f => f.TryEnd()).ToList();
+        if (ended.Count > 0)
         {
-            DeliveryLog.NodeDownFailed(_logger, told, node, reason);
-            PartisanMetrics.Undeliverable.Add(told, new TagList { { "reason", "ack-node-down" } });
+            DeliveryLog.NodeDownFailed(_logger, ended.Count, node, reason);
+            PartisanMetrics.Undeliverable.Add(ended.Count, new TagList { { "reason", "ack-node-down" } });
         }
+
+        ended.ForEach(f => f.Fail(new AckNodeDownException(node, reason)));
 
         room?.TrySetResult();
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.CodeAnalysis;
 using Orleans.Partisan.Protocols.Delivery;
 using Orleans.Partisan.Transport;
 
@@ -7,10 +8,19 @@ namespace Orleans.Partisan.Runtime;
 /// <summary>The receiving side: de-duplication and key order, causal order, delivery in order, acknowledgements.</summary>
 internal sealed partial class DeliveryLayer
 {
+    /// <summary>
+    /// The most messages delivered before their acknowledgement goes, even in the middle of a socket read (fewer when a
+    /// quarter of the window is fewer): a sender whose senders wait for their acknowledgements resumes the first of
+    /// them while this node still delivers the rest of a burst.
+    /// </summary>
+    private const int MaxDeliveredPerAck = 32;
+
     private readonly Queue<IncomingDelivery> _ready = new();
     private readonly HashSet<NodeName> _acksDue = [];
+    private readonly int _deliveredPerAck;
     private bool _draining;
     private bool _flushScheduled;
+    private int _unreported;
 
     /// <summary>A tracked message arrived from <paramref name="from"/> (directly or relayed). Never throws.</summary>
     /// <remarks>
@@ -21,6 +31,8 @@ internal sealed partial class DeliveryLayer
     {
         var item = new IncomingDelivery(from, channel, envelope.Target, payload, envelope.IsCast, stamp.Session, stamp.Sequence, label, causal, Call: envelope.Call);
         bool drains;
+        IncomingDelivery? next = null;
+        var flush = AckFlush.None;
         lock (_lock)
         {
             if (_disposed)
@@ -57,12 +69,13 @@ internal sealed partial class DeliveryLayer
                     break;
             }
 
-            drains = TryStartDraining();
+            drains = TryStartDraining() && TryTakeNext(null, out next, out flush);
         }
 
+        Flush(flush);
         if (drains)
         {
-            DrainStarted();
+            DrainFrom(next!);
         }
     }
 
@@ -122,19 +135,22 @@ internal sealed partial class DeliveryLayer
 
     /// <summary>
     /// Delivers the queued messages in order, one caller at a time (a caller that finds another one at it
-    /// leaves its messages to it), then sends the acknowledgements due.
+    /// leaves its messages to it), and sends the acknowledgements due.
     /// </summary>
     private void Drain()
     {
         bool drains;
+        IncomingDelivery? next = null;
+        var flush = AckFlush.None;
         lock (_lock)
         {
-            drains = TryStartDraining();
+            drains = TryStartDraining() && TryTakeNext(null, out next, out flush);
         }
 
+        Flush(flush);
         if (drains)
         {
-            DrainStarted();
+            DrainFrom(next!);
         }
     }
 
@@ -151,35 +167,56 @@ internal sealed partial class DeliveryLayer
     }
 
     /// <summary>
-    /// The drain of the caller that <see cref="TryStartDraining"/> made the drainer. A message delivered at once is
-    /// completed under the same lock that takes the next one, so a message costs one turn of the lock here.
+    /// The drainer's turn of the lock between two deliveries: completes the message it delivered (if any) and takes the
+    /// next one; when none is left it stops draining. Says whether acknowledgements go now: once
+    /// <see cref="MaxDeliveredPerAck"/> messages (or a quarter of the window) are delivered unacknowledged, from this
+    /// thread, so that the sender resumes its first senders while the rest are still being delivered here; at the end
+    /// of a drain inside a socket read, with the read's end (<see cref="OnReceiveBatchEnd"/>); at the end of one
+    /// outside a read, from the thread pool. Under the lock.
     /// </summary>
-    private void DrainStarted()
+    private bool TryTakeNext(IncomingDelivery? delivered, [NotNullWhen(true)] out IncomingDelivery? next, out AckFlush flush)
     {
-        IncomingDelivery? delivered = null;
-        bool flush;
-        while (true)
+        if (delivered is not null)
         {
-            IncomingDelivery? item;
-            lock (_lock)
-            {
-                if (delivered is not null)
-                {
-                    Done(delivered);
-                    delivered = null;
-                }
+            Done(delivered);
+        }
 
-                if (!_ready.TryDequeue(out item))
-                {
-                    _draining = false;
+        var more = _ready.TryDequeue(out next);
+        if (!more)
+        {
+            _draining = false;
+        }
 
-                    // Inside a socket read the acknowledgements wait for its end (OnReceiveBatchEnd), so that one
-                    // covers every message of the read; otherwise they go from the thread pool.
-                    flush = !ReceiveBatch.IsActive && TryScheduleAcks();
-                    break;
-                }
-            }
+        flush = _unreported >= _deliveredPerAck && TryScheduleAcks() ? AckFlush.Now
+            : !more && !ReceiveBatch.IsActive && TryScheduleAcks() ? AckFlush.Queued
+            : AckFlush.None;
+        return more;
+    }
 
+    /// <summary>Sends the acknowledgements <see cref="TryTakeNext"/> claimed, now or from the thread pool.</summary>
+    private void Flush(AckFlush flush)
+    {
+        if (flush == AckFlush.Now)
+        {
+            FlushAcks();
+        }
+        else if (flush == AckFlush.Queued)
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static layer => layer.FlushAcks(), this, preferLocal: false);
+        }
+    }
+
+    /// <summary>
+    /// The drain of the caller that <see cref="TryStartDraining"/> made the drainer, from the message it took. A
+    /// message delivered at once is completed under the same lock that takes the next one, so a message costs one
+    /// turn of the lock here (and one where it arrived).
+    /// </summary>
+    private void DrainFrom(IncomingDelivery item)
+    {
+        bool more;
+        do
+        {
+            IncomingDelivery? delivered = null;
             var pending = item.Message is null ? null : _dispatcher.DeliverMessage(item.From, item.Channel, item.Target, item.Message, item.IsCast, item.Call);
             if (pending is null || pending.IsCompleted)
             {
@@ -200,12 +237,16 @@ internal sealed partial class DeliveryLayer
                     TaskContinuationOptions.ExecuteSynchronously,
                     TaskScheduler.Default);
             }
-        }
 
-        if (flush)
-        {
-            ThreadPool.UnsafeQueueUserWorkItem(static layer => layer.FlushAcks(), this, preferLocal: false);
+            AckFlush flush;
+            lock (_lock)
+            {
+                more = TryTakeNext(delivered, out item!, out flush);
+            }
+
+            Flush(flush);
         }
+        while (more);
     }
 
     private void Completed(IncomingDelivery item)
@@ -230,6 +271,7 @@ internal sealed partial class DeliveryLayer
             Accept(released.Item);
         }
 
+        _unreported++;
         AckDue(item.From);
     }
 
@@ -291,6 +333,7 @@ internal sealed partial class DeliveryLayer
         lock (_lock)
         {
             _flushScheduled = false;
+            _unreported = 0;
             foreach (var node in _acksDue)
             {
                 if (_receiver.TakeReport(node) is { } report)

@@ -89,6 +89,7 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
         _tracker = new AckTracker<OutgoingDelivery>(options.MaxUnackedMessages, options.RetransmitInterval);
         _receiver = new AckReceiver<IncomingDelivery>(options.MaxUnackedMessages);
         _causal = new CausalBuffer<IncomingDelivery>(self, options.MaxCausalBuffered);
+        _deliveredPerAck = Math.Clamp(options.MaxUnackedMessages / 4, 1, MaxDeliveredPerAck);
         _registration = dispatcher.Register(AckReceiverName, OnAck);
         var period = TimeSpan.FromTicks(Math.Clamp(options.RetransmitInterval.Ticks / 4, TimeSpan.TicksPerMillisecond * 10, TimeSpan.TicksPerSecond));
         _timer = time.CreateTimer(static state => ((DeliveryLayer)state!).OnTimer(), this, period, period);

@@ -90,14 +90,21 @@ internal sealed class OutgoingDelivery(PartisanTarget target, object message, bo
             return false;
         }
 
-        _core.SetException(exception);
+        Fail(exception);
         return true;
     }
 
-    private bool TryEnd()
+    /// <summary>
+    /// Ends the sender's wait, to be told with <see cref="Fail"/> once what its failure is reported by (a log, a metric) is
+    /// done, so that a sender that sees the failure sees its report too; false if no one waits or its wait ended already.
+    /// </summary>
+    public bool TryEnd()
     {
         return IsAwaited && Interlocked.Exchange(ref _ended, 1) == 0;
     }
+
+    /// <summary>Tells the sender whose wait <see cref="TryEnd"/> ended that it failed.</summary>
+    public void Fail(Exception exception) => _core.SetException(exception);
 
     /// <summary>Called by the sender's await once it ended; the cancellation is no longer watched.</summary>
     void IValueTaskSource.GetResult(short token)

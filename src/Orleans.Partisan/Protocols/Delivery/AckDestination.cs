@@ -2,11 +2,11 @@ namespace Orleans.Partisan.Protocols.Delivery;
 
 /// <summary>
 /// An <see cref="AckTracker{T}"/>'s state for one destination node: its session and the outstanding
-/// messages, kept in a ring indexed by number (the numbers in use span less than the window).
+/// messages, kept by value in a ring indexed by number (the numbers in use span less than the window).
 /// </summary>
 internal sealed class AckDestination<T>(long session)
 {
-    private AckEntry<T>?[] _ring = new AckEntry<T>?[4];
+    private AckEntry<T>[] _ring = new AckEntry<T>[4];
     private Dictionary<OrderKey, long>? _lastByKey;
 
     public long Session { get; } = session;
@@ -20,8 +20,8 @@ internal sealed class AckDestination<T>(long session)
     /// <summary>How many messages are outstanding.</summary>
     public int Count { get; private set; }
 
-    /// <summary>Numbers the next message and keeps it; its predecessor is the last outstanding message of its key.</summary>
-    public AckEntry<T> Add(T message, OrderKey? key, bool pinned, TimeSpan? deadline, TimeSpan now)
+    /// <summary>Numbers the next message and keeps it; its predecessor is the last outstanding message of its key. Returns its number.</summary>
+    public long Add(T message, OrderKey? key, bool pinned, TimeSpan? deadline, TimeSpan now)
     {
         if (NextSequence - Base == _ring.Length)
         {
@@ -37,40 +37,44 @@ internal sealed class AckDestination<T>(long session)
             _lastByKey[orderKey] = sequence;
         }
 
-        var entry = new AckEntry<T>(sequence, predecessor, key, message, pinned, deadline, now);
-        _ring[Slot(sequence)] = entry;
+        _ring[Slot(sequence)] = new AckEntry<T>(sequence, predecessor, key, message, pinned, deadline, now);
         Count++;
-        return entry;
+        return sequence;
     }
 
-    /// <summary>The outstanding message numbered <paramref name="sequence"/>, or <see langword="null"/>.</summary>
-    public AckEntry<T>? Get(long sequence)
-        => sequence >= Base && sequence < NextSequence && _ring[Slot(sequence)] is { } entry && entry.Sequence == sequence ? entry : null;
+    /// <summary>Whether the message numbered <paramref name="sequence"/> is outstanding.</summary>
+    public bool Has(long sequence)
+        => sequence >= Base && sequence < NextSequence && _ring[Slot(sequence)].Sequence == sequence;
+
+    /// <summary>The outstanding message numbered <paramref name="sequence"/>, in place; only after <see cref="Has"/> said it is there, and until the next <see cref="Add"/>.</summary>
+    public ref AckEntry<T> Entry(long sequence) => ref _ring[Slot(sequence)];
 
     /// <summary>Forgets an outstanding message (acknowledged, or given up); false if it is not outstanding.</summary>
     public bool Remove(long sequence)
     {
-        if (Get(sequence) is not { } entry)
+        if (!Has(sequence))
         {
             return false;
         }
 
-        _ring[Slot(sequence)] = null;
+        ref var slot = ref _ring[Slot(sequence)];
+        var (key, predecessor) = (slot.Key, slot.Predecessor);
+        slot = default;
         Count--;
-        if (entry.Key is { } key && _lastByKey!.TryGetValue(key, out var last) && last == sequence)
+        if (key is { } orderKey && _lastByKey!.TryGetValue(orderKey, out var last) && last == sequence)
         {
             // A later message of the key must still follow the previous one if that is outstanding.
-            if (entry.Predecessor != 0 && Get(entry.Predecessor) is not null)
+            if (predecessor != 0 && Has(predecessor))
             {
-                _lastByKey[key] = entry.Predecessor;
+                _lastByKey[orderKey] = predecessor;
             }
             else
             {
-                _lastByKey.Remove(key);
+                _lastByKey.Remove(orderKey);
             }
         }
 
-        while (Base < NextSequence && _ring[Slot(Base)] is null)
+        while (Base < NextSequence && _ring[Slot(Base)].Sequence == 0)
         {
             Base++;
         }
@@ -78,28 +82,28 @@ internal sealed class AckDestination<T>(long session)
         return true;
     }
 
-    /// <summary>The outstanding messages in number order.</summary>
-    public List<AckEntry<T>> InOrder()
+    /// <summary>The numbers of the outstanding messages, in order.</summary>
+    public List<long> InOrder()
     {
-        var entries = new List<AckEntry<T>>(Count);
-        for (var sequence = Base; sequence < NextSequence && entries.Count < Count; sequence++)
+        var sequences = new List<long>(Count);
+        for (var sequence = Base; sequence < NextSequence && sequences.Count < Count; sequence++)
         {
-            if (_ring[Slot(sequence)] is { } entry)
+            if (_ring[Slot(sequence)].Sequence == sequence)
             {
-                entries.Add(entry);
+                sequences.Add(sequence);
             }
         }
 
-        return entries;
+        return sequences;
     }
 
-    public AckStamp StampOf(AckEntry<T> entry) => new(Session, entry.Sequence, entry.Predecessor, Base);
+    public AckStamp StampOf(long sequence) => new(Session, sequence, _ring[Slot(sequence)].Predecessor, Base);
 
     private int Slot(long sequence) => (int)(sequence & (_ring.Length - 1));
 
     private void Grow()
     {
-        var ring = new AckEntry<T>?[_ring.Length * 2];
+        var ring = new AckEntry<T>[_ring.Length * 2];
         for (var sequence = Base; sequence < NextSequence; sequence++)
         {
             ring[sequence & (ring.Length - 1)] = _ring[Slot(sequence)];

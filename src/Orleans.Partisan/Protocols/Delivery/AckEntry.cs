@@ -1,7 +1,10 @@
 namespace Orleans.Partisan.Protocols.Delivery;
 
-/// <summary>An outstanding message of an <see cref="AckTracker{T}"/>.</summary>
-internal sealed class AckEntry<T>(long sequence, long predecessor, OrderKey? key, T message, bool pinned, TimeSpan? deadline, TimeSpan sent)
+/// <summary>
+/// An outstanding message of an <see cref="AckTracker{T}"/>, kept by value in its destination's ring (so tracking a
+/// message allocates nothing); an empty slot has <see cref="Sequence"/> 0.
+/// </summary>
+internal struct AckEntry<T>(long sequence, long predecessor, OrderKey? key, T message, bool pinned, TimeSpan? deadline, TimeSpan sent)
 {
     public long Sequence { get; } = sequence;
 

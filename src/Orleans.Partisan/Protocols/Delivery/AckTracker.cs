@@ -110,10 +110,10 @@ internal sealed class AckTracker<T>
             return false;
         }
 
-        var entry = state.Add(message, key, pinned, deadline, now);
+        var sequence = state.Add(message, key, pinned, deadline, now);
         Due(now + RetransmitInterval);
         Due(deadline);
-        stamp = state.StampOf(entry);
+        stamp = state.StampOf(sequence);
         return true;
     }
 
@@ -123,33 +123,40 @@ internal sealed class AckTracker<T>
     /// </summary>
     public IReadOnlyList<T> OnAck(NodeName from, AckReport report)
     {
+        var acked = new List<T>();
+        OnAck(from, report, acked);
+        return acked;
+    }
+
+    /// <summary>As <see cref="OnAck(NodeName, AckReport)"/>, adding the messages acknowledged now to <paramref name="acked"/> (a list the caller reuses).</summary>
+    public void OnAck(NodeName from, AckReport report, List<T> acked)
+    {
         if (!_destinations.TryGetValue(from, out var state) || state.Session != report.Session)
         {
-            return [];
+            return;
         }
 
-        var acked = new List<T>();
         var contiguous = Math.Min(report.Contiguous, state.NextSequence - 1);
         for (var sequence = state.Base; sequence <= contiguous; sequence++)
         {
-            if (state.Get(sequence) is { } entry)
-            {
-                state.Remove(sequence);
-                acked.Add(entry.Message);
-            }
+            Acknowledged(state, sequence, acked);
         }
 
         foreach (var sequence in report.Above ?? [])
         {
-            if (state.Get(sequence) is { } entry)
-            {
-                state.Remove(sequence);
-                acked.Add(entry.Message);
-            }
+            Acknowledged(state, sequence, acked);
         }
 
         DropIfIdle(from, state);
-        return acked;
+    }
+
+    private static void Acknowledged(AckDestination<T> state, long sequence, List<T> acked)
+    {
+        if (state.Has(sequence))
+        {
+            acked.Add(state.Entry(sequence).Message);
+            state.Remove(sequence);
+        }
     }
 
     /// <summary>
@@ -163,12 +170,13 @@ internal sealed class AckTracker<T>
             return [];
         }
 
-        var entries = state.InOrder();
-        var copies = new List<AckOutgoing<T>>(entries.Count);
-        foreach (var entry in entries)
+        var sequences = state.InOrder();
+        var copies = new List<AckOutgoing<T>>(sequences.Count);
+        foreach (var sequence in sequences)
         {
+            ref var entry = ref state.Entry(sequence);
             entry.LastSent = now;
-            copies.Add(new(destination, entry.Message, state.StampOf(entry)));
+            copies.Add(new(destination, entry.Message, state.StampOf(sequence)));
         }
 
         Due(now + RetransmitInterval);
@@ -193,16 +201,17 @@ internal sealed class AckTracker<T>
         List<NodeName>? idle = null;
         foreach (var (destination, state) in _destinations)
         {
-            var entries = state.InOrder();
-            foreach (var entry in entries)
+            var sequences = state.InOrder();
+            foreach (var sequence in sequences)
             {
+                ref var entry = ref state.Entry(sequence);
                 if (entry.Deadline is { } deadline && deadline <= now)
                 {
                     expired.Add(new(destination, entry.Message));
                     entry.Deadline = null;
                     if (!entry.Pinned)
                     {
-                        state.Remove(entry.Sequence);
+                        state.Remove(sequence);
                     }
                 }
             }
@@ -213,17 +222,18 @@ internal sealed class AckTracker<T>
                 continue;
             }
 
-            foreach (var entry in entries)
+            foreach (var sequence in sequences)
             {
-                if (state.Get(entry.Sequence) is null)
+                if (!state.Has(sequence))
                 {
                     continue;
                 }
 
+                ref var entry = ref state.Entry(sequence);
                 if (now - entry.LastSent >= RetransmitInterval)
                 {
                     entry.LastSent = now;
-                    retransmit.Add(new(destination, entry.Message, state.StampOf(entry)));
+                    retransmit.Add(new(destination, entry.Message, state.StampOf(sequence)));
                 }
 
                 next = Earlier(next, entry.LastSent + RetransmitInterval);
@@ -252,13 +262,14 @@ internal sealed class AckTracker<T>
         }
 
         var failed = new List<T>();
-        foreach (var entry in state.InOrder())
+        foreach (var sequence in state.InOrder())
         {
+            ref var entry = ref state.Entry(sequence);
             failed.Add(entry.Message);
             entry.Deadline = null;
             if (!entry.Pinned)
             {
-                state.Remove(entry.Sequence);
+                state.Remove(sequence);
             }
         }
 
@@ -271,7 +282,7 @@ internal sealed class AckTracker<T>
     /// state. Sending there again opens a new session.
     /// </summary>
     public IReadOnlyList<T> Forget(NodeName destination)
-        => _destinations.Remove(destination, out var state) ? [.. state.InOrder().Select(e => e.Message)] : [];
+        => _destinations.Remove(destination, out var state) ? [.. state.InOrder().Select(sequence => state.Entry(sequence).Message)] : [];
 
     /// <summary>Gives up message <paramref name="sequence"/> to <paramref name="destination"/> (it could not be sent at all); false if it is not outstanding.</summary>
     public bool Withdraw(NodeName destination, long sequence)
