@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Orleans.Partisan.ClusterTests;
 
@@ -63,5 +64,97 @@ public sealed class ClientNodeClusterTests
 
         Assert.Equal(cluster.Nodes.Select(n => "to the client from " + n.Name).Order(), received.Order());
         registrations.ForEach(r => r.Dispose());
+    }
+
+    [Fact]
+    public async Task A_client_node_receives_broadcasts_through_its_handler_and_its_broadcasts_reach_every_silo()
+    {
+        await using var cluster = await ClientNodeCluster.StartAsync(
+            3,
+            configureSilo: silo => silo.AddPartisanBroadcastHandler<IClientNewsHandler>(),
+            configureClient: client => client.AddPartisanBroadcastHandler<IClientNewsHandler, ClientNewsHandler>());
+        await cluster.WaitForConvergedAsync();
+        var client = cluster.ClientNode();
+        await cluster.WaitForGatewayAsync();
+        var handler = (ClientNewsHandler)cluster.Client.ServiceProvider.GetRequiredService<IClientNewsHandler>();
+
+        foreach (var (node, i) in cluster.Nodes.Select((n, i) => (n, i)))
+        {
+            Assert.True(await node.BroadcastAsync<IClientNewsHandler>($"silo news {i}"));
+        }
+
+        Assert.True(await client.BroadcastAsync<IClientNewsHandler>("client news"));
+
+        var expected = Enumerable.Range(0, cluster.Silos.Count).Select(i => $"silo news {i}").Append("client news").Order().ToList();
+        await Eventually.Until(async () => (await handler.GetMerged()).Order().SequenceEqual(expected), PartisanCluster.Timeout, () => $"the client's handler merged [{string.Join(", ", expected)}]; it merged [{string.Join(", ", handler.GetMerged().Result)}]");
+        foreach (var silo in cluster.Silos)
+        {
+            var grain = cluster.Client.GetBroadcastHandler<IClientNewsHandler>(silo.SiloAddress);
+            await Eventually.Until(async () => (await grain.GetMerged()).Order().SequenceEqual(expected), PartisanCluster.Timeout, () => $"the handler of {silo.SiloAddress} merged [{string.Join(", ", expected)}]; it merged [{string.Join(", ", grain.GetMerged().Result)}]");
+        }
+    }
+
+    [Fact]
+    public async Task A_client_node_monitors_a_silo_node_and_a_silo_process_and_gets_both_down_when_the_silo_stops()
+    {
+        await using var cluster = await ClientNodeCluster.StartAsync(3);
+        await cluster.WaitForConvergedAsync();
+        var client = cluster.ClientNode();
+        var gateway = await cluster.WaitForGatewayAsync();
+        var stopping = cluster.Silos.First(s => s != gateway && s != cluster.Silos[0]);
+        var target = cluster.Node(stopping);
+        await Eventually.Until(() => client.GetNodes(NodeSelection.Known).Contains(target.Name), PartisanCluster.Timeout, () => $"the client knows {target.Name} from its gateway's list; it knows [{string.Join(", ", client.GetNodes(NodeSelection.Known))}]");
+
+        using var nodeEvents = client.CreateMailbox();
+        Assert.True(client.MonitorNode(target.Name, true, NodeEventSubscriber.Mailbox(nodeEvents.Self)));
+        using var process = target.CreateMailbox();
+        var downs = new ConcurrentQueue<ProcessDown>();
+        var monitor = client.Monitor(process.Self, NodeEventSubscriber.ProcessDownCallback(downs.Enqueue));
+        Assert.True(await client.IsProcessAliveAsync(process.Self, PartisanCluster.Timeout), $"the client sees {process.Self} alive before its silo stops");
+
+        await cluster.Cluster.StopSiloAsync(stopping);
+
+        using var timeout = new CancellationTokenSource(PartisanCluster.Timeout);
+        var down = (NodeEvent)(await nodeEvents.ReceiveAsync(timeout.Token)).Message;
+        Assert.Equal((NodeEventKind.Down, target.Name), (down.Kind, down.Node));
+        await Eventually.Until(() => !downs.IsEmpty, PartisanCluster.Timeout, () => $"DOWN of monitor {monitor} of {process.Self} at the client");
+        var processDown = Assert.Single(downs);
+        Assert.Equal((monitor, process.Self), (processDown.Monitor, processDown.Target));
+    }
+
+    [Fact]
+    public async Task A_client_node_whose_gateway_silo_is_killed_attaches_to_another_and_carries_on()
+    {
+        await using var cluster = await ClientNodeCluster.StartAsync(3);
+        await cluster.WaitForConvergedAsync();
+        var client = cluster.ClientNode();
+        var gateway = await cluster.WaitForGatewayAsync();
+        if (gateway == cluster.Silos[0])
+        {
+            // The test cluster's first silo is not killed; moving the client away from it is the same failover, by hand.
+            await client.DisconnectNodeAsync(cluster.Node(gateway).Name);
+            gateway = await cluster.WaitForGatewayAsync(s => s != cluster.Silos[0]);
+        }
+
+        var lost = cluster.Node(gateway).Name;
+        using var watching = new CancellationTokenSource();
+        var nodedown = Eventually.First(client.WatchNodesAsync(watching.Token), e => e.Kind == NodeEventKind.Down && e.Node == lost, PartisanCluster.Timeout, $"nodedown {lost} at the client");
+
+        await cluster.Cluster.KillSiloAsync(gateway);
+
+        var down = await nodedown;
+        Assert.Equal(NodeDownReason.ConnectionClosed, down.Reason);
+        var next = await cluster.WaitForGatewayAsync(s => s != gateway);
+        Assert.NotEqual(lost, cluster.Node(next).Name);
+
+        var survivors = cluster.Silos.Where(s => s != gateway).ToList();
+        using var echo = client.RegisterReceiver("client-echo", m => _ = m.ReplyAsync(new Ping("client re: " + ((Ping)m.Message).Text)));
+        foreach (var silo in survivors)
+        {
+            var node = cluster.Node(silo);
+            using var registration = node.RegisterReceiver("echo", m => _ = m.ReplyAsync(new Ping("re: " + ((Ping)m.Message).Text)));
+            Assert.Equal("re: after", (await client.CallAsync<Ping>(node.Name, PartisanTarget.Named("echo"), new Ping("after"), timeout: PartisanCluster.Timeout).WaitAsync(PartisanCluster.Timeout)).Text);
+            Assert.Equal("client re: " + node.Name, (await node.CallAsync<Ping>(client.Name, PartisanTarget.Named("client-echo"), new Ping(node.Name.Value), timeout: PartisanCluster.Timeout).WaitAsync(PartisanCluster.Timeout)).Text);
+        }
     }
 }

@@ -53,6 +53,7 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         _witness = new WitnessProbe(this, _logger);
         _processes = new ProcessMonitors(this, _dispatcher, settings.IsClusterClient || settings.PeerService is PartisanPeerService.HyParView or PartisanPeerService.ClientServer, settings.ProcessMonitorCheckInterval, time, _logger);
         _monitors.WentDown = _processes.OnNodeDown;
+        ObserverLeases = new ObserverLeases(_monitors, time, _logger);
         _delivery = new DeliveryLayer(Name, settings.Delivery, settings.PeerService is not PartisanPeerService.HyParView, Channels, _transport, _relay, _dispatcher, (node, target, message, options) => ForwardMessageAsync(node, target, message, options), time, _logger);
         _dispatcher.Delivery = _delivery;
     }
@@ -193,6 +194,9 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         PartisanPeerService.ClientServer => MembershipFollowing.RemovalsOnly,
         _ => MembershipFollowing.None,
     };
+
+    /// <summary>The node-event observers subscribed with a lease through this silo's node-monitor grain.</summary>
+    internal ObserverLeases ObserverLeases { get; }
 
     /// <summary>Whether this Orleans client's node is attached to a silo: connected to one of its gateways, which has welcomed it.</summary>
     internal bool IsAttached => _settings.IsClusterClient && Driver.Neighbors.Any(n => _transport.IsConnected(n)) && Driver.Members.Count > 1;
@@ -365,6 +369,7 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         }
 
         StopGauges();
+        ObserverLeases.Dispose();
         _witness.Dispose();
         _calls.Stop();
         await _processes.DisposeAsync().ConfigureAwait(false);
