@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 
 namespace Orleans.Partisan.ClusterTests;
 
-/// <summary>A broadcast handler of news items (a string id each) for silos (a grain) and for client nodes (<see cref="ClientNewsHandler"/>).</summary>
+/// <summary>A broadcast handler of news items (a string id each) for silos (a grain) and for client nodes (<see cref="NewsHandlerOnClient"/>).</summary>
 public interface IClientNewsHandler : IPartisanBroadcastHandler
 {
     /// <summary>The ids merged here, in order.</summary>
@@ -29,7 +29,7 @@ public sealed class ClientNewsHandlerGrain : Grain, IClientNewsHandler
 }
 
 /// <summary>A client's news handler: a plain object in the client's services.</summary>
-public sealed class ClientNewsHandler : IClientNewsHandler
+public sealed class NewsHandlerOnClient : IPartisanClientBroadcastHandler
 {
     private readonly NewsStore _store = new();
 

@@ -72,11 +72,11 @@ public sealed class ClientNodeClusterTests
         await using var cluster = await ClientNodeCluster.StartAsync(
             3,
             configureSilo: silo => silo.AddPartisanBroadcastHandler<IClientNewsHandler>(),
-            configureClient: client => client.AddPartisanBroadcastHandler<IClientNewsHandler, ClientNewsHandler>());
+            configureClient: client => client.AddPartisanBroadcastHandler<IClientNewsHandler, NewsHandlerOnClient>());
         await cluster.WaitForConvergedAsync();
         var client = cluster.ClientNode();
         await cluster.WaitForGatewayAsync();
-        var handler = (ClientNewsHandler)cluster.Client.ServiceProvider.GetRequiredService<IClientNewsHandler>();
+        var handler = cluster.Client.ServiceProvider.GetRequiredService<NewsHandlerOnClient>();
 
         foreach (var (node, i) in cluster.Nodes.Select((n, i) => (n, i)))
         {

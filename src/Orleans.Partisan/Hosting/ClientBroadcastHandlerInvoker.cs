@@ -4,8 +4,8 @@ using Orleans.Partisan.Runtime;
 namespace Orleans.Partisan.Hosting;
 
 /// <summary>
-/// Calls an Orleans client's broadcast handlers: plain objects implementing the handler's grain interface, registered
-/// with <c>clientBuilder.AddPartisanBroadcastHandler&lt;THandler, TImplementation&gt;()</c> and resolved from the client's services.
+/// Calls an Orleans client's broadcast handlers: <see cref="IPartisanClientBroadcastHandler"/> objects registered with
+/// <c>clientBuilder.AddPartisanBroadcastHandler&lt;THandler, TImplementation&gt;()</c>, resolved from the client's services by handler name.
 /// </summary>
 internal sealed class ClientBroadcastHandlerInvoker(IServiceProvider services) : IBroadcastHandlerInvoker
 {
@@ -19,6 +19,6 @@ internal sealed class ClientBroadcastHandlerInvoker(IServiceProvider services) :
 
     public Task ExchangeAsync(BroadcastHandlerRegistration handler, NodeName peer) => Handler(handler).Exchange(peer);
 
-    private IPartisanBroadcastHandler Handler(BroadcastHandlerRegistration handler)
-        => (IPartisanBroadcastHandler)services.GetRequiredService(handler.Interface);
+    private IPartisanClientBroadcastHandler Handler(BroadcastHandlerRegistration handler)
+        => services.GetRequiredKeyedService<IPartisanClientBroadcastHandler>(handler.Name);
 }

@@ -65,18 +65,22 @@ public static class PartisanClientBuilderExtensions
 
     /// <summary>
     /// Registers <typeparamref name="TImplementation"/> as this client's handler of the broadcasts of <typeparamref name="THandler"/>,
-    /// the broadcast handler the silos register with <c>AddPartisanBroadcastHandler&lt;THandler&gt;()</c>: a plain object (a
-    /// singleton of the client's services), called as the silos' handler grains are (<see cref="IPartisanBroadcastHandler.Merge"/>
-    /// for each new message, and so on). Give the same name and channel as the silos; call <c>AddPartisan</c> too.
+    /// the handler grain interface the silos register with <c>AddPartisanBroadcastHandler&lt;THandler&gt;()</c>: a plain object
+    /// (a singleton of the client's services, resolvable as <typeparamref name="TImplementation"/>), called as the silos'
+    /// handler grains are (<see cref="IPartisanClientBroadcastHandler.Merge"/> for each message, and so on). Give the same
+    /// name and channel as the silos; call <c>AddPartisan</c> too.
     /// </summary>
+    /// <typeparam name="THandler">The silos' handler grain interface, which names the broadcasts (<see cref="BroadcastHandlerOptions.Name"/> by default its full name).</typeparam>
+    /// <typeparam name="TImplementation">The client's handler.</typeparam>
     public static IClientBuilder AddPartisanBroadcastHandler<THandler, TImplementation>(this IClientBuilder builder, Action<BroadcastHandlerOptions>? configure = null)
-        where THandler : class, IPartisanBroadcastHandler
-        where TImplementation : class, THandler
+        where THandler : IPartisanBroadcastHandler
+        where TImplementation : class, IPartisanClientBroadcastHandler
     {
         ArgumentNullException.ThrowIfNull(builder);
         var registration = PartisanBroadcastSiloBuilderExtensions.Registration<THandler>(configure);
         builder.Services.AddSingleton(registration);
-        builder.Services.TryAddSingleton<THandler, TImplementation>();
+        builder.Services.TryAddSingleton<TImplementation>();
+        builder.Services.AddKeyedSingleton<IPartisanClientBroadcastHandler>(registration.Name, (sp, _) => sp.GetRequiredService<TImplementation>());
         return builder;
     }
 }
