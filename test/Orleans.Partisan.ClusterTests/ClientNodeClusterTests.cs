@@ -157,4 +157,27 @@ public sealed class ClientNodeClusterTests
             Assert.Equal("client re: " + node.Name, (await node.CallAsync<Ping>(client.Name, PartisanTarget.Named("client-echo"), new Ping(node.Name.Value), timeout: PartisanCluster.Timeout).WaitAsync(PartisanCluster.Timeout)).Text);
         }
     }
+
+    [Fact]
+    public async Task A_gateway_that_the_client_left_detaches_it_after_three_missed_renewals_and_the_other_silos_follow_the_new_route()
+    {
+        await using var cluster = await ClientNodeCluster.StartAsync(3);
+        await cluster.WaitForConvergedAsync();
+        var client = cluster.ClientNode();
+        var first = await cluster.WaitForGatewayAsync();
+        var left = (Runtime.PartisanNode)cluster.Node(first);
+        Assert.Equal([client.Name], left.AttachedClients);
+
+        // The client drops its own connection to the gateway; the gateway's connection to the client stays open.
+        await client.DisconnectNodeAsync(left.Name);
+        var second = await cluster.WaitForGatewayAsync(s => s != first);
+
+        await Eventually.Until(() => !left.IsConnected(client.Name) && left.AttachedClients.Count == 0, PartisanCluster.Timeout, () => $"{left.Name} detached the client that stopped renewing; connected {left.IsConnected(client.Name)}, attached [{string.Join(", ", left.AttachedClients)}]");
+        Assert.Equal([client.Name], ((Runtime.PartisanNode)cluster.Node(second)).AttachedClients);
+        using var echo = client.RegisterReceiver("client-echo", m => _ = m.ReplyAsync(new Ping("client re: " + ((Ping)m.Message).Text)));
+        foreach (var node in cluster.Nodes)
+        {
+            Assert.Equal("client re: " + node.Name, (await node.CallAsync<Ping>(client.Name, PartisanTarget.Named("client-echo"), new Ping(node.Name.Value), timeout: PartisanCluster.Timeout).WaitAsync(PartisanCluster.Timeout)).Text);
+        }
+    }
 }

@@ -10,6 +10,10 @@ namespace Orleans.Partisan.Hosting;
 /// silo's peer-service-manager grain) and waits until a silo has taken the node on as a client; disposes it as the
 /// client closes.
 /// </summary>
+/// <remarks>
+/// While the client runs, a node found without a gateway at two checks in a row (every <see cref="PartisanClientOptions.RenewInterval"/>)
+/// learns the active silos from the cluster again, so a client whose known silos are all gone finds the new ones.
+/// </remarks>
 internal sealed class PartisanClientLifecycle(
     PartisanNode node,
     IGrainFactory grains,
@@ -19,9 +23,41 @@ internal sealed class PartisanClientLifecycle(
 {
     private static readonly TimeSpan Poll = TimeSpan.FromMilliseconds(50);
     private static readonly TimeSpan RediscoverAfter = TimeSpan.FromSeconds(1);
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _watching = Task.CompletedTask;
 
     public void Participate(IClusterClientLifecycle lifecycle)
-        => lifecycle.Subscribe(nameof(PartisanClientLifecycle), ServiceLifecycleStage.Active, StartAsync, _ => node.DisposeAsync().AsTask());
+        => lifecycle.Subscribe(nameof(PartisanClientLifecycle), ServiceLifecycleStage.Active, StartAsync, StopAsync);
+
+    private async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _watching.ConfigureAwait(false);
+        _stopping.Dispose();
+        await node.DisposeAsync().ConfigureAwait(false);
+    }
+
+    /// <summary>Learns the silos from the cluster again whenever the node has had no gateway for two checks in a row.</summary>
+    private async Task WatchAsync(CancellationToken cancellationToken)
+    {
+        var detached = 0;
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(options.Value.Client.RenewInterval, time, cancellationToken).ConfigureAwait(false);
+                detached = node.IsAttached ? 0 : detached + 1;
+                if (detached >= 2)
+                {
+                    await DiscoverAsync(cancellationToken).ConfigureAwait(false);
+                    detached = 0;
+                }
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
 
     private async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -40,6 +76,8 @@ internal sealed class PartisanClientLifecycle(
                     await Task.Delay(Poll, time, deadline.Token).ConfigureAwait(false);
                 }
             }
+
+            _watching = Task.Run(() => WatchAsync(_stopping.Token), CancellationToken.None);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {

@@ -16,15 +16,25 @@ namespace Orleans.Partisan.Runtime;
 /// <para>A client attaches by sending <see cref="GatewayAttach"/> on its connection to this silo; this silo dials it
 /// and, once connected, answers with <see cref="GatewayWelcome"/> (the silos it knows), then again on every
 /// renewal. When this silo's connection to the client is lost, the client is detached (the transport stops
-/// redialling it); a client that is still there attaches again at its next renewal. Attachments and detachments
+/// redialling it); a client that is still there attaches again at its next renewal. A client not heard from for
+/// three of its renewal intervals (it moved to another gateway, or stalled) is detached the same way; attachments
+/// are checked every <see cref="CheckInterval"/>. Attachments and detachments
 /// are announced (<see cref="ClientRoute"/>) to the silos this silo is connected to, and a route is also learned
 /// from a relayed message whose origin is a client: the neighbour that handed it on leads back to the client.</para>
 /// <para>Thread-safe: called from the transport's connection loops.</para>
 /// </remarks>
-internal sealed class ClientGateway(OverlayTransport transport, Func<IEnumerable<NodeSpec>> silos, ILogger logger)
+internal sealed class ClientGateway(OverlayTransport transport, Func<IEnumerable<NodeSpec>> silos, TimeProvider time, ILogger logger) : IDisposable
 {
-    private readonly ConcurrentDictionary<NodeName, NodeSpec> _attached = new();
+    /// <summary>How often attachments are checked for clients that stopped renewing.</summary>
+    public static readonly TimeSpan CheckInterval = TimeSpan.FromMilliseconds(250);
+
+    private static readonly TimeSpan MinRenewInterval = TimeSpan.FromMilliseconds(100);
+    private static readonly TimeSpan MaxRenewInterval = TimeSpan.FromHours(1);
+    private readonly ConcurrentDictionary<NodeName, Attachment> _attached = new();
     private readonly ConcurrentDictionary<NodeName, NodeName> _routes = new();
+    private readonly object _timerLock = new();
+    private ITimer? _timer;
+    private bool _disposed;
 
     /// <summary>Whether <paramref name="node"/> is a client attached to this silo.</summary>
     public bool IsAttached(NodeName node) => _attached.ContainsKey(node);
@@ -45,51 +55,98 @@ internal sealed class ClientGateway(OverlayTransport transport, Func<IEnumerable
             return;
         }
 
-        if (_attached.TryAdd(from, attach.Client))
+        var interval = attach.RenewInterval < MinRenewInterval ? MinRenewInterval : attach.RenewInterval > MaxRenewInterval ? MaxRenewInterval : attach.RenewInterval;
+        var attachment = new Attachment(interval, time.GetTimestamp());
+        if (_attached.TryAdd(from, attachment))
         {
             _routes.TryRemove(from, out _);
             ClientLog.Attached(logger, from);
             transport.Connect(attach.Client);
             Announce(from, attached: true);
+            StartChecking();
         }
-        else if (transport.IsConnected(from))
+        else if (_attached.TryGetValue(from, out var known))
         {
-            Welcome(from);
-        }
-    }
-
-    /// <summary>A peer came up; if it is an attached client it is welcomed and <see langword="true"/> is returned.</summary>
-    public bool OnPeerUp(NodeName peer)
-    {
-        if (!_attached.ContainsKey(peer))
-        {
-            return false;
-        }
-
-        Welcome(peer);
-        return true;
-    }
-
-    /// <summary>A peer went down; if it was an attached client it is detached and <see langword="true"/> is returned, else routes through it are forgotten.</summary>
-    public bool OnPeerDown(NodeName peer)
-    {
-        if (!_attached.TryRemove(peer, out _))
-        {
-            foreach (var (client, via) in _routes)
+            known.Renewed(time.GetTimestamp(), interval);
+            if (transport.IsConnected(from))
             {
-                if (via == peer)
-                {
-                    _routes.TryRemove(new KeyValuePair<NodeName, NodeName>(client, via));
-                }
+                Welcome(from);
             }
+        }
+    }
 
+    public void Dispose()
+    {
+        lock (_timerLock)
+        {
+            _disposed = true;
+            _timer?.Dispose();
+            _timer = null;
+        }
+    }
+
+    /// <summary>A peer came up; an attached client is welcomed.</summary>
+    public void OnPeerUp(NodeName peer)
+    {
+        if (_attached.ContainsKey(peer))
+        {
+            Welcome(peer);
+        }
+    }
+
+    /// <summary>A peer went down: an attached client is detached; routes through a silo are forgotten.</summary>
+    public void OnPeerDown(NodeName peer)
+    {
+        if (Detach(peer))
+        {
+            return;
+        }
+
+        foreach (var (client, via) in _routes)
+        {
+            if (via == peer)
+            {
+                _routes.TryRemove(new KeyValuePair<NodeName, NodeName>(client, via));
+            }
+        }
+    }
+
+    /// <summary>Detaches <paramref name="client"/> if it is attached: stops dialling it and tells the silos.</summary>
+    private bool Detach(NodeName client)
+    {
+        if (!_attached.TryRemove(client, out _))
+        {
             return false;
         }
 
-        transport.Disconnect(peer);
-        ClientLog.Detached(logger, peer);
-        Announce(peer, attached: false);
+        transport.Disconnect(client);
+        ClientLog.Detached(logger, client);
+        Announce(client, attached: false);
         return true;
+    }
+
+    private void StartChecking()
+    {
+        lock (_timerLock)
+        {
+            if (!_disposed)
+            {
+                _timer ??= time.CreateTimer(_ => Check(), null, CheckInterval, CheckInterval);
+            }
+        }
+    }
+
+    /// <summary>Detaches the clients not heard from for three of their renewal intervals.</summary>
+    private void Check()
+    {
+        var now = time.GetTimestamp();
+        foreach (var (client, attachment) in _attached)
+        {
+            if (attachment.IsOverdue(time, now))
+            {
+                Detach(client);
+            }
+        }
     }
 
     /// <summary>Another silo announced that a client attached to it or detached.</summary>
@@ -112,6 +169,22 @@ internal sealed class ClientGateway(OverlayTransport transport, Func<IEnumerable
         {
             _routes.TryAdd(client, via);
         }
+    }
+
+    /// <summary>An attached client: how often it renews, and when it last did.</summary>
+    private sealed class Attachment(TimeSpan interval, long renewedAt)
+    {
+        private long _renewedAt = renewedAt;
+        private long _intervalTicks = interval.Ticks;
+
+        public void Renewed(long now, TimeSpan renewInterval)
+        {
+            Volatile.Write(ref _intervalTicks, renewInterval.Ticks);
+            Volatile.Write(ref _renewedAt, now);
+        }
+
+        public bool IsOverdue(TimeProvider clock, long now)
+            => clock.GetElapsedTime(Volatile.Read(ref _renewedAt), now) > TimeSpan.FromTicks(Volatile.Read(ref _intervalTicks)) * 3;
     }
 
     private void Welcome(NodeName client) => TrySend(client, new GatewayWelcome([.. silos()]));

@@ -48,7 +48,7 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         _dispatcher = new LocalDispatcher(Name, grainSink, _calls, _logger);
         _monitors = new NodeMonitorHub(Name, _dispatcher, _logger);
         _monitors.MonitorNodes(true, NodeEventSubscriber.Callback(_calls.OnNodeEvent), new MonitorNodesOptions { IncludeReason = true });
-        _clients = settings.IsClusterClient ? null : new ClientGateway(_transport, () => Driver.Members.Values, _logger);
+        _clients = settings.IsClusterClient ? null : new ClientGateway(_transport, () => Driver.Members.Values, time, _logger);
         _relay = new TransitiveRelay(Name, _transport, _dispatcher, settings.RelayHopLimit, _logger, throughOne: IsClient || settings.IsClusterClient, _clients);
         _witness = new WitnessProbe(this, _logger);
         _processes = new ProcessMonitors(this, _dispatcher, settings.IsClusterClient || settings.PeerService is PartisanPeerService.HyParView or PartisanPeerService.ClientServer, settings.ProcessMonitorCheckInterval, time, _logger);
@@ -290,7 +290,8 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
 
     void ITransportEvents.OnPeerUp(NodeSpec peer)
     {
-        var client = _clients?.OnPeerUp(peer.Name) == true;
+        _clients?.OnPeerUp(peer.Name);
+        var client = ClusterClientName.IsClient(peer.Name);
         if (_settings.IsClusterClient)
         {
             ClientLog.GatewayUp(_logger, Name, peer.Name);
@@ -309,7 +310,8 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
 
     void ITransportEvents.OnPeerDown(NodeName peer, CloseReason reason)
     {
-        var client = _clients?.OnPeerDown(peer) == true;
+        _clients?.OnPeerDown(peer);
+        var client = ClusterClientName.IsClient(peer);
         if (_settings.IsClusterClient && reason.Kind != CloseKind.Disconnected)
         {
             ClientLog.GatewayLost(_logger, Name, peer);
@@ -370,6 +372,7 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
 
         StopGauges();
         ObserverLeases.Dispose();
+        _clients?.Dispose();
         _witness.Dispose();
         _calls.Stop();
         await _processes.DisposeAsync().ConfigureAwait(false);

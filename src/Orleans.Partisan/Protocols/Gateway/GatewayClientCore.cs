@@ -137,7 +137,7 @@ internal sealed class GatewayClientCore : IPeerServiceCore
         var effects = new List<PeerServiceEffect>();
         foreach (var gateway in _gateways)
         {
-            effects.Add(new SendEffect(gateway, new GatewayAttach(Self)));
+            effects.Add(new SendEffect(gateway, new GatewayAttach(Self, _renewInterval)));
         }
 
         if (_gateways.Count < _wanted)
@@ -231,7 +231,7 @@ internal sealed class GatewayClientCore : IPeerServiceCore
 
             _gateways.Add(best.Name);
             effects.Add(new ConnectEffect(best));
-            effects.Add(new SendEffect(best.Name, new GatewayAttach(Self)));
+            effects.Add(new SendEffect(best.Name, new GatewayAttach(Self, _renewInterval)));
         }
     }
 

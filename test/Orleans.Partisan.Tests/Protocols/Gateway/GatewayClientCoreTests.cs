@@ -27,7 +27,7 @@ public sealed class GatewayClientCoreTests
         var core = Core();
         var effects = core.Join(S1);
 
-        Assert.Equal([new MemberJoinedEffect(S1), new ConnectEffect(S1), new SendEffect(S1.Name, new GatewayAttach(Client))], effects);
+        Assert.Equal([new MemberJoinedEffect(S1), new ConnectEffect(S1), new SendEffect(S1.Name, new GatewayAttach(Client, Renew))], effects);
         Assert.True(core.IsNeighbor(S1.Name));
 
         // A second silo is learned but not attached to: one gateway is wanted.
@@ -60,7 +60,7 @@ public sealed class GatewayClientCoreTests
 
         var effects = core.PeerDown(first);
 
-        Assert.Equal([new DisconnectEffect(first), new ConnectEffect(other), new SendEffect(other.Name, new GatewayAttach(Client))], effects);
+        Assert.Equal([new DisconnectEffect(first), new ConnectEffect(other), new SendEffect(other.Name, new GatewayAttach(Client, Renew))], effects);
         Assert.Equal([other.Name], core.Gateways);
 
         // The second is lost too: nothing is left to pick until the renewal tries the lost ones again.
@@ -70,7 +70,7 @@ public sealed class GatewayClientCoreTests
         Assert.Equal(2, renewal.Count);
         var retried = Assert.IsType<ConnectEffect>(renewal[0]).Peer;
         Assert.Equal(Preferred(S1, S2), retried);
-        Assert.Equal(new SendEffect(retried.Name, new GatewayAttach(Client)), renewal[1]);
+        Assert.Equal(new SendEffect(retried.Name, new GatewayAttach(Client, Renew)), renewal[1]);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class GatewayClientCoreTests
 
         var renewal = core.OnTimer(GatewayTimer.Renew.Instance);
 
-        Assert.Equal(new[] { S1.Name, S2.Name }.Select(s => (PeerServiceEffect)new SendEffect(s, new GatewayAttach(Client))).ToHashSet(), renewal.ToHashSet());
+        Assert.Equal(new[] { S1.Name, S2.Name }.Select(s => (PeerServiceEffect)new SendEffect(s, new GatewayAttach(Client, Renew))).ToHashSet(), renewal.ToHashSet());
     }
 
     [Fact]
