@@ -28,7 +28,7 @@ public sealed class NodeEventLeaseClusterTests
         Assert.Equal(2, leases.Count);
 
         await Eventually.Until(() => leases.Count == 1, PartisanCluster.Timeout, () => $"the abandoned observer dropped after its lease of {Lease}; {leases.Count} leases held");
-        Assert.True(metrics[PartisanMetrics.NodeObserversExpired] >= 1, "the expiry is counted");
+        Assert.True(metrics[PartisanMetrics.NodeObserversExpired] >= 1, "the expiry is counted when the lease is dropped");
 
         var added = await cluster.Cluster.StartAdditionalSiloAsync();
         var addedName = added.SiloAddress.GetNodeName();

@@ -11,8 +11,9 @@ namespace Orleans.Partisan.Hosting;
 /// client closes.
 /// </summary>
 /// <remarks>
-/// While the client runs, a node found without a gateway at two checks in a row (every <see cref="PartisanClientOptions.RenewInterval"/>)
-/// learns the active silos from the cluster again, so a client whose known silos are all gone finds the new ones.
+/// While the client runs, its node is checked every <see cref="PartisanClientOptions.RenewInterval"/>; once it has had no
+/// gateway for <see cref="PartisanOptions.ConnectTimeout"/>, it gives up the gateways it is not connected to and learns the
+/// active silos from the cluster again, so a client whose known silos are all gone finds the new ones.
 /// </remarks>
 internal sealed class PartisanClientLifecycle(
     PartisanNode node,
@@ -37,20 +38,27 @@ internal sealed class PartisanClientLifecycle(
         await node.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Learns the silos from the cluster again whenever the node has had no gateway for two checks in a row.</summary>
+    /// <summary>Replaces unconnected gateways and learns the silos from the cluster again whenever the node has had no gateway for the connect timeout.</summary>
     private async Task WatchAsync(CancellationToken cancellationToken)
     {
-        var detached = 0;
+        long? detachedSince = null;
         try
         {
             while (true)
             {
                 await Task.Delay(options.Value.Client.RenewInterval, time, cancellationToken).ConfigureAwait(false);
-                detached = node.IsAttached ? 0 : detached + 1;
-                if (detached >= 2)
+                if (node.IsAttached)
                 {
+                    detachedSince = null;
+                    continue;
+                }
+
+                detachedSince ??= time.GetTimestamp();
+                if (time.GetElapsedTime(detachedSince.Value) >= options.Value.ConnectTimeout)
+                {
+                    node.ReplaceUnconnectedGateways();
                     await DiscoverAsync(cancellationToken).ConfigureAwait(false);
-                    detached = 0;
+                    detachedSince = null;
                 }
             }
         }

@@ -90,13 +90,13 @@ internal sealed class ObserverLeases(NodeMonitorHub monitors, TimeProvider time,
             {
                 _leases.Remove(observer);
                 monitors.MonitorNodes(false, NodeEventSubscriber.Observer(observer), options);
+                PartisanMetrics.ObserversExpired.Add(1);
             }
         }
 
         foreach (var (observer, _) in expired)
         {
             ClientLog.ObserverLeaseExpired(logger, observer.ToString() ?? observer.GetType().Name);
-            PartisanMetrics.ObserversExpired.Add(1);
         }
     }
 }

@@ -201,6 +201,27 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
     /// <summary>Whether this Orleans client's node is attached to a silo: connected to one of its gateways, which has welcomed it.</summary>
     internal bool IsAttached => _settings.IsClusterClient && Driver.Neighbors.Any(n => _transport.IsConnected(n)) && Driver.Members.Count > 1;
 
+    /// <summary>
+    /// On an Orleans client's node, gives up the gateways it is not connected to, as if their connections had been lost, so
+    /// the peer service picks others: the client's start-up and watch call it after the node has had no gateway for a while
+    /// (a gateway that never answers a dial, or a loss the node did not hear of).
+    /// </summary>
+    internal void ReplaceUnconnectedGateways()
+    {
+        if (!_settings.IsClusterClient || _driver is not { } driver)
+        {
+            return;
+        }
+
+        foreach (var gateway in driver.Neighbors)
+        {
+            if (!_transport.IsConnected(gateway))
+            {
+                driver.OnPeerDown(gateway);
+            }
+        }
+    }
+
     /// <summary>The Orleans clients attached to this silo's node (none on a client).</summary>
     internal IReadOnlyCollection<NodeName> AttachedClients => _clients?.Attached ?? [];
 
