@@ -21,7 +21,7 @@ internal sealed class PartisanCluster : IAsyncDisposable
         => StartAsync(silos, configure, configureSilo is null ? null : (_, silo) => configureSilo(silo));
 
     /// <summary>As <see cref="StartAsync(short, Action{PartisanOptions}?, Action{ISiloBuilder}?)"/>, configuring each silo knowing which it is (its name is <c>Silo_{n}</c>).</summary>
-    public static async Task<PartisanCluster> StartAsync(short silos, Action<PartisanOptions>? configure, Action<InProcessTestSiloSpecificOptions, ISiloBuilder>? configureSilo)
+    public static async Task<PartisanCluster> StartAsync(short silos, Action<PartisanOptions>? configure, Action<InProcessTestSiloSpecificOptions, ISiloBuilder>? configureSilo, Action<IClientBuilder>? configureClient = null)
     {
         var builder = new InProcessTestClusterBuilder(silos);
         builder.Options.ConfigureFileLogging = false;
@@ -33,6 +33,11 @@ internal sealed class PartisanCluster : IAsyncDisposable
         if (configureSilo is not null)
         {
             builder.ConfigureSilo(configureSilo);
+        }
+
+        if (configureClient is not null)
+        {
+            builder.ConfigureClient(configureClient);
         }
 
         var cluster = builder.Build();

@@ -11,6 +11,16 @@ public interface INodeMonitorGrain : IGrainWithStringKey
     /// <summary>As <see cref="IPartisan.MonitorNodes"/> on that silo.</summary>
     Task MonitorNodes(bool enable, INodeEventObserver observer, MonitorNodesOptions? options);
 
+    /// <summary>
+    /// As <see cref="MonitorNodes"/> with <c>enable</c> true, for as long as the caller renews: <paramref name="observer"/> is
+    /// subscribed (or its subscription renewed) until <paramref name="lease"/> from now, and dropped by the silo, logged and
+    /// counted (<c>partisan.node_observers.expired</c>) when the lease runs out. A client subscribes this way so that its
+    /// observer does not outlive it; <see cref="NodeEventSubscription"/> renews and moves to another silo for it.
+    /// <see cref="MonitorNodes"/> with <c>enable</c> false ends it at once.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException"><paramref name="lease"/> is not more than zero, or more than a day.</exception>
+    Task MonitorNodesWithLease(INodeEventObserver observer, MonitorNodesOptions? options, TimeSpan lease);
+
     /// <summary>As <see cref="IPartisan.MonitorNode"/> on that silo.</summary>
     Task<bool> MonitorNode(NodeName node, bool enable, INodeEventObserver observer);
 

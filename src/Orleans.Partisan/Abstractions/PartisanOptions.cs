@@ -28,6 +28,9 @@ public sealed class PartisanOptions
     /// <summary>The static peer service's options (the fixed member list), used when <see cref="PeerService"/> is <see cref="PartisanPeerService.Static"/>.</summary>
     public StaticPeerServiceOptions Static { get; } = new();
 
+    /// <summary>The options of an Orleans client's overlay node (<c>clientBuilder.AddPartisan</c>); a silo ignores them.</summary>
+    public PartisanClientOptions Client { get; } = new();
+
     /// <summary>The overlay's failure detector, which can evict crashed silos from Orleans' membership (off by default).</summary>
     public FailureDetectionOptions FailureDetection { get; } = new();
 

@@ -107,6 +107,9 @@ public static class PartisanMetrics
     /// </summary>
     public const string ProcessMonitorsDropped = "partisan.process_monitors.dropped";
 
+    /// <summary>Node-event observers subscribed with a lease through the node-monitor grain and dropped because the lease ran out (their client went away).</summary>
+    public const string NodeObserversExpired = "partisan.node_observers.expired";
+
     /// <summary>Observable gauge: members the node knows, itself included. Tag <c>node</c>.</summary>
     public const string Members = "partisan.members";
 
@@ -147,6 +150,7 @@ public static class PartisanMetrics
     internal static readonly Counter<long> BroadcastFailures = Meter.CreateCounter<long>(BroadcastHandlerFailures, "{call}");
     internal static readonly Counter<long> MonitorsDown = Meter.CreateCounter<long>(ProcessMonitorsDown, "{monitor}");
     internal static readonly Counter<long> MonitorsDropped = Meter.CreateCounter<long>(ProcessMonitorsDropped, "{monitor}");
+    internal static readonly Counter<long> ObserversExpired = Meter.CreateCounter<long>(NodeObserversExpired, "{observer}");
     internal static readonly Counter<long> FailureVerdicts = Meter.CreateCounter<long>(FailureDetectorVerdicts, "{check}");
     internal static readonly Counter<long> CallStarts = Meter.CreateCounter<long>(CallsStarted, "{call}");
     internal static readonly Counter<long> CallFailures = Meter.CreateCounter<long>(CallsFailed, "{call}");

@@ -1,12 +1,25 @@
+using Orleans.Partisan.Runtime;
+
 namespace Orleans.Partisan.Grains;
 
 /// <summary>Serves <see cref="INodeMonitorGrain"/> from the silo's overlay node.</summary>
 [SiloPinnedPlacement]
-internal sealed class NodeMonitorGrain(IPartisan partisan) : Grain, INodeMonitorGrain
+internal sealed class NodeMonitorGrain(PartisanNode partisan) : Grain, INodeMonitorGrain
 {
     public Task MonitorNodes(bool enable, INodeEventObserver observer, MonitorNodesOptions? options)
     {
+        if (!enable)
+        {
+            partisan.ObserverLeases.Cancel(observer);
+        }
+
         partisan.MonitorNodes(enable, NodeEventSubscriber.Observer(observer), options);
+        return Task.CompletedTask;
+    }
+
+    public Task MonitorNodesWithLease(INodeEventObserver observer, MonitorNodesOptions? options, TimeSpan lease)
+    {
+        partisan.ObserverLeases.Renew(observer, options, lease);
         return Task.CompletedTask;
     }
 

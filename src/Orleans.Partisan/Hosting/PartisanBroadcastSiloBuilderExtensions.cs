@@ -16,6 +16,14 @@ public static class PartisanBroadcastSiloBuilderExtensions
         where THandler : IPartisanBroadcastHandler
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddSingleton(Registration<THandler>(configure));
+        return builder;
+    }
+
+    /// <summary>The registration of <typeparamref name="THandler"/> as <paramref name="configure"/> names it (a silo's or a client's).</summary>
+    internal static BroadcastHandlerRegistration Registration<THandler>(Action<BroadcastHandlerOptions>? configure)
+        where THandler : IPartisanBroadcastHandler
+    {
         var options = new BroadcastHandlerOptions();
         configure?.Invoke(options);
         var name = options.Name ?? BroadcastHandlerOptions.DefaultName(typeof(THandler));
@@ -24,7 +32,6 @@ public static class PartisanBroadcastSiloBuilderExtensions
             throw new ArgumentException($"BroadcastHandlerOptions.Name of {typeof(THandler).FullName} must not be blank.", nameof(configure));
         }
 
-        builder.Services.AddSingleton(new BroadcastHandlerRegistration(name, typeof(THandler), options.Channel ?? PartisanChannels.Default));
-        return builder;
+        return new BroadcastHandlerRegistration(name, typeof(THandler), options.Channel ?? PartisanChannels.Default);
     }
 }

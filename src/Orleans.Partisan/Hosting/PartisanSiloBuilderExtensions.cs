@@ -1,14 +1,9 @@
-using System.Collections.Immutable;
-using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 using Orleans.Partisan.Grains;
 using Orleans.Partisan.Hosting;
 using Orleans.Partisan.Runtime;
-using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan;
 
@@ -57,52 +52,8 @@ public static class PartisanSiloBuilderExtensions
 
     private static PartisanNode CreateNode(IServiceProvider services)
     {
-        var options = services.GetRequiredService<IOptions<PartisanOptions>>().Value;
         var silo = services.GetRequiredService<ILocalSiloDetails>();
-        var clusterId = options.ClusterId ?? services.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId;
-        var channels = options.Channels.ToImmutableSortedDictionary(StringComparer.Ordinal);
-        if (!channels.ContainsKey(PartisanChannels.Default))
-        {
-            channels = channels.Add(PartisanChannels.Default, new ChannelOptions());
-        }
-
-        var settings = new PartisanNodeSettings
-        {
-            PeerService = options.PeerService,
-            GossipInterval = options.GossipInterval,
-            RelayHopLimit = options.RelayHopLimit,
-            CallTimeout = options.CallTimeout,
-            HyParView = options.HyParView,
-            ClientServerRole = options.ClientServer.Role,
-            StaticMembers = options.PeerService == PartisanPeerService.Static ? [.. options.Static.Members.Select(m => IPEndPoint.TryParse(m ?? string.Empty, out var e) ? e : null).OfType<IPEndPoint>()] : [], // a malformed entry is reported by the validator
-            Plumtree = options.Plumtree,
-            Delivery = options.Delivery,
-            BroadcastHandlers = [.. services.GetServices<BroadcastHandlerRegistration>()],
-            LeaveTimeout = options.ConnectTimeout,
-            ProcessMonitorCheckInterval = options.ProcessMonitorCheckInterval,
-            Transport = new TransportSettings
-            {
-                ClusterId = clusterId,
-                LocalName = silo.SiloAddress.GetNodeName(),
-                ListenEndPoint = new IPEndPoint(options.ListenAddress ?? silo.SiloAddress.Endpoint.Address, options.ListenPort),
-                Channels = channels,
-                MaxFrameSize = options.MaxFrameSize,
-                SendQueueCapacity = options.SendQueueCapacity,
-                ConnectTimeout = options.ConnectTimeout,
-                ReconnectInterval = options.ReconnectInterval,
-                MaxReconnectInterval = options.MaxReconnectInterval,
-                Tls = services.GetRequiredService<IOptions<PartisanTlsOptions>>().Value is { Enabled: true } tls ? tls : null,
-                HeartbeatInterval = options.HeartbeatInterval,
-                HeartbeatTimeout = options.HeartbeatTimeout,
-            },
-        };
-        return new PartisanNode(
-            settings,
-            new WireCodec(services),
-            services.GetRequiredService<ILoggerFactory>(),
-            services.GetRequiredService<TimeProvider>(),
-            services.GetRequiredService<IGrainMessageSink>(),
-            services.GetService<IPartisanInterposer>(),
-            services.GetRequiredService<IBroadcastHandlerInvoker>());
+        var options = services.GetRequiredService<IOptions<PartisanOptions>>().Value;
+        return PartisanNodeFactory.Create(services, silo.SiloAddress.GetNodeName(), options.ListenAddress ?? silo.SiloAddress.Endpoint.Address, isClusterClient: false);
     }
 }

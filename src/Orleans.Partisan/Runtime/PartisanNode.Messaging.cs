@@ -38,9 +38,10 @@ internal sealed partial class PartisanNode
             throw Failed(node, UnknownChannel(channel), "unknown-channel");
         }
 
-        if (!options.Transitive && IsClient && node != Name && !_transport.IsConnected(node) && Driver.Members.ContainsKey(node))
+        if (!options.Transitive && node != Name && !_transport.IsConnected(node) && NeedsRelay(node))
         {
-            // A client reaches another client through a server, transparently to the caller (and so does the answer of a call).
+            // A client reaches another client through a server, transparently to the caller (and so does the answer of a call);
+            // an Orleans client's node reaches every node but its gateways through them, and a silo reaches such a client through its gateway.
             options = options with { Transitive = true };
         }
 
@@ -94,6 +95,12 @@ internal sealed partial class PartisanNode
 
         return pending.IsCompletedSuccessfully ? pending : AwaitSendAsync(node, pending);
     }
+
+    /// <summary>Whether a message for <paramref name="node"/>, which this node is not connected to, is relayed rather than refused.</summary>
+    private bool NeedsRelay(NodeName node)
+        => _settings.IsClusterClient
+            || (IsClient && Driver.Members.ContainsKey(node))
+            || (!Driver.Members.ContainsKey(node) && ClusterClientName.IsClient(node));
 
     private async ValueTask AwaitSendAsync(NodeName node, ValueTask pending)
     {

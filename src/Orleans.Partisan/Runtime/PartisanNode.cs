@@ -4,6 +4,7 @@ using Orleans.Partisan.Protocols;
 using Orleans.Partisan.Protocols.Broadcast;
 using Orleans.Partisan.Protocols.ClientServer;
 using Orleans.Partisan.Protocols.FullMesh;
+using Orleans.Partisan.Protocols.Gateway;
 using Orleans.Partisan.Protocols.HyParView;
 using Orleans.Partisan.Protocols.Static;
 using Orleans.Partisan.Transport;
@@ -27,6 +28,7 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
     private readonly CallTracker _calls;
     private readonly DeliveryLayer _delivery;
     private readonly IBroadcastHandlerInvoker? _broadcastInvoker;
+    private readonly ClientGateway? _clients;
     private PeerServiceDriver? _driver;
     private BroadcastDriver? _broadcast;
     private long _nextRef;
@@ -46,10 +48,12 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         _dispatcher = new LocalDispatcher(Name, grainSink, _calls, _logger);
         _monitors = new NodeMonitorHub(Name, _dispatcher, _logger);
         _monitors.MonitorNodes(true, NodeEventSubscriber.Callback(_calls.OnNodeEvent), new MonitorNodesOptions { IncludeReason = true });
-        _relay = new TransitiveRelay(Name, _transport, _dispatcher, settings.RelayHopLimit, _logger, throughOne: IsClient);
+        _clients = settings.IsClusterClient ? null : new ClientGateway(_transport, () => Driver.Members.Values, time, _logger);
+        _relay = new TransitiveRelay(Name, _transport, _dispatcher, settings.RelayHopLimit, _logger, throughOne: IsClient || settings.IsClusterClient, _clients);
         _witness = new WitnessProbe(this, _logger);
-        _processes = new ProcessMonitors(this, _dispatcher, settings.PeerService is PartisanPeerService.HyParView or PartisanPeerService.ClientServer, settings.ProcessMonitorCheckInterval, time, _logger);
+        _processes = new ProcessMonitors(this, _dispatcher, settings.IsClusterClient || settings.PeerService is PartisanPeerService.HyParView or PartisanPeerService.ClientServer, settings.ProcessMonitorCheckInterval, time, _logger);
         _monitors.WentDown = _processes.OnNodeDown;
+        ObserverLeases = new ObserverLeases(_monitors, time, _logger);
         _delivery = new DeliveryLayer(Name, settings.Delivery, settings.PeerService is not PartisanPeerService.HyParView, Channels, _transport, _relay, _dispatcher, (node, target, message, options) => ForwardMessageAsync(node, target, message, options), time, _logger);
         _dispatcher.Delivery = _delivery;
     }
@@ -70,7 +74,7 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
     {
         await _transport.StartAsync(cancellationToken).ConfigureAwait(false);
         var seed = _settings.RandomSeed ?? System.Security.Cryptography.RandomNumberGenerator.GetInt32(int.MaxValue);
-        IPeerServiceCore core = _settings.PeerService switch
+        IPeerServiceCore core = _settings.IsClusterClient ? new GatewayClientCore(Spec, _settings.ClientGateways, _settings.ClientRenewInterval) : _settings.PeerService switch
         {
             PartisanPeerService.FullMesh => new FullMeshCore(Spec, _settings.GossipInterval),
             PartisanPeerService.HyParView => new HyParViewCore(Spec, _settings.HyParView, new Random(seed)),
@@ -182,7 +186,7 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
     /// server join every member, HyParView joins through one contact, a client-server client waits for the servers to
     /// reach it, and the static peer service follows its list only.
     /// </summary>
-    internal MembershipFollowing Following => _settings.PeerService switch
+    internal MembershipFollowing Following => _settings.IsClusterClient ? MembershipFollowing.None : _settings.PeerService switch
     {
         PartisanPeerService.FullMesh => MembershipFollowing.EveryMember,
         PartisanPeerService.ClientServer when !IsClient => MembershipFollowing.EveryMember,
@@ -190,6 +194,36 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         PartisanPeerService.ClientServer => MembershipFollowing.RemovalsOnly,
         _ => MembershipFollowing.None,
     };
+
+    /// <summary>The node-event observers subscribed with a lease through this silo's node-monitor grain.</summary>
+    internal ObserverLeases ObserverLeases { get; }
+
+    /// <summary>Whether this Orleans client's node is attached to a silo: connected to one of its gateways, which has welcomed it.</summary>
+    internal bool IsAttached => _settings.IsClusterClient && Driver.Neighbors.Any(n => _transport.IsConnected(n)) && Driver.Members.Count > 1;
+
+    /// <summary>
+    /// On an Orleans client's node, gives up the gateways it is not connected to, as if their connections had been lost, so
+    /// the peer service picks others: the client's start-up and watch call it after the node has had no gateway for a while
+    /// (a gateway that never answers a dial, or a loss the node did not hear of).
+    /// </summary>
+    internal void ReplaceUnconnectedGateways()
+    {
+        if (!_settings.IsClusterClient || _driver is not { } driver)
+        {
+            return;
+        }
+
+        foreach (var gateway in driver.Neighbors)
+        {
+            if (!_transport.IsConnected(gateway))
+            {
+                driver.OnPeerDown(gateway);
+            }
+        }
+    }
+
+    /// <summary>The Orleans clients attached to this silo's node (none on a client).</summary>
+    internal IReadOnlyCollection<NodeName> AttachedClients => _clients?.Attached ?? [];
 
     /// <summary>Whether this node is a client of the client-server peer service, which reaches other clients through a server.</summary>
     private bool IsClient => _settings.PeerService == PartisanPeerService.ClientServer && _settings.ClientServerRole == PartisanNodeRole.Client;
@@ -277,17 +311,40 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
 
     void ITransportEvents.OnPeerUp(NodeSpec peer)
     {
+        _clients?.OnPeerUp(peer.Name);
+        var client = ClusterClientName.IsClient(peer.Name);
+        if (_settings.IsClusterClient)
+        {
+            ClientLog.GatewayUp(_logger, Name, peer.Name);
+        }
+
         _monitors.NodeUp(peer.Name);
         _delivery.OnPeerUp(peer.Name);
-        _driver?.OnPeerUp(peer.Name);
+        if (!client)
+        {
+            // An attached client is no member of the peer service; its connection is the gateway's business.
+            _driver?.OnPeerUp(peer.Name);
+        }
+
         _broadcast?.OnNeighborUp(peer.Name);
     }
 
     void ITransportEvents.OnPeerDown(NodeName peer, CloseReason reason)
     {
+        _clients?.OnPeerDown(peer);
+        var client = ClusterClientName.IsClient(peer);
+        if (_settings.IsClusterClient && reason.Kind != CloseKind.Disconnected)
+        {
+            ClientLog.GatewayLost(_logger, Name, peer);
+        }
+
         _monitors.NodeDown(peer, reason.NodeDownReason);
         _delivery.OnPeerDown(peer, reason);
-        _driver?.OnPeerDown(peer);
+        if (!client)
+        {
+            _driver?.OnPeerDown(peer);
+        }
+
         _broadcast?.OnNeighborDown(peer);
     }
 
@@ -300,6 +357,14 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         else if (message is RelayEnvelope relay)
         {
             _relay.OnRelay(from, channel, relay);
+        }
+        else if (message is GatewayAttach attach && _clients is { } clients)
+        {
+            clients.OnAttach(from, attach);
+        }
+        else if (message is ClientRoute route && _clients is { } gateway)
+        {
+            gateway.OnRoute(from, route);
         }
         else if (message is IBroadcastMessage broadcast && _broadcast is { } broadcaster)
         {
@@ -327,6 +392,8 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         }
 
         StopGauges();
+        ObserverLeases.Dispose();
+        _clients?.Dispose();
         _witness.Dispose();
         _calls.Stop();
         await _processes.DisposeAsync().ConfigureAwait(false);

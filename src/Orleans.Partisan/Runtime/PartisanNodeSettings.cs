@@ -25,6 +25,18 @@ internal sealed record PartisanNodeSettings
     /// <summary>This node's role, for <see cref="PartisanPeerService.ClientServer"/>.</summary>
     public PartisanNodeRole ClientServerRole { get; init; } = Defaults.ClientServer.Role;
 
+    /// <summary>
+    /// Whether this node is an Orleans client's (<c>clientBuilder.AddPartisan</c>): it runs <c>GatewayClientCore</c>
+    /// whatever <see cref="PeerService"/> says, attaching to silos instead of joining their peer service.
+    /// </summary>
+    public bool IsClusterClient { get; init; }
+
+    /// <summary>For an Orleans client's node, how many silos it attaches to (<see cref="PartisanClientOptions.Gateways"/>).</summary>
+    public int ClientGateways { get; init; } = Defaults.Client.Gateways;
+
+    /// <summary>For an Orleans client's node, how often it renews its attachments (<see cref="PartisanClientOptions.RenewInterval"/>).</summary>
+    public TimeSpan ClientRenewInterval { get; init; } = Defaults.Client.RenewInterval;
+
     /// <summary>The listed members' overlay endpoints, this node's own included, for <see cref="PartisanPeerService.Static"/>.</summary>
     public IReadOnlyList<System.Net.IPEndPoint> StaticMembers { get; init; } = [];
 

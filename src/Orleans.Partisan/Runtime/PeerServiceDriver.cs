@@ -171,6 +171,12 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
                     break;
                 case MemberJoinedEffect joined:
                     RuntimeLog.MemberJoined(_logger, joined.Member);
+                    if (_settings.IsClusterClient)
+                    {
+                        // A client connects to its gateways only: it sees the other silos come and go in the gateways' lists.
+                        _monitors.NodeUp(joined.Member.Name);
+                    }
+
                     break;
                 case MemberLeftEffect left:
                     RuntimeLog.MemberLeft(_logger, left.Member.Name);

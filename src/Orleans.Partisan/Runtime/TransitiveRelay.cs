@@ -16,8 +16,12 @@ namespace Orleans.Partisan.Runtime;
 /// every client), a message this node starts is handed to one neighbour instead of all: the one the destination's name
 /// hashes to (rendezvous hashing), so a client's messages to another client take one server, in order, and different
 /// destinations spread over the servers. Only if that send fails is the message handed to every neighbour.
+/// An Orleans client's node relays the same way through its gateways.
+/// <para>With <c>clients</c> (a silo's <see cref="ClientGateway"/>), a message for an Orleans client that this node is not
+/// connected to goes to the silo the client is attached to when a route is known, instead of to every neighbour; and a
+/// relayed message whose origin is a client teaches the way back (the neighbour that handed it on).</para>
 /// </remarks>
-internal sealed class TransitiveRelay(NodeName self, OverlayTransport transport, LocalDispatcher dispatcher, int hopLimit, ILogger logger, bool throughOne = false)
+internal sealed class TransitiveRelay(NodeName self, OverlayTransport transport, LocalDispatcher dispatcher, int hopLimit, ILogger logger, bool throughOne = false, ClientGateway? clients = null)
 {
     private const int RememberedIds = 4096;
     private readonly object _lock = new();
@@ -71,6 +75,11 @@ internal sealed class TransitiveRelay(NodeName self, OverlayTransport transport,
             return;
         }
 
+        if (clients is not null && from != relay.Origin && ClusterClientName.IsClient(relay.Origin))
+        {
+            clients.Learn(relay.Origin, from);
+        }
+
         if (relay.Destination == self)
         {
             dispatcher.Deliver(relay.Origin, channel, relay.Forward);
@@ -93,6 +102,11 @@ internal sealed class TransitiveRelay(NodeName self, OverlayTransport transport,
         if (transport.IsConnected(relay.Destination))
         {
             return TrySend(relay.Destination, channel, relay) ? 1 : 0;
+        }
+
+        if (clients?.RouteTo(relay.Destination) is { } route && route != except && transport.IsConnected(route) && TrySend(route, channel, relay))
+        {
+            return 1;
         }
 
         var sent = 0;
