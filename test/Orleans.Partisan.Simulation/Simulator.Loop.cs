@@ -24,9 +24,8 @@ internal sealed partial class Simulator
     public void RunUntil(TimeSpan until)
     {
         var limit = until.Ticks;
-        while (_queue.TryPeekTime(out var time) && time <= limit)
+        while (_queue.TryDequeueUntil(limit, out var next, out var time))
         {
-            _queue.TryDequeue(out var next, out time);
             Process(next, time);
         }
 
