@@ -24,8 +24,9 @@ internal sealed partial class Simulator
     public void RunUntil(TimeSpan until)
     {
         var limit = until.Ticks;
-        while (_queue.TryDequeueUntil(limit, out var next, out var time))
+        while (_queue.TryPeekTime(out var time) && time <= limit)
         {
+            _queue.TryDequeue(out var next, out time);
             Process(next, time);
         }
 

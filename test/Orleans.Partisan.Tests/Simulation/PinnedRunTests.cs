@@ -14,7 +14,7 @@ public sealed class PinnedRunTests(ITestOutputHelper output)
     // The trace hash of the scenario; a change that alters what the cores or the simulator do (not only
     // how fast) changes it. Changed on purpose once: a02880a2c43075d2 (the allocation cuts kept it) became
     // 85f8e5a4739ca80e when HyParView's promotion timer came to be armed only while promotion has work
-    // (fewer timer events and jitter draws); the calendar event queue that came with it kept it.
+    // (fewer timer events and jitter draws).
     private const ulong ExpectedTraceHash = 0x85f8e5a4739ca80e;
 
     [Fact]
