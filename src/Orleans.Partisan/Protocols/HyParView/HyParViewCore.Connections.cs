@@ -29,7 +29,7 @@ internal sealed partial class HyParViewCore
             Close(peer, effects);
         }
 
-        return effects;
+        return WithPromotionTimer(effects);
     }
 
     /// <inheritdoc />
@@ -53,7 +53,7 @@ internal sealed partial class HyParViewCore
         var expected = _closing.Remove(peer);
         if (_left)
         {
-            return effects;
+            return WithPromotionTimer(effects);
         }
 
         var link = FindActive(peer);
@@ -66,7 +66,7 @@ internal sealed partial class HyParViewCore
                 ArmPeerTimer(peer, effects);
             }
 
-            return effects;
+            return WithPromotionTimer(effects);
         }
 
         if (link is not null)
@@ -83,7 +83,7 @@ internal sealed partial class HyParViewCore
             Close(peer, effects);
         }
 
-        return effects;
+        return WithPromotionTimer(effects);
     }
 
     /// <summary>

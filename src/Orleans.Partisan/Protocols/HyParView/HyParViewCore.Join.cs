@@ -19,7 +19,7 @@ internal sealed partial class HyParViewCore
         Returned(contact.Name);
         if (contact.Name == Self.Name)
         {
-            return effects;
+            return WithPromotionTimer(effects);
         }
 
         if (_joining)
@@ -30,19 +30,19 @@ internal sealed partial class HyParViewCore
             }
 
             Learn(contact, [], effects);
-            return effects;
+            return WithPromotionTimer(effects);
         }
 
         if (_active.Count > 0)
         {
             Learn(contact, [], effects);
-            return effects;
+            return WithPromotionTimer(effects);
         }
 
         _joining = true;
         _contacts.Add(contact);
         SendJoin(contact, effects);
-        return effects;
+        return WithPromotionTimer(effects);
     }
 
     /// <inheritdoc />
@@ -68,7 +68,7 @@ internal sealed partial class HyParViewCore
             SendJoin(contact, effects);
         }
 
-        return effects;
+        return WithPromotionTimer(effects);
     }
 
     private void SendJoin(NodeSpec contact, List<PeerServiceEffect> effects)

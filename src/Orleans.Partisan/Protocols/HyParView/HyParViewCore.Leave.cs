@@ -18,7 +18,7 @@ internal sealed partial class HyParViewCore
         if (node == Self.Name)
         {
             LeaveOverlay(effects);
-            return effects;
+            return WithPromotionTimer(effects);
         }
 
         Departed(node);
@@ -40,7 +40,7 @@ internal sealed partial class HyParViewCore
             Promote(effects);
         }
 
-        return effects;
+        return WithPromotionTimer(effects);
     }
 
     private void LeaveOverlay(List<PeerServiceEffect> effects)

@@ -134,11 +134,14 @@ internal sealed partial class HyParViewCore : IPeerServiceCore
     internal long? LinkEpoch(NodeName peer) => FindActive(peer)?.Epoch;
 
     /// <inheritdoc />
-    public IReadOnlyList<PeerServiceEffect> Start() =>
-    [
-        new ArmTimerEffect(HyParViewTimer.Shuffle.Instance, _options.ShuffleInterval, Periodic: true),
-        new ArmTimerEffect(HyParViewTimer.Promotion.Instance, _options.PromotionInterval, Periodic: true),
-    ];
+    /// <remarks>
+    /// Arms the periodic shuffle, and the promotion timer if promotion has work (see <see cref="WithPromotionTimer"/>).
+    /// </remarks>
+    public IReadOnlyList<PeerServiceEffect> Start()
+    {
+        _started = true;
+        return WithPromotionTimer([new ArmTimerEffect(HyParViewTimer.Shuffle.Instance, _options.ShuffleInterval, Periodic: true)]);
+    }
 
     /// <inheritdoc />
     public IReadOnlyList<PeerServiceEffect> OnTimer(CoreTimer timer)
@@ -150,6 +153,7 @@ internal sealed partial class HyParViewCore : IPeerServiceCore
                 OnShuffleTimer(effects);
                 break;
             case HyParViewTimer.Promotion:
+                _promotionArmed = false;
                 OnPromotionTimer(effects);
                 break;
             case HyParViewTimer.Peer peer:
@@ -157,7 +161,7 @@ internal sealed partial class HyParViewCore : IPeerServiceCore
                 break;
         }
 
-        return effects;
+        return WithPromotionTimer(effects);
     }
 
     /// <inheritdoc />
@@ -166,7 +170,7 @@ internal sealed partial class HyParViewCore : IPeerServiceCore
         var effects = new List<PeerServiceEffect>();
         if (message is not IHyParViewMessage m || m.Sender is null || m.Sender.Name != from || from == Self.Name)
         {
-            return effects;
+            return WithPromotionTimer(effects);
         }
 
         _clock = Math.Max(_clock, m.Epoch);
@@ -178,7 +182,7 @@ internal sealed partial class HyParViewCore : IPeerServiceCore
                 SendOnce(m.Sender, new HyParViewDisconnect(Self, m.Epoch, Leaving: true), effects);
             }
 
-            return effects;
+            return WithPromotionTimer(effects);
         }
 
         switch (message)
@@ -212,7 +216,7 @@ internal sealed partial class HyParViewCore : IPeerServiceCore
                 break;
         }
 
-        return effects;
+        return WithPromotionTimer(effects);
     }
 
     /// <inheritdoc />

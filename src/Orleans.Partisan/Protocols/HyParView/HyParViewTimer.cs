@@ -10,7 +10,10 @@ internal abstract record HyParViewTimer : CoreTimer
         public static readonly Shuffle Instance = new();
     }
 
-    /// <summary>The periodic promotion of passive nodes (every <see cref="HyParViewOptions.PromotionInterval"/>).</summary>
+    /// <summary>
+    /// The promotion of passive nodes: one-shot, <see cref="HyParViewOptions.PromotionInterval"/> after it is armed,
+    /// and armed again while promotion has work (joining, or fewer neighbours than the minimum).
+    /// </summary>
     public sealed record Promotion : HyParViewTimer
     {
         /// <summary>The one key of this timer.</summary>
