@@ -148,6 +148,16 @@ public sealed class ChildProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>Writes <paramref name="line"/> to its standard input (a silo process reads commands there, see <c>HostCommands</c>).</summary>
+    public void WriteLine(string line)
+    {
+        lock (_process)
+        {
+            _process.StandardInput.WriteLine(line);
+            _process.StandardInput.Flush();
+        }
+    }
+
     /// <summary>Closes its standard input (a silo process stops gracefully then), and waits for it to exit.</summary>
     public async Task CloseInputAndWaitAsync(TimeSpan timeout)
     {
