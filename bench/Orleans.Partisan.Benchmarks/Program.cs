@@ -46,6 +46,13 @@ if (args.Contains("sigstop"))
     return;
 }
 
+if (args.Contains("processes"))
+{
+    // Only issue 14's 16 silo processes on one machine under full mesh and HyParView, beside 5 (ProcessScaleExperiment.cs).
+    await ProcessScaleExperiment.RunAsync(args, Console.Out);
+    return;
+}
+
 if (args.Contains("calls"))
 {
     // Only issue 11's request-reply between two silo processes over TCP, beside Orleans grain calls (RequestReplyExperiment.cs).
