@@ -114,16 +114,16 @@ internal static class ProcessScaleExperiment
     /// <summary>Each figure's median over the rounds, large cluster beside small, and HyParView beside full mesh.</summary>
     private static void PrintRatios(Dictionary<Setup, List<ProcessScaleResult>> results, TextWriter output)
     {
-        (string Name, Func<ProcessScaleResult, double> Value)[] figures =
+        (string Name, Func<ProcessScaleResult, double> Value, int Decimals)[] figures =
         [
-            ("Active everywhere (s)", r => r.Formed),
-            ("overlay converged (s)", r => r.Converged),
-            ("overlay TCP connections", r => r.Overlay.Connections),
-            ("resident MiB per silo", r => Median(r.ResidentMiB)),
-            ("later broadcasts' last delivery (ms)", r => 1000 * Median([.. r.Broadcasts.Skip(1).Select(b => b.LastDelivery)])),
-            ("later broadcasts' RMR", r => Median([.. r.Broadcasts.Skip(1).Select(b => b.Rmr)])),
-            ("Dead after SIGKILL (s)", r => r.KillDead),
-            ("Dead after SIGSTOP (s)", r => r.StopDead),
+            ("Active everywhere (s)", r => r.Formed, 1),
+            ("overlay converged (s)", r => r.Converged, 1),
+            ("overlay TCP connections", r => r.Overlay.Connections, 0),
+            ("resident MiB per silo", r => Median(r.ResidentMiB), 0),
+            ("later broadcasts' last delivery (ms)", r => 1000 * Median([.. r.Broadcasts.Skip(1).Select(b => b.LastDelivery)]), 0),
+            ("later broadcasts' RMR", r => Median([.. r.Broadcasts.Skip(1).Select(b => b.Rmr)]), 2),
+            ("Dead after SIGKILL (s)", r => r.KillDead, 1),
+            ("Dead after SIGSTOP (s)", r => r.StopDead, 1),
         ];
         var setups = results.Keys.ToList();
         var sizes = setups.Select(s => s.Silos).Distinct().Order().ToList();
@@ -131,30 +131,30 @@ internal static class ProcessScaleExperiment
         output.WriteLine();
         output.WriteLine("## Medians over the rounds, as ratios");
         output.WriteLine();
-        var columns = new List<(string Header, Func<Func<ProcessScaleResult, double>, string> Cell)>();
+        var columns = new List<(string Header, Func<Func<ProcessScaleResult, double>, int, string> Cell)>();
         foreach (var overlay in overlays)
         {
             foreach (var size in sizes)
             {
-                columns.Add(($"{overlay}, {size}", f => Fixed(MedianOf(results, new(overlay, size), f), 1)));
+                columns.Add(($"{overlay}, {size}", (f, d) => Fixed(MedianOf(results, new(overlay, size), f), d)));
             }
 
             if (sizes.Count == 2)
             {
-                columns.Add(($"{overlay}: {sizes[1]} / {sizes[0]}", f => Ratio(MedianOf(results, new(overlay, sizes[1]), f) / MedianOf(results, new(overlay, sizes[0]), f))));
+                columns.Add(($"{overlay}: {sizes[1]} / {sizes[0]}", (f, _) => Ratio(MedianOf(results, new(overlay, sizes[1]), f) / MedianOf(results, new(overlay, sizes[0]), f))));
             }
         }
 
         if (overlays.Count == 2)
         {
-            columns.Add(($"{sizes[^1]} silos: {overlays[1]} / {overlays[0]}", f => Ratio(MedianOf(results, new(overlays[1], sizes[^1]), f) / MedianOf(results, new(overlays[0], sizes[^1]), f))));
+            columns.Add(($"{sizes[^1]} silos: {overlays[1]} / {overlays[0]}", (f, _) => Ratio(MedianOf(results, new(overlays[1], sizes[^1]), f) / MedianOf(results, new(overlays[0], sizes[^1]), f))));
         }
 
         output.WriteLine("| figure | " + string.Join(" | ", columns.Select(c => c.Header)) + " |");
         output.WriteLine("| --- |" + string.Concat(columns.Select(_ => " ---: |")));
-        foreach (var (name, value) in figures)
+        foreach (var (name, value, decimals) in figures)
         {
-            output.WriteLine($"| {name} | " + string.Join(" | ", columns.Select(c => c.Cell(value))) + " |");
+            output.WriteLine($"| {name} | " + string.Join(" | ", columns.Select(c => c.Cell(value, decimals))) + " |");
         }
     }
 

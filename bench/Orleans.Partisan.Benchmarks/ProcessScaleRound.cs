@@ -88,10 +88,10 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
 
         var killed = _silos[^1];
         var survivors = _silos.Where(s => s != killed).ToList();
-        var killDead = await DetectAsync(killed, survivors, s => s.Kill(), "SIGKILL");
+        var (killDead, killDowns) = await DetectAsync(killed, survivors, s => s.Kill(), "SIGKILL");
         var stopped = _silos[^2];
         survivors.Remove(stopped);
-        var stopDead = await DetectAsync(stopped, survivors, s => s.Freeze(), "SIGSTOP");
+        var (stopDead, stopDowns) = await DetectAsync(stopped, survivors, s => s.Freeze(), "SIGSTOP");
         var stopExit = await ThawAsync(stopped);
         var after = await BroadcastAsync(root, survivors);
         _progress.WriteLine(FormattableString.Invariant($"> Dead everywhere after SIGKILL {killDead:0.0} s, after SIGSTOP {stopDead:0.0} s; stopped silo exited {stopExit:0.0} s after SIGCONT; broadcast to the {survivors.Count} survivors: last delivery {after.LastDelivery * 1000:0} ms, RMR {after.Rmr:0.00}"));
@@ -104,9 +104,9 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
             ResidentMiB = memory,
             Broadcasts = figures,
             KillDead = killDead,
-            KillNodeDowns = NodeDowns(killed, _silos.Where(s => s != killed)),
+            KillNodeDowns = killDowns,
             StopDead = stopDead,
-            StopNodeDowns = NodeDowns(stopped, survivors),
+            StopNodeDowns = stopDowns,
             StopExit = stopExit,
             AfterFailures = after,
         };
@@ -180,12 +180,19 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
             a => a.Item2.Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(f => f.Split('=')).ToDictionary(f => f[0], f => long.Parse(f[1], CultureInfo.InvariantCulture)));
     }
 
-    private static async Task<double> DetectAsync(SiloProcess victim, IReadOnlyList<SiloProcess> survivors, Action<SiloProcess> signal, string kind)
+    /// <summary>
+    /// Signals <paramref name="victim"/> and waits until every survivor reports it Dead: the seconds that took, and how
+    /// many survivors' overlays reported it down meanwhile (a node with no connection to it has nothing to report).
+    /// </summary>
+    private static async Task<(double Dead, int NodeDowns)> DetectAsync(SiloProcess victim, IReadOnlyList<SiloProcess> survivors, Action<SiloProcess> signal, string kind)
     {
+        var seen = survivors.ToDictionary(s => s, s => s.Lines.Count);
         var watch = Stopwatch.StartNew();
         signal(victim);
         await Task.WhenAll(survivors.Select(s => s.WaitForLineAsync(l => l == $"STATUS {victim.SiloAddress} Dead", DetectionTimeout, $"{victim.Name} Dead after {kind}")));
-        return watch.Elapsed.TotalSeconds;
+        var dead = watch.Elapsed.TotalSeconds;
+        var down = $"NODEDOWN {victim.SiloAddress} ";
+        return (dead, survivors.Count(s => s.Lines.Skip(seen[s]).Any(l => l.StartsWith(down, StringComparison.Ordinal))));
     }
 
     /// <summary>Resumes a stopped silo, which finds itself declared dead and stops; kills it if it has not within <see cref="ExitTimeout"/> (then infinity).</summary>
@@ -206,9 +213,6 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
             return double.PositiveInfinity;
         }
     }
-
-    private static int NodeDowns(SiloProcess victim, IEnumerable<SiloProcess> survivors)
-        => survivors.Count(s => s.Lines.Any(l => l.StartsWith($"NODEDOWN {victim.SiloAddress} ", StringComparison.Ordinal)));
 
     private static long Timestamp(string line) => long.Parse(line[(line.LastIndexOf(' ') + 1)..], CultureInfo.InvariantCulture);
 
