@@ -37,16 +37,29 @@ internal static class ProcessScaleExperiment
         var machine = MachineLoad.Start();
         var total = Stopwatch.StartNew();
         var results = setups.ToDictionary(s => s, _ => new List<ProcessScaleResult>());
+        var failures = new List<string>();
         for (var round = 1; round <= rounds; round++)
         {
             foreach (var setup in setups)
             {
                 output.WriteLine($"> round {round}, {Name(setup)}: load average {LoadAverage()}");
-                results[setup].Add(await ProcessScaleRound.RunAsync(setup.Silos, setup.Overlay, broadcasts, output));
+                try
+                {
+                    results[setup].Add(await ProcessScaleRound.RunAsync(setup.Silos, setup.Overlay, broadcasts, output));
+                }
+                catch (Exception exception) when (exception is TimeoutException or InvalidOperationException)
+                {
+                    // A round that fails is reported with its reason, and the run goes on (its processes are killed).
+                    var reason = exception.Message.Length > 600 ? exception.Message[..600] + "…" : exception.Message;
+                    failures.Add($"round {round}, {Name(setup)}: {exception.GetType().Name}: {reason}");
+                    output.WriteLine($"> failed: {failures[^1]}");
+                }
             }
         }
 
         Print(results, output);
+        output.WriteLine();
+        output.WriteLine($"Failed rounds: {(failures.Count == 0 ? "none" : string.Join("; ", failures))}.");
         var (self, others) = machine?.Stop() ?? (double.NaN, double.NaN);
         output.WriteLine();
         output.WriteLine(FormattableString.Invariant($"Run took {total.Elapsed.TotalMinutes:0.0} min; CPU of the whole machine: this process {self:0}%, all other processes (silos, other users) {others:0}%; load average at the end {LoadAverage()}."));
@@ -57,17 +70,18 @@ internal static class ProcessScaleExperiment
         output.WriteLine();
         output.WriteLine("## Formation");
         output.WriteLine();
-        output.WriteLine("Seconds from launching every process at once. Ready: each printed READY. Active: every silo reports every silo");
-        output.WriteLine("Active. Overlay: full mesh, every silo connected to every other; HyParView, every active view has at least");
-        output.WriteLine("MinActiveViewSize (3) silos, is symmetric and connected, and the active views join all silos (polled every 0.5 s).");
+        output.WriteLine("Seconds. Seeds ready: from launching the three seeds until each printed READY. The other silos are then launched");
+        output.WriteLine("at once, and the rest is from that moment. Ready: each printed READY. Active: every silo reports every silo Active.");
+        output.WriteLine("Overlay: full mesh, every silo connected to every other; HyParView, every active view has at least MinActiveViewSize");
+        output.WriteLine("(3) silos, is symmetric and connected, and the active views join all silos (polled every 0.5 s).");
         output.WriteLine();
-        output.WriteLine("| set-up | round | ready | Active everywhere | overlay converged | active view sizes | passive view sizes | overlay TCP connections | connected pairs | resident MiB per silo, median (max; total) |");
-        output.WriteLine("| --- | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | --- |");
+        output.WriteLine("| set-up | round | seeds ready | others ready | Active everywhere | overlay converged | active view sizes | passive view sizes | overlay TCP connections | connected pairs | resident MiB per silo, median (max; total) |");
+        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | --- | --- | ---: | ---: | --- |");
         foreach (var (setup, list) in results)
         {
             foreach (var (r, i) in list.Select((r, i) => (r, i + 1)))
             {
-                output.WriteLine(Invariant($"| {Name(setup)} | {i} | {r.Ready:0.0} | {r.Formed:0.0} | {r.Converged:0.0} | {Range(r.Overlay.ActiveSizes)} | {Range(r.Overlay.PassiveSizes)} | {r.Overlay.Connections} | {r.Overlay.ConnectedPairs} | {Median(r.ResidentMiB):0} ({r.ResidentMiB[^1]:0}; {r.ResidentMiB.Sum():0}) |"));
+                output.WriteLine(Invariant($"| {Name(setup)} | {i} | {r.SeedsReady:0.0} | {r.Ready:0.0} | {r.Formed:0.0} | {r.Converged:0.0} | {Range(r.Overlay.ActiveSizes)} | {Range(r.Overlay.PassiveSizes)} | {r.Overlay.Connections} | {r.Overlay.ConnectedPairs} | {Median(r.ResidentMiB):0} ({r.ResidentMiB[^1]:0}; {r.ResidentMiB.Sum():0}) |"));
             }
         }
 

@@ -3,13 +3,16 @@ namespace Orleans.Partisan.Benchmarks;
 /// <summary>One round of <see cref="ProcessScaleExperiment"/>: one cluster of silo processes, from launch to the detections.</summary>
 internal sealed record ProcessScaleResult
 {
-    /// <summary>Seconds from launching every process until each printed READY.</summary>
+    /// <summary>Seconds from launching the three seeds until each printed READY.</summary>
+    public required double SeedsReady { get; init; }
+
+    /// <summary>Seconds from launching the other silos (all at once, once the seeds were ready) until each printed READY.</summary>
     public required double Ready { get; init; }
 
-    /// <summary>Seconds from launch until every silo reports every silo Active.</summary>
+    /// <summary>Seconds from launching the other silos until every silo reports every silo Active.</summary>
     public required double Formed { get; init; }
 
-    /// <summary>Seconds from launch until the overlay converged (full mesh connected, or active views filled, symmetric and connected).</summary>
+    /// <summary>Seconds from launching the other silos until the overlay converged (full mesh connected, or active views filled, symmetric and connected).</summary>
     public required double Converged { get; init; }
 
     /// <summary>The overlay when it converged.</summary>

@@ -6,7 +6,8 @@ namespace Orleans.Partisan.Benchmarks;
 
 /// <summary>
 /// One round of <see cref="ProcessScaleExperiment"/>: a fresh cluster of silo processes with storage-free clustering
-/// (the first three the seeds) and the overlay's failure detector, all launched at once; its formation, broadcasts
+/// (the first three the seeds) and the overlay's failure detector, the seeds launched first and then every other silo
+/// at once; its formation, broadcasts
 /// from one root, then SIGKILL of the last silo and SIGSTOP of the one before it. Every process is killed when the
 /// round ends, whether it succeeded or not.
 /// </summary>
@@ -60,9 +61,19 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
 
     private async Task<ProcessScaleResult> MeasureAsync(int count, int broadcasts)
     {
+        // The seeds first, then every other silo at once: launched all together, 16 processes starting on two shared
+        // cores starved the seeds' Raft group into elections, and no silo could join within minutes.
         var seeds = Enumerable.Range(0, Seeds).Select(_ => $"127.0.0.1:{SiloProcess.FreePortPair()}").ToArray();
         var watch = Stopwatch.StartNew();
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < Seeds; i++)
+        {
+            _silos.Add(SiloProcess.Start($"silo{i}", Settings(i, seeds)));
+        }
+
+        await Task.WhenAll(_silos.Select(s => s.WaitReadyAsync(FormationTimeout)));
+        var seedsReady = watch.Elapsed.TotalSeconds;
+        watch.Restart();
+        for (var i = Seeds; i < count; i++)
         {
             _silos.Add(SiloProcess.Start($"silo{i}", Settings(i, seeds)));
         }
@@ -75,7 +86,7 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
         var overlay = await ConvergeAsync(_silos, watch);
         var converged = watch.Elapsed.TotalSeconds;
         var memory = _silos.Select(s => ResidentMiB(s.ProcessId)).Order().ToList();
-        _progress.WriteLine(FormattableString.Invariant($"> {_overlay}, {count} silos: ready {ready:0.0} s, all Active {formed:0.0} s, overlay converged {converged:0.0} s; active views {string.Join(",", overlay.ActiveSizes)}; {overlay.Connections} overlay connections"));
+        _progress.WriteLine(FormattableString.Invariant($"> {_overlay}, {count} silos: seeds ready {seedsReady:0.0} s; from launching the others: ready {ready:0.0} s, all Active {formed:0.0} s, overlay converged {converged:0.0} s; active views {string.Join(",", overlay.ActiveSizes)}; {overlay.Connections} overlay connections"));
 
         var root = _silos[0];
         var figures = new List<BroadcastFigures>();
@@ -97,6 +108,7 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
         _progress.WriteLine(FormattableString.Invariant($"> Dead everywhere after SIGKILL {killDead:0.0} s, after SIGSTOP {stopDead:0.0} s; stopped silo exited {stopExit:0.0} s after SIGCONT; broadcast to the {survivors.Count} survivors: last delivery {after.LastDelivery * 1000:0} ms, RMR {after.Rmr:0.00}"));
         return new ProcessScaleResult
         {
+            SeedsReady = seedsReady,
             Ready = ready,
             Formed = formed,
             Converged = converged,

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Orleans.Partisan.ProcessHost;
 
 namespace Orleans.Partisan.ProcessTests;
 
