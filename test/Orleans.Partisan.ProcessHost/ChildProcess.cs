@@ -103,13 +103,19 @@ public sealed class ChildProcess : IAsyncDisposable
     /// Waits for a line (printed from now on or earlier) matching <paramref name="match"/>; fails naming
     /// <paramref name="expected"/> and what the process printed if it exits or takes longer than <paramref name="timeout"/>.
     /// </summary>
-    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string expected)
+    public Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string expected) => WaitForLineAsync(match, timeout, expected, skip: 0);
+
+    /// <summary>
+    /// As <see cref="WaitForLineAsync(Func{string, bool}, TimeSpan, string)"/>, ignoring the first <paramref name="skip"/>
+    /// lines (those printed before a command was written, say: <see cref="Lines"/>' count then).
+    /// </summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string expected, int skip)
     {
         using var deadline = new CancellationTokenSource(timeout);
         while (true)
         {
             var changed = Volatile.Read(ref _changed).Task;
-            if (_lines.FirstOrDefault(match) is { } seen)
+            if (_lines.Skip(skip).FirstOrDefault(match) is { } seen)
             {
                 return seen;
             }

@@ -72,7 +72,7 @@ public sealed class SiloProcess : IAsyncDisposable
 
     /// <summary>
     /// Writes the command <c>&lt;command&gt; &lt;tag&gt;</c> to the silo (see <c>HostCommands</c>) and waits for its answer: the
-    /// line that starts with <c>&lt;command&gt; &lt;tag&gt; </c>, or <c>FAILED &lt;tag&gt; </c>, which throws.
+    /// first line printed after the command that starts with <c>&lt;command&gt; &lt;tag&gt; </c>, or <c>FAILED &lt;tag&gt; </c>, which throws.
     /// </summary>
     /// <exception cref="InvalidOperationException">The silo answered <c>FAILED</c>.</exception>
     /// <exception cref="TimeoutException">No answer within <paramref name="timeout"/>, or the silo exited.</exception>
@@ -80,8 +80,9 @@ public sealed class SiloProcess : IAsyncDisposable
     {
         var answer = $"{command} {tag} ";
         var failed = $"FAILED {tag} ";
+        var before = _process.Lines.Count;
         _process.WriteLine($"{command} {tag}");
-        var line = await WaitForLineAsync(l => l.StartsWith(answer, StringComparison.Ordinal) || l.StartsWith(failed, StringComparison.Ordinal), timeout, $"the answer to {command} {tag}");
+        var line = await _process.WaitForLineAsync(l => l.StartsWith(answer, StringComparison.Ordinal) || l.StartsWith(failed, StringComparison.Ordinal), timeout, $"the answer to {command} {tag}", before);
         return line.StartsWith(failed, StringComparison.Ordinal)
             ? throw new InvalidOperationException($"{Name} failed {command} {tag}: {line[failed.Length..]}")
             : line[answer.Length..];
