@@ -11,6 +11,14 @@ using static Orleans.Partisan.Benchmarks.Report;
 
 // The Orleans.Partisan benchmark (DESIGN §7): every figure beside its baseline, measured the same
 // way on the same machine, in one run. Plain Stopwatch timing; see docs/benchmarks.md.
+if (args.Contains("processes"))
+{
+    // Only issue 14's 16 silo processes on one machine under full mesh and HyParView, beside 5 (ProcessScaleExperiment.cs).
+    // First, since its --overlay values (fullmesh, hyparview) name other experiments.
+    await ProcessScaleExperiment.RunAsync(args, Console.Out);
+    return;
+}
+
 if (args.Contains("hyparview"))
 {
     // Only the HyParView paper's experiments at 10,000 nodes, in the simulator (HyParViewExperiment.cs).

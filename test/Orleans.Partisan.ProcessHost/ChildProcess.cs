@@ -103,13 +103,19 @@ public sealed class ChildProcess : IAsyncDisposable
     /// Waits for a line (printed from now on or earlier) matching <paramref name="match"/>; fails naming
     /// <paramref name="expected"/> and what the process printed if it exits or takes longer than <paramref name="timeout"/>.
     /// </summary>
-    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string expected)
+    public Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string expected) => WaitForLineAsync(match, timeout, expected, skip: 0);
+
+    /// <summary>
+    /// As <see cref="WaitForLineAsync(Func{string, bool}, TimeSpan, string)"/>, ignoring the first <paramref name="skip"/>
+    /// lines (those printed before a command was written, say: <see cref="Lines"/>' count then).
+    /// </summary>
+    public async Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string expected, int skip)
     {
         using var deadline = new CancellationTokenSource(timeout);
         while (true)
         {
             var changed = Volatile.Read(ref _changed).Task;
-            if (_lines.FirstOrDefault(match) is { } seen)
+            if (_lines.Skip(skip).FirstOrDefault(match) is { } seen)
             {
                 return seen;
             }
@@ -145,6 +151,16 @@ public sealed class ChildProcess : IAsyncDisposable
         if (SendSignal(_process.Id, signal) != 0)
         {
             throw new Win32Exception(Marshal.GetLastPInvokeError(), $"Could not send signal {signal} to {Name} (pid {_process.Id}).");
+        }
+    }
+
+    /// <summary>Writes <paramref name="line"/> to its standard input (a silo process reads commands there, see <c>HostCommands</c>).</summary>
+    public void WriteLine(string line)
+    {
+        lock (_process)
+        {
+            _process.StandardInput.WriteLine(line);
+            _process.StandardInput.Flush();
         }
     }
 

@@ -2,6 +2,8 @@
 // (default 127.0.0.1), ports and clustering on the command line, it prints "READY <silo>" once it is active and "STATUS <silo> <status>"
 // for every membership change it sees ("NODEUP <node>" and "NODEDOWN <node> <reason>" for the overlay's), until it is killed, its standard input closes or it gets SIGTERM (the last two stop
 // it gracefully: it prints "STOPPING <reason>", then "STOPPED <seconds>" once the host has stopped, and exits).
+// While it runs it answers commands written to its standard input, one per line (HostCommands.cs: BROADCAST, VIEWS,
+// STATS), and prints "DELIVERED <id> <timestamp>" for each broadcast that reaches it (IProcessBroadcastHandler.cs).
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
@@ -62,6 +64,7 @@ builder.UseOrleans(silo =>
     silo.AddPartisan(o =>
     {
         o.ListenAddress = address;
+        o.PeerService = Enum.Parse<PartisanPeerService>(settings["PeerService"] ?? nameof(PartisanPeerService.FullMesh));
         o.FailureDetection.Enabled = bool.Parse(settings["FailureDetection"] ?? "false");
         if (settings["HeartbeatInterval"] is { } heartbeatInterval)
         {
@@ -93,6 +96,7 @@ builder.UseOrleans(silo =>
             o.SendQueueCapacity = int.Parse(sendQueueCapacity);
         }
     });
+    silo.AddPartisanBroadcastHandler<IProcessBroadcastHandler>();
 });
 builder.Services.AddHostedService<MembershipReporter>();
 builder.Services.AddHostedService<OverlayReporter>();
@@ -111,7 +115,7 @@ HostOutput.Write($"READY {host.Services.GetRequiredService<ILocalSiloDetails>().
 // Runs until killed, or until the parent closes standard input or sends SIGTERM (the host's console lifetime turns
 // that into StopApplication, as in any .NET host): both are graceful stops.
 var lifetime = host.Services.GetRequiredService<IHostApplicationLifetime>();
-var inputClosed = Task.Run(() => Console.In.ReadToEnd());
+var inputClosed = Task.Run(() => HostCommands.RunAsync(Console.In, host.Services.GetRequiredService<IPartisan>()));
 var signalled = Task.Delay(Timeout.Infinite, lifetime.ApplicationStopping).ContinueWith(_ => { }, TaskScheduler.Default);
 HostOutput.Write($"STOPPING {(await Task.WhenAny(inputClosed, signalled) == signalled ? "signal" : "input closed")}");
 var stopping = Stopwatch.StartNew();

@@ -70,6 +70,24 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Waits for a line (printed from now on or earlier) matching <paramref name="match"/>.</summary>
     public Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string expected) => _process.WaitForLineAsync(match, timeout, expected);
 
+    /// <summary>
+    /// Writes the command <c>&lt;command&gt; &lt;tag&gt;</c> to the silo (see <c>HostCommands</c>) and waits for its answer: the
+    /// first line printed after the command that starts with <c>&lt;command&gt; &lt;tag&gt; </c>, or <c>FAILED &lt;tag&gt; </c>, which throws.
+    /// </summary>
+    /// <exception cref="InvalidOperationException">The silo answered <c>FAILED</c>.</exception>
+    /// <exception cref="TimeoutException">No answer within <paramref name="timeout"/>, or the silo exited.</exception>
+    public async Task<string> CommandAsync(string command, string tag, TimeSpan timeout)
+    {
+        var answer = $"{command} {tag} ";
+        var failed = $"FAILED {tag} ";
+        var before = _process.Lines.Count;
+        _process.WriteLine($"{command} {tag}");
+        var line = await _process.WaitForLineAsync(l => l.StartsWith(answer, StringComparison.Ordinal) || l.StartsWith(failed, StringComparison.Ordinal), timeout, $"the answer to {command} {tag}", before);
+        return line.StartsWith(failed, StringComparison.Ordinal)
+            ? throw new InvalidOperationException($"{Name} failed {command} {tag}: {line[failed.Length..]}")
+            : line[answer.Length..];
+    }
+
     /// <summary>Waits until the process exits by itself.</summary>
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);
 
