@@ -257,11 +257,25 @@ internal sealed class SeedClient
         await using var network = new NetworkStream(socket, ownsSocket: false);
         await using var secured = _tls is null ? null : await AuthenticateAsync(network, _tls, seed, bound.Token).ConfigureAwait(false);
         Stream stream = secured is null ? network : secured;
-        await Frames.WriteAsync(stream, _serializer.SerializeToArray(request), bound.Token).ConfigureAwait(false);
-        var frame = await Frames.ReadAsync(stream, Frames.MaxFrameLength, bound.Token).ConfigureAwait(false)
-            ?? throw new IOException(secured is null
-                ? "the seed closed the connection without answering"
-                : "the seed closed the TLS connection without answering (it may have refused this node's certificate: see its log)");
+        const string TlsRefusal = "the seed closed the TLS connection without answering (it may have refused this node's certificate: see its log)";
+        byte[]? frame;
+        try
+        {
+            await Frames.WriteAsync(stream, _serializer.SerializeToArray(request), bound.Token).ConfigureAwait(false);
+            frame = await Frames.ReadAsync(stream, Frames.MaxFrameLength, bound.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (secured is not null && e is IOException or AuthenticationException)
+        {
+            // Under TLS 1.3 the client's handshake completes before the seed has judged the client's certificate, so
+            // a refusal arrives as an alert or a reset on this first exchange rather than as a failed handshake.
+            throw new IOException($"{TlsRefusal}: {e.Message}", e);
+        }
+
+        if (frame is null)
+        {
+            throw new IOException(secured is null ? "the seed closed the connection without answering" : TlsRefusal);
+        }
+
         return FrameDecoder.Decode<TableResponse>(_serializer, frame);
     }
 
