@@ -24,6 +24,13 @@ namespace Orleans.Partisan.Transport;
 /// frame is serialized into one array of that size instead of growing through ever larger ones, and
 /// arrays shorter than that are dropped first.
 /// </para>
+/// <para>
+/// What a burst leaves behind is given back: <see cref="Trim"/>, which the connection calls every
+/// <see cref="TrimPeriod"/>, drops the arrays of a class that stayed unused since the previous trim
+/// (the fewest the class held at any moment in between), and every large array when no large frame
+/// was rented in between. A connection that streamed 8 MiB messages and went quiet therefore holds
+/// nothing after two periods, and a steady stream keeps what it uses.
+/// </para>
 /// Thread-safe: each class has its own lock, held for one push or pop.
 /// </remarks>
 internal sealed class FramePool
@@ -47,6 +54,9 @@ internal sealed class FramePool
     /// <summary>Large arrays are allocated in multiples of this.</summary>
     public const int LargeGranularity = 1024 * 1024;
 
+    /// <summary>How often the connection calls <see cref="Trim"/>.</summary>
+    public static readonly TimeSpan TrimPeriod = TimeSpan.FromSeconds(30);
+
     private static readonly int MinimumShift = BitOperations.Log2(MinimumSize);
 
     private static long _allocatedBytes;
@@ -58,6 +68,7 @@ internal sealed class FramePool
     private readonly long _retainedLimit;
     private long _retained;
     private int _largeFrameHint;
+    private bool _largeRentedSinceTrim;
 
     /// <summary>
     /// Creates a pool for a connection that has at most <paramref name="framesInFlight"/> frames at once,
@@ -166,6 +177,39 @@ internal sealed class FramePool
         return size >= MinimumSize && BitOperations.IsPow2(size) ? _buckets[IndexOf(size)].Count : 0;
     }
 
+    /// <summary>
+    /// Drops the arrays that were not needed since the previous call: in each class as many as it held
+    /// throughout (its low-water mark), and every large array unless a large frame was rented meanwhile.
+    /// </summary>
+    /// <returns>The bytes given back to the garbage collector.</returns>
+    public long Trim()
+    {
+        long released = 0;
+        foreach (var bucket in _buckets)
+        {
+            var bytes = bucket.Trim();
+            if (bytes > 0)
+            {
+                Interlocked.Add(ref _retained, -bytes);
+                released += bytes;
+            }
+        }
+
+        lock (_large)
+        {
+            if (!_largeRentedSinceTrim)
+            {
+                released += _largeRetained;
+                _large.Clear();
+                _largeRetained = 0;
+            }
+
+            _largeRentedSinceTrim = false;
+        }
+
+        return released;
+    }
+
     private static int IndexOf(int length)
         => length <= MinimumSize ? 0 : BitOperations.Log2((uint)length - 1) + 1 - MinimumShift;
 
@@ -173,6 +217,8 @@ internal sealed class FramePool
     {
         lock (_large)
         {
+            _largeRentedSinceTrim = true;
+
             // The smallest kept array that is long enough.
             var best = -1;
             for (var i = 0; i < _large.Count; i++)
@@ -230,8 +276,10 @@ internal sealed class FramePool
     private sealed class Bucket(int size, int capacity)
     {
         private readonly object _lock = new();
-        private byte[]?[] _items = new byte[]?[Math.Min(capacity, 16)];
+        private const int InitialSlots = 16;
+        private byte[]?[] _items = new byte[]?[Math.Min(capacity, InitialSlots)];
         private int _count;
+        private int _lowWater;
 
         public int Size { get; } = size;
 
@@ -257,6 +305,7 @@ internal sealed class FramePool
 
                 var array = _items[--_count];
                 _items[_count] = null;
+                _lowWater = Math.Min(_lowWater, _count);
                 return array;
             }
         }
@@ -277,6 +326,27 @@ internal sealed class FramePool
 
                 _items[_count++] = array;
                 return true;
+            }
+        }
+
+        /// <summary>Drops the arrays no pop reached since the last trim; returns their bytes.</summary>
+        public long Trim()
+        {
+            lock (_lock)
+            {
+                var unused = _lowWater;
+                if (unused > 0)
+                {
+                    Array.Clear(_items, _count - unused, unused);
+                    _count -= unused;
+                    if (_count == 0 && _items.Length > InitialSlots)
+                    {
+                        _items = new byte[]?[Math.Min(capacity, InitialSlots)];
+                    }
+                }
+
+                _lowWater = _count;
+                return (long)unused * Size;
             }
         }
     }

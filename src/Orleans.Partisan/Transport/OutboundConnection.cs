@@ -38,6 +38,7 @@ internal sealed class OutboundConnection
     private ITimer? _flushTimer;
     private readonly HeartbeatDeadline? _heartbeat;
     private ITimer? _heartbeatTimer;
+    private ITimer? _trimTimer;
 
     public OutboundConnection(TransportContext context, DialledSocket dialled, int channel, int lane)
     {
@@ -104,6 +105,7 @@ internal sealed class OutboundConnection
             _heartbeatTimer = _context.TimeProvider.CreateTimer(static state => ((OutboundConnection)state!).CheckHeartbeat(), this, _heartbeat.CheckPeriod, Timeout.InfiniteTimeSpan);
         }
 
+        _trimTimer = _context.TimeProvider.CreateTimer(static state => ((OutboundConnection)state!).Frames.Trim(), this, FramePool.TrimPeriod, FramePool.TrimPeriod);
         Completion = RunAsync();
     }
 
@@ -168,6 +170,7 @@ internal sealed class OutboundConnection
         Abort(CloseReason.Closed);
         _flushTimer?.Dispose();
         _heartbeatTimer?.Dispose();
+        _trimTimer?.Dispose();
         await _reader.CompleteAsync();
         await _stream.DisposeAsync();
         var reason = _closeReason ?? CloseReason.Closed;

@@ -98,6 +98,63 @@ public sealed class FramePoolTests
     }
 
     [Fact]
+    public void A_trim_drops_the_arrays_a_class_did_not_need_since_the_previous_trim_and_keeps_those_it_did()
+    {
+        var pool = new FramePool(framesInFlight: 64, largeFramesInFlight: 2);
+
+        // A burst of 32 frames in flight, then a steady stream of at most 4.
+        var burst = Enumerable.Range(0, 32).Select(_ => pool.Rent(1000)).ToList();
+        burst.ForEach(pool.Return);
+        Assert.Equal(32, pool.CountOf(1024));
+
+        // The first trim only starts the count: the arrays were pushed since the pool was made.
+        Assert.Equal(0, pool.Trim());
+        Assert.Equal(32, pool.CountOf(1024));
+
+        for (var round = 0; round < 10; round++)
+        {
+            var steady = Enumerable.Range(0, 4).Select(_ => pool.Rent(1000)).ToList();
+            steady.ForEach(pool.Return);
+        }
+
+        // 28 of the 32 stayed in the pool through the whole period: those go, the 4 in use stay.
+        Assert.Equal(28 * 1024, pool.Trim());
+        Assert.Equal(4, pool.CountOf(1024));
+        Assert.Equal(4 * 1024, pool.Retained);
+
+        // Idle for a whole period: nothing is kept.
+        Assert.Equal(4 * 1024, pool.Trim());
+        Assert.Equal(0, pool.CountOf(1024));
+        Assert.Equal(0, pool.Retained);
+
+        // The pool still works after being emptied.
+        var again = pool.Rent(1000);
+        pool.Return(again);
+        Assert.Same(again, pool.Rent(900));
+    }
+
+    [Fact]
+    public void A_trim_drops_the_large_arrays_once_a_whole_period_passed_without_a_large_frame()
+    {
+        var pool = new FramePool(framesInFlight: 8, largeFramesInFlight: 4);
+        var large = pool.Rent(8 * 1024 * 1024);
+        pool.Return(large);
+        Assert.Equal(1, pool.CountOf(8 * 1024 * 1024));
+
+        // A large frame was rented in this period: kept.
+        Assert.Equal(0, pool.Trim());
+        Assert.Same(large, pool.Rent(8 * 1024 * 1024));
+        pool.Return(large);
+        Assert.Equal(0, pool.Trim());
+        Assert.Equal(1, pool.CountOf(8 * 1024 * 1024));
+
+        // None in the next period: given back.
+        Assert.Equal(8 * 1024 * 1024, pool.Trim());
+        Assert.Equal(0, pool.CountOf(8 * 1024 * 1024));
+        Assert.NotSame(large, pool.Rent(8 * 1024 * 1024));
+    }
+
+    [Fact]
     public async Task A_sender_and_a_writer_on_two_threads_never_share_a_buffer()
     {
         var pool = new FramePool(framesInFlight: 32, largeFramesInFlight: 2);
