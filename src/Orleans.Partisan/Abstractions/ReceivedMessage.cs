@@ -32,6 +32,13 @@ public sealed record ReceivedMessage(
     internal ICallReplier? Replier { get; init; }
 
     /// <summary>
+    /// Where the message goes on this node, for a message decoded straight off a connection into what its receiver gets
+    /// (a plain forward: no call, no acknowledgement); set by the receiving node only, never serialized.
+    /// </summary>
+    [field: NonSerialized]
+    internal PartisanTarget? Target { get; init; }
+
+    /// <summary>
     /// Answers the call this message is the request of (<c>gen_server:reply/2</c>): <paramref name="response"/>
     /// goes back to the caller only, over the channel the request came on (relayed if the call was
     /// <see cref="ForwardOptions.Transitive"/>), and completes its <see cref="IPartisan.CallAsync{TResponse}"/>.

@@ -295,7 +295,7 @@ internal sealed class InboundConnection
         object message;
         try
         {
-            message = FrameCodec.Decode(_context.Codec, body, _types);
+            message = _context.Codec.Receive(body, _types, Peer, Channel);
             if (message is RelayEnvelope relay && relay.Destination == _context.Settings.LocalName)
             {
                 // Relayed to this node: decode the message now, so that a malformed one closes this connection as

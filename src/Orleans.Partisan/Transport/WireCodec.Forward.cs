@@ -107,7 +107,12 @@ internal sealed partial class WireCodec
         return true;
     }
 
-    private ForwardEnvelope ReadForward<TInput>(ref Reader<TInput> reader, ReceivedTypeTable? types)
+    /// <summary>
+    /// Reads a forward frame's body after its kind byte: a <see cref="ForwardEnvelope"/>, or, when
+    /// <paramref name="channel"/> is given (a frame that arrived from <paramref name="from"/> on a connection), a plain
+    /// forward as the <see cref="ReceivedMessage"/> its receiver gets.
+    /// </summary>
+    private object ReadForward<TInput>(ref Reader<TInput> reader, ReceivedTypeTable? types, NodeName from, string? channel)
     {
         var flags = reader.ReadByte();
         PartisanTarget target;
@@ -204,7 +209,10 @@ internal sealed partial class WireCodec
             throw new InvalidDataException("The forwarded message is null; only a call's reply may be.");
         }
 
-        return ForwardEnvelope.Create(target, message, (flags & CastFlag) != 0, call, delivery);
+        var isCast = (flags & CastFlag) != 0;
+        return channel is not null && (flags & (AnswerFlag | RequestFlag | TrackedFlag)) == 0
+            ? new ReceivedMessage(from, channel, message!, isCast) { Target = target }
+            : ForwardEnvelope.Create(target, message, isCast, call, delivery);
     }
 
     /// <summary>
