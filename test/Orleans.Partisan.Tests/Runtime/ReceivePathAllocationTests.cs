@@ -69,17 +69,18 @@ public sealed class ReceivePathAllocationTests(ITestOutputHelper output)
         var codec = TestSupport.Codec;
         var sent = new SentTypeTable(codec.TypeConverter);
         var types = new ReceivedTypeTable();
+        var targets = new ReceivedTargetCache();
         var announcing = FrameCodec.Encode(codec, new ForwardEnvelope(target, Message(), isCast: false), 1 << 20, types: sent);
         announcing.Announces!.MarkAnnounced();
         var numbered = FrameCodec.Encode(codec, new ForwardEnvelope(target, Message(), isCast: false), 1 << 20, types: sent);
         Assert.Null(numbered.Announces);
         try
         {
-            Dispatch(node, codec, Body(announcing), types, 1, drain);
+            Dispatch(node, codec, Body(announcing), types, targets, 1, drain);
             var body = Body(numbered);
-            Dispatch(node, codec, body, types, Frames, drain);
+            Dispatch(node, codec, body, types, targets, Frames, drain);
             var before = GC.GetAllocatedBytesForCurrentThread();
-            Dispatch(node, codec, body, types, Frames, drain);
+            Dispatch(node, codec, body, types, targets, Frames, drain);
             return (GC.GetAllocatedBytesForCurrentThread() - before) / (double)Frames;
         }
         finally
@@ -89,11 +90,11 @@ public sealed class ReceivePathAllocationTests(ITestOutputHelper output)
         }
     }
 
-    private static void Dispatch(ITransportEvents events, WireCodec codec, ReadOnlySequence<byte> body, ReceivedTypeTable types, int count, Action? drain)
+    private static void Dispatch(ITransportEvents events, WireCodec codec, ReadOnlySequence<byte> body, ReceivedTypeTable types, ReceivedTargetCache targets, int count, Action? drain)
     {
         for (var i = 0; i < count; i++)
         {
-            events.OnMessage(Peer, PartisanChannels.Default, codec.Receive(body, types, Peer, PartisanChannels.Default));
+            events.OnMessage(Peer, PartisanChannels.Default, codec.Receive(body, types, targets, Peer, PartisanChannels.Default));
             if (drain is not null && i % 64 == 63)
             {
                 drain();
