@@ -505,7 +505,7 @@ if (receive64 is not null)
 
 // Issue 14, item 1: the receive path of a 64 B message allocates the message and at most one object more: the
 // ReceivedMessage its receiver gets.
-TargetAtMost("receive-path bytes per 64 B message beyond the message itself (one object: the ReceivedMessage)", receive64 is null ? double.NaN : receive64.BytesPerMessage - receive64.MessageObjectBytes, Allocations.ReceivedMessageBytes(), decimals: 1, unit: " B");
+TargetAtMost("receive-path bytes per 64 B message beyond the message itself (one object: the ReceivedMessage)", receive64 is null ? double.NaN : receive64.BytesPerMessage - receive64.MessageObjectBytes, Allocations.ReceivedMessageBytes(), decimals: 2, unit: " B");
 var sendAllocs = send64 is null ? double.NaN : (double)send64.ImmediateCallP99BesidesBuffers / Allocations.ForwardEnvelopeBytes;
 TargetAtMost("send-path allocations per 64 B message (message excluded; 99th percentile of the calls that did not wait for room, besides new frame buffers)", sendAllocs, 1.0, decimals: 2, unit: " allocations");
 
