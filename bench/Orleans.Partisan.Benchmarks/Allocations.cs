@@ -175,6 +175,23 @@ internal static class Allocations
         return bytes;
     }
 
+    /// <summary>
+    /// What the one object the receive path may allocate besides the message costs: the <see cref="ReceivedMessage"/>
+    /// its receiver gets (issue 14, item 1: the message plus one object).
+    /// </summary>
+    public static long ReceivedMessageBytes()
+    {
+        long bytes = 0;
+        var message = new Payload(new byte[64]);
+        RunOnThread(() =>
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            GC.KeepAlive(new ReceivedMessage(new NodeName("a"), PartisanChannels.Default, message, IsCast: false));
+            bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+        });
+        return bytes;
+    }
+
     private static void RunOnThread(Action action)
     {
         Exception? failure = null;

@@ -27,9 +27,29 @@ public sealed record ReceivedMessage(
     /// <summary>Whether this message is the request of a call (<see cref="IPartisan.CallAsync{TResponse}"/>), which expects one reply.</summary>
     public bool IsCall => CallRef is not null;
 
+    /// <summary>
+    /// <see cref="Replier"/> or <see cref="Target"/>, which no message has both of: one field, so that the one object a
+    /// received message costs is no larger than before it carried its target.
+    /// </summary>
+    [NonSerialized]
+    private readonly object? _local;
+
     /// <summary>The way back to the caller; set by the delivering node only, never serialized.</summary>
-    [field: NonSerialized]
-    internal ICallReplier? Replier { get; init; }
+    internal ICallReplier? Replier
+    {
+        get => _local as ICallReplier;
+        init => _local = value;
+    }
+
+    /// <summary>
+    /// Where the message goes on this node, for a message decoded straight off a connection into what its receiver gets
+    /// (a plain forward: no call, so no <see cref="Replier"/>, no acknowledgement); set by the receiving node only, never serialized.
+    /// </summary>
+    internal PartisanTarget? Target
+    {
+        get => _local as PartisanTarget;
+        init => _local = value;
+    }
 
     /// <summary>
     /// Answers the call this message is the request of (<c>gen_server:reply/2</c>): <paramref name="response"/>

@@ -27,9 +27,9 @@ internal sealed partial class DeliveryLayer
     /// The numbers (<paramref name="stamp"/>) come from the envelope's <see cref="DeliveryHeader"/>, or with the label
     /// and causal stamp from a <see cref="DeliveryEnvelope"/>; <paramref name="payload"/> is <see langword="null"/> for a causal placeholder.
     /// </remarks>
-    public void OnArrival(NodeName from, string channel, ForwardEnvelope envelope, AckStamp stamp, string? label, CausalStamp? causal, object? payload)
+    public void OnArrival(NodeName from, string channel, PartisanTarget target, bool isCast, CallHeader call, AckStamp stamp, string? label, CausalStamp? causal, object? payload)
     {
-        var item = new IncomingDelivery(from, channel, envelope.Target, payload, envelope.IsCast, stamp.Session, stamp.Sequence, label, causal, Call: envelope.Call);
+        var item = new IncomingDelivery(from, channel, target, payload, isCast, stamp.Session, stamp.Sequence, label, causal, Call: call);
         bool drains;
         IncomingDelivery? next = null;
         var flush = AckFlush.None;

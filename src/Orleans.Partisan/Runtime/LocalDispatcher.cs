@@ -83,13 +83,13 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
 
         if (envelope.Delivery is { IsTracked: true } header && Delivery is { } acked)
         {
-            acked.OnArrival(from, channel, envelope, new AckStamp(header.Session, header.Sequence, header.Predecessor, header.Base), label: null, causal: null, envelope.Message);
+            acked.OnArrival(from, channel, envelope.Target, envelope.IsCast, envelope.Call, new AckStamp(header.Session, header.Sequence, header.Predecessor, header.Base), label: null, causal: null, envelope.Message);
             return;
         }
 
         if (envelope.Message is DeliveryEnvelope tracked && Delivery is { } delivery)
         {
-            delivery.OnArrival(from, channel, envelope, tracked.Ack, tracked.Label, tracked.Causal, tracked.Payload);
+            delivery.OnArrival(from, channel, envelope.Target, envelope.IsCast, envelope.Call, tracked.Ack, tracked.Label, tracked.Causal, tracked.Payload);
             return;
         }
 
@@ -101,6 +101,23 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
         }
 
         _ = DeliverMessage(from, channel, envelope.Target, message, envelope.IsCast, envelope.Call);
+    }
+
+    /// <summary>
+    /// Delivers a plain forward as an inbound connection decoded it (<see cref="WireCodec.Receive"/>): a causal message
+    /// through <see cref="Delivery"/>, any other as it is to its <see cref="ReceivedMessage.Target"/>, so that the
+    /// receiver gets the object the connection decoded. Never throws.
+    /// </summary>
+    public void Deliver(ReceivedMessage received)
+    {
+        var target = received.Target!;
+        if (received.Message is DeliveryEnvelope tracked && Delivery is { } delivery)
+        {
+            delivery.OnArrival(received.From, received.Channel, target, received.IsCast, call: default, tracked.Ack, tracked.Label, tracked.Causal, tracked.Payload);
+            return;
+        }
+
+        _ = Dispatch(target, received, replier: null);
     }
 
     /// <summary>
@@ -163,6 +180,12 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
     private Task? Dispatch(NodeName from, string channel, PartisanTarget target, object message, bool isCast, CallHeader call)
     {
         var (received, replier) = calls.Open(from, channel, message, isCast, call);
+        return Dispatch(target, received, replier);
+    }
+
+    /// <summary>Hands <paramref name="received"/> to <paramref name="target"/>: see <see cref="DeliverMessage"/>.</summary>
+    private Task? Dispatch(PartisanTarget target, ReceivedMessage received, CallReplier? replier)
+    {
         switch (target)
         {
             case NamedTarget named:
@@ -178,7 +201,7 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
                 }
                 catch (Exception exception)
                 {
-                    ReceiverFailed(exception, target, from, replier);
+                    ReceiverFailed(exception, target, received.From, replier);
                 }
 
                 return null;

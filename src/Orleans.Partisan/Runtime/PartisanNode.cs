@@ -260,7 +260,11 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
 
     void ITransportEvents.OnMessage(NodeName from, string channel, object message)
     {
-        if (message is ForwardEnvelope envelope)
+        if (message is ReceivedMessage received)
+        {
+            _dispatcher.Deliver(received);
+        }
+        else if (message is ForwardEnvelope envelope)
         {
             _dispatcher.Deliver(from, channel, envelope);
         }

@@ -17,7 +17,11 @@ internal interface ITransportEvents
     /// <param name="reason">Why the last lane closed.</param>
     void OnPeerDown(NodeName peer, CloseReason reason);
 
-    /// <summary>A message arrived from <paramref name="from"/> on an inbound connection of <paramref name="channel"/>.</summary>
+    /// <summary>
+    /// A message arrived from <paramref name="from"/> on an inbound connection of <paramref name="channel"/>: a plain
+    /// forward as the <see cref="ReceivedMessage"/> its receiver gets (with its <see cref="ReceivedMessage.Target"/>,
+    /// <see cref="WireCodec.Receive"/>), any other forward as a <see cref="ForwardEnvelope"/>, anything else as itself.
+    /// </summary>
     void OnMessage(NodeName from, string channel, object message);
 
     /// <summary>

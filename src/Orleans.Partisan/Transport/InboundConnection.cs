@@ -30,6 +30,7 @@ internal sealed class InboundConnection
     private KeyValuePair<string, object?> _channelTag;
     private volatile bool _established;
     private readonly ReceivedTypeTable _types = new();
+    private readonly ReceivedTargetCache _targets = new();
     private SlicedBuffer? _largeFrame;
     private TimeSpan _heartbeatInterval;
 
@@ -295,7 +296,7 @@ internal sealed class InboundConnection
         object message;
         try
         {
-            message = FrameCodec.Decode(_context.Codec, body, _types);
+            message = _context.Codec.Receive(body, _types, _targets, Peer, Channel);
             if (message is RelayEnvelope relay && relay.Destination == _context.Settings.LocalName)
             {
                 // Relayed to this node: decode the message now, so that a malformed one closes this connection as

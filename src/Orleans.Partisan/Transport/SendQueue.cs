@@ -15,6 +15,9 @@ internal sealed class SendQueue
     private readonly NodeName _peer;
     private readonly KeyValuePair<string, object?> _channelTag;
     private LinkedList<SendQueueWaiter>? _waiters;
+
+    /// <summary>The list <see cref="TakeBatch"/> admits waiting senders into, kept between batches (empty) so that admitting them allocates nothing.</summary>
+    private List<SendQueueWaiter>? _admittedSpare;
     private int _head;
     private int _count;
     private long _headSequence;
@@ -160,7 +163,13 @@ internal sealed class SendQueue
                     Append(waiter.Frame, waiter.Key);
                 }
 
-                (admitted ??= []).Add(waiter);
+                if (admitted is null)
+                {
+                    admitted = _admittedSpare ?? [];
+                    _admittedSpare = null;
+                }
+
+                admitted.Add(waiter);
             }
         }
 
@@ -175,6 +184,9 @@ internal sealed class SendQueue
             {
                 waiter.Admitted();
             }
+
+            admitted.Clear();
+            _admittedSpare = admitted;
         }
 
         return taken;

@@ -107,7 +107,11 @@ internal sealed partial class WireCodec
         return true;
     }
 
-    private ForwardEnvelope ReadForward<TInput>(ref Reader<TInput> reader, ReceivedTypeTable? types)
+    /// <summary>
+    /// Reads a forward frame's body after its kind byte: a <see cref="ForwardEnvelope"/>, or, for a frame that arrived on
+    /// a connection (<see cref="FrameInput.Channel"/>), a plain forward as the <see cref="ReceivedMessage"/> its receiver gets.
+    /// </summary>
+    private object ReadForward<TInput>(ref Reader<TInput> reader, in FrameInput input)
     {
         var flags = reader.ReadByte();
         PartisanTarget target;
@@ -137,8 +141,7 @@ internal sealed partial class WireCodec
         }
         else
         {
-            target = _objects.Deserialize(ref reader, typeof(PartisanTarget)) as PartisanTarget
-                ?? throw new InvalidDataException("The forwarded message has no target.");
+            target = ReadTarget(ref reader, input);
         }
 
         if ((flags & RequestFlag) != 0)
@@ -174,7 +177,7 @@ internal sealed partial class WireCodec
         }
         else
         {
-            if (types is null)
+            if (input.Types is not { } types)
             {
                 throw new InvalidDataException("The frame refers to a numbered message type outside a connection.");
             }
@@ -204,7 +207,26 @@ internal sealed partial class WireCodec
             throw new InvalidDataException("The forwarded message is null; only a call's reply may be.");
         }
 
-        return ForwardEnvelope.Create(target, message, (flags & CastFlag) != 0, call, delivery);
+        var isCast = (flags & CastFlag) != 0;
+        return input.Channel is { } channel && (flags & (AnswerFlag | RequestFlag | TrackedFlag)) == 0
+            ? new ReceivedMessage(input.From, channel, message!, isCast) { Target = target }
+            : ForwardEnvelope.Create(target, message, isCast, call, delivery);
+    }
+
+    /// <summary>A target written by Orleans' serializer; the connection's last one again if the bytes are the same (<see cref="ReceivedTargetCache"/>).</summary>
+    private PartisanTarget ReadTarget<TInput>(ref Reader<TInput> reader, in FrameInput input)
+    {
+        var start = reader.Position;
+        if (input.Targets?.Match(input.Body, start, out var length) is { } cached)
+        {
+            reader.Skip(length);
+            return cached;
+        }
+
+        var target = _objects.Deserialize(ref reader, typeof(PartisanTarget)) as PartisanTarget
+            ?? throw new InvalidDataException("The forwarded message has no target.");
+        input.Targets?.Remember(input.Body, start, reader.Position - start, target);
+        return target;
     }
 
     /// <summary>

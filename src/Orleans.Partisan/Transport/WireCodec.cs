@@ -126,7 +126,22 @@ internal sealed partial class WireCodec
     /// not registered, nests too deeply, would allocate out of proportion to its size, or Orleans' serializer
     /// could not read it (the original exception is the inner one).
     /// </exception>
-    public object Read(in ReadOnlySequence<byte> body, ReceivedTypeTable? types)
+    public object Read(in ReadOnlySequence<byte> body, ReceivedTypeTable? types) => Read(body, types, targets: null, default, channel: null);
+
+    /// <summary>
+    /// Reads one body that arrived from <paramref name="from"/> on a connection of <paramref name="channel"/>, whose
+    /// table of type numbers is <paramref name="types"/> and whose last target other than a name is in
+    /// <paramref name="targets"/>: as <see cref="Read(in ReadOnlySequence{byte}, ReceivedTypeTable?)"/>,
+    /// except that a plain forward (neither a call's request or answer nor acknowledged) is read straight into the
+    /// <see cref="ReceivedMessage"/> its receiver gets, its target in <see cref="ReceivedMessage.Target"/>, rather than
+    /// into a <see cref="ForwardEnvelope"/> that would be copied into one: a received message costs its own objects
+    /// and that one.
+    /// </summary>
+    /// <exception cref="InvalidDataException">As <see cref="Read(in ReadOnlySequence{byte}, ReceivedTypeTable?)"/>.</exception>
+    public object Receive(in ReadOnlySequence<byte> body, ReceivedTypeTable types, ReceivedTargetCache targets, NodeName from, string channel)
+        => Read(body, types, targets, from, channel);
+
+    private object Read(in ReadOnlySequence<byte> body, ReceivedTypeTable? types, ReceivedTargetCache? targets, NodeName from, string? channel)
     {
         var compact = body.IsSingleSegment ? Check(body) : CpuSlice.Quietly(body, static b => Check(b));
         if (IsRelay(body))
@@ -142,18 +157,18 @@ internal sealed partial class WireCodec
             {
                 using var stream = new BudgetedInputStream(body);
                 var reader = Reader.Create(stream, session);
-                return Read(ref reader, types);
+                return Read(ref reader, new FrameInput(body, types, targets: null, from, channel));
             }
 
             if (body.IsSingleSegment)
             {
                 var reader = Reader.Create(body.First, session);
-                return Read(ref reader, types);
+                return Read(ref reader, new FrameInput(body, types, targets, from, channel));
             }
             else
             {
                 var reader = Reader.Create(body, session);
-                return Read(ref reader, types);
+                return Read(ref reader, new FrameInput(body, types, targets, from, channel));
             }
         }
         catch (Exception exception) when (exception is not (InvalidDataException or OutOfMemoryException))
@@ -166,7 +181,7 @@ internal sealed partial class WireCodec
         }
     }
 
-    private object Read<TInput>(ref Reader<TInput> reader, ReceivedTypeTable? types)
+    private object Read<TInput>(ref Reader<TInput> reader, in FrameInput input)
     {
         var kind = reader.ReadByte();
         switch (kind)
@@ -174,7 +189,7 @@ internal sealed partial class WireCodec
             case ObjectKind:
                 return _objects.Deserialize(ref reader, typeof(object)) ?? throw new InvalidDataException("The frame decoded to null.");
             case ForwardKind:
-                return ReadForward(ref reader, types);
+                return ReadForward(ref reader, input);
             default:
                 throw new InvalidDataException($"The frame is of unknown kind {kind}.");
         }

@@ -44,6 +44,51 @@ public sealed class SendQueueTests
     }
 
     [Fact]
+    public void Admitting_waiting_senders_allocates_nothing_on_the_writers_thread_after_the_first_time()
+    {
+        // The writer loop admits waiting senders whenever a full queue drains; under a steady stream that is once
+        // every queue-length of messages, a cost spread over every message the connection carries.
+        const int Capacity = 4;
+        var queue = new SendQueue(Capacity, monotonic: false, new NodeName("p"), "c");
+        var batch = new PooledFrame[Capacity];
+        long allocated = 0;
+        for (var round = 0; round < 20; round++)
+        {
+            while (queue.Count < Capacity)
+            {
+                Assert.Equal(EnqueueStatus.Queued, queue.Enqueue(Frame(0, round), null, default, out _));
+            }
+
+            var waiting = new ValueTask[Capacity];
+            for (var i = 0; i < Capacity; i++)
+            {
+                Assert.Equal(EnqueueStatus.Waiting, queue.Enqueue(Frame(1, i), null, default, out waiting[i]));
+            }
+
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var taken = queue.TakeBatch(batch, 1 << 16);
+            var bytes = GC.GetAllocatedBytesForCurrentThread() - before;
+            allocated += round == 0 ? 0 : bytes;
+
+            Assert.Equal(Capacity, taken);
+            Assert.All(waiting, w => Assert.True(w.IsCompletedSuccessfully, "every waiting sender should be admitted by the batch that made room"));
+            Assert.Equal(Capacity, queue.Count);
+            for (var i = 0; i < taken; i++)
+            {
+                batch[i].Return();
+            }
+
+            Assert.Equal(Capacity, queue.TakeBatch(batch, 1 << 16));
+            for (var i = 0; i < Capacity; i++)
+            {
+                batch[i].Return();
+            }
+        }
+
+        Assert.True(allocated == 0, $"taking 19 batches that each admitted {Capacity} waiting senders allocated {allocated} B on the writer's thread; expected none after the first");
+    }
+
+    [Fact]
     public async Task A_waiting_sender_is_cancelled_by_its_token_and_failed_when_the_queue_closes()
     {
         var queue = new SendQueue(1, monotonic: false, new NodeName("p"), "c");

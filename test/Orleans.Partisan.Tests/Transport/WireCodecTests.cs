@@ -327,7 +327,7 @@ public sealed class WireCodecTests
         await b.WaitFullyConnectedAsync(a);
 
         await TestSupport.WaitUntilAsync(
-            () => a.Events.Messages.Any(m => m.Message is ForwardEnvelope { Message: Numbered(1, 1) }),
+            () => a.Events.Messages.Any(m => m.Message is ReceivedMessage { Message: Numbered(1, 1) }),
             "the delayed message, encoded again for the new connection");
         Assert.Equal(0, a.Logger.Count(LogLevel.Warning, "could not be deserialized"));
     }
