@@ -17,6 +17,7 @@ internal sealed partial class DeliveryLayer
 
     private readonly Queue<IncomingDelivery> _ready = new();
     private readonly HashSet<NodeName> _acksDue = [];
+    private NodeName _lastAckDue;
     private readonly int _deliveredPerAck;
     private bool _draining;
     private bool _flushScheduled;
@@ -291,7 +292,15 @@ internal sealed partial class DeliveryLayer
     }
 
     /// <summary>Notes that <paramref name="from"/> is owed an acknowledgement. Under the lock.</summary>
-    private void AckDue(NodeName from) => _acksDue.Add(from);
+    private void AckDue(NodeName from)
+    {
+        // Messages come in runs from one sender: a name compared with the last one costs less than hashing it.
+        if (_acksDue.Count == 0 || _lastAckDue != from)
+        {
+            _acksDue.Add(from);
+            _lastAckDue = from;
+        }
+    }
 
     /// <summary>
     /// Whether the caller is to send the acknowledgements due (and then a flush is claimed until it has taken them):

@@ -35,7 +35,7 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
     private static readonly PartisanTarget AckTarget = PartisanTarget.Named(AckReceiverName);
     private static readonly ForwardOptions AckOptions = new() { Transitive = true };
 
-    private readonly object _lock = new();
+    private readonly Lock _lock = new();
     private readonly NodeName _self;
     private readonly DeliveryOptions _options;
     private readonly bool _membersLeave;
@@ -198,32 +198,36 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
                 throw Failed(node, new AckNodeDownException(node, NodeDownReason.Left), "ack-node-down");
             }
 
-            if (!_tracker.HasRoom(node))
+            // A causal message takes its stamp only once there is room; any other is numbered by the tracker's one
+            // look-up, which refuses it when the window is full.
+            var label = options.CausalLabel;
+            if (label is null || _tracker.HasRoom(node))
             {
-                if (!_room.TryGetValue(node, out var waiter))
+                outgoing = new OutgoingDelivery(
+                    target,
+                    message,
+                    isCast,
+                    channel,
+                    options.PartitionKey,
+                    options.Transitive,
+                    label,
+                    label is null ? null : _causal.Stamp(label, node),
+                    options.Ack,
+                    call);
+                if (_tracker.TryTrack(node, outgoing, OrderKeyOf(channel, options.PartitionKey), pinned: label is not null, now, deadline, out stamp))
                 {
-                    _room[node] = waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                    room = Task.CompletedTask;
+                    return true;
                 }
-
-                (outgoing, stamp, room) = (null!, default, waiter.Task);
-                return false;
             }
 
-            var label = options.CausalLabel;
-            outgoing = new OutgoingDelivery(
-                target,
-                message,
-                isCast,
-                channel,
-                options.PartitionKey,
-                options.Transitive,
-                label,
-                label is null ? null : _causal.Stamp(label, node),
-                options.Ack,
-                call);
-            _tracker.TryTrack(node, outgoing, OrderKeyOf(channel, options.PartitionKey), pinned: label is not null, now, deadline, out stamp);
-            room = Task.CompletedTask;
-            return true;
+            if (!_room.TryGetValue(node, out var waiter))
+            {
+                _room[node] = waiter = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            }
+
+            (outgoing, stamp, room) = (null!, default, waiter.Task);
+            return false;
         }
     }
 
@@ -234,47 +238,70 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
     private OrderKey? OrderKeyOf(string channel, int? partitionKey)
         => partitionKey is not null || _channels[channel].Parallelism == 1 ? new OrderKey(channel, partitionKey) : null;
 
-    /// <summary>Sends one copy; a copy that cannot go now is left to the retransmissions.</summary>
-    private async ValueTask TransmitAsync(NodeName node, OutgoingDelivery outgoing, AckStamp stamp, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends one copy; a copy that cannot go now is left to the retransmissions. Without an asynchronous method unless
+    /// the send queue is full (the common case costs no state machine).
+    /// </summary>
+    private ValueTask TransmitAsync(NodeName node, OutgoingDelivery outgoing, AckStamp stamp, CancellationToken cancellationToken)
+    {
+        ValueTask pending;
+        try
+        {
+            pending = Send(node, outgoing, stamp, cancellationToken);
+        }
+        catch (Exception exception) when (exception is NodeNotConnectedException or MessageSerializationException or MessageTooLargeException)
+        {
+            NotSent(node, outgoing, stamp, (PartisanException)exception);
+            return ValueTask.CompletedTask;
+        }
+
+        return pending.IsCompletedSuccessfully ? ValueTask.CompletedTask : AwaitTransmittedAsync(node, outgoing, stamp, pending);
+    }
+
+    /// <summary>The send queue was full: waits for the copy to be queued (a caller that gives up gets its cancellation; the message is still tracked and goes with the retransmissions).</summary>
+    private async ValueTask AwaitTransmittedAsync(NodeName node, OutgoingDelivery outgoing, AckStamp stamp, ValueTask pending)
     {
         try
         {
-            var pending = Send(node, outgoing, stamp, cancellationToken);
-            if (!pending.IsCompletedSuccessfully)
-            {
-                await pending.ConfigureAwait(false);
-            }
+            await pending.ConfigureAwait(false);
         }
-        catch (NodeNotConnectedException)
+        catch (Exception exception) when (exception is NodeNotConnectedException or MessageSerializationException or MessageTooLargeException)
         {
-            // Kept: sent again when the connection comes back (or by the retransmit timer when relayed).
+            NotSent(node, outgoing, stamp, (PartisanException)exception);
         }
-        catch (PartisanException exception) when (exception is MessageSerializationException or MessageTooLargeException)
+    }
+
+    /// <summary>
+    /// A copy did not go. Not connected: kept, sent again when the connection comes back (or by the retransmit timer when
+    /// relayed). Not serializable or too large: it can never be sent, and the sender is told (thrown); a causal message keeps
+    /// its place in the causal order as an empty placeholder.
+    /// </summary>
+    private void NotSent(NodeName node, OutgoingDelivery outgoing, AckStamp stamp, PartisanException exception)
+    {
+        if (exception is NodeNotConnectedException)
         {
-            // It can never be sent. A causal message keeps its place in the causal order as an empty placeholder.
-            lock (_lock)
-            {
-                if (outgoing.Label is null)
-                {
-                    _tracker.Withdraw(node, stamp.Sequence);
-                }
-                else
-                {
-                    outgoing.Message = null;
-                }
-            }
-
-            if (outgoing.Label is { } label)
-            {
-                DeliveryLog.CausalPlaceholder(_logger, label, node, exception.Message);
-                Retransmit(node, outgoing, stamp);
-            }
-
-            throw Failed(node, exception, "rejected");
+            return;
         }
 
-        // A caller that gives up while the send queue is full gets its cancellation; the message is still
-        // tracked and goes with the retransmissions.
+        lock (_lock)
+        {
+            if (outgoing.Label is null)
+            {
+                _tracker.Withdraw(node, stamp.Sequence);
+            }
+            else
+            {
+                outgoing.Message = null;
+            }
+        }
+
+        if (outgoing.Label is { } label)
+        {
+            DeliveryLog.CausalPlaceholder(_logger, label, node, exception.Message);
+            Retransmit(node, outgoing, stamp);
+        }
+
+        throw Failed(node, exception, "rejected");
     }
 
     private ValueTask Send(NodeName node, OutgoingDelivery outgoing, AckStamp stamp, CancellationToken cancellationToken)

@@ -9,6 +9,11 @@ internal sealed class AckDestination<T>(long session)
     private AckEntry<T>[] _ring = new AckEntry<T>[4];
     private Dictionary<OrderKey, long>? _lastByKey;
 
+    // The first key used to this destination keeps its last number here rather than in the dictionary: most senders
+    // use one channel and no partition key, and then a message costs no hashing of its key. 0 = none outstanding.
+    private OrderKey? _firstKey;
+    private long _firstKeyLast;
+
     public long Session { get; } = session;
 
     /// <summary>The number the next message gets.</summary>
@@ -32,9 +37,8 @@ internal sealed class AckDestination<T>(long session)
         var predecessor = 0L;
         if (key is { } orderKey)
         {
-            _lastByKey ??= [];
-            predecessor = _lastByKey.GetValueOrDefault(orderKey);
-            _lastByKey[orderKey] = sequence;
+            predecessor = LastOf(orderKey);
+            SetLast(orderKey, sequence);
         }
 
         _ring[Slot(sequence)] = new AckEntry<T>(sequence, predecessor, key, message, pinned, deadline, now);
@@ -61,17 +65,10 @@ internal sealed class AckDestination<T>(long session)
         var (key, predecessor) = (slot.Key, slot.Predecessor);
         slot = default;
         Count--;
-        if (key is { } orderKey && _lastByKey!.TryGetValue(orderKey, out var last) && last == sequence)
+        if (key is { } orderKey && LastOf(orderKey) == sequence)
         {
             // A later message of the key must still follow the previous one if that is outstanding.
-            if (predecessor != 0 && Has(predecessor))
-            {
-                _lastByKey[orderKey] = predecessor;
-            }
-            else
-            {
-                _lastByKey.Remove(orderKey);
-            }
+            SetLast(orderKey, predecessor != 0 && Has(predecessor) ? predecessor : 0);
         }
 
         while (Base < NextSequence && _ring[Slot(Base)].Sequence == 0)
@@ -98,6 +95,28 @@ internal sealed class AckDestination<T>(long session)
     }
 
     public AckStamp StampOf(long sequence) => new(Session, sequence, _ring[Slot(sequence)].Predecessor, Base);
+
+    /// <summary>The last outstanding number of <paramref name="key"/>, or 0.</summary>
+    private long LastOf(OrderKey key)
+        => _firstKey == key ? _firstKeyLast : _lastByKey?.GetValueOrDefault(key) ?? 0;
+
+    /// <summary>Sets the last outstanding number of <paramref name="key"/>; 0 forgets it.</summary>
+    private void SetLast(OrderKey key, long sequence)
+    {
+        _firstKey ??= key;
+        if (_firstKey == key)
+        {
+            _firstKeyLast = sequence;
+        }
+        else if (sequence != 0)
+        {
+            (_lastByKey ??= [])[key] = sequence;
+        }
+        else
+        {
+            _lastByKey?.Remove(key);
+        }
+    }
 
     private int Slot(long sequence) => (int)(sequence & (_ring.Length - 1));
 

@@ -35,6 +35,11 @@ internal sealed class AckReceiver<T>
     public const int MaxReportedAbove = 256;
 
     private readonly Dictionary<NodeName, AckSenderState<T>> _senders = [];
+
+    // The sender of the last look-up: messages come in runs from one sender, and a name compared with itself costs
+    // less than hashing it.
+    private NodeName _lastFrom;
+    private AckSenderState<T>? _lastState;
     private readonly Dictionary<NodeName, AckSenderState<T>> _departed = [];
     private readonly Queue<NodeName> _departedOrder = new();
 
@@ -63,7 +68,7 @@ internal sealed class AckReceiver<T>
             return new(AckOutcome.Invalid, []);
         }
 
-        if (!_senders.TryGetValue(from, out var state))
+        if (!TryGetSender(from, out var state))
         {
             if (_departed.Remove(from, out var returned))
             {
@@ -74,7 +79,7 @@ internal sealed class AckReceiver<T>
                 state = new AckSenderState<T>(stamp.Session);
             }
 
-            _senders[from] = state;
+            SetSender(from, state);
         }
 
         if (stamp.Session < state.Session)
@@ -85,7 +90,7 @@ internal sealed class AckReceiver<T>
         if (stamp.Session > state.Session)
         {
             // The sender dropped its state for this node and started afresh: what it held before is given up.
-            _senders[from] = state = new AckSenderState<T>(stamp.Session);
+            SetSender(from, state = new AckSenderState<T>(stamp.Session));
         }
 
         List<AckAccepted<T>>? released = null;
@@ -131,7 +136,7 @@ internal sealed class AckReceiver<T>
     /// </summary>
     public IReadOnlyList<AckAccepted<T>> Completed(NodeName from, long session, long sequence)
     {
-        if (!_senders.TryGetValue(from, out var state) || state.Session != session)
+        if (!TryGetSender(from, out var state) || state.Session != session)
         {
             return [];
         }
@@ -156,7 +161,7 @@ internal sealed class AckReceiver<T>
     /// <summary>Message <paramref name="sequence"/> was accepted but could not be delivered: forget it, so its next copy is accepted again.</summary>
     public void Abandoned(NodeName from, long session, long sequence)
     {
-        if (_senders.TryGetValue(from, out var state) && state.Session == session)
+        if (TryGetSender(from, out var state) && state.Session == session)
         {
             state.EndProgress(sequence);
         }
@@ -165,7 +170,7 @@ internal sealed class AckReceiver<T>
     /// <summary>The acknowledgement due to <paramref name="from"/>, if one is; taking it clears it.</summary>
     public AckReport? TakeReport(NodeName from)
     {
-        if (!_senders.TryGetValue(from, out var state) || !state.ReportDue)
+        if (!TryGetSender(from, out var state) || !state.ReportDue)
         {
             return null;
         }
@@ -181,6 +186,7 @@ internal sealed class AckReceiver<T>
     /// <summary><paramref name="from"/> left: its state is set aside and its held messages are returned, discarded.</summary>
     public IReadOnlyList<T> SenderLeft(NodeName from)
     {
+        _lastState = null;
         if (!_senders.Remove(from, out var state))
         {
             return [];
@@ -205,6 +211,29 @@ internal sealed class AckReceiver<T>
         }
 
         return discarded;
+    }
+
+    private bool TryGetSender(NodeName from, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AckSenderState<T>? state)
+    {
+        if (_lastState is not null && _lastFrom == from)
+        {
+            state = _lastState;
+            return true;
+        }
+
+        if (!_senders.TryGetValue(from, out state))
+        {
+            return false;
+        }
+
+        (_lastFrom, _lastState) = (from, state);
+        return true;
+    }
+
+    private void SetSender(NodeName from, AckSenderState<T> state)
+    {
+        _senders[from] = state;
+        (_lastFrom, _lastState) = (from, state);
     }
 
     /// <summary>

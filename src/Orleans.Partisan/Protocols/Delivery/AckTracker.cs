@@ -45,6 +45,11 @@ namespace Orleans.Partisan.Protocols.Delivery;
 internal sealed class AckTracker<T>
 {
     private readonly Dictionary<NodeName, AckDestination<T>> _destinations = [];
+
+    // The destination of the last look-up: a sender sends in runs to one node, and a name compared with itself costs
+    // less than hashing it. Cleared whenever a destination is dropped.
+    private NodeName _lastDestination;
+    private AckDestination<T>? _lastState;
     private long _lastSession;
     private TimeSpan? _nextDue;
 
@@ -79,7 +84,7 @@ internal sealed class AckTracker<T>
 
     /// <summary>Whether <paramref name="destination"/>'s window has room for one more message.</summary>
     public bool HasRoom(NodeName destination)
-        => !_destinations.TryGetValue(destination, out var state) || state.NextSequence - state.Base < MaxUnacked;
+        => !TryGetDestination(destination, out var state) || state.NextSequence - state.Base < MaxUnacked;
 
     /// <summary>
     /// Numbers <paramref name="message"/> for <paramref name="destination"/> and keeps it until acknowledged;
@@ -99,9 +104,10 @@ internal sealed class AckTracker<T>
             throw new ArgumentException("The destination needs a name.", nameof(destination));
         }
 
-        if (!_destinations.TryGetValue(destination, out var state))
+        if (!TryGetDestination(destination, out var state))
         {
             _destinations[destination] = state = new AckDestination<T>(++_lastSession);
+            (_lastDestination, _lastState) = (destination, state);
         }
 
         if (state.NextSequence - state.Base >= MaxUnacked)
@@ -131,7 +137,7 @@ internal sealed class AckTracker<T>
     /// <summary>As <see cref="OnAck(NodeName, AckReport)"/>, adding the messages acknowledged now to <paramref name="acked"/> (a list the caller reuses).</summary>
     public void OnAck(NodeName from, AckReport report, List<T> acked)
     {
-        if (!_destinations.TryGetValue(from, out var state) || state.Session != report.Session)
+        if (!TryGetDestination(from, out var state) || state.Session != report.Session)
         {
             return;
         }
@@ -243,7 +249,7 @@ internal sealed class AckTracker<T>
 
         foreach (var destination in idle ?? [])
         {
-            _destinations.Remove(destination);
+            Drop(destination);
         }
 
         _nextDue = next;
@@ -282,7 +288,7 @@ internal sealed class AckTracker<T>
     /// state. Sending there again opens a new session.
     /// </summary>
     public IReadOnlyList<T> Forget(NodeName destination)
-        => _destinations.Remove(destination, out var state) ? [.. state.InOrder().Select(sequence => state.Entry(sequence).Message)] : [];
+        => Drop(destination) is { } state ? [.. state.InOrder().Select(sequence => state.Entry(sequence).Message)] : [];
 
     /// <summary>Gives up message <paramref name="sequence"/> to <paramref name="destination"/> (it could not be sent at all); false if it is not outstanding.</summary>
     public bool Withdraw(NodeName destination, long sequence)
@@ -304,8 +310,31 @@ internal sealed class AckTracker<T>
     {
         if (state.Count == 0 && _nextDue is null)
         {
-            _destinations.Remove(destination);
+            Drop(destination);
         }
+    }
+
+    private bool TryGetDestination(NodeName destination, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out AckDestination<T>? state)
+    {
+        if (_lastState is not null && _lastDestination == destination)
+        {
+            state = _lastState;
+            return true;
+        }
+
+        if (!_destinations.TryGetValue(destination, out state))
+        {
+            return false;
+        }
+
+        (_lastDestination, _lastState) = (destination, state);
+        return true;
+    }
+
+    private AckDestination<T>? Drop(NodeName destination)
+    {
+        _lastState = null;
+        return _destinations.Remove(destination, out var state) ? state : null;
     }
 
     private static TimeSpan? Earlier(TimeSpan? a, TimeSpan? b) => a is null ? b : b is null ? a : a < b ? a : b;
