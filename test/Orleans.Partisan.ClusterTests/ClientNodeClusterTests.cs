@@ -126,6 +126,20 @@ public sealed class ClientNodeClusterTests
     public async Task A_client_node_whose_gateway_silo_is_killed_attaches_to_another_and_carries_on()
     {
         await using var cluster = await ClientNodeCluster.StartAsync(3);
+        var ok = false;
+        try
+        {
+            await Failover(cluster);
+            ok = true;
+        }
+        finally
+        {
+            cluster.DumpLog(ok ? "failover-ok" : "failover-FAIL");
+        }
+    }
+
+    private static async Task Failover(PartisanCluster cluster)
+    {
         await cluster.WaitForConvergedAsync();
         var client = cluster.ClientNode();
         var gateway = await cluster.WaitForGatewayAsync();

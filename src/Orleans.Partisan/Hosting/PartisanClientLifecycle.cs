@@ -54,7 +54,7 @@ internal sealed class PartisanClientLifecycle(
                 }
 
                 detachedSince ??= time.GetTimestamp();
-                if (time.GetElapsedTime(detachedSince.Value) >= options.Value.ConnectTimeout)
+                if (Environment.GetEnvironmentVariable("PARTISAN_SCRATCH_NO_REDISCOVER") is null && time.GetElapsedTime(detachedSince.Value) >= options.Value.ConnectTimeout)
                 {
                     node.ReplaceUnconnectedGateways();
                     await DiscoverAsync(cancellationToken).ConfigureAwait(false);
