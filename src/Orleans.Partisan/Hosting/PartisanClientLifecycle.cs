@@ -56,7 +56,6 @@ internal sealed class PartisanClientLifecycle(
                 detachedSince ??= time.GetTimestamp();
                 if (Environment.GetEnvironmentVariable("PARTISAN_SCRATCH_NO_REDISCOVER") is null && time.GetElapsedTime(detachedSince.Value) >= options.Value.ConnectTimeout)
                 {
-                    node.ReplaceUnconnectedGateways();
                     await DiscoverAsync(cancellationToken).ConfigureAwait(false);
                     detachedSince = null;
                 }

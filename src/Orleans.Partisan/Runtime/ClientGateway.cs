@@ -18,7 +18,10 @@ namespace Orleans.Partisan.Runtime;
 /// renewal. When this silo's connection to the client is lost, the client is detached (the transport stops
 /// redialling it); a client that is still there attaches again at its next renewal. A client not heard from for
 /// three of its renewal intervals (it moved to another gateway, or stalled) is detached the same way; attachments
-/// are checked every <see cref="CheckInterval"/>. Attachments and detachments
+/// are checked every <see cref="CheckInterval"/>. When this silo's node leaves the overlay (<see cref="Leave"/>), each
+/// attached client gets a last welcome that lists the other silos and not this one, so it moves to another gateway before
+/// this one goes and keeps the silos it can move to; no welcome follows, and no client attaches, until the node joins
+/// again (<see cref="Join"/>). Attachments and detachments
 /// are announced (<see cref="ClientRoute"/>) to the silos this silo is connected to, and a route is also learned
 /// from a relayed message whose origin is a client: the neighbour that handed it on leads back to the client.</para>
 /// <para>Thread-safe: called from the transport's connection loops.</para>
@@ -35,6 +38,7 @@ internal sealed class ClientGateway(OverlayTransport transport, Func<IEnumerable
     private readonly object _timerLock = new();
     private ITimer? _timer;
     private bool _disposed;
+    private volatile bool _leaving;
 
     /// <summary>Whether <paramref name="node"/> is a client attached to this silo.</summary>
     public bool IsAttached(NodeName node) => _attached.ContainsKey(node);
@@ -52,6 +56,12 @@ internal sealed class ClientGateway(OverlayTransport transport, Func<IEnumerable
         {
             ClientLog.ForeignAttach(logger, from, attach.Client?.Name ?? default);
             PartisanMetrics.Undeliverable.Add(1, new System.Diagnostics.TagList { { "reason", "foreign-attach" } });
+            return;
+        }
+
+        if (_leaving && !_attached.ContainsKey(from))
+        {
+            // A leaving silo takes no client on; the client gives it up for want of a welcome.
             return;
         }
 
@@ -74,6 +84,22 @@ internal sealed class ClientGateway(OverlayTransport transport, Func<IEnumerable
             }
         }
     }
+
+    /// <summary>
+    /// This silo's node is leaving the overlay: sends every attached client a last welcome without this silo, before the
+    /// members are dropped, so that each client moves to one of the silos listed; welcomes that follow list the same.
+    /// </summary>
+    public void Leave()
+    {
+        _leaving = true;
+        foreach (var client in _attached.Keys)
+        {
+            Welcome(client);
+        }
+    }
+
+    /// <summary>This silo's node joins the overlay again after <see cref="Leave"/>: it welcomes and takes on clients again.</summary>
+    public void Join() => _leaving = false;
 
     public void Dispose()
     {
@@ -187,7 +213,13 @@ internal sealed class ClientGateway(OverlayTransport transport, Func<IEnumerable
             => clock.GetElapsedTime(Volatile.Read(ref _renewedAt), now) > TimeSpan.FromTicks(Volatile.Read(ref _intervalTicks)) * 3;
     }
 
-    private void Welcome(NodeName client) => TrySend(client, new GatewayWelcome([.. silos()]));
+    /// <summary>Sends <paramref name="client"/> the silos it may move to: all this silo knows, or, once it is leaving, all but itself.</summary>
+    private void Welcome(NodeName client)
+    {
+        var self = transport.LocalSpec.Name;
+        var leaving = _leaving;
+        TrySend(client, new GatewayWelcome([.. silos().Where(s => !leaving || s.Name != self)]));
+    }
 
     private void Announce(NodeName client, bool attached)
     {
