@@ -21,13 +21,11 @@ internal static class ClientNodeCluster
             (_, silo) =>
             {
                 silo.Services.AddSingleton<ILoggerProvider>(new FakeLoggerProvider(log));
-                silo.Services.AddLogging(b => b.AddFilter("Orleans.Partisan", LogLevel.Debug));
                 configureSilo?.Invoke(silo);
             },
             client =>
             {
                 client.Services.AddSingleton<ILoggerProvider>(new FakeLoggerProvider(log));
-                client.Services.AddLogging(b => b.AddFilter("Orleans.Partisan", LogLevel.Debug));
                 client.AddPartisan(o =>
                 {
                     o.ListenAddress = IPAddress.Loopback;
@@ -47,17 +45,6 @@ internal static class ClientNodeCluster
         => Logs.TryGetValue(cluster, out var log)
             ? string.Join("\n", log.GetSnapshot().Where(r => r.Category?.StartsWith("Orleans.Partisan", StringComparison.Ordinal) == true && r.Level >= LogLevel.Information).TakeLast(last).Select(r => $"{r.Timestamp:HH:mm:ss.fff} {r.Level} {r.Category}: {r.Message}"))
             : "(no log)";
-
-    public static void DumpLog(this PartisanCluster cluster, string name)
-    {
-        if (!Logs.TryGetValue(cluster, out var log))
-        {
-            return;
-        }
-
-        System.IO.Directory.CreateDirectory("/tmp/client3-logs");
-        System.IO.File.WriteAllLines($"/tmp/client3-logs/{name}-{DateTime.UtcNow:HHmmss.fff}.log", log.GetSnapshot().Select(r => $"{r.Timestamp:HH:mm:ss.fff} {r.Level} {r.Category}: {r.Message}{(r.Exception is null ? "" : " EX " + r.Exception.Message)}"));
-    }
 
     /// <summary>The client's overlay node.</summary>
     public static IPartisan ClientNode(this PartisanCluster cluster) => cluster.Client.ServiceProvider.GetRequiredService<IPartisan>();

@@ -54,7 +54,7 @@ internal sealed class PartisanClientLifecycle(
                 }
 
                 detachedSince ??= time.GetTimestamp();
-                if (Environment.GetEnvironmentVariable("PARTISAN_SCRATCH_NO_REDISCOVER") is null && time.GetElapsedTime(detachedSince.Value) >= options.Value.ConnectTimeout)
+                if (time.GetElapsedTime(detachedSince.Value) >= options.Value.ConnectTimeout)
                 {
                     await DiscoverAsync(cancellationToken).ConfigureAwait(false);
                     detachedSince = null;
