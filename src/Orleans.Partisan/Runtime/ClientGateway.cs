@@ -20,8 +20,8 @@ namespace Orleans.Partisan.Runtime;
 /// three of its renewal intervals (it moved to another gateway, or stalled) is detached the same way; attachments
 /// are checked every <see cref="CheckInterval"/>. When this silo's node leaves the overlay (<see cref="Leave"/>), each
 /// attached client gets a last welcome that lists the other silos and not this one, so it moves to another gateway before
-/// this one goes and keeps the silos it can move to; no welcome follows, and no client attaches, until the node joins
-/// again (<see cref="Join"/>). Attachments and detachments
+/// this one goes and keeps the silos it can move to; until the node joins again (<see cref="Join"/>), every welcome lists
+/// those same silos, however many members the leave has dropped meanwhile, and no new client attaches. Attachments and detachments
 /// are announced (<see cref="ClientRoute"/>) to the silos this silo is connected to, and a route is also learned
 /// from a relayed message whose origin is a client: the neighbour that handed it on leads back to the client.</para>
 /// <para>Thread-safe: called from the transport's connection loops.</para>
@@ -38,7 +38,9 @@ internal sealed class ClientGateway(OverlayTransport transport, Func<IEnumerable
     private readonly object _timerLock = new();
     private ITimer? _timer;
     private bool _disposed;
-    private volatile bool _leaving;
+
+    // Set by Leave: the silos this silo knew as it began to leave, without itself; every welcome lists them until Join.
+    private volatile NodeSpec[]? _leavingWelcome;
 
     /// <summary>Whether <paramref name="node"/> is a client attached to this silo.</summary>
     public bool IsAttached(NodeName node) => _attached.ContainsKey(node);
@@ -59,7 +61,7 @@ internal sealed class ClientGateway(OverlayTransport transport, Func<IEnumerable
             return;
         }
 
-        if (_leaving && !_attached.ContainsKey(from))
+        if (_leavingWelcome is not null && !_attached.ContainsKey(from))
         {
             // A leaving silo takes no client on; the client gives it up for want of a welcome.
             return;
@@ -87,11 +89,13 @@ internal sealed class ClientGateway(OverlayTransport transport, Func<IEnumerable
 
     /// <summary>
     /// This silo's node is leaving the overlay: sends every attached client a last welcome without this silo, before the
-    /// members are dropped, so that each client moves to one of the silos listed; welcomes that follow list the same.
+    /// members are dropped, so that each client moves to one of the silos listed; welcomes that follow list the same silos
+    /// (not the members left as the leave drops them, which would leave a client with no silo to move to).
     /// </summary>
     public void Leave()
     {
-        _leaving = true;
+        var self = transport.LocalSpec.Name;
+        _leavingWelcome = [.. silos().Where(s => s.Name != self)];
         foreach (var client in _attached.Keys)
         {
             Welcome(client);
@@ -99,7 +103,7 @@ internal sealed class ClientGateway(OverlayTransport transport, Func<IEnumerable
     }
 
     /// <summary>This silo's node joins the overlay again after <see cref="Leave"/>: it welcomes and takes on clients again.</summary>
-    public void Join() => _leaving = false;
+    public void Join() => _leavingWelcome = null;
 
     public void Dispose()
     {
@@ -213,13 +217,8 @@ internal sealed class ClientGateway(OverlayTransport transport, Func<IEnumerable
             => clock.GetElapsedTime(Volatile.Read(ref _renewedAt), now) > TimeSpan.FromTicks(Volatile.Read(ref _intervalTicks)) * 3;
     }
 
-    /// <summary>Sends <paramref name="client"/> the silos it may move to: all this silo knows, or, once it is leaving, all but itself.</summary>
-    private void Welcome(NodeName client)
-    {
-        var self = transport.LocalSpec.Name;
-        var leaving = _leaving;
-        TrySend(client, new GatewayWelcome([.. silos().Where(s => !leaving || s.Name != self)]));
-    }
+    /// <summary>Sends <paramref name="client"/> the silos it may move to: all this silo knows, or, once it is leaving, the others it knew then.</summary>
+    private void Welcome(NodeName client) => TrySend(client, new GatewayWelcome(_leavingWelcome ?? [.. silos()]));
 
     private void Announce(NodeName client, bool attached)
     {
