@@ -1,8 +1,9 @@
 // ClusterTour: three Orleans silos in one process, each running the Partisan overlay, clustered
 // with storage-free clustering (the membership table lives in the three silos' Raft group).
 // It prints the membership and connection tables, sends messages on two channels, broadcasts
-// to every silo with Plumtree and prints the tree, stops a silo and shows the nodedown the
-// others see, then exits. With --dashboard it skips the stop and serves the live overlay page
+// to every silo with Plumtree and prints the tree, connects an Orleans client that is an overlay
+// node too (forwards, a mailbox, a broadcast handler), stops a silo and shows the nodedown the
+// others and the client see, then exits. With --dashboard it skips the stop and serves the live overlay page
 // (Orleans.Partisan.Dashboard) on a loopback address it prints, until Ctrl+C.
 using System.Collections.Concurrent;
 using System.Net;
@@ -12,11 +13,12 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using ClusterTour;
 using Orleans.Partisan;
 using ReplicatedKeyValue;
 
 var dashboard = args.Contains("--dashboard");
-using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(120));
 try
 {
     await RunTourAsync(dashboard, deadline);
@@ -24,7 +26,7 @@ try
 }
 catch (OperationCanceledException) when (deadline.IsCancellationRequested)
 {
-    Console.Error.WriteLine("The tour did not finish within a minute.");
+    Console.Error.WriteLine("The tour did not finish within two minutes.");
     return 1;
 }
 
@@ -104,14 +106,34 @@ static async Task RunTourAsync(bool dashboard, CancellationTokenSource deadline)
 
     if (dashboard)
     {
-        // No time limit while the page is served; the stop that follows has the minute again.
+        // No time limit while the page is served; the stop that follows has two minutes again.
         deadline.CancelAfter(Timeout.InfiniteTimeSpan);
         await ServeDashboardAsync(silos[0]);
-        deadline.CancelAfter(TimeSpan.FromSeconds(60));
+        deadline.CancelAfter(TimeSpan.FromSeconds(120));
         receivers.ForEach(r => r.Dispose());
         await StopAllAsync(silos, dataDirectories, cancellationToken);
         return;
     }
+
+    Section("An Orleans client as an overlay node (IClientBuilder.AddPartisan)");
+    using var client = StartClient(seeds);
+    await client.StartAsync(cancellationToken);
+    var onClient = Partisan(client);
+    Console.WriteLine($"  client node {onClient.Name} listening on {onClient.Spec.ListenAddresses[0]}, attached to gateway {string.Join(", ", onClient.GetNodes(NodeSelection.Connected))}");
+
+    await onClient.ForwardMessageAsync(nodes[1].Name, PartisanTarget.Named("greeter"), "hello from a client", cancellationToken: cancellationToken);
+    await WaitUntilAsync(() => delivered.Count == 5, cancellationToken);
+    Console.WriteLine(delivered.Single(line => line.Contains("hello from a client", StringComparison.Ordinal)));
+
+    using var inbox = onClient.CreateMailbox();
+    await nodes[2].ForwardMessageAsync(inbox.Self, "hello, client", cancellationToken: cancellationToken);
+    var mail = await inbox.ReceiveAsync(cancellationToken);
+    Console.WriteLine($"  the client's mailbox {inbox.Self} got '{mail.Message}' from {mail.From}");
+
+    var mapOnClient = client.Services.GetRequiredService<KeyValueOnClient>();
+    await nodes[0].BroadcastAsync<IReplicatedKeyValue>(new KeyValueWrite("size", "large"), cancellationToken);
+    await WaitUntilAsync(() => mapOnClient.GetAll().ContainsKey("size"), cancellationToken);
+    Console.WriteLine($"  the client's broadcast handler got silo 0's write: {string.Join(", ", mapOnClient.GetAll().OrderBy(e => e.Key).Select(e => $"{e.Key}={e.Value}"))}");
 
     Section("Node monitors: silo 2 stops gracefully");
     var nodedown = new TaskCompletionSource<NodeEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -124,10 +146,28 @@ static async Task RunTourAsync(bool dashboard, CancellationTokenSource deadline)
         }
     }), new MonitorNodesOptions { IncludeReason = true });
     var stopping = nodes[2].Name;
+    var clientNodedown = new TaskCompletionSource<NodeEvent>(TaskCreationOptions.RunContinuationsAsynchronously);
+    var monitored = onClient.MonitorNode(stopping, true, NodeEventSubscriber.Callback(e =>
+    {
+        Console.WriteLine($"  the client saw: {e}");
+        clientNodedown.TrySetResult(e);
+    }));
+    if (!monitored)
+    {
+        throw new InvalidOperationException($"The client cannot monitor {stopping}: it has not heard of it from its gateway.");
+    }
+
     await silos[2].StopAsync(cancellationToken);
     var down = await nodedown.Task.WaitAsync(cancellationToken);
     Console.WriteLine($"  {stopping} is down ({down.Reason}); silo 0 now knows: {string.Join("  ", nodes[0].GetNodes(NodeSelection.Known))}");
+    await clientNodedown.Task.WaitAsync(cancellationToken);
 
+    // The client's list of silos follows its gateway's welcome, sent at each renewal (Client.RenewInterval, 5 s by default).
+    await WaitUntilAsync(() => !onClient.GetNodes(NodeSelection.Known).Contains(stopping) && onClient.GetNodes(NodeSelection.Connected).Any(), cancellationToken);
+    Console.WriteLine($"  the client now knows: {string.Join("  ", onClient.GetNodes(NodeSelection.Known).Where(n => n != onClient.Name))}; its gateway is {string.Join(", ", onClient.GetNodes(NodeSelection.Connected))}");
+
+    Section("Stopping the client");
+    await client.StopAsync(cancellationToken);
     receivers.ForEach(r => r.Dispose());
     silos[2].Dispose();
     await StopAllAsync(silos.Take(2).ToList(), dataDirectories, cancellationToken);
@@ -193,6 +233,24 @@ static IHost StartSilo(string[] seeds, int index, string dataDirectory)
         })
         .AddPartisan(o => o.Channels["bulk"] = new ChannelOptions { Parallelism = 4 })
         .AddPartisanBroadcastHandler<IReplicatedKeyValue>());
+    return builder.Build();
+}
+
+// An Orleans client of the three silos (its gateways come from the seeds' table) that is an overlay node: the silos dial it
+// back on a loopback port the OS chooses, and it handles the key-value broadcasts with a plain object.
+static IHost StartClient(string[] seeds)
+{
+    var builder = Host.CreateApplicationBuilder();
+    builder.Logging.SetMinimumLevel(LogLevel.Warning).AddFilter("Orleans.Runtime", LogLevel.Error);
+    builder.UseOrleansClient(client => client
+        .Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = ("cluster-tour", "cluster-tour"))
+        .UsePartisanClustering(o => o.Seeds = [.. seeds])
+        .AddPartisan(o =>
+        {
+            o.ListenAddress = IPAddress.Loopback; // where the silos dial the client back
+            o.Channels["bulk"] = new ChannelOptions { Parallelism = 4 }; // the silos' channels
+        })
+        .AddPartisanBroadcastHandler<IReplicatedKeyValue, KeyValueOnClient>());
     return builder.Build();
 }
 

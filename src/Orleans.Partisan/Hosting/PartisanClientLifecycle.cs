@@ -12,8 +12,9 @@ namespace Orleans.Partisan.Hosting;
 /// </summary>
 /// <remarks>
 /// While the client runs, its node is checked every <see cref="PartisanClientOptions.RenewInterval"/>; once it has had no
-/// gateway for <see cref="PartisanOptions.ConnectTimeout"/>, it gives up the gateways it is not connected to and learns the
-/// active silos from the cluster again, so a client whose known silos are all gone finds the new ones.
+/// gateway for <see cref="PartisanOptions.ConnectTimeout"/>, it learns the active silos from the cluster again, so a client
+/// whose known silos are all gone finds the new ones (its gateways' welcomes, its only other source, stopped with them).
+/// A single lost gateway needs none of this: the peer service moves to another silo of the last welcome at once.
 /// </remarks>
 internal sealed class PartisanClientLifecycle(
     PartisanNode node,
@@ -38,7 +39,7 @@ internal sealed class PartisanClientLifecycle(
         await node.DisposeAsync().ConfigureAwait(false);
     }
 
-    /// <summary>Replaces unconnected gateways and learns the silos from the cluster again whenever the node has had no gateway for the connect timeout.</summary>
+    /// <summary>Learns the silos from the cluster again whenever the node has had no gateway for the connect timeout.</summary>
     private async Task WatchAsync(CancellationToken cancellationToken)
     {
         long? detachedSince = null;
@@ -56,7 +57,6 @@ internal sealed class PartisanClientLifecycle(
                 detachedSince ??= time.GetTimestamp();
                 if (time.GetElapsedTime(detachedSince.Value) >= options.Value.ConnectTimeout)
                 {
-                    node.ReplaceUnconnectedGateways();
                     await DiscoverAsync(cancellationToken).ConfigureAwait(false);
                     detachedSince = null;
                 }

@@ -18,7 +18,10 @@ namespace Orleans.Partisan.Runtime;
 /// renewal. When this silo's connection to the client is lost, the client is detached (the transport stops
 /// redialling it); a client that is still there attaches again at its next renewal. A client not heard from for
 /// three of its renewal intervals (it moved to another gateway, or stalled) is detached the same way; attachments
-/// are checked every <see cref="CheckInterval"/>. Attachments and detachments
+/// are checked every <see cref="CheckInterval"/>. When this silo's node leaves the overlay (<see cref="Leave"/>), each
+/// attached client gets a last welcome that lists the other silos and not this one, so it moves to another gateway before
+/// this one goes and keeps the silos it can move to; until the node joins again (<see cref="Join"/>), every welcome lists
+/// those same silos, however many members the leave has dropped meanwhile, and no new client attaches. Attachments and detachments
 /// are announced (<see cref="ClientRoute"/>) to the silos this silo is connected to, and a route is also learned
 /// from a relayed message whose origin is a client: the neighbour that handed it on leads back to the client.</para>
 /// <para>Thread-safe: called from the transport's connection loops.</para>
@@ -36,6 +39,9 @@ internal sealed class ClientGateway(OverlayTransport transport, Func<IEnumerable
     private ITimer? _timer;
     private bool _disposed;
 
+    // Set by Leave: the silos this silo knew as it began to leave, without itself; every welcome lists them until Join.
+    private volatile NodeSpec[]? _leavingWelcome;
+
     /// <summary>Whether <paramref name="node"/> is a client attached to this silo.</summary>
     public bool IsAttached(NodeName node) => _attached.ContainsKey(node);
 
@@ -52,6 +58,12 @@ internal sealed class ClientGateway(OverlayTransport transport, Func<IEnumerable
         {
             ClientLog.ForeignAttach(logger, from, attach.Client?.Name ?? default);
             PartisanMetrics.Undeliverable.Add(1, new System.Diagnostics.TagList { { "reason", "foreign-attach" } });
+            return;
+        }
+
+        if (_leavingWelcome is not null && !_attached.ContainsKey(from))
+        {
+            // A leaving silo takes no client on; the client gives it up for want of a welcome.
             return;
         }
 
@@ -74,6 +86,24 @@ internal sealed class ClientGateway(OverlayTransport transport, Func<IEnumerable
             }
         }
     }
+
+    /// <summary>
+    /// This silo's node is leaving the overlay: sends every attached client a last welcome without this silo, before the
+    /// members are dropped, so that each client moves to one of the silos listed; welcomes that follow list the same silos
+    /// (not the members left as the leave drops them, which would leave a client with no silo to move to).
+    /// </summary>
+    public void Leave()
+    {
+        var self = transport.LocalSpec.Name;
+        _leavingWelcome = [.. silos().Where(s => s.Name != self)];
+        foreach (var client in _attached.Keys)
+        {
+            Welcome(client);
+        }
+    }
+
+    /// <summary>This silo's node joins the overlay again after <see cref="Leave"/>: it welcomes and takes on clients again.</summary>
+    public void Join() => _leavingWelcome = null;
 
     public void Dispose()
     {
@@ -187,7 +217,8 @@ internal sealed class ClientGateway(OverlayTransport transport, Func<IEnumerable
             => clock.GetElapsedTime(Volatile.Read(ref _renewedAt), now) > TimeSpan.FromTicks(Volatile.Read(ref _intervalTicks)) * 3;
     }
 
-    private void Welcome(NodeName client) => TrySend(client, new GatewayWelcome([.. silos()]));
+    /// <summary>Sends <paramref name="client"/> the silos it may move to: all this silo knows, or, once it is leaving, the others it knew then.</summary>
+    private void Welcome(NodeName client) => TrySend(client, new GatewayWelcome(_leavingWelcome ?? [.. silos()]));
 
     private void Announce(NodeName client, bool attached)
     {

@@ -29,27 +29,6 @@ internal sealed partial class PartisanNode
     /// <summary>Whether this Orleans client's node is attached to a silo: connected to one of its gateways, which has welcomed it.</summary>
     internal bool IsAttached => _settings.IsClusterClient && Driver.Neighbors.Any(n => _transport.IsConnected(n)) && Driver.Members.Count > 1;
 
-    /// <summary>
-    /// On an Orleans client's node, gives up the gateways it is not connected to, as if their connections had been lost, so
-    /// the peer service picks others: the client's start-up and watch call it after the node has had no gateway for a while
-    /// (a gateway that never answers a dial, or a loss the node did not hear of).
-    /// </summary>
-    internal void ReplaceUnconnectedGateways()
-    {
-        if (!_settings.IsClusterClient || _driver is not { } driver)
-        {
-            return;
-        }
-
-        foreach (var gateway in driver.Neighbors)
-        {
-            if (!_transport.IsConnected(gateway))
-            {
-                driver.OnPeerDown(gateway);
-            }
-        }
-    }
-
     /// <summary>The Orleans clients attached to this silo's node (none on a client).</summary>
     internal IReadOnlyCollection<NodeName> AttachedClients => _clients?.Attached ?? [];
 
@@ -57,7 +36,16 @@ internal sealed partial class PartisanNode
     private bool IsClient => _settings.PeerService == PartisanPeerService.ClientServer && _settings.ClientServerRole == PartisanNodeRole.Client;
 
     /// <summary>Adds <paramref name="member"/> to the overlay without waiting for connections (used to follow an outside membership source).</summary>
-    internal Task AddMemberAsync(NodeSpec member) => member.Name == Name ? Task.CompletedTask : Driver.JoinAsync(member);
+    internal Task AddMemberAsync(NodeSpec member)
+    {
+        if (member.Name == Name)
+        {
+            return Task.CompletedTask;
+        }
+
+        _clients?.Join();
+        return Driver.JoinAsync(member);
+    }
 
     /// <summary>Joins through <paramref name="contact"/> even while in an overlay, linking this node's component to the contact's.</summary>
     internal Task RejoinAsync(NodeSpec contact) => contact.Name == Name ? Task.CompletedTask : Driver.RejoinAsync(contact);

@@ -161,6 +161,7 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
             throw new ArgumentException($"Under the static peer service only listed nodes can be joined, and {seed} listens at no endpoint of Static.Members [{string.Join(", ", _settings.StaticMembers)}].", nameof(seed));
         }
 
+        _clients?.Join();
         await Driver.JoinAsync(seed).WaitAsync(cancellationToken).ConfigureAwait(false);
 
         // sync_join: done once the seed's membership has been merged and every member is fully connected.
@@ -192,6 +193,9 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         if (node == Name)
         {
             _processes.Leaving();
+
+            // Before the members are dropped: the attached clients' last welcome lists the silos they can move to.
+            _clients?.Leave();
         }
 
         var leaving = driver.LeaveAsync(node);

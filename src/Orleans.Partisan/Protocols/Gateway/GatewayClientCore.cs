@@ -13,16 +13,28 @@ namespace Orleans.Partisan.Protocols.Gateway;
 /// silo's, so clients spread over the silos and a client picks the same silos again after a restart of the cluster
 /// view. It sends each a <see cref="GatewayAttach"/> when it picks it and again every renewal interval. A gateway whose
 /// connection is lost is dropped and another silo is picked; the lost one is tried last, once the renewal timer finds
-/// no other (a cluster of one silo that restarts its gateway process is found again that way).</para>
+/// no other. A gateway that has not welcomed the client by the <see cref="WelcomeRenewals"/>th renewal after it was
+/// picked (a silo that died before the client heard of it, whose dial therefore never succeeds and whose connection is
+/// never lost) is given up the same way. A welcome that does not list the gateway that sent it (the last welcome of a
+/// gateway that leaves the overlay) drops that gateway at once.</para>
 /// </remarks>
 internal sealed class GatewayClientCore : IPeerServiceCore
 {
     private readonly SortedDictionary<NodeName, NodeSpec> _silos = [];
     private readonly HashSet<NodeName> _gateways = [];
     private readonly HashSet<NodeName> _failed = [];
+
+    // Gateways picked and not welcomed yet, with the renewals since they were picked.
+    private readonly Dictionary<NodeName, int> _unwelcomed = [];
     private readonly int _wanted;
     private readonly TimeSpan _renewInterval;
     private bool _left;
+
+    /// <summary>
+    /// The renewal at which a gateway that has not welcomed the client since it was picked is given up: the third, so
+    /// between two and three renewal intervals after the pick (the interval after which a gateway detaches a silent client).
+    /// </summary>
+    public const int WelcomeRenewals = 3;
 
     /// <summary>Creates the core.</summary>
     /// <param name="self">This client node.</param>
@@ -89,6 +101,7 @@ internal sealed class GatewayClientCore : IPeerServiceCore
             }
 
             _gateways.Clear();
+            _unwelcomed.Clear();
             effects.Add(new SelfLeftEffect(Self.Name));
             return effects;
         }
@@ -110,6 +123,7 @@ internal sealed class GatewayClientCore : IPeerServiceCore
             return [];
         }
 
+        _unwelcomed.Remove(from);
         var effects = new List<PeerServiceEffect>();
         var listed = welcome.Silos.Where(s => s is not null && s.Name != Self.Name).GroupBy(s => s.Name).ToDictionary(g => g.Key, g => g.First());
         foreach (var gone in _silos.Keys.Where(n => !listed.ContainsKey(n)).ToList())
@@ -127,6 +141,10 @@ internal sealed class GatewayClientCore : IPeerServiceCore
     }
 
     /// <inheritdoc />
+    /// <remarks>
+    /// The renewal gives up the gateways that have not welcomed the client in time, sends the attachment again to the
+    /// others, and picks silos for the missing gateways: silos not lost or given up first, then, if none is left, any.
+    /// </remarks>
     public IReadOnlyList<PeerServiceEffect> OnTimer(CoreTimer timer)
     {
         if (timer is not GatewayTimer.Renew || _left)
@@ -135,11 +153,26 @@ internal sealed class GatewayClientCore : IPeerServiceCore
         }
 
         var effects = new List<PeerServiceEffect>();
+        foreach (var (gateway, renewals) in _unwelcomed.ToList())
+        {
+            if (renewals + 1 < WelcomeRenewals)
+            {
+                _unwelcomed[gateway] = renewals + 1;
+                continue;
+            }
+
+            _unwelcomed.Remove(gateway);
+            _gateways.Remove(gateway);
+            _failed.Add(gateway);
+            effects.Add(new DisconnectEffect(gateway));
+        }
+
         foreach (var gateway in _gateways)
         {
             effects.Add(new SendEffect(gateway, new GatewayAttach(Self, _renewInterval)));
         }
 
+        Fill(effects);
         if (_gateways.Count < _wanted)
         {
             // No other silo was there to take a lost gateway's place: try the lost ones again.
@@ -162,6 +195,7 @@ internal sealed class GatewayClientCore : IPeerServiceCore
             return [];
         }
 
+        _unwelcomed.Remove(peer);
         _failed.Add(peer);
         var effects = new List<PeerServiceEffect> { new DisconnectEffect(peer) };
         Fill(effects);
@@ -194,13 +228,14 @@ internal sealed class GatewayClientCore : IPeerServiceCore
             return;
         }
 
+        // The leave first: a node event for it is then reported Left, not Disconnected by the connection closed after.
         _failed.Remove(silo);
+        _unwelcomed.Remove(silo);
+        effects.Add(new MemberLeftEffect(spec));
         if (_gateways.Remove(silo))
         {
             effects.Add(new DisconnectEffect(silo));
         }
-
-        effects.Add(new MemberLeftEffect(spec));
     }
 
     /// <summary>Picks gateways until there are enough or no silo is left to pick, and attaches to each.</summary>
@@ -230,6 +265,7 @@ internal sealed class GatewayClientCore : IPeerServiceCore
             }
 
             _gateways.Add(best.Name);
+            _unwelcomed[best.Name] = 0;
             effects.Add(new ConnectEffect(best));
             effects.Add(new SendEffect(best.Name, new GatewayAttach(Self, _renewInterval)));
         }

@@ -123,6 +123,92 @@ public sealed class GatewayClientCoreTests
     }
 
     [Fact]
+    public void The_last_welcome_of_a_leaving_gateway_which_lists_the_others_but_not_itself_moves_the_client_at_once()
+    {
+        var core = Core();
+        core.Join(S1);
+        core.Handle(S1.Name, new GatewayWelcome([S1, S2, S3]));
+        var gateway = core.Gateways.Single();
+        var others = new[] { S1, S2, S3 }.Where(s => s.Name != gateway).ToArray();
+        var leaving = new[] { S1, S2, S3 }.Single(s => s.Name == gateway);
+
+        var effects = core.Handle(gateway, new GatewayWelcome(others));
+
+        var next = Preferred(others);
+        Assert.Equal([new MemberLeftEffect(leaving), new DisconnectEffect(gateway), new ConnectEffect(next), new SendEffect(next.Name, new GatewayAttach(Client, Renew))], effects);
+        Assert.Equal([next.Name], core.Gateways);
+        Assert.Equal(others.Select(s => s.Name).Append(Client.Name).Order(), core.Members.Select(m => m.Name).Order());
+    }
+
+    [Fact]
+    public void A_gateway_that_never_welcomes_is_given_up_at_the_third_renewal_and_the_next_silo_is_attached()
+    {
+        var core = Core();
+        core.Join(S1);
+        core.Handle(S1.Name, new GatewayWelcome([S1, S2, S3]));
+        var first = core.Gateways.Single();
+
+        // The connection is lost; the next silo is picked, and its dial never succeeds (it died before the client heard of it).
+        core.PeerDown(first);
+        var silent = core.Gateways.Single();
+        var attach = new SendEffect(silent, new GatewayAttach(Client, Renew));
+        Assert.Equal([attach], core.OnTimer(GatewayTimer.Renew.Instance));
+        Assert.Equal([attach], core.OnTimer(GatewayTimer.Renew.Instance));
+
+        var third = core.OnTimer(GatewayTimer.Renew.Instance);
+
+        var last = new[] { S1, S2, S3 }.Single(s => s.Name != first && s.Name != silent);
+        Assert.Equal([new DisconnectEffect(silent), new ConnectEffect(last), new SendEffect(last.Name, new GatewayAttach(Client, Renew))], third);
+        Assert.Equal([last.Name], core.Gateways);
+    }
+
+    [Fact]
+    public void A_gateway_that_welcomes_the_client_in_time_is_kept()
+    {
+        var core = Core();
+        core.Join(S1);
+        core.OnTimer(GatewayTimer.Renew.Instance);
+        core.OnTimer(GatewayTimer.Renew.Instance);
+        core.Handle(S1.Name, new GatewayWelcome([S1, S2]));
+
+        for (var i = 0; i < GatewayClientCore.WelcomeRenewals * 2; i++)
+        {
+            Assert.Equal([new SendEffect(S1.Name, new GatewayAttach(Client, Renew))], core.OnTimer(GatewayTimer.Renew.Instance));
+        }
+
+        Assert.Equal([S1.Name], core.Gateways);
+    }
+
+    /// <summary>
+    /// Issue 13's flake: the gateway, leaving as its silo was killed, welcomed the client with its shrinking member list (itself
+    /// only), so when its connection dropped the client knew no other silo and redialled the dead one, which never answered.
+    /// The renewal now gives the dead one up, and a silo learned since (the client's rediscovery from the cluster) is attached.
+    /// </summary>
+    [Fact]
+    public void A_client_whose_only_known_silo_is_dead_gives_it_up_and_attaches_to_a_silo_learned_since()
+    {
+        var core = Core();
+        core.Join(S1);
+        core.Handle(S1.Name, new GatewayWelcome([S1, S2]));
+        var gateway = core.Gateways.Single();
+        var other = gateway == S1.Name ? S2 : S1;
+        core.Handle(gateway, new GatewayWelcome([.. new[] { S1, S2 }.Where(s => s.Name == gateway)]));
+        Assert.Equal([new DisconnectEffect(gateway)], core.PeerDown(gateway));
+
+        // No other silo is known: the renewal dials the dead one again.
+        var retry = core.OnTimer(GatewayTimer.Renew.Instance);
+        Assert.Equal(gateway, Assert.IsType<ConnectEffect>(retry[0]).Peer.Name);
+        Assert.Equal([new MemberJoinedEffect(other)], core.Join(other));
+
+        core.OnTimer(GatewayTimer.Renew.Instance);
+        core.OnTimer(GatewayTimer.Renew.Instance);
+        var third = core.OnTimer(GatewayTimer.Renew.Instance);
+
+        Assert.Equal([new DisconnectEffect(gateway), new ConnectEffect(other), new SendEffect(other.Name, new GatewayAttach(Client, Renew))], third);
+        Assert.Equal([other.Name], core.Gateways);
+    }
+
+    [Fact]
     public void The_rendezvous_score_is_FNV_1a_of_both_names_the_same_in_every_process()
         => Assert.Equal(17746027096638639174UL, GatewayClientCore.Score(new NodeName("client:a"), new NodeName("s")));
 }
