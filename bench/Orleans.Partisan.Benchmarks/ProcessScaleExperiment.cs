@@ -20,6 +20,8 @@ internal static class ProcessScaleExperiment
         var silos = Option(args, "--silos", 16);
         var baseline = Option(args, "--baseline", 5);
         var broadcasts = Option(args, "--broadcasts", 5);
+        var siloLogLevel = Value(args, "--silo-log-level");
+        var logs = Value(args, "--logs");
         var overlays = (Value(args, "--overlay") ?? "both") switch
         {
             "both" => new[] { PartisanPeerService.FullMesh, PartisanPeerService.HyParView },
@@ -45,12 +47,13 @@ internal static class ProcessScaleExperiment
                 output.WriteLine($"> round {round}, {Name(setup)}: load average {LoadAverage()}");
                 try
                 {
-                    results[setup].Add(await ProcessScaleRound.RunAsync(setup.Silos, setup.Overlay, broadcasts, output));
+                    results[setup].Add(await ProcessScaleRound.RunAsync(setup.Silos, setup.Overlay, broadcasts, output, siloLogLevel, logs));
                 }
                 catch (Exception exception) when (exception is TimeoutException or InvalidOperationException)
                 {
                     // A round that fails is reported with its reason, and the run goes on (its processes are killed).
-                    var reason = exception.Message.Length > 600 ? exception.Message[..600] + "…" : exception.Message;
+                    // The reason names the silos that exited, with their exit codes and last log lines, and where every silo's log was kept.
+                    var reason = exception.Message.Length > 3000 ? exception.Message[..3000] + "…" : exception.Message;
                     failures.Add($"round {round}, {Name(setup)}: {exception.GetType().Name}: {reason}");
                     output.WriteLine($"> failed: {failures[^1]}");
                 }

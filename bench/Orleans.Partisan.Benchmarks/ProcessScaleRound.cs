@@ -34,16 +34,55 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
     private readonly List<DirectoryInfo> _data = [];
     private readonly PartisanPeerService _overlay;
     private readonly TextWriter _progress;
+    private readonly string? _siloLogLevel;
     private int _tags;
 
-    private ProcessScaleRound(PartisanPeerService overlay, TextWriter progress) => (_overlay, _progress) = (overlay, progress);
+    private ProcessScaleRound(PartisanPeerService overlay, TextWriter progress, string? siloLogLevel) => (_overlay, _progress, _siloLogLevel) = (overlay, progress, siloLogLevel);
 
-    /// <summary>Runs one round with <paramref name="count"/> silos (at least 5: three seeds and two victims) over <paramref name="overlay"/>.</summary>
-    public static async Task<ProcessScaleResult> RunAsync(int count, PartisanPeerService overlay, int broadcasts, TextWriter progress)
+    /// <summary>
+    /// Runs one round with <paramref name="count"/> silos (at least 5: three seeds and two victims) over <paramref name="overlay"/>.
+    /// Every silo's output and log are written to a directory of their own when the round fails (its path and the
+    /// silos that exited, with their exit codes and last log lines, are in the exception's message), and also when it
+    /// succeeds if <paramref name="logs"/> names one; <paramref name="siloLogLevel"/> is the level of the overlay's log
+    /// in the silos (<c>Warning</c> when <see langword="null"/>; <c>Information</c> shows the failure detector's checks).
+    /// </summary>
+    /// <exception cref="TimeoutException">A wait of the round timed out, or a silo exited before it should have.</exception>
+    /// <exception cref="InvalidOperationException">A silo answered a command with <c>FAILED</c>.</exception>
+    public static async Task<ProcessScaleResult> RunAsync(int count, PartisanPeerService overlay, int broadcasts, TextWriter progress, string? siloLogLevel = null, string? logs = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, Seeds + 2);
-        await using var round = new ProcessScaleRound(overlay, progress);
-        return await round.MeasureAsync(count, broadcasts);
+        await using var round = new ProcessScaleRound(overlay, progress, siloLogLevel);
+        try
+        {
+            var result = await round.MeasureAsync(count, broadcasts);
+            if (logs is not null)
+            {
+                progress.WriteLine($"> silo logs kept in {round.KeepLogs(logs, count)}");
+            }
+
+            return result;
+        }
+        catch (Exception exception) when (exception is TimeoutException or InvalidOperationException)
+        {
+            var kept = round.KeepLogs(logs ?? Path.GetTempPath(), count);
+            var exited = round._silos.Where(s => s.HasExited).Select(s => $"{s.Name}: {s.DescribeEnd(lines: 6)}").ToList();
+            var what = exception.Message.Length > 400 ? exception.Message[..400] + "…" : exception.Message;
+            var message = $"{what} Silos that exited: {(exited.Count == 0 ? "none" : string.Join("; ", exited))}. Every silo's output and log: {kept}";
+            throw exception is TimeoutException ? new TimeoutException(message, exception) : new InvalidOperationException(message, exception);
+        }
+    }
+
+    /// <summary>Writes every silo's protocol lines (<c>.out</c>) and log (<c>.log</c>) to a new directory under <paramref name="parent"/>; returns its path.</summary>
+    private string KeepLogs(string parent, int count)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(parent, FormattableString.Invariant($"partisan-bench-scale-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{_overlay}-{count}")));
+        foreach (var silo in _silos)
+        {
+            File.WriteAllLines(Path.Combine(directory.FullName, silo.Name + ".out"), silo.Lines);
+            File.WriteAllLines(Path.Combine(directory.FullName, silo.Name + ".log"), silo.LogLines);
+        }
+
+        return directory.FullName;
     }
 
     public async ValueTask DisposeAsync()
@@ -134,6 +173,10 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
             ["PeerService"] = _overlay.ToString(),
             ["ClusterId"] = "bench-scale",
         };
+        if (_siloLogLevel is not null)
+        {
+            settings["PartisanLogLevel"] = _siloLogLevel;
+        }
         if (index < seeds.Length)
         {
             var data = Directory.CreateTempSubdirectory("partisan-bench-seed-");

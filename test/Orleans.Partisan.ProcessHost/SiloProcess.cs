@@ -106,8 +106,14 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Stops the silo gracefully by closing its standard input, and waits for it to exit.</summary>
     public Task StopAsync(TimeSpan timeout) => _process.CloseInputAndWaitAsync(timeout);
 
+    /// <summary>Its exit code once it has exited, otherwise <see langword="null"/>.</summary>
+    public int? ExitCode => _process.ExitCode;
+
     /// <summary>Its protocol lines and the last lines of its log, for a failure message.</summary>
     public string Describe() => _process.Describe();
+
+    /// <summary>How it ended (exit code, or still running) and the last <paramref name="lines"/> lines of its log: why it stopped.</summary>
+    public string DescribeEnd(int lines = 15) => _process.DescribeEnd(lines);
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _process.DisposeAsync();
