@@ -239,11 +239,14 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
     /// Signals <paramref name="victim"/> and waits until every survivor reports it Dead: the seconds that took, and how
     /// many survivors' overlays reported it down meanwhile (a node with no connection to it has nothing to report).
     /// </summary>
-    private static async Task<(double Dead, int NodeDowns)> DetectAsync(SiloProcess victim, IReadOnlyList<SiloProcess> survivors, Action<SiloProcess> signal, string kind)
+    private async Task<(double Dead, int NodeDowns)> DetectAsync(SiloProcess victim, IReadOnlyList<SiloProcess> survivors, Action<SiloProcess> signal, string kind)
     {
         var seen = survivors.ToDictionary(s => s, s => s.Lines.Count);
         var watch = Stopwatch.StartNew();
         signal(victim);
+
+        // The wall-clock time of the signal, to read beside the silos' logs (their lines carry the time of day).
+        _progress.WriteLine(FormattableString.Invariant($"> {kind} {victim.Name} ({victim.SiloAddress}) at {DateTime.Now:HH:mm:ss.fff}"));
         await Task.WhenAll(survivors.Select(s => s.WaitForLineAsync(l => l == $"STATUS {victim.SiloAddress} Dead", DetectionTimeout, $"{victim.Name} Dead after {kind}")));
         var dead = watch.Elapsed.TotalSeconds;
         var down = $"NODEDOWN {victim.SiloAddress} ";
