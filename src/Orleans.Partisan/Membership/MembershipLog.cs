@@ -37,4 +37,7 @@ internal static partial class MembershipLog
 
     [LoggerMessage(4010, LogLevel.Warning, "Checking that the overlay is in one piece failed; retrying at the next interval")]
     public static partial void RepairFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4011, LogLevel.Information, "Suspected node {Node} did not answer in time, but has been active for {ActiveSeconds:0.#} s only, less than JoinGrace ({GraceSeconds:0.#} s): it may be starting on a busy machine, so it is not declared dead for this")]
+    public static partial void SuspectInGrace(ILogger logger, NodeName node, double activeSeconds, double graceSeconds);
 }

@@ -10,7 +10,9 @@ namespace Orleans.Partisan.Membership;
 /// (see <see cref="FailureDetectionOptions"/>): a silo whose overlay connections were lost and stay
 /// lost for <see cref="FailureDetectionOptions.SuspectAfter"/> is dialled afresh by this silo and by up
 /// to <see cref="FailureDetectionOptions.Witnesses"/> other active silos; when enough of them fail and
-/// none succeeds, <see cref="IClusterMembershipService.TryKill"/> declares it dead.
+/// none succeeds, <see cref="IClusterMembershipService.TryKill"/> declares it dead. A silo Active for less than
+/// <see cref="FailureDetectionOptions.JoinGrace"/> is declared dead only if this silo's dial fails outright (refused):
+/// one that merely does not answer in time may be starting on a starved machine.
 /// </summary>
 /// <remarks>
 /// A silo can be lost in two ways: its connections close (<see cref="NodeDownReason.ConnectionClosed"/>: it crashed,
@@ -37,9 +39,14 @@ internal sealed class OverlayFailureDetector(
     private readonly ConcurrentDictionary<NodeName, NodeSpec> _specs = new();
     private readonly ConcurrentDictionary<NodeName, Task> _suspected = new();
 
+    // When this silo first saw each silo Active (its timestamp), for FailureDetectionOptions.JoinGrace.
+    private readonly ConcurrentDictionary<SiloAddress, long> _activeSince = new();
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
         var sweeping = node.JoinsEveryMember ? SweepAsync(cancellationToken) : Task.CompletedTask;
+        NoteActive(membership.CurrentSnapshot);
+        var tracking = TrackActiveAsync(cancellationToken);
         try
         {
             var events = node.WatchNodesAsync(cancellationToken);
@@ -74,8 +81,43 @@ internal sealed class OverlayFailureDetector(
         }
 
         await sweeping.ConfigureAwait(false);
+        await tracking.ConfigureAwait(false);
         await Task.WhenAll(_suspected.Values).ConfigureAwait(false);
     }
+
+    /// <summary>Notes when each silo is first seen Active, from every membership update, until cancelled.</summary>
+    private async Task TrackActiveAsync(CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(cancellationToken).ConfigureAwait(false))
+            {
+                NoteActive(snapshot);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+        }
+    }
+
+    private void NoteActive(ClusterMembershipSnapshot snapshot)
+    {
+        var now = time.GetTimestamp();
+        foreach (var (silo, member) in snapshot.Members)
+        {
+            if (member.Status == SiloStatus.Active)
+            {
+                _activeSince.TryAdd(silo, now);
+            }
+            else
+            {
+                _activeSince.TryRemove(silo, out _);
+            }
+        }
+    }
+
+    /// <summary>How long ago this silo first saw <paramref name="silo"/> Active (zero if it has not).</summary>
+    private TimeSpan ActiveFor(SiloAddress silo) => _activeSince.TryGetValue(silo, out var since) ? time.GetElapsedTime(since) : TimeSpan.Zero;
 
     /// <summary>
     /// In a full mesh every active silo should be connected: one that stays unconnected for
@@ -139,11 +181,13 @@ internal sealed class OverlayFailureDetector(
     private const int MaxChecks = 5;
 
     /// <summary>
-    /// The detector's rule: <see cref="FailureVerdict.Dead"/> when this silo cannot reach <paramref name="suspect"/>,
-    /// at least <see cref="FailureDetectionOptions.Witnesses"/> silos in all cannot, and none of the silos asked can;
-    /// <see cref="FailureVerdict.Reachable"/> when one of them can; otherwise <see cref="FailureVerdict.Unconfirmed"/>.
+    /// The detector's rule: <see cref="FailureVerdict.Reachable"/> when this silo or a witness reaches <paramref name="suspect"/>;
+    /// <see cref="FailureVerdict.Dead"/> when none does and at least <see cref="FailureDetectionOptions.Witnesses"/> silos in
+    /// all (this one included) fail to, unless this silo's own dial got no answer while the suspect has been Active for less
+    /// than <see cref="FailureDetectionOptions.JoinGrace"/> (<paramref name="activeFor"/>: it may be starting, starved);
+    /// otherwise <see cref="FailureVerdict.Unconfirmed"/>.
     /// </summary>
-    internal async Task<FailureVerdict> CheckAsync(NodeSpec suspect, SiloAddress suspectSilo, CancellationToken cancellationToken)
+    internal async Task<FailureVerdict> CheckAsync(NodeSpec suspect, SiloAddress suspectSilo, TimeSpan activeFor, CancellationToken cancellationToken)
     {
         var witnesses = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(localSilo.SiloAddress) && !m.SiloAddress.Equals(suspectSilo))
@@ -154,9 +198,10 @@ internal sealed class OverlayFailureDetector(
 
         // This silo's own dial and the witnesses' run at once: a frozen silo (its kernel accepts the connection, nobody
         // answers) makes every dial wait its whole ProbeTimeout, and one after the other would double the wait.
-        var own = reachability.CanReachAsync(suspect, cancellationToken);
+        var own = reachability.ProbeAsync(suspect, cancellationToken);
         var asked = witnesses.Select(Ask).ToList();
-        if (await own.ConfigureAwait(false))
+        var outcome = await own.ConfigureAwait(false);
+        if (outcome == ProbeOutcome.Reached)
         {
             return FailureVerdict.Reachable;
         }
@@ -165,7 +210,13 @@ internal sealed class OverlayFailureDetector(
         var reached = answers.Count(a => a == true);
         var failed = answers.Count(a => a == false);
         MembershipLog.SuspectChecked(logger, suspect.Name, failed + 1, reached, witnesses.Count - reached - failed);
-        return reached > 0 ? FailureVerdict.Reachable : failed + 1 >= _options.Witnesses ? FailureVerdict.Dead : FailureVerdict.Unconfirmed;
+        var verdict = Verdict(outcome, reached, failed, activeFor, _options);
+        if (verdict == FailureVerdict.Unconfirmed && reached == 0 && failed + 1 >= _options.Witnesses)
+        {
+            MembershipLog.SuspectInGrace(logger, suspect.Name, activeFor.TotalSeconds, _options.JoinGrace.TotalSeconds);
+        }
+
+        return verdict;
 
         async Task<bool?> Ask(SiloAddress witness)
         {
@@ -183,6 +234,26 @@ internal sealed class OverlayFailureDetector(
         }
     }
 
+    /// <summary>
+    /// The verdict from this silo's own dial (<paramref name="own"/>), the witnesses that reached the suspect
+    /// (<paramref name="reached"/>) and those that failed to (<paramref name="failed"/>), and how long the suspect has been
+    /// Active here: see <see cref="CheckAsync"/>. Pure, for the tests.
+    /// </summary>
+    internal static FailureVerdict Verdict(ProbeOutcome own, int reached, int failed, TimeSpan activeFor, FailureDetectionOptions options)
+    {
+        if (own == ProbeOutcome.Reached || reached > 0)
+        {
+            return FailureVerdict.Reachable;
+        }
+
+        if (own == ProbeOutcome.NoAnswer && activeFor < options.JoinGrace)
+        {
+            return FailureVerdict.Unconfirmed;
+        }
+
+        return failed + 1 >= options.Witnesses ? FailureVerdict.Dead : FailureVerdict.Unconfirmed;
+    }
+
     /// <summary>Checks <paramref name="suspect"/> after <paramref name="firstWait"/>, and again every <see cref="FailureDetectionOptions.SuspectAfter"/> while the witnesses do not settle it.</summary>
     private async Task SuspectAsync(NodeSpec suspect, TimeSpan firstWait, CancellationToken cancellationToken)
     {
@@ -198,7 +269,7 @@ internal sealed class OverlayFailureDetector(
                     return;
                 }
 
-                var verdict = await CheckAsync(suspect, silo, cancellationToken).ConfigureAwait(false);
+                var verdict = await CheckAsync(suspect, silo, ActiveFor(silo), cancellationToken).ConfigureAwait(false);
                 if (verdict == FailureVerdict.Dead)
                 {
                     var killed = await membership.TryKill(silo).ConfigureAwait(false);

@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Orleans.Partisan.Membership;
+using Orleans.Partisan.Runtime;
 
 namespace Orleans.Partisan.Tests.Membership;
 
@@ -11,6 +12,8 @@ public sealed class OverlayFailureDetectorTests
 {
     private static readonly SiloAddress Self = Silo(1);
     private static readonly SiloAddress Suspect = Silo(9);
+    // Active long past FailureDetectionOptions.JoinGrace (60 s by default).
+    private static readonly TimeSpan LongActive = TimeSpan.FromMinutes(10);
     private static readonly NodeSpec SuspectSpec = new(Suspect.GetNodeName(), [new IPEndPoint(IPAddress.Loopback, 9)], new Dictionary<string, ChannelOptions> { [PartisanChannels.Default] = new() });
 
     [Theory]
@@ -23,10 +26,10 @@ public sealed class OverlayFailureDetectorTests
     public async Task The_verdict_needs_enough_witnesses_and_no_dissent(bool selfReaches, bool[] witnessesReach, int witnesses, string expected)
     {
         var others = witnessesReach.Select((_, i) => Silo(2 + i)).ToList();
-        var reachability = new FakeReachability(selfReaches, others.Zip(witnessesReach).ToDictionary(p => p.First, p => (bool?)p.Second));
+        var reachability = new FakeReachability(selfReaches ? ProbeOutcome.Reached : ProbeOutcome.Failed, others.Zip(witnessesReach).ToDictionary(p => p.First, p => (bool?)p.Second));
         var detector = Detector(reachability, others, witnesses);
 
-        Assert.Equal(Enum.Parse<FailureVerdict>(expected), await detector.CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
+        Assert.Equal(Enum.Parse<FailureVerdict>(expected), await detector.CheckAsync(SuspectSpec, Suspect, LongActive, CancellationToken.None));
         Assert.DoesNotContain(Self, reachability.Asked);
         Assert.DoesNotContain(Suspect, reachability.Asked);
     }
@@ -35,12 +38,12 @@ public sealed class OverlayFailureDetectorTests
     public async Task A_witness_that_does_not_answer_neither_confirms_nor_refutes()
     {
         var others = new[] { Silo(2), Silo(3), Silo(4) };
-        var reachability = new FakeReachability(false, new() { [others[0]] = null, [others[1]] = false, [others[2]] = null });
+        var reachability = new FakeReachability(ProbeOutcome.Failed, new() { [others[0]] = null, [others[1]] = false, [others[2]] = null });
 
         // Two witnesses asked (the first two in address order): one fails to answer, one confirms: two silos in all.
-        Assert.Equal(FailureVerdict.Dead, await Detector(reachability, others, 2).CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
+        Assert.Equal(FailureVerdict.Dead, await Detector(reachability, others, 2).CheckAsync(SuspectSpec, Suspect, LongActive, CancellationToken.None));
         Assert.Equal(2, reachability.Asked.Count);
-        Assert.Equal(FailureVerdict.Unconfirmed, await Detector(reachability, others, 3).CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
+        Assert.Equal(FailureVerdict.Unconfirmed, await Detector(reachability, others, 3).CheckAsync(SuspectSpec, Suspect, LongActive, CancellationToken.None));
     }
 
     [Fact]
@@ -48,11 +51,47 @@ public sealed class OverlayFailureDetectorTests
     {
         // This silo's own dial ends only once a witness has been asked: asked one after the other, the check would hang.
         var others = new[] { Silo(2), Silo(3) };
-        var reachability = new FakeReachability(false, new() { [others[0]] = false, [others[1]] = false }) { OwnDialWaitsForAWitness = true };
+        var reachability = new FakeReachability(ProbeOutcome.Failed, new() { [others[0]] = false, [others[1]] = false }) { OwnDialWaitsForAWitness = true };
 
-        var verdict = await Detector(reachability, others, 2).CheckAsync(SuspectSpec, Suspect, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        var verdict = await Detector(reachability, others, 2).CheckAsync(SuspectSpec, Suspect, LongActive, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(FailureVerdict.Dead, verdict);
+    }
+
+    [Theory]
+    [InlineData("NoAnswer", 5, "Unconfirmed")]    // joined 5 s ago and answers nothing: may be starting on a starved machine
+    [InlineData("NoAnswer", 59, "Unconfirmed")]   // still within the 60 s grace
+    [InlineData("NoAnswer", 60, "Dead")]          // the grace has passed: silent, as a frozen silo is
+    [InlineData("Failed", 0, "Dead")]             // refused at once after joining: it crashed, grace or not
+    [InlineData("Failed", 600, "Dead")]
+    [InlineData("Reached", 0, "Reachable")]
+    public void A_silo_that_joined_recently_is_declared_dead_only_if_its_dial_fails_outright(string own, int activeSeconds, string expected)
+    {
+        // Both witnesses failed to reach it, and none reached it.
+        var verdict = OverlayFailureDetector.Verdict(Enum.Parse<ProbeOutcome>(own), reached: 0, failed: 2, TimeSpan.FromSeconds(activeSeconds), new FailureDetectionOptions());
+
+        Assert.Equal(Enum.Parse<FailureVerdict>(expected), verdict);
+    }
+
+    [Fact]
+    public async Task A_starved_silo_that_joined_recently_is_not_declared_dead_by_a_check()
+    {
+        // The case of sixteen silo processes starting on two cores: a silo Active for 5 s sends no heartbeat and answers
+        // no dial in time, from here or from the witnesses; it is alive, so the check must not conclude it dead.
+        var others = new[] { Silo(2), Silo(3) };
+        var reachability = new FakeReachability(ProbeOutcome.NoAnswer, new() { [others[0]] = false, [others[1]] = false });
+        var detector = Detector(reachability, others, 2);
+
+        Assert.Equal(FailureVerdict.Unconfirmed, await detector.CheckAsync(SuspectSpec, Suspect, TimeSpan.FromSeconds(5), CancellationToken.None));
+        Assert.Equal(FailureVerdict.Dead, await detector.CheckAsync(SuspectSpec, Suspect, LongActive, CancellationToken.None));
+    }
+
+    [Fact]
+    public void JoinGrace_defaults_to_60_seconds_and_may_not_be_negative()
+    {
+        Assert.Equal(TimeSpan.FromSeconds(60), new FailureDetectionOptions().JoinGrace);
+        Assert.Empty(new FailureDetectionOptions { JoinGrace = TimeSpan.Zero }.Validate());
+        Assert.Contains(new FailureDetectionOptions { JoinGrace = TimeSpan.FromSeconds(-1) }.Validate(), e => e.Contains("JoinGrace", StringComparison.Ordinal));
     }
 
     [Theory]
@@ -86,7 +125,7 @@ public sealed class OverlayFailureDetectorTests
 
     private static SiloAddress Silo(int port) => SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11000 + port), 1);
 
-    private sealed class FakeReachability(bool selfReaches, Dictionary<SiloAddress, bool?> witnesses) : IReachability
+    private sealed class FakeReachability(ProbeOutcome own, Dictionary<SiloAddress, bool?> witnesses) : IReachability
     {
         private readonly TaskCompletionSource _witnessAsked = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -95,14 +134,14 @@ public sealed class OverlayFailureDetectorTests
         /// <summary>Whether this silo's own dial completes only once a witness has been asked.</summary>
         public bool OwnDialWaitsForAWitness { get; init; }
 
-        public async Task<bool> CanReachAsync(NodeSpec node, CancellationToken cancellationToken)
+        public async Task<ProbeOutcome> ProbeAsync(NodeSpec node, CancellationToken cancellationToken)
         {
             if (OwnDialWaitsForAWitness)
             {
                 await _witnessAsked.Task.WaitAsync(cancellationToken);
             }
 
-            return selfReaches;
+            return own;
         }
 
         public Task<bool> CanWitnessReachAsync(SiloAddress witness, NodeSpec node, CancellationToken cancellationToken)
