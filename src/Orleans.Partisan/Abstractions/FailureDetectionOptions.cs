@@ -26,6 +26,12 @@ public sealed class FailureDetectionOptions
     public TimeSpan SuspectAfter { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long one dial (connect and handshake) of a suspected silo may take. Default 1 s; more than zero.</summary>
+    /// <remarks>
+    /// A dial that gets no answer within this time counts against the suspect (a frozen silo answers nothing) unless this
+    /// silo's own process ran late by half of it or more meanwhile: on a machine whose cores are overbooked (16 silo
+    /// processes starting on two cores, say) every silo is starved for seconds, and a suspect that answers nothing may be
+    /// alive; it is checked again later. A refused or reset connection always counts.
+    /// </remarks>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -33,20 +39,6 @@ public sealed class FailureDetectionOptions
     /// silo asks that many others, so one that cannot answer does not block a verdict. Default 2; at least 2.
     /// </summary>
     public int Witnesses { get; set; } = 2;
-
-    /// <summary>
-    /// For how long after this silo first sees another silo Active a dial that gets no answer in time does not count
-    /// against it; a refused or reset connection still does, at once. Default 60 s; zero or more (zero: no grace).
-    /// </summary>
-    /// <remarks>
-    /// A silo that has just started, on a machine whose cores many silos share while they all start (16 silo processes
-    /// on two cores, say), can be starved for seconds: it sends no heartbeat and answers no handshake within
-    /// <see cref="ProbeTimeout"/>, as a frozen silo would, yet it is alive. Within the grace such a silo is not declared
-    /// dead by this detector (Orleans' own failure detection still applies); a silo that crashed refuses connections and
-    /// is declared dead at once, within the grace or after it. A silo frozen within the grace is left to Orleans' detection, or to
-    /// this detector once the grace has passed.
-    /// </remarks>
-    public TimeSpan JoinGrace { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Every problem with these options, one sentence each naming the option and why; empty when valid.</summary>
     public IReadOnlyList<string> Validate()
@@ -60,11 +52,6 @@ public sealed class FailureDetectionOptions
         if (ProbeTimeout <= TimeSpan.Zero)
         {
             errors.Add($"ProbeTimeout must be more than zero; it is {ProbeTimeout}.");
-        }
-
-        if (JoinGrace < TimeSpan.Zero)
-        {
-            errors.Add($"JoinGrace must be zero or more; it is {JoinGrace}.");
         }
 
         if (Witnesses < 2)

@@ -38,6 +38,6 @@ internal static partial class MembershipLog
     [LoggerMessage(4010, LogLevel.Warning, "Checking that the overlay is in one piece failed; retrying at the next interval")]
     public static partial void RepairFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(4011, LogLevel.Information, "Suspected node {Node} did not answer in time, but has been active for {ActiveSeconds:0.#} s only, less than JoinGrace ({GraceSeconds:0.#} s): it may be starting on a busy machine, so it is not declared dead for this")]
-    public static partial void SuspectInGrace(ILogger logger, NodeName node, double activeSeconds, double graceSeconds);
+    [LoggerMessage(4011, LogLevel.Information, "Suspected node {Node} did not answer in time, but this silo's own process ran {LagMilliseconds:0} ms or more late meanwhile (the machine's cores are overbooked): it may be starved, not frozen, so it is not declared dead for this")]
+    public static partial void SuspectWhileStarved(ILogger logger, NodeName node, double lagMilliseconds);
 }

@@ -10,9 +10,9 @@ namespace Orleans.Partisan.Membership;
 /// (see <see cref="FailureDetectionOptions"/>): a silo whose overlay connections were lost and stay
 /// lost for <see cref="FailureDetectionOptions.SuspectAfter"/> is dialled afresh by this silo and by up
 /// to <see cref="FailureDetectionOptions.Witnesses"/> other active silos; when enough of them fail and
-/// none succeeds, <see cref="IClusterMembershipService.TryKill"/> declares it dead. A silo Active for less than
-/// <see cref="FailureDetectionOptions.JoinGrace"/> is declared dead only if this silo's dial fails outright (refused):
-/// one that merely does not answer in time may be starting on a starved machine.
+/// none succeeds, <see cref="IClusterMembershipService.TryKill"/> declares it dead. A dial that got no answer in time
+/// while this silo's own process ran late (<see cref="SchedulingLag"/>: the machine's cores are overbooked) is no
+/// verdict: the suspect may be as starved as this silo, not frozen.
 /// </summary>
 /// <remarks>
 /// A silo can be lost in two ways: its connections close (<see cref="NodeDownReason.ConnectionClosed"/>: it crashed,
@@ -39,14 +39,14 @@ internal sealed class OverlayFailureDetector(
     private readonly ConcurrentDictionary<NodeName, NodeSpec> _specs = new();
     private readonly ConcurrentDictionary<NodeName, Task> _suspected = new();
 
-    // When this silo first saw each silo Active (its timestamp), for FailureDetectionOptions.JoinGrace.
-    private readonly ConcurrentDictionary<SiloAddress, long> _activeSince = new();
+    /// <summary>Whether this silo's own process ran late, by half of <see cref="FailureDetectionOptions.ProbeTimeout"/> or more.</summary>
+    internal SchedulingLag Lag { get; } = new(time, options.Value.FailureDetection.ProbeTimeout / 2);
 
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        using var lag = Lag;
+        lag.Start();
         var sweeping = node.JoinsEveryMember ? SweepAsync(cancellationToken) : Task.CompletedTask;
-        NoteActive(membership.CurrentSnapshot);
-        var tracking = TrackActiveAsync(cancellationToken);
         try
         {
             var events = node.WatchNodesAsync(cancellationToken);
@@ -81,43 +81,8 @@ internal sealed class OverlayFailureDetector(
         }
 
         await sweeping.ConfigureAwait(false);
-        await tracking.ConfigureAwait(false);
         await Task.WhenAll(_suspected.Values).ConfigureAwait(false);
     }
-
-    /// <summary>Notes when each silo is first seen Active, from every membership update, until cancelled.</summary>
-    private async Task TrackActiveAsync(CancellationToken cancellationToken)
-    {
-        try
-        {
-            await foreach (var snapshot in membership.MembershipUpdates.WithCancellation(cancellationToken).ConfigureAwait(false))
-            {
-                NoteActive(snapshot);
-            }
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-        }
-    }
-
-    private void NoteActive(ClusterMembershipSnapshot snapshot)
-    {
-        var now = time.GetTimestamp();
-        foreach (var (silo, member) in snapshot.Members)
-        {
-            if (member.Status == SiloStatus.Active)
-            {
-                _activeSince.TryAdd(silo, now);
-            }
-            else
-            {
-                _activeSince.TryRemove(silo, out _);
-            }
-        }
-    }
-
-    /// <summary>How long ago this silo first saw <paramref name="silo"/> Active (zero if it has not).</summary>
-    private TimeSpan ActiveFor(SiloAddress silo) => _activeSince.TryGetValue(silo, out var since) ? time.GetElapsedTime(since) : TimeSpan.Zero;
 
     /// <summary>
     /// In a full mesh every active silo should be connected: one that stays unconnected for
@@ -183,12 +148,12 @@ internal sealed class OverlayFailureDetector(
     /// <summary>
     /// The detector's rule: <see cref="FailureVerdict.Reachable"/> when this silo or a witness reaches <paramref name="suspect"/>;
     /// <see cref="FailureVerdict.Dead"/> when none does and at least <see cref="FailureDetectionOptions.Witnesses"/> silos in
-    /// all (this one included) fail to, unless this silo's own dial got no answer while the suspect has been Active for less
-    /// than <see cref="FailureDetectionOptions.JoinGrace"/> (<paramref name="activeFor"/>: it may be starting, starved);
-    /// otherwise <see cref="FailureVerdict.Unconfirmed"/>.
+    /// all (this one included) fail to, unless this silo's own dial got no answer while this silo's process ran late
+    /// (<see cref="Lag"/>: the suspect may be starved as well, not frozen); otherwise <see cref="FailureVerdict.Unconfirmed"/>.
     /// </summary>
-    internal async Task<FailureVerdict> CheckAsync(NodeSpec suspect, SiloAddress suspectSilo, TimeSpan activeFor, CancellationToken cancellationToken)
+    internal async Task<FailureVerdict> CheckAsync(NodeSpec suspect, SiloAddress suspectSilo, CancellationToken cancellationToken)
     {
+        var start = time.GetTimestamp();
         var witnesses = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(localSilo.SiloAddress) && !m.SiloAddress.Equals(suspectSilo))
             .Select(m => m.SiloAddress)
@@ -210,10 +175,11 @@ internal sealed class OverlayFailureDetector(
         var reached = answers.Count(a => a == true);
         var failed = answers.Count(a => a == false);
         MembershipLog.SuspectChecked(logger, suspect.Name, failed + 1, reached, witnesses.Count - reached - failed);
-        var verdict = Verdict(outcome, reached, failed, activeFor, _options);
-        if (verdict == FailureVerdict.Unconfirmed && reached == 0 && failed + 1 >= _options.Witnesses)
+        var starved = outcome == ProbeOutcome.NoAnswer && Lag.LateSince(start);
+        var verdict = Verdict(outcome, reached, failed, starved, _options);
+        if (starved && reached == 0 && failed + 1 >= _options.Witnesses)
         {
-            MembershipLog.SuspectInGrace(logger, suspect.Name, activeFor.TotalSeconds, _options.JoinGrace.TotalSeconds);
+            MembershipLog.SuspectWhileStarved(logger, suspect.Name, Lag.Threshold.TotalMilliseconds);
         }
 
         return verdict;
@@ -236,17 +202,17 @@ internal sealed class OverlayFailureDetector(
 
     /// <summary>
     /// The verdict from this silo's own dial (<paramref name="own"/>), the witnesses that reached the suspect
-    /// (<paramref name="reached"/>) and those that failed to (<paramref name="failed"/>), and how long the suspect has been
-    /// Active here: see <see cref="CheckAsync"/>. Pure, for the tests.
+    /// (<paramref name="reached"/>) and those that failed to (<paramref name="failed"/>), and whether this silo's process ran
+    /// late during its dial (<paramref name="starved"/>): see <see cref="CheckAsync"/>. Pure, for the tests.
     /// </summary>
-    internal static FailureVerdict Verdict(ProbeOutcome own, int reached, int failed, TimeSpan activeFor, FailureDetectionOptions options)
+    internal static FailureVerdict Verdict(ProbeOutcome own, int reached, int failed, bool starved, FailureDetectionOptions options)
     {
         if (own == ProbeOutcome.Reached || reached > 0)
         {
             return FailureVerdict.Reachable;
         }
 
-        if (own == ProbeOutcome.NoAnswer && activeFor < options.JoinGrace)
+        if (own == ProbeOutcome.NoAnswer && starved)
         {
             return FailureVerdict.Unconfirmed;
         }
@@ -269,7 +235,7 @@ internal sealed class OverlayFailureDetector(
                     return;
                 }
 
-                var verdict = await CheckAsync(suspect, silo, ActiveFor(silo), cancellationToken).ConfigureAwait(false);
+                var verdict = await CheckAsync(suspect, silo, cancellationToken).ConfigureAwait(false);
                 if (verdict == FailureVerdict.Dead)
                 {
                     var killed = await membership.TryKill(silo).ConfigureAwait(false);

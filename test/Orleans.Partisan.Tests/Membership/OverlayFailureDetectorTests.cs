@@ -2,6 +2,7 @@ using System.Collections.Immutable;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.Partisan.Membership;
 using Orleans.Partisan.Runtime;
 
@@ -12,8 +13,6 @@ public sealed class OverlayFailureDetectorTests
 {
     private static readonly SiloAddress Self = Silo(1);
     private static readonly SiloAddress Suspect = Silo(9);
-    // Active long past FailureDetectionOptions.JoinGrace (60 s by default).
-    private static readonly TimeSpan LongActive = TimeSpan.FromMinutes(10);
     private static readonly NodeSpec SuspectSpec = new(Suspect.GetNodeName(), [new IPEndPoint(IPAddress.Loopback, 9)], new Dictionary<string, ChannelOptions> { [PartisanChannels.Default] = new() });
 
     [Theory]
@@ -29,7 +28,7 @@ public sealed class OverlayFailureDetectorTests
         var reachability = new FakeReachability(selfReaches ? ProbeOutcome.Reached : ProbeOutcome.Failed, others.Zip(witnessesReach).ToDictionary(p => p.First, p => (bool?)p.Second));
         var detector = Detector(reachability, others, witnesses);
 
-        Assert.Equal(Enum.Parse<FailureVerdict>(expected), await detector.CheckAsync(SuspectSpec, Suspect, LongActive, CancellationToken.None));
+        Assert.Equal(Enum.Parse<FailureVerdict>(expected), await detector.CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
         Assert.DoesNotContain(Self, reachability.Asked);
         Assert.DoesNotContain(Suspect, reachability.Asked);
     }
@@ -41,9 +40,9 @@ public sealed class OverlayFailureDetectorTests
         var reachability = new FakeReachability(ProbeOutcome.Failed, new() { [others[0]] = null, [others[1]] = false, [others[2]] = null });
 
         // Two witnesses asked (the first two in address order): one fails to answer, one confirms: two silos in all.
-        Assert.Equal(FailureVerdict.Dead, await Detector(reachability, others, 2).CheckAsync(SuspectSpec, Suspect, LongActive, CancellationToken.None));
+        Assert.Equal(FailureVerdict.Dead, await Detector(reachability, others, 2).CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
         Assert.Equal(2, reachability.Asked.Count);
-        Assert.Equal(FailureVerdict.Unconfirmed, await Detector(reachability, others, 3).CheckAsync(SuspectSpec, Suspect, LongActive, CancellationToken.None));
+        Assert.Equal(FailureVerdict.Unconfirmed, await Detector(reachability, others, 3).CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
     }
 
     [Fact]
@@ -53,45 +52,50 @@ public sealed class OverlayFailureDetectorTests
         var others = new[] { Silo(2), Silo(3) };
         var reachability = new FakeReachability(ProbeOutcome.Failed, new() { [others[0]] = false, [others[1]] = false }) { OwnDialWaitsForAWitness = true };
 
-        var verdict = await Detector(reachability, others, 2).CheckAsync(SuspectSpec, Suspect, LongActive, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        var verdict = await Detector(reachability, others, 2).CheckAsync(SuspectSpec, Suspect, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(FailureVerdict.Dead, verdict);
     }
 
     [Theory]
-    [InlineData("NoAnswer", 5, "Unconfirmed")]    // joined 5 s ago and answers nothing: may be starting on a starved machine
-    [InlineData("NoAnswer", 59, "Unconfirmed")]   // still within the 60 s grace
-    [InlineData("NoAnswer", 60, "Dead")]          // the grace has passed: silent, as a frozen silo is
-    [InlineData("Failed", 0, "Dead")]             // refused at once after joining: it crashed, grace or not
-    [InlineData("Failed", 600, "Dead")]
-    [InlineData("Reached", 0, "Reachable")]
-    public void A_silo_that_joined_recently_is_declared_dead_only_if_its_dial_fails_outright(string own, int activeSeconds, string expected)
+    [InlineData("NoAnswer", false, "Dead")]        // silent while this silo ran on time: frozen
+    [InlineData("NoAnswer", true, "Unconfirmed")]  // silent while this silo itself ran late: the machine is starved, so may the suspect be
+    [InlineData("Failed", true, "Dead")]           // refused: it crashed, starved machine or not
+    [InlineData("Failed", false, "Dead")]
+    [InlineData("Reached", true, "Reachable")]
+    public void A_dial_that_got_no_answer_while_this_silo_ran_late_is_no_verdict(string own, bool starved, string expected)
     {
         // Both witnesses failed to reach it, and none reached it.
-        var verdict = OverlayFailureDetector.Verdict(Enum.Parse<ProbeOutcome>(own), reached: 0, failed: 2, TimeSpan.FromSeconds(activeSeconds), new FailureDetectionOptions());
+        var verdict = OverlayFailureDetector.Verdict(Enum.Parse<ProbeOutcome>(own), reached: 0, failed: 2, starved, new FailureDetectionOptions());
 
         Assert.Equal(Enum.Parse<FailureVerdict>(expected), verdict);
     }
 
     [Fact]
-    public async Task A_starved_silo_that_joined_recently_is_not_declared_dead_by_a_check()
+    public async Task A_silent_suspect_is_not_declared_dead_by_a_check_during_which_this_silo_ran_late()
     {
-        // The case of sixteen silo processes starting on two cores: a silo Active for 5 s sends no heartbeat and answers
-        // no dial in time, from here or from the witnesses; it is alive, so the check must not conclude it dead.
+        // The case of sixteen silo processes starting on two cores: every silo is starved for seconds, so a suspect that
+        // answers no dial in time, from here or from the witnesses, may be alive; a check during which this silo's own
+        // timer came late (here by 3 s, against 0.5 s allowed with ProbeTimeout 1 s) must not conclude it dead.
+        var time = new FakeTimeProvider();
         var others = new[] { Silo(2), Silo(3) };
         var reachability = new FakeReachability(ProbeOutcome.NoAnswer, new() { [others[0]] = false, [others[1]] = false });
-        var detector = Detector(reachability, others, 2);
+        var detector = Detector(reachability, others, 2, time);
+        detector.Lag.OnTick(time.GetTimestamp());
+        reachability.DuringDial = () => time.Advance(TimeSpan.FromSeconds(3));
 
-        Assert.Equal(FailureVerdict.Unconfirmed, await detector.CheckAsync(SuspectSpec, Suspect, TimeSpan.FromSeconds(5), CancellationToken.None));
-        Assert.Equal(FailureVerdict.Dead, await detector.CheckAsync(SuspectSpec, Suspect, LongActive, CancellationToken.None));
-    }
+        Assert.Equal(FailureVerdict.Unconfirmed, await detector.CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
 
-    [Fact]
-    public void JoinGrace_defaults_to_60_seconds_and_may_not_be_negative()
-    {
-        Assert.Equal(TimeSpan.FromSeconds(60), new FailureDetectionOptions().JoinGrace);
-        Assert.Empty(new FailureDetectionOptions { JoinGrace = TimeSpan.Zero }.Validate());
-        Assert.Contains(new FailureDetectionOptions { JoinGrace = TimeSpan.FromSeconds(-1) }.Validate(), e => e.Contains("JoinGrace", StringComparison.Ordinal));
+        // Once this silo runs on time again (the late tick comes, then one on time), the same silence is a verdict.
+        detector.Lag.OnTick(time.GetTimestamp());
+        time.Advance(SchedulingLag.Interval);
+        detector.Lag.OnTick(time.GetTimestamp());
+        reachability.DuringDial = () =>
+        {
+            time.Advance(SchedulingLag.Interval);
+            detector.Lag.OnTick(time.GetTimestamp());
+        };
+        Assert.Equal(FailureVerdict.Dead, await detector.CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
     }
 
     [Theory]
@@ -107,7 +111,7 @@ public sealed class OverlayFailureDetectorTests
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), OverlayFailureDetector.FirstWait(Enum.Parse<NodeDownReason>(reason), options));
     }
 
-    private static OverlayFailureDetector Detector(IReachability reachability, IEnumerable<SiloAddress> others, int witnesses)
+    private static OverlayFailureDetector Detector(IReachability reachability, IEnumerable<SiloAddress> others, int witnesses, TimeProvider? time = null)
     {
         var options = new PartisanOptions();
         options.FailureDetection.Enabled = true;
@@ -119,7 +123,7 @@ public sealed class OverlayFailureDetectorTests
             new FakeMembership(new ClusterMembershipSnapshot(members, new MembershipVersion(1))),
             new FakeLocalSilo(Self),
             Options.Create(options),
-            TimeProvider.System,
+            time ?? TimeProvider.System,
             NullLogger<OverlayFailureDetector>.Instance);
     }
 
@@ -134,12 +138,17 @@ public sealed class OverlayFailureDetectorTests
         /// <summary>Whether this silo's own dial completes only once a witness has been asked.</summary>
         public bool OwnDialWaitsForAWitness { get; init; }
 
+        /// <summary>Runs while this silo's own dial is under way (to move the clock, say).</summary>
+        public Action? DuringDial { get; set; }
+
         public async Task<ProbeOutcome> ProbeAsync(NodeSpec node, CancellationToken cancellationToken)
         {
             if (OwnDialWaitsForAWitness)
             {
                 await _witnessAsked.Task.WaitAsync(cancellationToken);
             }
+
+            DuringDial?.Invoke();
 
             return own;
         }
