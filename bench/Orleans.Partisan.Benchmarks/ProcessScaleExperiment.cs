@@ -112,16 +112,17 @@ internal static class ProcessScaleExperiment
         output.WriteLine("## Failure detection");
         output.WriteLine();
         output.WriteLine("Seconds from the signal until every survivor reports the victim Dead. SIGKILL of the last silo first, then SIGSTOP");
-        output.WriteLine("of the one before it (neither a seed). Nodedowns: survivors whose overlay reported the victim down. Exit: seconds from");
-        output.WriteLine("SIGCONT until the stopped silo, finding itself dead, exited by itself.");
+        output.WriteLine("of the one before it (neither a seed). Nodedowns: survivors whose overlay reported the victim down; first: seconds");
+        output.WriteLine("from the signal until the first of them did. Exit: seconds from SIGCONT until the stopped silo, finding itself dead,");
+        output.WriteLine("exited by itself.");
         output.WriteLine();
-        output.WriteLine("| set-up | round | Dead after SIGKILL | nodedowns | Dead after SIGSTOP | nodedowns | exit after SIGCONT |");
+        output.WriteLine("| set-up | round | Dead after SIGKILL | nodedowns (first) | Dead after SIGSTOP | nodedowns (first) | exit after SIGCONT |");
         output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var (setup, list) in results)
         {
             foreach (var (r, i) in list.Select((r, i) => (r, i + 1)))
             {
-                output.WriteLine(Invariant($"| {Name(setup)} | {i} | {r.KillDead:0.0} | {r.KillNodeDowns} of {setup.Silos - 1} | {r.StopDead:0.0} | {r.StopNodeDowns} of {setup.Silos - 2} | {(double.IsInfinity(r.StopExit) ? "killed" : r.StopExit.ToString("0.0", Culture))} |"));
+                output.WriteLine(Invariant($"| {Name(setup)} | {i} | {r.KillDead:0.0} | {r.KillNodeDowns} of {setup.Silos - 1} ({r.KillFirstNodeDown:0.0}) | {r.StopDead:0.0} | {r.StopNodeDowns} of {setup.Silos - 2} ({r.StopFirstNodeDown:0.0}) | {(double.IsInfinity(r.StopExit) ? "killed" : r.StopExit.ToString("0.0", Culture))} |"));
             }
         }
 

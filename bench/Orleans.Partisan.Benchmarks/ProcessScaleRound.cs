@@ -142,10 +142,10 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
 
         var killed = _silos[^1];
         var survivors = _silos.Where(s => s != killed).ToList();
-        var (killDead, killDowns) = await DetectAsync(killed, survivors, s => s.Kill(), "SIGKILL");
+        var (killDead, killDowns, killFirstDown) = await DetectAsync(killed, survivors, s => s.Kill(), "SIGKILL");
         var stopped = _silos[^2];
         survivors.Remove(stopped);
-        var (stopDead, stopDowns) = await DetectAsync(stopped, survivors, s => s.Freeze(), "SIGSTOP");
+        var (stopDead, stopDowns, stopFirstDown) = await DetectAsync(stopped, survivors, s => s.Freeze(), "SIGSTOP");
         var stopExit = await ThawAsync(stopped);
         var after = await BroadcastAsync(root, survivors);
         _progress.WriteLine(FormattableString.Invariant($"> Dead everywhere after SIGKILL {killDead:0.0} s, after SIGSTOP {stopDead:0.0} s; stopped silo exited {stopExit:0.0} s after SIGCONT; broadcast to the {survivors.Count} survivors: last delivery {after.LastDelivery * 1000:0} ms, RMR {after.Rmr:0.00}"));
@@ -160,8 +160,10 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
             Broadcasts = figures,
             KillDead = killDead,
             KillNodeDowns = killDowns,
+            KillFirstNodeDown = killFirstDown,
             StopDead = stopDead,
             StopNodeDowns = stopDowns,
+            StopFirstNodeDown = stopFirstDown,
             StopExit = stopExit,
             AfterFailures = after,
         };
@@ -243,18 +245,35 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
     /// Signals <paramref name="victim"/> and waits until every survivor reports it Dead: the seconds that took, and how
     /// many survivors' overlays reported it down meanwhile (a node with no connection to it has nothing to report).
     /// </summary>
-    private async Task<(double Dead, int NodeDowns)> DetectAsync(SiloProcess victim, IReadOnlyList<SiloProcess> survivors, Action<SiloProcess> signal, string kind)
+    private async Task<(double Dead, int NodeDowns, double FirstNodeDown)> DetectAsync(SiloProcess victim, IReadOnlyList<SiloProcess> survivors, Action<SiloProcess> signal, string kind)
     {
         var seen = survivors.ToDictionary(s => s, s => s.Lines.Count);
+        var deadLine = $"STATUS {victim.SiloAddress} Dead";
+        var down = $"NODEDOWN {victim.SiloAddress} ";
         var watch = Stopwatch.StartNew();
         signal(victim);
 
         // The wall-clock time of the signal, to read beside the silos' logs (their lines carry the time of day).
         _progress.WriteLine(FormattableString.Invariant($"> {kind} {victim.Name} ({victim.SiloAddress}) at {DateTime.Now:HH:mm:ss.fff}"));
-        await Task.WhenAll(survivors.Select(s => s.WaitForLineAsync(l => l == $"STATUS {victim.SiloAddress} Dead", DetectionTimeout, $"{victim.Name} Dead after {kind}")));
+        var downs = await Task.WhenAll(survivors.Select(WatchAsync));
         var dead = watch.Elapsed.TotalSeconds;
-        var down = $"NODEDOWN {victim.SiloAddress} ";
-        return (dead, survivors.Count(s => s.Lines.Skip(seen[s]).Any(l => l.StartsWith(down, StringComparison.Ordinal))));
+        var firstDown = downs.Where(d => d is not null).Select(d => d!.Value).DefaultIfEmpty(double.NaN).Min();
+        _progress.WriteLine(FormattableString.Invariant($"> {kind}: first nodedown after {firstDown:0.0} s, Dead everywhere after {dead:0.0} s"));
+        return (dead, survivors.Count(s => s.Lines.Skip(seen[s]).Any(l => l.StartsWith(down, StringComparison.Ordinal))), firstDown);
+
+        // When the survivor's overlay reported the victim down (null if it learned of the death first), once it reports it Dead.
+        async Task<double?> WatchAsync(SiloProcess survivor)
+        {
+            var first = await survivor.WaitForLineAsync(l => l == deadLine || l.StartsWith(down, StringComparison.Ordinal), DetectionTimeout, $"{victim.Name} down or Dead after {kind}", seen[survivor]);
+            if (first == deadLine)
+            {
+                return null;
+            }
+
+            var downAt = watch.Elapsed.TotalSeconds;
+            await survivor.WaitForLineAsync(l => l == deadLine, DetectionTimeout - watch.Elapsed, $"{victim.Name} Dead after {kind}", seen[survivor]);
+            return downAt;
+        }
     }
 
     /// <summary>Resumes a stopped silo, which finds itself declared dead and stops; kills it if it has not within <see cref="ExitTimeout"/> (then infinity).</summary>

@@ -70,6 +70,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Waits for a line (printed from now on or earlier) matching <paramref name="match"/>.</summary>
     public Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string expected) => _process.WaitForLineAsync(match, timeout, expected);
 
+    /// <summary>As <see cref="WaitForLineAsync(Func{string, bool}, TimeSpan, string)"/>, ignoring the first <paramref name="skip"/> lines.</summary>
+    public Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string expected, int skip) => _process.WaitForLineAsync(match, timeout, expected, skip);
+
     /// <summary>
     /// Writes the command <c>&lt;command&gt; &lt;tag&gt;</c> to the silo (see <c>HostCommands</c>) and waits for its answer: the
     /// first line printed after the command that starts with <c>&lt;command&gt; &lt;tag&gt; </c>, or <c>FAILED &lt;tag&gt; </c>, which throws.
