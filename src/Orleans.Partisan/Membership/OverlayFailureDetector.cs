@@ -174,7 +174,7 @@ internal sealed class OverlayFailureDetector(
         var answers = await Task.WhenAll(asked).ConfigureAwait(false);
         var reached = answers.Count(a => a == true);
         var failed = answers.Count(a => a == false);
-        MembershipLog.SuspectChecked(logger, suspect.Name, failed + 1, reached, witnesses.Count - reached - failed);
+        MembershipLog.SuspectChecked(logger, suspect.Name, failed + 1, outcome, reached, witnesses.Count - reached - failed);
         var starved = outcome == ProbeOutcome.NoAnswer && Lag.LateSince(start);
         var verdict = Verdict(outcome, reached, failed, starved, _options);
         if (starved && reached == 0 && failed + 1 >= _options.Witnesses)
