@@ -20,6 +20,8 @@ internal static class ProcessScaleExperiment
         var silos = Option(args, "--silos", 16);
         var baseline = Option(args, "--baseline", 5);
         var broadcasts = Option(args, "--broadcasts", 5);
+        var siloLogLevel = Value(args, "--silo-log-level");
+        var logs = Value(args, "--logs");
         var overlays = (Value(args, "--overlay") ?? "both") switch
         {
             "both" => new[] { PartisanPeerService.FullMesh, PartisanPeerService.HyParView },
@@ -45,12 +47,13 @@ internal static class ProcessScaleExperiment
                 output.WriteLine($"> round {round}, {Name(setup)}: load average {LoadAverage()}");
                 try
                 {
-                    results[setup].Add(await ProcessScaleRound.RunAsync(setup.Silos, setup.Overlay, broadcasts, output));
+                    results[setup].Add(await ProcessScaleRound.RunAsync(setup.Silos, setup.Overlay, broadcasts, output, siloLogLevel, logs));
                 }
                 catch (Exception exception) when (exception is TimeoutException or InvalidOperationException)
                 {
                     // A round that fails is reported with its reason, and the run goes on (its processes are killed).
-                    var reason = exception.Message.Length > 600 ? exception.Message[..600] + "…" : exception.Message;
+                    // The reason names the silos that exited, with their exit codes and last log lines, and where every silo's log was kept.
+                    var reason = exception.Message.Length > 3000 ? exception.Message[..3000] + "…" : exception.Message;
                     failures.Add($"round {round}, {Name(setup)}: {exception.GetType().Name}: {reason}");
                     output.WriteLine($"> failed: {failures[^1]}");
                 }
@@ -109,16 +112,17 @@ internal static class ProcessScaleExperiment
         output.WriteLine("## Failure detection");
         output.WriteLine();
         output.WriteLine("Seconds from the signal until every survivor reports the victim Dead. SIGKILL of the last silo first, then SIGSTOP");
-        output.WriteLine("of the one before it (neither a seed). Nodedowns: survivors whose overlay reported the victim down. Exit: seconds from");
-        output.WriteLine("SIGCONT until the stopped silo, finding itself dead, exited by itself.");
+        output.WriteLine("of the one before it (neither a seed). Nodedowns: survivors whose overlay reported the victim down; first: seconds");
+        output.WriteLine("from the signal until the first of them did. Exit: seconds from SIGCONT until the stopped silo, finding itself dead,");
+        output.WriteLine("exited by itself.");
         output.WriteLine();
-        output.WriteLine("| set-up | round | Dead after SIGKILL | nodedowns | Dead after SIGSTOP | nodedowns | exit after SIGCONT |");
+        output.WriteLine("| set-up | round | Dead after SIGKILL | nodedowns (first) | Dead after SIGSTOP | nodedowns (first) | exit after SIGCONT |");
         output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
         foreach (var (setup, list) in results)
         {
             foreach (var (r, i) in list.Select((r, i) => (r, i + 1)))
             {
-                output.WriteLine(Invariant($"| {Name(setup)} | {i} | {r.KillDead:0.0} | {r.KillNodeDowns} of {setup.Silos - 1} | {r.StopDead:0.0} | {r.StopNodeDowns} of {setup.Silos - 2} | {(double.IsInfinity(r.StopExit) ? "killed" : r.StopExit.ToString("0.0", Culture))} |"));
+                output.WriteLine(Invariant($"| {Name(setup)} | {i} | {r.KillDead:0.0} | {r.KillNodeDowns} of {setup.Silos - 1} ({r.KillFirstNodeDown:0.0}) | {r.StopDead:0.0} | {r.StopNodeDowns} of {setup.Silos - 2} ({r.StopFirstNodeDown:0.0}) | {(double.IsInfinity(r.StopExit) ? "killed" : r.StopExit.ToString("0.0", Culture))} |"));
             }
         }
 

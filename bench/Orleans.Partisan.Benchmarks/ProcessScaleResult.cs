@@ -30,11 +30,17 @@ internal sealed record ProcessScaleResult
     /// <summary>Survivors whose overlay reported the killed silo down.</summary>
     public required int KillNodeDowns { get; init; }
 
+    /// <summary>Seconds from SIGKILL until the first survivor's overlay reported the killed silo down (NaN if none did).</summary>
+    public required double KillFirstNodeDown { get; init; }
+
     /// <summary>Seconds from SIGSTOP of another silo until every survivor reported it Dead.</summary>
     public required double StopDead { get; init; }
 
     /// <summary>Survivors whose overlay reported the stopped silo down.</summary>
     public required int StopNodeDowns { get; init; }
+
+    /// <summary>Seconds from SIGSTOP until the first survivor's overlay reported the stopped silo down (NaN if none did).</summary>
+    public required double StopFirstNodeDown { get; init; }
 
     /// <summary>Seconds from SIGCONT until the stopped silo, declared dead, exited by itself; infinity when it had to be killed.</summary>
     public required double StopExit { get; init; }

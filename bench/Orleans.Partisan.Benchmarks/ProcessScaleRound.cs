@@ -18,7 +18,11 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
     /// <summary>How long the whole cluster may take to form: 16 processes starting at once on a shared 2-core machine.</summary>
     private static readonly TimeSpan FormationTimeout = TimeSpan.FromMinutes(6);
 
-    private static readonly TimeSpan CommandTimeout = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// How long a silo may take to answer a command: a seed of 16 silos forming on a loaded 2-core machine once took
+    /// more than 30 s to answer VIEWS (its work queued behind the formation's), without being at fault.
+    /// </summary>
+    private static readonly TimeSpan CommandTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan DeliveryTimeout = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan DetectionTimeout = TimeSpan.FromMinutes(2);
     private static readonly TimeSpan ExitTimeout = TimeSpan.FromSeconds(60);
@@ -34,16 +38,55 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
     private readonly List<DirectoryInfo> _data = [];
     private readonly PartisanPeerService _overlay;
     private readonly TextWriter _progress;
+    private readonly string? _siloLogLevel;
     private int _tags;
 
-    private ProcessScaleRound(PartisanPeerService overlay, TextWriter progress) => (_overlay, _progress) = (overlay, progress);
+    private ProcessScaleRound(PartisanPeerService overlay, TextWriter progress, string? siloLogLevel) => (_overlay, _progress, _siloLogLevel) = (overlay, progress, siloLogLevel);
 
-    /// <summary>Runs one round with <paramref name="count"/> silos (at least 5: three seeds and two victims) over <paramref name="overlay"/>.</summary>
-    public static async Task<ProcessScaleResult> RunAsync(int count, PartisanPeerService overlay, int broadcasts, TextWriter progress)
+    /// <summary>
+    /// Runs one round with <paramref name="count"/> silos (at least 5: three seeds and two victims) over <paramref name="overlay"/>.
+    /// Every silo's output and log are written to a directory of their own when the round fails (its path and the
+    /// silos that exited, with their exit codes and last log lines, are in the exception's message), and also when it
+    /// succeeds if <paramref name="logs"/> names one; <paramref name="siloLogLevel"/> is the level of the overlay's log
+    /// in the silos (<c>Warning</c> when <see langword="null"/>; <c>Information</c> shows the failure detector's checks).
+    /// </summary>
+    /// <exception cref="TimeoutException">A wait of the round timed out, or a silo exited before it should have.</exception>
+    /// <exception cref="InvalidOperationException">A silo answered a command with <c>FAILED</c>.</exception>
+    public static async Task<ProcessScaleResult> RunAsync(int count, PartisanPeerService overlay, int broadcasts, TextWriter progress, string? siloLogLevel = null, string? logs = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(count, Seeds + 2);
-        await using var round = new ProcessScaleRound(overlay, progress);
-        return await round.MeasureAsync(count, broadcasts);
+        await using var round = new ProcessScaleRound(overlay, progress, siloLogLevel);
+        try
+        {
+            var result = await round.MeasureAsync(count, broadcasts);
+            if (logs is not null)
+            {
+                progress.WriteLine($"> silo logs kept in {round.KeepLogs(logs, count)}");
+            }
+
+            return result;
+        }
+        catch (Exception exception) when (exception is TimeoutException or InvalidOperationException)
+        {
+            var kept = round.KeepLogs(logs ?? Path.GetTempPath(), count);
+            var exited = round._silos.Where(s => s.HasExited).Select(s => $"{s.Name}: {s.DescribeEnd(lines: 6)}").ToList();
+            var what = exception.Message.Length > 400 ? exception.Message[..400] + "…" : exception.Message;
+            var message = $"{what} Silos that exited: {(exited.Count == 0 ? "none" : string.Join("; ", exited))}. Every silo's output and log: {kept}";
+            throw exception is TimeoutException ? new TimeoutException(message, exception) : new InvalidOperationException(message, exception);
+        }
+    }
+
+    /// <summary>Writes every silo's protocol lines (<c>.out</c>) and log (<c>.log</c>) to a new directory under <paramref name="parent"/>; returns its path.</summary>
+    private string KeepLogs(string parent, int count)
+    {
+        var directory = Directory.CreateDirectory(Path.Combine(parent, FormattableString.Invariant($"partisan-bench-scale-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{_overlay}-{count}")));
+        foreach (var silo in _silos)
+        {
+            File.WriteAllLines(Path.Combine(directory.FullName, silo.Name + ".out"), silo.Lines);
+            File.WriteAllLines(Path.Combine(directory.FullName, silo.Name + ".log"), silo.LogLines);
+        }
+
+        return directory.FullName;
     }
 
     public async ValueTask DisposeAsync()
@@ -99,10 +142,10 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
 
         var killed = _silos[^1];
         var survivors = _silos.Where(s => s != killed).ToList();
-        var (killDead, killDowns) = await DetectAsync(killed, survivors, s => s.Kill(), "SIGKILL");
+        var (killDead, killDowns, killFirstDown) = await DetectAsync(killed, survivors, s => s.Kill(), "SIGKILL");
         var stopped = _silos[^2];
         survivors.Remove(stopped);
-        var (stopDead, stopDowns) = await DetectAsync(stopped, survivors, s => s.Freeze(), "SIGSTOP");
+        var (stopDead, stopDowns, stopFirstDown) = await DetectAsync(stopped, survivors, s => s.Freeze(), "SIGSTOP");
         var stopExit = await ThawAsync(stopped);
         var after = await BroadcastAsync(root, survivors);
         _progress.WriteLine(FormattableString.Invariant($"> Dead everywhere after SIGKILL {killDead:0.0} s, after SIGSTOP {stopDead:0.0} s; stopped silo exited {stopExit:0.0} s after SIGCONT; broadcast to the {survivors.Count} survivors: last delivery {after.LastDelivery * 1000:0} ms, RMR {after.Rmr:0.00}"));
@@ -117,8 +160,10 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
             Broadcasts = figures,
             KillDead = killDead,
             KillNodeDowns = killDowns,
+            KillFirstNodeDown = killFirstDown,
             StopDead = stopDead,
             StopNodeDowns = stopDowns,
+            StopFirstNodeDown = stopFirstDown,
             StopExit = stopExit,
             AfterFailures = after,
         };
@@ -134,6 +179,10 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
             ["PeerService"] = _overlay.ToString(),
             ["ClusterId"] = "bench-scale",
         };
+        if (_siloLogLevel is not null)
+        {
+            settings["PartisanLogLevel"] = _siloLogLevel;
+        }
         if (index < seeds.Length)
         {
             var data = Directory.CreateTempSubdirectory("partisan-bench-seed-");
@@ -196,15 +245,35 @@ internal sealed class ProcessScaleRound : IAsyncDisposable
     /// Signals <paramref name="victim"/> and waits until every survivor reports it Dead: the seconds that took, and how
     /// many survivors' overlays reported it down meanwhile (a node with no connection to it has nothing to report).
     /// </summary>
-    private static async Task<(double Dead, int NodeDowns)> DetectAsync(SiloProcess victim, IReadOnlyList<SiloProcess> survivors, Action<SiloProcess> signal, string kind)
+    private async Task<(double Dead, int NodeDowns, double FirstNodeDown)> DetectAsync(SiloProcess victim, IReadOnlyList<SiloProcess> survivors, Action<SiloProcess> signal, string kind)
     {
         var seen = survivors.ToDictionary(s => s, s => s.Lines.Count);
+        var deadLine = $"STATUS {victim.SiloAddress} Dead";
+        var down = $"NODEDOWN {victim.SiloAddress} ";
         var watch = Stopwatch.StartNew();
         signal(victim);
-        await Task.WhenAll(survivors.Select(s => s.WaitForLineAsync(l => l == $"STATUS {victim.SiloAddress} Dead", DetectionTimeout, $"{victim.Name} Dead after {kind}")));
+
+        // The wall-clock time of the signal, to read beside the silos' logs (their lines carry the time of day).
+        _progress.WriteLine(FormattableString.Invariant($"> {kind} {victim.Name} ({victim.SiloAddress}) at {DateTime.Now:HH:mm:ss.fff}"));
+        var downs = await Task.WhenAll(survivors.Select(WatchAsync));
         var dead = watch.Elapsed.TotalSeconds;
-        var down = $"NODEDOWN {victim.SiloAddress} ";
-        return (dead, survivors.Count(s => s.Lines.Skip(seen[s]).Any(l => l.StartsWith(down, StringComparison.Ordinal))));
+        var firstDown = downs.Where(d => d is not null).Select(d => d!.Value).DefaultIfEmpty(double.NaN).Min();
+        _progress.WriteLine(FormattableString.Invariant($"> {kind}: first nodedown after {firstDown:0.0} s, Dead everywhere after {dead:0.0} s"));
+        return (dead, survivors.Count(s => s.Lines.Skip(seen[s]).Any(l => l.StartsWith(down, StringComparison.Ordinal))), firstDown);
+
+        // When the survivor's overlay reported the victim down (null if it learned of the death first), once it reports it Dead.
+        async Task<double?> WatchAsync(SiloProcess survivor)
+        {
+            var first = await survivor.WaitForLineAsync(l => l == deadLine || l.StartsWith(down, StringComparison.Ordinal), DetectionTimeout, $"{victim.Name} down or Dead after {kind}", seen[survivor]);
+            if (first == deadLine)
+            {
+                return null;
+            }
+
+            var downAt = watch.Elapsed.TotalSeconds;
+            await survivor.WaitForLineAsync(l => l == deadLine, DetectionTimeout - watch.Elapsed, $"{victim.Name} Dead after {kind}", seen[survivor]);
+            return downAt;
+        }
     }
 
     /// <summary>Resumes a stopped silo, which finds itself declared dead and stops; kills it if it has not within <see cref="ExitTimeout"/> (then infinity).</summary>

@@ -45,6 +45,9 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>The operating system's id of the process (the benchmark reads its CPU time).</summary>
     public int Id => _process.Id;
 
+    /// <summary>Its exit code once it has exited (137 for SIGKILL, as a shell reports it), otherwise <see langword="null"/>.</summary>
+    public int? ExitCode => _process.HasExited ? _process.ExitCode : null;
+
     /// <summary>The lines it printed so far.</summary>
     public IReadOnlyCollection<string> Lines => _lines;
 
@@ -175,8 +178,11 @@ public sealed class ChildProcess : IAsyncDisposable
         await _process.WaitForExitAsync(deadline.Token);
     }
 
-    /// <summary>What it printed and the last lines of its standard error, for a failure message.</summary>
-    public string Describe() => $"{Name} printed [{string.Join(" | ", _lines)}]; standard error tail [{string.Join(" | ", _errors.TakeLast(15))}]";
+    /// <summary>How it ended, the last lines of its standard error and what it printed, for a failure message.</summary>
+    public string Describe() => $"{Name}: {DescribeEnd()}; printed [{string.Join(" | ", _lines)}]";
+
+    /// <summary>How it ended (its exit code, or that it still runs) and the last <paramref name="lines"/> lines of its standard error: why it stopped, for a failure message.</summary>
+    public string DescribeEnd(int lines = 15) => $"{(ExitCode is { } code ? $"exit code {code}" : "still running")}; standard error tail [{string.Join(" | ", _errors.TakeLast(lines))}]";
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

@@ -70,6 +70,9 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Waits for a line (printed from now on or earlier) matching <paramref name="match"/>.</summary>
     public Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string expected) => _process.WaitForLineAsync(match, timeout, expected);
 
+    /// <summary>As <see cref="WaitForLineAsync(Func{string, bool}, TimeSpan, string)"/>, ignoring the first <paramref name="skip"/> lines.</summary>
+    public Task<string> WaitForLineAsync(Func<string, bool> match, TimeSpan timeout, string expected, int skip) => _process.WaitForLineAsync(match, timeout, expected, skip);
+
     /// <summary>
     /// Writes the command <c>&lt;command&gt; &lt;tag&gt;</c> to the silo (see <c>HostCommands</c>) and waits for its answer: the
     /// first line printed after the command that starts with <c>&lt;command&gt; &lt;tag&gt; </c>, or <c>FAILED &lt;tag&gt; </c>, which throws.
@@ -106,8 +109,14 @@ public sealed class SiloProcess : IAsyncDisposable
     /// <summary>Stops the silo gracefully by closing its standard input, and waits for it to exit.</summary>
     public Task StopAsync(TimeSpan timeout) => _process.CloseInputAndWaitAsync(timeout);
 
+    /// <summary>Its exit code once it has exited, otherwise <see langword="null"/>.</summary>
+    public int? ExitCode => _process.ExitCode;
+
     /// <summary>Its protocol lines and the last lines of its log, for a failure message.</summary>
     public string Describe() => _process.Describe();
+
+    /// <summary>How it ended (exit code, or still running) and the last <paramref name="lines"/> lines of its log: why it stopped.</summary>
+    public string DescribeEnd(int lines = 15) => _process.DescribeEnd(lines);
 
     /// <inheritdoc />
     public ValueTask DisposeAsync() => _process.DisposeAsync();

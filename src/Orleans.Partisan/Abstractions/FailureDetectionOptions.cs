@@ -26,6 +26,12 @@ public sealed class FailureDetectionOptions
     public TimeSpan SuspectAfter { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary>How long one dial (connect and handshake) of a suspected silo may take. Default 1 s; more than zero.</summary>
+    /// <remarks>
+    /// A dial that gets no answer within this time counts against the suspect (a frozen silo answers nothing) unless this
+    /// silo's own process ran late by half of it or more meanwhile: on a machine whose cores are overbooked (16 silo
+    /// processes starting on two cores, say) every silo is starved for seconds, and a suspect that answers nothing may be
+    /// alive; it is checked again later. A refused or reset connection always counts.
+    /// </remarks>
     public TimeSpan ProbeTimeout { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>

@@ -22,5 +22,5 @@ internal sealed class PeerServiceManagerGrain(PartisanNode partisan, IOptions<Pa
 
     public Task JoinThrough(NodeSpec contact) => partisan.RejoinAsync(contact);
 
-    public Task<bool> CanReach(NodeSpec node) => partisan.CanReachAsync(node, options.Value.FailureDetection.ProbeTimeout, CancellationToken.None);
+    public async Task<bool> CanReach(NodeSpec node) => await partisan.ProbeAsync(node, options.Value.FailureDetection.ProbeTimeout, CancellationToken.None) == ProbeOutcome.Reached;
 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Logging;
+using Orleans.Partisan.Runtime;
 
 namespace Orleans.Partisan.Membership;
 
@@ -20,8 +21,8 @@ internal static partial class MembershipLog
     [LoggerMessage(4003, LogLevel.Warning, "Following cluster membership failed; retrying")]
     public static partial void FollowFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(4005, LogLevel.Information, "Suspected node {Node}: unreachable from {Unreachable} silos (this one included), reachable from {Reachable}, {NoAnswer} witnesses did not answer")]
-    public static partial void SuspectChecked(ILogger logger, NodeName node, int unreachable, int reachable, int noAnswer);
+    [LoggerMessage(4005, LogLevel.Information, "Suspected node {Node}: unreachable from {Unreachable} silos (this one included: {Outcome}), reachable from {Reachable}, {NoAnswer} witnesses did not answer")]
+    public static partial void SuspectChecked(ILogger logger, NodeName node, int unreachable, ProbeOutcome outcome, int reachable, int noAnswer);
 
     [LoggerMessage(4006, LogLevel.Debug, "Witness {Witness} could not say whether it reaches {Node}")]
     public static partial void WitnessFailed(ILogger logger, Exception exception, SiloAddress witness, NodeName node);
@@ -37,4 +38,7 @@ internal static partial class MembershipLog
 
     [LoggerMessage(4010, LogLevel.Warning, "Checking that the overlay is in one piece failed; retrying at the next interval")]
     public static partial void RepairFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4011, LogLevel.Information, "Suspected node {Node} did not answer in time, but this silo's own process ran {LagMilliseconds:0} ms or more late meanwhile (the machine's cores are overbooked): it may be starved, not frozen, so it is not declared dead for this")]
+    public static partial void SuspectWhileStarved(ILogger logger, NodeName node, double lagMilliseconds);
 }

@@ -10,7 +10,9 @@ namespace Orleans.Partisan.Membership;
 /// (see <see cref="FailureDetectionOptions"/>): a silo whose overlay connections were lost and stay
 /// lost for <see cref="FailureDetectionOptions.SuspectAfter"/> is dialled afresh by this silo and by up
 /// to <see cref="FailureDetectionOptions.Witnesses"/> other active silos; when enough of them fail and
-/// none succeeds, <see cref="IClusterMembershipService.TryKill"/> declares it dead.
+/// none succeeds, <see cref="IClusterMembershipService.TryKill"/> declares it dead. A dial that got no answer in time
+/// while this silo's own process ran late (<see cref="SchedulingLag"/>: the machine's cores are overbooked) is no
+/// verdict: the suspect may be as starved as this silo, not frozen.
 /// </summary>
 /// <remarks>
 /// A silo can be lost in two ways: its connections close (<see cref="NodeDownReason.ConnectionClosed"/>: it crashed,
@@ -37,8 +39,13 @@ internal sealed class OverlayFailureDetector(
     private readonly ConcurrentDictionary<NodeName, NodeSpec> _specs = new();
     private readonly ConcurrentDictionary<NodeName, Task> _suspected = new();
 
+    /// <summary>Whether this silo's own process ran late, by half of <see cref="FailureDetectionOptions.ProbeTimeout"/> or more.</summary>
+    internal SchedulingLag Lag { get; } = new(time, options.Value.FailureDetection.ProbeTimeout / 2);
+
     public async Task RunAsync(CancellationToken cancellationToken)
     {
+        using var lag = Lag;
+        lag.Start();
         var sweeping = node.JoinsEveryMember ? SweepAsync(cancellationToken) : Task.CompletedTask;
         try
         {
@@ -139,12 +146,14 @@ internal sealed class OverlayFailureDetector(
     private const int MaxChecks = 5;
 
     /// <summary>
-    /// The detector's rule: <see cref="FailureVerdict.Dead"/> when this silo cannot reach <paramref name="suspect"/>,
-    /// at least <see cref="FailureDetectionOptions.Witnesses"/> silos in all cannot, and none of the silos asked can;
-    /// <see cref="FailureVerdict.Reachable"/> when one of them can; otherwise <see cref="FailureVerdict.Unconfirmed"/>.
+    /// The detector's rule: <see cref="FailureVerdict.Reachable"/> when this silo or a witness reaches <paramref name="suspect"/>;
+    /// <see cref="FailureVerdict.Dead"/> when none does and at least <see cref="FailureDetectionOptions.Witnesses"/> silos in
+    /// all (this one included) fail to, unless this silo's own dial got no answer while this silo's process ran late
+    /// (<see cref="Lag"/>: the suspect may be starved as well, not frozen); otherwise <see cref="FailureVerdict.Unconfirmed"/>.
     /// </summary>
     internal async Task<FailureVerdict> CheckAsync(NodeSpec suspect, SiloAddress suspectSilo, CancellationToken cancellationToken)
     {
+        var start = time.GetTimestamp();
         var witnesses = membership.CurrentSnapshot.Members.Values
             .Where(m => m.Status == SiloStatus.Active && !m.SiloAddress.Equals(localSilo.SiloAddress) && !m.SiloAddress.Equals(suspectSilo))
             .Select(m => m.SiloAddress)
@@ -154,9 +163,10 @@ internal sealed class OverlayFailureDetector(
 
         // This silo's own dial and the witnesses' run at once: a frozen silo (its kernel accepts the connection, nobody
         // answers) makes every dial wait its whole ProbeTimeout, and one after the other would double the wait.
-        var own = reachability.CanReachAsync(suspect, cancellationToken);
+        var own = reachability.ProbeAsync(suspect, cancellationToken);
         var asked = witnesses.Select(Ask).ToList();
-        if (await own.ConfigureAwait(false))
+        var outcome = await own.ConfigureAwait(false);
+        if (outcome == ProbeOutcome.Reached)
         {
             return FailureVerdict.Reachable;
         }
@@ -164,8 +174,15 @@ internal sealed class OverlayFailureDetector(
         var answers = await Task.WhenAll(asked).ConfigureAwait(false);
         var reached = answers.Count(a => a == true);
         var failed = answers.Count(a => a == false);
-        MembershipLog.SuspectChecked(logger, suspect.Name, failed + 1, reached, witnesses.Count - reached - failed);
-        return reached > 0 ? FailureVerdict.Reachable : failed + 1 >= _options.Witnesses ? FailureVerdict.Dead : FailureVerdict.Unconfirmed;
+        MembershipLog.SuspectChecked(logger, suspect.Name, failed + 1, outcome, reached, witnesses.Count - reached - failed);
+        var starved = outcome == ProbeOutcome.NoAnswer && Lag.LateSince(start);
+        var verdict = Verdict(outcome, reached, failed, starved, _options);
+        if (starved && reached == 0 && failed + 1 >= _options.Witnesses)
+        {
+            MembershipLog.SuspectWhileStarved(logger, suspect.Name, Lag.Threshold.TotalMilliseconds);
+        }
+
+        return verdict;
 
         async Task<bool?> Ask(SiloAddress witness)
         {
@@ -181,6 +198,26 @@ internal sealed class OverlayFailureDetector(
                 return null;
             }
         }
+    }
+
+    /// <summary>
+    /// The verdict from this silo's own dial (<paramref name="own"/>), the witnesses that reached the suspect
+    /// (<paramref name="reached"/>) and those that failed to (<paramref name="failed"/>), and whether this silo's process ran
+    /// late during its dial (<paramref name="starved"/>): see <see cref="CheckAsync"/>. Pure, for the tests.
+    /// </summary>
+    internal static FailureVerdict Verdict(ProbeOutcome own, int reached, int failed, bool starved, FailureDetectionOptions options)
+    {
+        if (own == ProbeOutcome.Reached || reached > 0)
+        {
+            return FailureVerdict.Reachable;
+        }
+
+        if (own == ProbeOutcome.NoAnswer && starved)
+        {
+            return FailureVerdict.Unconfirmed;
+        }
+
+        return failed + 1 >= options.Witnesses ? FailureVerdict.Dead : FailureVerdict.Unconfirmed;
     }
 
     /// <summary>Checks <paramref name="suspect"/> after <paramref name="firstWait"/>, and again every <see cref="FailureDetectionOptions.SuspectAfter"/> while the witnesses do not settle it.</summary>

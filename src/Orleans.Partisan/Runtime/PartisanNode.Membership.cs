@@ -2,7 +2,7 @@ namespace Orleans.Partisan.Runtime;
 
 /// <summary>
 /// How the overlay node follows an outside membership source and, on an Orleans client, keeps its gateways;
-/// and whether a node is reachable with a fresh dial (the failure detector's checks).
+/// and what a fresh dial of a node finds (the failure detector's checks).
 /// </summary>
 internal sealed partial class PartisanNode
 {
@@ -51,12 +51,15 @@ internal sealed partial class PartisanNode
     internal Task RejoinAsync(NodeSpec contact) => contact.Name == Name ? Task.CompletedTask : Driver.RejoinAsync(contact);
 
     /// <summary>
-    /// Whether a fresh dial of <paramref name="node"/> (connect and handshake on any of its listen
-    /// addresses, within <paramref name="timeout"/>) reaches that very node; its existing connections play no part.
+    /// What a fresh dial of <paramref name="node"/> (connect and handshake on any of its listen addresses, within
+    /// <paramref name="timeout"/>) finds: <see cref="ProbeOutcome.Reached"/> when that very node answers on one of them;
+    /// otherwise <see cref="ProbeOutcome.NoAnswer"/> when a dial ran out of time, <see cref="ProbeOutcome.Failed"/> when every
+    /// dial failed outright. Its existing connections play no part.
     /// </summary>
-    internal async Task<bool> CanReachAsync(NodeSpec node, TimeSpan timeout, CancellationToken cancellationToken)
+    internal async Task<ProbeOutcome> ProbeAsync(NodeSpec node, TimeSpan timeout, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(node);
+        var outcome = ProbeOutcome.Failed;
         foreach (var endpoint in node.ListenAddresses)
         {
             using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
@@ -65,16 +68,21 @@ internal sealed partial class PartisanNode
             {
                 if ((await _transport.ProbeAsync(endpoint, deadline.Token).ConfigureAwait(false)).Name == node.Name)
                 {
-                    return true;
+                    return ProbeOutcome.Reached;
                 }
             }
-            catch (Exception exception) when (exception is OperationCanceledException or System.Net.Sockets.SocketException or IOException or PartisanException && !cancellationToken.IsCancellationRequested)
+            catch (Exception exception) when (exception is OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
             {
-                // Refused, reset, timed out or answered by another node: not reached on this address.
+                // Connected, perhaps, but no handshake in time: frozen, cut off silently, or starved.
+                outcome = ProbeOutcome.NoAnswer;
+            }
+            catch (Exception exception) when (exception is System.Net.Sockets.SocketException or IOException or PartisanException && !cancellationToken.IsCancellationRequested)
+            {
+                // Refused, reset, closed before the handshake or answered by another node: not reached on this address.
             }
         }
 
-        return false;
+        return outcome;
     }
 
     /// <summary>

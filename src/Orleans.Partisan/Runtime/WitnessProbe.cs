@@ -67,7 +67,7 @@ internal sealed class WitnessProbe : IDisposable
         try
         {
             var timeout = question.Timeout <= TimeSpan.Zero || question.Timeout > MaxTimeout ? MaxTimeout : question.Timeout;
-            var reachable = await _node.CanReachAsync(question.Target, timeout, CancellationToken.None).ConfigureAwait(false);
+            var reachable = await _node.ProbeAsync(question.Target, timeout, CancellationToken.None).ConfigureAwait(false) == ProbeOutcome.Reached;
             await _node.ForwardMessageAsync(question.ReplyTo.Node, question.ReplyTo, new WitnessAnswer(reachable), Options).ConfigureAwait(false);
         }
         catch (Exception exception)

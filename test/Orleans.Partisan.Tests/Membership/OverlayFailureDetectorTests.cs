@@ -2,7 +2,9 @@ using System.Collections.Immutable;
 using System.Net;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Orleans.Partisan.Membership;
+using Orleans.Partisan.Runtime;
 
 namespace Orleans.Partisan.Tests.Membership;
 
@@ -23,7 +25,7 @@ public sealed class OverlayFailureDetectorTests
     public async Task The_verdict_needs_enough_witnesses_and_no_dissent(bool selfReaches, bool[] witnessesReach, int witnesses, string expected)
     {
         var others = witnessesReach.Select((_, i) => Silo(2 + i)).ToList();
-        var reachability = new FakeReachability(selfReaches, others.Zip(witnessesReach).ToDictionary(p => p.First, p => (bool?)p.Second));
+        var reachability = new FakeReachability(selfReaches ? ProbeOutcome.Reached : ProbeOutcome.Failed, others.Zip(witnessesReach).ToDictionary(p => p.First, p => (bool?)p.Second));
         var detector = Detector(reachability, others, witnesses);
 
         Assert.Equal(Enum.Parse<FailureVerdict>(expected), await detector.CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
@@ -35,7 +37,7 @@ public sealed class OverlayFailureDetectorTests
     public async Task A_witness_that_does_not_answer_neither_confirms_nor_refutes()
     {
         var others = new[] { Silo(2), Silo(3), Silo(4) };
-        var reachability = new FakeReachability(false, new() { [others[0]] = null, [others[1]] = false, [others[2]] = null });
+        var reachability = new FakeReachability(ProbeOutcome.Failed, new() { [others[0]] = null, [others[1]] = false, [others[2]] = null });
 
         // Two witnesses asked (the first two in address order): one fails to answer, one confirms: two silos in all.
         Assert.Equal(FailureVerdict.Dead, await Detector(reachability, others, 2).CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
@@ -48,11 +50,52 @@ public sealed class OverlayFailureDetectorTests
     {
         // This silo's own dial ends only once a witness has been asked: asked one after the other, the check would hang.
         var others = new[] { Silo(2), Silo(3) };
-        var reachability = new FakeReachability(false, new() { [others[0]] = false, [others[1]] = false }) { OwnDialWaitsForAWitness = true };
+        var reachability = new FakeReachability(ProbeOutcome.Failed, new() { [others[0]] = false, [others[1]] = false }) { OwnDialWaitsForAWitness = true };
 
         var verdict = await Detector(reachability, others, 2).CheckAsync(SuspectSpec, Suspect, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(FailureVerdict.Dead, verdict);
+    }
+
+    [Theory]
+    [InlineData("NoAnswer", false, "Dead")]        // silent while this silo ran on time: frozen
+    [InlineData("NoAnswer", true, "Unconfirmed")]  // silent while this silo itself ran late: the machine is starved, so may the suspect be
+    [InlineData("Failed", true, "Dead")]           // refused: it crashed, starved machine or not
+    [InlineData("Failed", false, "Dead")]
+    [InlineData("Reached", true, "Reachable")]
+    public void A_dial_that_got_no_answer_while_this_silo_ran_late_is_no_verdict(string own, bool starved, string expected)
+    {
+        // Both witnesses failed to reach it, and none reached it.
+        var verdict = OverlayFailureDetector.Verdict(Enum.Parse<ProbeOutcome>(own), reached: 0, failed: 2, starved, new FailureDetectionOptions());
+
+        Assert.Equal(Enum.Parse<FailureVerdict>(expected), verdict);
+    }
+
+    [Fact]
+    public async Task A_silent_suspect_is_not_declared_dead_by_a_check_during_which_this_silo_ran_late()
+    {
+        // The case of sixteen silo processes starting on two cores: every silo is starved for seconds, so a suspect that
+        // answers no dial in time, from here or from the witnesses, may be alive; a check during which this silo's own
+        // timer came late (here by 3 s, against 0.5 s allowed with ProbeTimeout 1 s) must not conclude it dead.
+        var time = new FakeTimeProvider();
+        var others = new[] { Silo(2), Silo(3) };
+        var reachability = new FakeReachability(ProbeOutcome.NoAnswer, new() { [others[0]] = false, [others[1]] = false });
+        var detector = Detector(reachability, others, 2, time);
+        detector.Lag.OnTick(time.GetTimestamp());
+        reachability.DuringDial = () => time.Advance(TimeSpan.FromSeconds(3));
+
+        Assert.Equal(FailureVerdict.Unconfirmed, await detector.CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
+
+        // Once this silo runs on time again (the late tick comes, then one on time), the same silence is a verdict.
+        detector.Lag.OnTick(time.GetTimestamp());
+        time.Advance(SchedulingLag.Interval);
+        detector.Lag.OnTick(time.GetTimestamp());
+        reachability.DuringDial = () =>
+        {
+            time.Advance(SchedulingLag.Interval);
+            detector.Lag.OnTick(time.GetTimestamp());
+        };
+        Assert.Equal(FailureVerdict.Dead, await detector.CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
     }
 
     [Theory]
@@ -68,7 +111,7 @@ public sealed class OverlayFailureDetectorTests
         Assert.Equal(TimeSpan.FromMilliseconds(expectedMs), OverlayFailureDetector.FirstWait(Enum.Parse<NodeDownReason>(reason), options));
     }
 
-    private static OverlayFailureDetector Detector(IReachability reachability, IEnumerable<SiloAddress> others, int witnesses)
+    private static OverlayFailureDetector Detector(IReachability reachability, IEnumerable<SiloAddress> others, int witnesses, TimeProvider? time = null)
     {
         var options = new PartisanOptions();
         options.FailureDetection.Enabled = true;
@@ -80,13 +123,13 @@ public sealed class OverlayFailureDetectorTests
             new FakeMembership(new ClusterMembershipSnapshot(members, new MembershipVersion(1))),
             new FakeLocalSilo(Self),
             Options.Create(options),
-            TimeProvider.System,
+            time ?? TimeProvider.System,
             NullLogger<OverlayFailureDetector>.Instance);
     }
 
     private static SiloAddress Silo(int port) => SiloAddress.New(new IPEndPoint(IPAddress.Loopback, 11000 + port), 1);
 
-    private sealed class FakeReachability(bool selfReaches, Dictionary<SiloAddress, bool?> witnesses) : IReachability
+    private sealed class FakeReachability(ProbeOutcome own, Dictionary<SiloAddress, bool?> witnesses) : IReachability
     {
         private readonly TaskCompletionSource _witnessAsked = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
@@ -95,14 +138,19 @@ public sealed class OverlayFailureDetectorTests
         /// <summary>Whether this silo's own dial completes only once a witness has been asked.</summary>
         public bool OwnDialWaitsForAWitness { get; init; }
 
-        public async Task<bool> CanReachAsync(NodeSpec node, CancellationToken cancellationToken)
+        /// <summary>Runs while this silo's own dial is under way (to move the clock, say).</summary>
+        public Action? DuringDial { get; set; }
+
+        public async Task<ProbeOutcome> ProbeAsync(NodeSpec node, CancellationToken cancellationToken)
         {
             if (OwnDialWaitsForAWitness)
             {
                 await _witnessAsked.Task.WaitAsync(cancellationToken);
             }
 
-            return selfReaches;
+            DuringDial?.Invoke();
+
+            return own;
         }
 
         public Task<bool> CanWitnessReachAsync(SiloAddress witness, NodeSpec node, CancellationToken cancellationToken)
