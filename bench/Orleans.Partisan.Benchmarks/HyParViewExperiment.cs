@@ -38,7 +38,8 @@ internal static class HyParViewExperiment
         meter = HyParViewExperimentPhase.Start();
         HyParViewExperimentOverlay.Stabilise(sim, settings);
         var stabilised = (Cost: meter.Stop(), Virtual: sim.Now - joined.Virtual, Steps: sim.Steps - joined.Steps);
-        Progress($"stabilised in {stabilised.Cost.Wall.TotalSeconds:0.0} s ({stabilised.Steps:N0} events)");
+        var heap = GC.GetTotalMemory(forceFullCollection: true);
+        Progress($"stabilised in {stabilised.Cost.Wall.TotalSeconds:0.0} s ({stabilised.Steps:N0} events); live heap {heap / 1e6:N0} MB, {heap / settings.Nodes:N0} B per node; {Environment.CpuUsage.TotalTime.TotalSeconds:0} s of CPU so far");
 
         meter = HyParViewExperimentPhase.Start();
         var graph = HyParViewExperimentGraph.Of(sim);
@@ -59,7 +60,14 @@ internal static class HyParViewExperiment
             {
                 var result = HyParViewExperimentFailure.Run(settings, percent);
                 results[percent] = result;
-                Progress($"{percent} % crashed: built in {result.Build.Wall.TotalSeconds:0.0} s, {settings.RoundsAfterFailure} rounds in {result.Failure.Wall.TotalSeconds:0.0} s; one component after {result.RoundsToOneComponent?.ToString(CultureInfo.InvariantCulture) ?? "-"} round(s)");
+                Progress($"{percent} % crashed: built in {result.Build.Wall.TotalSeconds:0.0} s, {settings.RoundsAfterFailure} rounds in {result.Failure.Wall.TotalSeconds:0.0} s; one component after {result.RoundsToOneComponent?.ToString(CultureInfo.InvariantCulture) ?? "-"} round(s); {Environment.CpuUsage.TotalTime.TotalSeconds:0} s of CPU so far");
+
+                // This fraction's tables now, on standard error, so a long run that is stopped leaves what it finished.
+                lock (results)
+                {
+                    new HyParViewExperimentReport(settings, Console.Error).Failures([result], stableHash, swept.Elapsed);
+                }
+
                 return ValueTask.CompletedTask;
             });
         report.Failures([.. settings.FailurePercents.Select(p => results[p])], stableHash, swept.Elapsed);

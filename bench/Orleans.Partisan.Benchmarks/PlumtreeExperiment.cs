@@ -32,7 +32,14 @@ internal static class PlumtreeExperiment
             {
                 var result = PlumtreeExperimentRun.Run(settings, percent);
                 results[percent] = result;
-                Progress($"{percent} % crashed: built in {result.Build.Wall.TotalSeconds:0.0} s, broadcasts in {result.Run.Wall.TotalSeconds:0.0} s");
+                Progress($"{percent} % crashed: built in {result.Build.Wall.TotalSeconds:0.0} s, broadcasts in {result.Run.Wall.TotalSeconds:0.0} s; {Environment.CpuUsage.TotalTime.TotalSeconds:0} s of CPU so far");
+
+                // This fraction's tables now, on standard error, so a long run that is stopped leaves what it finished.
+                lock (results)
+                {
+                    new PlumtreeExperimentReport(settings, Console.Error).Results([result]);
+                }
+
                 return ValueTask.CompletedTask;
             });
         report.Results([.. settings.FailurePercents.Select(p => results[p])]);

@@ -34,6 +34,8 @@ internal static class PlumtreeExperimentRun
         }
 
         phases.Add(Measure("steady state", sim, plumtree, flood, roots, settings));
+        var heap = GC.GetTotalMemory(forceFullCollection: true);
+        PlumtreeExperiment.Progress($"{percent} %: steady state measured, {sim.Steps:N0} events; live heap {heap / 1e6:N0} MB, {heap / sim.Count:N0} B per node (every run in this process; HyParView, Plumtree and flooding)");
 
         var crashed = sim.CrashMany(percent / 100.0);
         var warm = roots.Where(r => sim[r].Alive).ToList();

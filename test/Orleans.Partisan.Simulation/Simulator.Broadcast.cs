@@ -26,6 +26,8 @@ namespace Orleans.Partisan.Simulation;
 internal sealed partial class Simulator
 {
     private readonly List<BroadcastProtocol> _protocols = [];
+    private readonly Stack<List<BroadcastEffect>> _spareBroadcastEffects = new();
+    private readonly List<NodeName> _memberNames = [];
     private long _pendingHandlerCalls;
     private long _pendingExchanges;
     private Random? _broadcastSeeds;
@@ -80,7 +82,7 @@ internal sealed partial class Simulator
         var instance = origin.Broadcasts[protocol.Number];
         instance.Store.Add(key, payload);
         Trace(TraceKind.Broadcast, node, protocol.Number, null);
-        RunBroadcast(origin, protocol.Number, "Broadcast", core => core.Broadcast(handler, id, payload));
+        RunBroadcast(origin, protocol.Number, "Broadcast", (core, effects) => core.Broadcast(handler, id, payload, null, effects));
         return record;
     }
 
@@ -105,7 +107,7 @@ internal sealed partial class Simulator
             node.Broadcasts.Add(instance);
         }
 
-        RunBroadcast(node, protocol.Number, "Start", static core => core.Start());
+        RunBroadcast(node, protocol.Number, "Start", static (core, effects) => core.Start(effects));
         if (connected)
         {
             foreach (var (peer, link) in node.Outbound)
@@ -113,13 +115,13 @@ internal sealed partial class Simulator
                 if (link.UpReported)
                 {
                     var name = _nodes[peer].Name;
-                    RunBroadcast(node, protocol.Number, "NeighborUp", core => core.NeighborUp(name));
+                    RunBroadcast(node, protocol.Number, "NeighborUp", (core, effects) => core.NeighborUp(name, effects));
                 }
             }
         }
 
         var members = MemberNames(node);
-        RunBroadcast(node, protocol.Number, "MembersChanged", core => core.MembersChanged(members));
+        RunBroadcast(node, protocol.Number, "MembersChanged", members, static (core, m, effects) => core.MembersChanged(m, effects));
     }
 
     /// <summary>Builds every protocol's core of a node that starts (added or restarted).</summary>
@@ -132,17 +134,12 @@ internal sealed partial class Simulator
         }
     }
 
-    private static NodeName[] MemberNames(SimNode node)
+    /// <summary>The names of the node's members, in a list the simulator reuses (valid until the next call).</summary>
+    private List<NodeName> MemberNames(SimNode node)
     {
-        var specs = node.Core.Members;
-        var members = new NodeName[specs.Count];
-        var i = 0;
-        foreach (var spec in specs)
-        {
-            members[i++] = spec.Name;
-        }
-
-        return members;
+        _memberNames.Clear();
+        node.Core.AddMemberNames(_memberNames);
+        return _memberNames;
     }
 
     /// <summary>The peer service reported a member joined or left: every broadcast core hears the new members.</summary>
@@ -156,7 +153,7 @@ internal sealed partial class Simulator
         var members = MemberNames(node);
         for (var p = 0; p < node.Broadcasts.Count; p++)
         {
-            RunBroadcast(node, p, "MembersChanged", members, static (core, m) => core.MembersChanged(m));
+            RunBroadcast(node, p, "MembersChanged", members, static (core, m, effects) => core.MembersChanged(m, effects));
         }
     }
 
@@ -166,28 +163,30 @@ internal sealed partial class Simulator
         {
             if (up)
             {
-                RunBroadcast(node, p, "NeighborUp", peer, static (core, name) => core.NeighborUp(name));
+                RunBroadcast(node, p, "NeighborUp", peer, static (core, name, effects) => core.NeighborUp(name, effects));
             }
             else
             {
-                RunBroadcast(node, p, "NeighborDown", peer, static (core, name) => core.NeighborDown(name));
+                RunBroadcast(node, p, "NeighborDown", peer, static (core, name, effects) => core.NeighborDown(name, effects));
             }
         }
     }
 
-    private void RunBroadcast(SimNode node, int protocol, string what, Func<IBroadcastCore, IReadOnlyList<BroadcastEffect>> call)
-        => RunBroadcast(node, protocol, what, call, static (core, call) => call(core));
+    private void RunBroadcast(SimNode node, int protocol, string what, Action<IBroadcastCore, List<BroadcastEffect>> call)
+        => RunBroadcast(node, protocol, what, call, static (core, call, effects) => call(core, effects));
 
     /// <summary>
     /// Calls a broadcast core and carries out its effects. The call's arguments travel as
     /// <paramref name="state"/> to a static lambda, so the calls made for every event allocate no closure.
     /// </summary>
-    private void RunBroadcast<TState>(SimNode node, int protocol, string what, TState state, Func<IBroadcastCore, TState, IReadOnlyList<BroadcastEffect>> call)
+    private void RunBroadcast<TState>(SimNode node, int protocol, string what, TState state, Action<IBroadcastCore, TState, List<BroadcastEffect>> call)
     {
-        IReadOnlyList<BroadcastEffect> effects;
+        // The effect lists are reused: one per nesting level (effects are carried out before the next call, but a
+        // list is taken off the spares for the call's duration, so a call made while carrying out effects gets its own).
+        var effects = _spareBroadcastEffects.Count > 0 ? _spareBroadcastEffects.Pop() : [];
         try
         {
-            effects = call(node.Broadcasts[protocol].Core, state);
+            call(node.Broadcasts[protocol].Core, state, effects);
         }
         catch (Exception exception) when (exception is not SimulationException)
         {
@@ -195,9 +194,11 @@ internal sealed partial class Simulator
         }
 
         ExecuteBroadcast(node, protocol, effects);
+        effects.Clear();
+        _spareBroadcastEffects.Push(effects);
     }
 
-    private void ExecuteBroadcast(SimNode node, int protocol, IReadOnlyList<BroadcastEffect> effects)
+    private void ExecuteBroadcast(SimNode node, int protocol, List<BroadcastEffect> effects)
     {
         for (var i = 0; i < effects.Count; i++)
         {
@@ -276,7 +277,7 @@ internal sealed partial class Simulator
     }
 
     private void OnBroadcastDeliver(SimNode recipient, SimNode sender, BroadcastEnvelope envelope)
-        => RunBroadcast(recipient, envelope.Protocol, "Handle", (sender.Name, envelope.Message), static (core, s) => core.Handle(s.Name, s.Message));
+        => RunBroadcast(recipient, envelope.Protocol, "Handle", (sender.Name, envelope.Message), static (core, s, effects) => core.Handle(s.Name, s.Message, effects));
 
     private void OnHandlerCall(in SimEvent call)
     {
@@ -301,15 +302,15 @@ internal sealed partial class Simulator
                     _protocols[protocol].Find(key)?.Deliver(node.Index, merge.Gossip.Round, Now);
                 }
 
-                RunBroadcast(node, protocol, "Merged", (merge, isNew), static (core, s) => core.Merged(s.merge.From, s.merge.Gossip, s.isNew));
+                RunBroadcast(node, protocol, "Merged", (merge, isNew), static (core, s, effects) => core.Merged(s.merge.From, s.merge.Gossip, s.isNew, effects));
                 break;
             case CheckStaleEffect check:
                 var stale = instance.Store.ContainsKey(new BroadcastMessageKey(check.Handler, check.Announcement.MessageId));
-                RunBroadcast(node, protocol, "StaleChecked", (check, stale), static (core, s) => core.StaleChecked(s.check.From, s.check.Handler, s.check.Announcement, s.stale));
+                RunBroadcast(node, protocol, "StaleChecked", (check, stale), static (core, s, effects) => core.StaleChecked(s.check.From, s.check.Handler, s.check.Announcement, s.stale, effects));
                 break;
             case GraftPayloadEffect graft:
                 var payload = instance.Store.GetValueOrDefault(new BroadcastMessageKey(graft.Graft.Handler, graft.Graft.MessageId));
-                RunBroadcast(node, protocol, "GraftAnswered", (graft, payload), static (core, s) => core.GraftAnswered(s.graft.Requester, s.graft.Graft, s.payload));
+                RunBroadcast(node, protocol, "GraftAnswered", (graft, payload), static (core, s, effects) => core.GraftAnswered(s.graft.Requester, s.graft.Graft, s.payload, effects));
                 break;
         }
     }
@@ -428,6 +429,6 @@ internal sealed partial class Simulator
         }
 
         Trace(TraceKind.BroadcastTimer, node.Index, timer.Protocol, timer.Timer);
-        RunBroadcast(node, timer.Protocol, "OnTimer", timer.Timer, static (core, t) => core.OnTimer(t));
+        RunBroadcast(node, timer.Protocol, "OnTimer", timer.Timer, static (core, t, effects) => core.OnTimer(t, effects));
     }
 }

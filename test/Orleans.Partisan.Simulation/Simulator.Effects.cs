@@ -5,6 +5,22 @@ namespace Orleans.Partisan.Simulation;
 /// <summary>Carries out the effects a core returns, as <c>PeerServiceDriver</c> and the transport do.</summary>
 internal sealed partial class Simulator
 {
+    private readonly Stack<List<PeerServiceEffect>> _sparePeerEffects = new();
+
+    /// <summary>
+    /// Calls the core with an effect list the simulator reuses (the call's arguments travel as <paramref name="state"/> to a
+    /// static callback: no closure, no list per event) and carries out the effects.
+    /// </summary>
+    private void ExecuteCall<TState>(SimNode node, TState state, Action<IPeerServiceCore, TState, List<PeerServiceEffect>> call)
+    {
+        // Taken off the spares for the call's duration, so a call made while carrying out effects would get its own.
+        var effects = _sparePeerEffects.Count > 0 ? _sparePeerEffects.Pop() : [];
+        call(node.Core, state, effects);
+        Execute(node, effects);
+        effects.Clear();
+        _sparePeerEffects.Push(effects);
+    }
+
     private void Execute(SimNode node, IReadOnlyList<PeerServiceEffect> effects)
     {
         var membersChanged = false;
@@ -237,7 +253,7 @@ internal sealed partial class Simulator
         var peer = _nodes[link.To];
         Observe(node, ObservedKind.PeerDown, peer.Name);
         Trace(TraceKind.PeerDown, node.Index, peer.Index, null);
-        Execute(node, node.Core.PeerDown(peer.Name));
+        ExecuteCall(node, peer.Name, static (core, name, effects) => core.PeerDown(name, effects));
         NotifyNeighbor(node, peer.Name, up: false);
     }
 

@@ -157,7 +157,7 @@ internal sealed partial class Simulator
             Counters.Delivered++;
             recipient.Received++;
             Trace(TraceKind.Delivered, delivery.Node, delivery.Peer, delivery.Payload);
-            Execute(recipient, recipient.Core.Handle(sender.Name, delivery.Payload!));
+            ExecuteCall(recipient, (sender.Name, delivery.Payload!), static (core, m, effects) => core.Handle(m.Name, m.Item2, effects));
         }
 
         TryForget(link);
@@ -207,7 +207,7 @@ internal sealed partial class Simulator
 
         Observe(node, ObservedKind.PeerUp, peer.Name);
         Trace(TraceKind.PeerUp, node.Index, peer.Index, null);
-        Execute(node, node.Core.PeerUp(peer.Name));
+        ExecuteCall(node, peer.Name, static (core, name, effects) => core.PeerUp(name, effects));
         NotifyNeighbor(node, peer.Name, up: true);
     }
 
@@ -262,6 +262,6 @@ internal sealed partial class Simulator
         }
 
         Trace(TraceKind.Timer, node.Index, -1, timer);
-        Execute(node, node.Core.OnTimer(timer));
+        ExecuteCall(node, timer, static (core, t, effects) => core.OnTimer(t, effects));
     }
 }

@@ -11,8 +11,9 @@ public sealed class PlumtreeOptions
     private static readonly TimeSpan MaxInterval = TimeSpan.FromMilliseconds(uint.MaxValue - 1);
 
     /// <summary>
-    /// How often a node sends the IHAVE announcements it queued for its lazy neighbours, one batch per
-    /// neighbour and handler (the paper's lazy push policy, §3.6). Default 1 s (Partisan's lazy tick); more than zero.
+    /// How long after queueing its first IHAVE announcement a node sends the batch to its lazy neighbours, one
+    /// per neighbour and handler (the paper's lazy push policy, §3.6); no tick runs while nothing is queued.
+    /// Also the unit of <see cref="MessageIdRetentionTicks"/>. Default 1 s (Partisan's lazy tick); more than zero.
     /// </summary>
     public TimeSpan LazyTickInterval { get; set; } = TimeSpan.FromSeconds(1);
 
@@ -50,7 +51,9 @@ public sealed class PlumtreeOptions
     /// How many lazy ticks (<see cref="LazyTickInterval"/>) a node remembers the identity of a message it
     /// delivered, so that a duplicate or an IHAVE of it is recognised without asking the handler, and of a
     /// message it was told about and is still missing, so that it keeps grafting it. An identity forgotten
-    /// earlier only costs a question to the handler (<c>IsStale</c>). Default 30; at least 1.
+    /// earlier only costs a question to the handler (<c>IsStale</c>). Identities are forgotten by a tick every
+    /// third of this (while any is remembered), so one is kept at least this long and up to a third longer.
+    /// Default 30; at least 1.
     /// </summary>
     public int MessageIdRetentionTicks { get; set; } = 30;
 

@@ -26,7 +26,7 @@ internal sealed record MemberLeftEffect(NodeSpec Member) : PeerServiceEffect;
 internal sealed record SelfLeftEffect(NodeName RemovedBy) : PeerServiceEffect;
 
 /// <summary>
-/// Call <see cref="IPeerServiceCore.OnTimer"/> with <paramref name="Timer"/> after <paramref name="Due"/>,
+/// Call <see cref="IPeerServiceCore.OnTimer(CoreTimer)"/> with <paramref name="Timer"/> after <paramref name="Due"/>,
 /// and then every <paramref name="Due"/> if <paramref name="Periodic"/>. Arming a timer again replaces it.
 /// </summary>
 internal sealed record ArmTimerEffect(CoreTimer Timer, TimeSpan Due, bool Periodic) : PeerServiceEffect;

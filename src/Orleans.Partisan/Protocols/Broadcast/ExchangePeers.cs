@@ -21,11 +21,25 @@ internal sealed class ExchangePeers(NodeName self)
         }
 
         var count = 0;
-        foreach (var member in members)
+        if (members is List<NodeName> list)
         {
-            if (!member.IsEmpty && member != self)
+            // The simulator's reused list: indexed, so no boxed enumerator on every membership change.
+            for (var i = 0; i < list.Count; i++)
             {
-                _members[count++] = member;
+                if (!list[i].IsEmpty && list[i] != self)
+                {
+                    _members[count++] = list[i];
+                }
+            }
+        }
+        else
+        {
+            foreach (var member in members)
+            {
+                if (!member.IsEmpty && member != self)
+                {
+                    _members[count++] = member;
+                }
             }
         }
 

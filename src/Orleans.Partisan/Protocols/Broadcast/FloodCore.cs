@@ -42,90 +42,78 @@ internal sealed class FloodCore : IBroadcastCore
     internal int RememberedCount => _delivered.Count;
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> Start() =>
-    [
-        new BroadcastTimerEffect(FloodTimer.Forget.Instance, _options.LazyTickInterval, Periodic: true),
-        new BroadcastTimerEffect(FloodTimer.Exchange.Instance, _options.ExchangeInterval, Periodic: true),
-    ];
+    public void Start(List<BroadcastEffect> effects)
+    {
+        effects.Add(new BroadcastTimerEffect(FloodTimer.Forget.Instance, _options.LazyTickInterval, Periodic: true));
+        effects.Add(new BroadcastTimerEffect(FloodTimer.Exchange.Instance, _options.ExchangeInterval, Periodic: true));
+    }
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> Broadcast(string handler, object messageId, object payload, TraceContext? trace = null)
+    public void Broadcast(string handler, object messageId, object payload, TraceContext? trace, List<BroadcastEffect> effects)
     {
         ArgumentException.ThrowIfNullOrEmpty(handler);
         ArgumentNullException.ThrowIfNull(messageId);
         ArgumentNullException.ThrowIfNull(payload);
         _delivered.Add(new BroadcastMessageKey(handler, messageId), Self, _tick);
-        var effects = new List<BroadcastEffect>(_neighbors.Count);
         Flood(new BroadcastGossip(handler, messageId, payload, Self, 1, trace), except: null, effects);
-        return effects;
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> Handle(NodeName from, IBroadcastMessage message)
+    public void Handle(NodeName from, IBroadcastMessage message, List<BroadcastEffect> effects)
     {
         ArgumentNullException.ThrowIfNull(message);
         if (message is not BroadcastGossip gossip || from.IsEmpty || from == Self)
         {
-            return [];
+            return;
         }
 
         var key = new BroadcastMessageKey(gossip.Handler, gossip.MessageId);
         if (_delivered.Contains(key))
         {
-            return [];
+            return;
         }
 
         _delivered.Add(key, from, _tick);
-        return [new MergeEffect(from, gossip)];
+        effects.Add(new MergeEffect(from, gossip));
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> Merged(NodeName from, BroadcastGossip gossip, bool isNew)
+    public void Merged(NodeName from, BroadcastGossip gossip, bool isNew, List<BroadcastEffect> effects)
     {
         ArgumentNullException.ThrowIfNull(gossip);
-        if (!isNew)
+        if (isNew)
         {
-            return [];
+            Flood(gossip with { Round = gossip.Round + 1 }, except: from, effects);
         }
-
-        var effects = new List<BroadcastEffect>(_neighbors.Count);
-        Flood(gossip with { Round = gossip.Round + 1 }, except: from, effects);
-        return effects;
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> StaleChecked(NodeName from, string handler, BroadcastAnnouncement announcement, bool isStale) => [];
+    public void StaleChecked(NodeName from, string handler, BroadcastAnnouncement announcement, bool isStale, List<BroadcastEffect> effects)
+    {
+    }
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> GraftAnswered(NodeName requester, BroadcastGraft graft, object? payload) => [];
+    public void GraftAnswered(NodeName requester, BroadcastGraft graft, object? payload, List<BroadcastEffect> effects)
+    {
+    }
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> NeighborUp(NodeName peer)
+    public void NeighborUp(NodeName peer, List<BroadcastEffect> effects)
     {
         if (!peer.IsEmpty && peer != Self)
         {
             _neighbors.Add(peer);
         }
-
-        return [];
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> NeighborDown(NodeName peer)
-    {
-        _neighbors.Remove(peer);
-        return [];
-    }
+    public void NeighborDown(NodeName peer, List<BroadcastEffect> effects) => _neighbors.Remove(peer);
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> MembersChanged(IReadOnlyCollection<NodeName> members)
-    {
-        _exchangePeers.Set(members);
-        return [];
-    }
+    public void MembersChanged(IReadOnlyCollection<NodeName> members, List<BroadcastEffect> effects) => _exchangePeers.Set(members);
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> OnTimer(CoreTimer timer)
+    public void OnTimer(CoreTimer timer, List<BroadcastEffect> effects)
     {
         ArgumentNullException.ThrowIfNull(timer);
         if (timer is FloodTimer.Forget)
@@ -135,10 +123,8 @@ internal sealed class FloodCore : IBroadcastCore
         }
         else if (timer is FloodTimer.Exchange && _exchangePeers.Choose(_neighbors, _random) is { } peer)
         {
-            return [new ExchangeEffect(peer)];
+            effects.Add(new ExchangeEffect(peer));
         }
-
-        return [];
     }
 
     /// <summary>Flooding has no tree: one entry rooted at this node, every neighbour eager (it pushes every root's messages to all).</summary>

@@ -5,6 +5,12 @@ namespace Orleans.Partisan.Protocols.Broadcast;
 /// Driven by calls and answering with effects; not thread-safe (the driver serializes calls).
 /// </summary>
 /// <remarks>
+/// Every call appends its effects to <c>effects</c>, a list the caller owns: the core only adds to it and
+/// keeps no reference to it after the call, so a driver can clear and reuse one list for every call (a
+/// simulator of many nodes allocates no list per event). <see cref="BroadcastCoreCalls"/> has the same calls
+/// returning a new list, for callers that want one.
+/// </remarks>
+/// <remarks>
 /// What a driver (the real one, or a simulator) promises a core:
 /// <list type="bullet">
 /// <item>Neighbours are the peers this node's peer service is connected to (every member in a full
@@ -28,44 +34,45 @@ internal interface IBroadcastCore
     NodeName Self { get; }
 
     /// <summary>The core starts: typically arms its timers.</summary>
-    IReadOnlyList<BroadcastEffect> Start();
+    void Start(List<BroadcastEffect> effects);
 
     /// <summary>
     /// Broadcast a message this node originates (it is the root). The local handler already merged it;
     /// the core sends it to every neighbour of its tree, with <paramref name="trace"/> (the broadcaster's span, which
     /// every node's delivery span is a child of) when it is given.
     /// </summary>
-    IReadOnlyList<BroadcastEffect> Broadcast(string handler, object messageId, object payload, TraceContext? trace = null);
+    void Broadcast(string handler, object messageId, object payload, TraceContext? trace, List<BroadcastEffect> effects);
 
     /// <summary>A broadcast message arrived from the neighbour <paramref name="from"/>.</summary>
-    IReadOnlyList<BroadcastEffect> Handle(NodeName from, IBroadcastMessage message);
+    void Handle(NodeName from, IBroadcastMessage message, List<BroadcastEffect> effects);
 
     /// <summary>The handler's answer to a <see cref="MergeEffect"/>: whether the message was new.</summary>
-    IReadOnlyList<BroadcastEffect> Merged(NodeName from, BroadcastGossip gossip, bool isNew);
+    void Merged(NodeName from, BroadcastGossip gossip, bool isNew, List<BroadcastEffect> effects);
 
     /// <summary>The handler's answer to a <see cref="CheckStaleEffect"/>.</summary>
-    IReadOnlyList<BroadcastEffect> StaleChecked(NodeName from, string handler, BroadcastAnnouncement announcement, bool isStale);
+    void StaleChecked(NodeName from, string handler, BroadcastAnnouncement announcement, bool isStale, List<BroadcastEffect> effects);
 
     /// <summary>
     /// The handler's answer to a <see cref="GraftPayloadEffect"/>: the payload to send, or
     /// <see langword="null"/> when the message is stale or the handler failed (nothing is sent).
     /// </summary>
-    IReadOnlyList<BroadcastEffect> GraftAnswered(NodeName requester, BroadcastGraft graft, object? payload);
+    void GraftAnswered(NodeName requester, BroadcastGraft graft, object? payload, List<BroadcastEffect> effects);
 
     /// <summary>A connection to <paramref name="peer"/> opened: it is a neighbour.</summary>
-    IReadOnlyList<BroadcastEffect> NeighborUp(NodeName peer);
+    void NeighborUp(NodeName peer, List<BroadcastEffect> effects);
 
     /// <summary>The connection to <paramref name="peer"/> closed: it is no longer a neighbour.</summary>
-    IReadOnlyList<BroadcastEffect> NeighborDown(NodeName peer);
+    void NeighborDown(NodeName peer, List<BroadcastEffect> effects);
 
     /// <summary>
     /// The overlay's members changed (this node included or not): the candidates for the anti-entropy
-    /// exchange, which need not be neighbours (an exchange is a call between handlers).
+    /// exchange, which need not be neighbours (an exchange is a call between handlers). The collection is
+    /// valid during the call only (a driver may refill it for the next call): a core that keeps the members copies them.
     /// </summary>
-    IReadOnlyList<BroadcastEffect> MembersChanged(IReadOnlyCollection<NodeName> members);
+    void MembersChanged(IReadOnlyCollection<NodeName> members, List<BroadcastEffect> effects);
 
     /// <summary>A timer armed by a <see cref="BroadcastTimerEffect"/> fired.</summary>
-    IReadOnlyList<BroadcastEffect> OnTimer(CoreTimer timer);
+    void OnTimer(CoreTimer timer, List<BroadcastEffect> effects);
 
     /// <summary>This node's links in every tree it knows, for diagnostics; ordered by root.</summary>
     IReadOnlyList<BroadcastTreeLinks> Trees();

@@ -4,28 +4,26 @@ namespace Orleans.Partisan.Protocols.Broadcast;
 internal sealed partial class PlumtreeCore
 {
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> Broadcast(string handler, object messageId, object payload, TraceContext? trace = null)
+    public void Broadcast(string handler, object messageId, object payload, TraceContext? trace, List<BroadcastEffect> effects)
     {
         ArgumentException.ThrowIfNullOrEmpty(handler);
         ArgumentNullException.ThrowIfNull(messageId);
         ArgumentNullException.ThrowIfNull(payload);
-        var effects = new List<BroadcastEffect>();
         var key = new BroadcastMessageKey(handler, messageId);
         if (_missing.Remove(key, out var missing))
         {
             StopRepair(missing, effects);
         }
 
-        _delivered.Add(key, new PlumtreeDelivered(Self, 0, parent: null), _tick);
+        _delivered.Add(key, new PlumtreeDelivered(Self, 0, parent: null), Stamp);
         Push(Tree(Self), new BroadcastGossip(handler, messageId, payload, Self, 1, trace), except: null, effects);
-        return effects;
+        ArmTicks(effects);
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> Merged(NodeName from, BroadcastGossip gossip, bool isNew)
+    public void Merged(NodeName from, BroadcastGossip gossip, bool isNew, List<BroadcastEffect> effects)
     {
         ArgumentNullException.ThrowIfNull(gossip);
-        var effects = new List<BroadcastEffect>();
         var key = new BroadcastMessageKey(gossip.Handler, gossip.MessageId);
         _delivered.TryGetValue(key, out var delivered);
         if (!isNew)
@@ -36,7 +34,7 @@ internal sealed partial class PlumtreeCore
                 PruneLink(from, gossip.Root, effects);
             }
 
-            return effects;
+            return;
         }
 
         var tree = Tree(gossip.Root);
@@ -48,19 +46,17 @@ internal sealed partial class PlumtreeCore
         }
 
         Push(tree, gossip with { Round = gossip.Round + 1 }, except: from, effects, alsoExcept: parent);
-        return effects;
+        ArmTicks(effects);
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> GraftAnswered(NodeName requester, BroadcastGraft graft, object? payload)
+    public void GraftAnswered(NodeName requester, BroadcastGraft graft, object? payload, List<BroadcastEffect> effects)
     {
         ArgumentNullException.ThrowIfNull(graft);
-        if (payload is null || requester.IsEmpty || requester == Self)
+        if (payload is not null && !requester.IsEmpty && requester != Self)
         {
-            return [];
+            Send(requester, new BroadcastGossip(graft.Handler, graft.MessageId, payload, graft.Root, graft.Round), effects);
         }
-
-        return [new BroadcastSendEffect(requester, new BroadcastGossip(graft.Handler, graft.MessageId, payload, graft.Root, graft.Round))];
     }
 
     /// <summary>
@@ -97,7 +93,7 @@ internal sealed partial class PlumtreeCore
             OptimiseOnArrival(from, gossip, missing, delivered, effects);
         }
 
-        _delivered.Add(key, delivered, _tick);
+        _delivered.Add(key, delivered, Stamp);
         effects.Add(new MergeEffect(from, gossip));
     }
 

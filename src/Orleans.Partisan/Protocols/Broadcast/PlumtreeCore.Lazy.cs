@@ -7,30 +7,29 @@ namespace Orleans.Partisan.Protocols.Broadcast;
 internal sealed partial class PlumtreeCore
 {
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> StaleChecked(NodeName from, string handler, BroadcastAnnouncement announcement, bool isStale)
+    public void StaleChecked(NodeName from, string handler, BroadcastAnnouncement announcement, bool isStale, List<BroadcastEffect> effects)
     {
         ArgumentNullException.ThrowIfNull(handler);
         ArgumentNullException.ThrowIfNull(announcement);
-        var effects = new List<BroadcastEffect>();
         var key = new BroadcastMessageKey(handler, announcement.MessageId);
         if (!_missing.TryGetValue(key, out var missing))
         {
             // It came meanwhile, or was forgotten: nothing to repair.
-            return effects;
+            return;
         }
 
         if (isStale)
         {
             _missing.Remove(key, out _);
             StopRepair(missing, effects);
-            _delivered.Add(key, new PlumtreeDelivered(announcement.Root, announcement.Round, parent: null), _tick);
+            _delivered.Add(key, new PlumtreeDelivered(announcement.Root, announcement.Round, parent: null), Stamp);
         }
         else if (missing.State == PlumtreeMissingState.Checking)
         {
             StartFirstTimer(missing, effects);
         }
 
-        return effects;
+        ArmTicks(effects);
     }
 
     /// <summary>
@@ -76,11 +75,10 @@ internal sealed partial class PlumtreeCore
     }
 
     /// <summary>
-    /// Remembers a message being repaired; one evicted to make room stops its repair. Apart from
-    /// <see cref="OnIHave"/>, so the closure is made only when a missing message is new.
+    /// Remembers a message being repaired; one evicted to make room stops its repair.
     /// </summary>
     private void RememberMissing(BroadcastMessageKey key, PlumtreeMissing missing, List<BroadcastEffect> effects)
-        => _missing.Add(key, missing, _tick, (_, forgotten) => StopRepair(forgotten, effects));
+        => _missing.Add(key, missing, Stamp, (this, effects), static (state, _, forgotten) => state.Item1.StopRepair(forgotten, state.effects));
 
     /// <summary>A graft timer fired: the message did not come in time; graft the next announcer.</summary>
     private void OnGraftTimer(BroadcastMessageKey key, List<BroadcastEffect> effects)

@@ -4,11 +4,11 @@ namespace Orleans.Partisan.Protocols.Broadcast;
 internal sealed partial class PlumtreeCore
 {
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> NeighborUp(NodeName peer)
+    public void NeighborUp(NodeName peer, List<BroadcastEffect> effects)
     {
         if (peer.IsEmpty || peer == Self || !_neighbors.Add(peer))
         {
-            return [];
+            return;
         }
 
         // A new neighbour is eager in every tree: the first duplicate over it prunes it where it is redundant.
@@ -16,17 +16,14 @@ internal sealed partial class PlumtreeCore
         {
             tree.MakeEager(peer);
         }
-
-        return [];
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> NeighborDown(NodeName peer)
+    public void NeighborDown(NodeName peer, List<BroadcastEffect> effects)
     {
-        var effects = new List<BroadcastEffect>();
         if (!_neighbors.Remove(peer))
         {
-            return effects;
+            return;
         }
 
         foreach (var tree in _trees.Values)
@@ -45,16 +42,10 @@ internal sealed partial class PlumtreeCore
                 GraftNext(key, missing, timerRunning: true, effects);
             }
         }
-
-        return effects;
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> MembersChanged(IReadOnlyCollection<NodeName> members)
-    {
-        _exchangePeers.Set(members);
-        return [];
-    }
+    public void MembersChanged(IReadOnlyCollection<NodeName> members, List<BroadcastEffect> effects) => _exchangePeers.Set(members);
 
     /// <summary>The exchange tick: one exchange with a member outside this node's own tree when there is one.</summary>
     private void OnExchangeTick(List<BroadcastEffect> effects)

@@ -61,8 +61,16 @@ internal sealed partial class PlumtreeCore : IBroadcastCore
     private readonly AnnouncementQueue _announcements;
     private readonly ExchangePeers _exchangePeers;
 
-    // Lazy ticks so far: the clock of the identity memory.
+    // The clock of the identity memory, in lazy-tick intervals: advanced by _forgetTicks at each forget tick.
     private long _tick;
+
+    // The forget tick's period, in lazy-tick intervals: a third of the retention (at least 1).
+    private readonly int _forgetTicks;
+
+    // Start was called (timers are armed from then on); the one-shot lazy tick and the periodic forget tick are armed.
+    private bool _started;
+    private bool _lazyTickArmed;
+    private bool _forgetArmed;
 
     // Counts tree uses, to forget the least recently used tree.
     private long _treeClock;
@@ -84,6 +92,7 @@ internal sealed partial class PlumtreeCore : IBroadcastCore
         _missing = new RememberedMessages<PlumtreeMissing>(options.MaxRememberedMessageIds);
         _announcements = new AnnouncementQueue(options.MaxAnnouncementsPerIHave);
         _exchangePeers = new ExchangePeers(self);
+        _forgetTicks = Math.Max(1, options.MessageIdRetentionTicks / 3);
     }
 
     /// <inheritdoc />
@@ -105,20 +114,20 @@ internal sealed partial class PlumtreeCore : IBroadcastCore
     internal int TreeCount => _trees.Count;
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> Start() =>
-    [
-        new BroadcastTimerEffect(PlumtreeTimer.LazyTick.Instance, _options.LazyTickInterval, Periodic: true),
-        new BroadcastTimerEffect(PlumtreeTimer.Exchange.Instance, _options.ExchangeInterval, Periodic: true),
-    ];
+    public void Start(List<BroadcastEffect> effects)
+    {
+        _started = true;
+        effects.Add(new BroadcastTimerEffect(PlumtreeTimer.Exchange.Instance, _options.ExchangeInterval, Periodic: true));
+        ArmTicks(effects);
+    }
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> Handle(NodeName from, IBroadcastMessage message)
+    public void Handle(NodeName from, IBroadcastMessage message, List<BroadcastEffect> effects)
     {
         ArgumentNullException.ThrowIfNull(message);
-        var effects = new List<BroadcastEffect>();
         if (from.IsEmpty || from == Self)
         {
-            return effects;
+            return;
         }
 
         switch (message)
@@ -137,18 +146,21 @@ internal sealed partial class PlumtreeCore : IBroadcastCore
                 break;
         }
 
-        return effects;
+        ArmTicks(effects);
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<BroadcastEffect> OnTimer(CoreTimer timer)
+    public void OnTimer(CoreTimer timer, List<BroadcastEffect> effects)
     {
         ArgumentNullException.ThrowIfNull(timer);
-        var effects = new List<BroadcastEffect>();
         switch (timer)
         {
             case PlumtreeTimer.LazyTick:
-                OnLazyTick(effects);
+                _lazyTickArmed = false;
+                _announcements.Flush(effects);
+                break;
+            case PlumtreeTimer.Forget:
+                OnForgetTick(effects);
                 break;
             case PlumtreeTimer.Exchange:
                 OnExchangeTick(effects);
@@ -158,7 +170,7 @@ internal sealed partial class PlumtreeCore : IBroadcastCore
                 break;
         }
 
-        return effects;
+        ArmTicks(effects);
     }
 
     /// <inheritdoc />
@@ -178,17 +190,55 @@ internal sealed partial class PlumtreeCore : IBroadcastCore
     internal BroadcastTreeLinks? TreeOf(NodeName root) => _trees.TryGetValue(root, out var tree) ? tree.Links() : null;
 
     /// <summary>
-    /// The lazy tick: every queued IHAVE batch goes out, and the identities (delivered and missing)
-    /// remembered for <see cref="PlumtreeOptions.MessageIdRetentionTicks"/> ticks are forgotten.
+    /// The forget tick: the identities (delivered and missing) remembered for
+    /// <see cref="PlumtreeOptions.MessageIdRetentionTicks"/> lazy ticks are forgotten. It fires every
+    /// a third of the retention in lazy-tick intervals and advances the clock by as many ticks; with nothing
+    /// left to forget it stops, and the next identity remembered arms it again.
     /// </summary>
-    private void OnLazyTick(List<BroadcastEffect> effects)
+    private void OnForgetTick(List<BroadcastEffect> effects)
     {
-        _tick++;
-        _announcements.Flush(effects);
+        _tick += _forgetTicks;
         var expired = _tick - _options.MessageIdRetentionTicks;
         _delivered.ForgetUpTo(expired);
-        _missing.ForgetUpTo(expired, (key, missing) => StopRepair(missing, effects));
+        _missing.ForgetUpTo(expired, (this, effects), static (state, _, missing) => state.Item1.StopRepair(missing, state.effects));
+        if (_delivered.Count == 0 && _missing.Count == 0)
+        {
+            _forgetArmed = false;
+            effects.Add(new CancelBroadcastTimerEffect(PlumtreeTimer.Forget.Instance));
+        }
     }
+
+    /// <summary>
+    /// Ends every call: arms the one-shot lazy tick when announcements wait and it is not armed, and the
+    /// periodic forget tick when identities are remembered and it is not armed (from <see cref="Start"/> on).
+    /// A node with nothing queued and nothing remembered runs no timer but the exchange's.
+    /// </summary>
+    private void ArmTicks(List<BroadcastEffect> effects)
+    {
+        if (!_started)
+        {
+            return;
+        }
+
+        if (!_lazyTickArmed && _announcements.Count > 0)
+        {
+            _lazyTickArmed = true;
+            effects.Add(new BroadcastTimerEffect(PlumtreeTimer.LazyTick.Instance, _options.LazyTickInterval, Periodic: false));
+        }
+
+        if (!_forgetArmed && (_delivered.Count > 0 || _missing.Count > 0))
+        {
+            _forgetArmed = true;
+            effects.Add(new BroadcastTimerEffect(PlumtreeTimer.Forget.Instance, _options.LazyTickInterval * _forgetTicks, Periodic: true));
+        }
+    }
+
+    /// <summary>
+    /// The tick an identity remembered now is stamped with: the clock at the next forget tick, so it is kept
+    /// at least <see cref="PlumtreeOptions.MessageIdRetentionTicks"/> lazy-tick intervals and at most a
+    /// forget period (a third of that) more.
+    /// </summary>
+    private long Stamp => _tick + _forgetTicks;
 
     /// <summary>The tree of <paramref name="root"/>, made (every neighbour eager) if this node has none; marked as used.</summary>
     private PlumtreeTree Tree(NodeName root)

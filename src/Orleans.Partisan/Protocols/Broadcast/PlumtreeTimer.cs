@@ -3,11 +3,24 @@ namespace Orleans.Partisan.Protocols.Broadcast;
 /// <summary>The timers of <see cref="PlumtreeCore"/>.</summary>
 internal abstract record PlumtreeTimer : CoreTimer
 {
-    /// <summary>The periodic lazy tick (every <see cref="PlumtreeOptions.LazyTickInterval"/>): IHAVE batches go out, old identities are forgotten.</summary>
+    /// <summary>
+    /// The lazy tick (SRDS 2007 §3.6): the queued IHAVE batches go out. One-shot, armed
+    /// <see cref="PlumtreeOptions.LazyTickInterval"/> ahead when the first announcement is queued, so an idle node has no tick.
+    /// </summary>
     public sealed record LazyTick : PlumtreeTimer
     {
         /// <summary>The one key of this timer.</summary>
         public static readonly LazyTick Instance = new();
+    }
+
+    /// <summary>
+    /// The forget tick: identities remembered for <see cref="PlumtreeOptions.MessageIdRetentionTicks"/> lazy-tick
+    /// intervals are forgotten. Periodic, every third of the retention, while any identity is remembered.
+    /// </summary>
+    public sealed record Forget : PlumtreeTimer
+    {
+        /// <summary>The one key of this timer.</summary>
+        public static readonly Forget Instance = new();
     }
 
     /// <summary>The periodic anti-entropy exchange (every <see cref="PlumtreeOptions.ExchangeInterval"/>).</summary>

@@ -47,16 +47,23 @@ internal sealed class RememberedMessages<T>
 
     /// <summary>
     /// Remembers <paramref name="value"/> for <paramref name="key"/> (replacing what was remembered) at
-    /// <paramref name="tick"/>; the oldest entries beyond the maximum are forgotten and handed to <paramref name="forgotten"/>.
+    /// <paramref name="tick"/>; the oldest entries beyond the maximum are forgotten.
     /// </summary>
-    public void Add(BroadcastMessageKey key, T value, long tick, Action<BroadcastMessageKey, T>? forgotten = null)
+    public void Add(BroadcastMessageKey key, T value, long tick) => Add(key, value, tick, 0, static (_, _, _) => { });
+
+    /// <summary>
+    /// Remembers <paramref name="value"/> for <paramref name="key"/> (replacing what was remembered) at
+    /// <paramref name="tick"/>; the oldest entries beyond the maximum are forgotten and handed to
+    /// <paramref name="forgotten"/> with <paramref name="state"/> (a static callback and its state: no closure per call).
+    /// </summary>
+    public void Add<TState>(BroadcastMessageKey key, T value, long tick, TState state, Action<TState, BroadcastMessageKey, T> forgotten)
     {
         var stamp = ++_stamp;
         _entries[key] = new Entry(value, stamp);
         _order.Enqueue(new Slot(key, stamp, tick));
         while (_entries.Count > _max && _order.TryDequeue(out var oldest))
         {
-            ForgetIfCurrent(oldest, forgotten);
+            ForgetIfCurrent(oldest, state, forgotten);
         }
 
         if (_order.Count > (2 * _max) + 16)
@@ -78,13 +85,16 @@ internal sealed class RememberedMessages<T>
         return false;
     }
 
-    /// <summary>Forgets every entry added at or before <paramref name="tick"/>, handing each to <paramref name="forgotten"/>.</summary>
-    public void ForgetUpTo(long tick, Action<BroadcastMessageKey, T>? forgotten = null)
+    /// <summary>Forgets every entry added at or before <paramref name="tick"/>.</summary>
+    public void ForgetUpTo(long tick) => ForgetUpTo(tick, 0, static (_, _, _) => { });
+
+    /// <summary>Forgets every entry added at or before <paramref name="tick"/>, handing each to <paramref name="forgotten"/> with <paramref name="state"/>.</summary>
+    public void ForgetUpTo<TState>(long tick, TState state, Action<TState, BroadcastMessageKey, T> forgotten)
     {
         while (_order.TryPeek(out var oldest) && oldest.Tick <= tick)
         {
             _order.Dequeue();
-            ForgetIfCurrent(oldest, forgotten);
+            ForgetIfCurrent(oldest, state, forgotten);
         }
     }
 
@@ -117,12 +127,12 @@ internal sealed class RememberedMessages<T>
         }
     }
 
-    private void ForgetIfCurrent(Slot slot, Action<BroadcastMessageKey, T>? forgotten)
+    private void ForgetIfCurrent<TState>(Slot slot, TState state, Action<TState, BroadcastMessageKey, T> forgotten)
     {
         if (_entries.TryGetValue(slot.Key, out var entry) && entry.Stamp == slot.Stamp)
         {
             _entries.Remove(slot.Key);
-            forgotten?.Invoke(slot.Key, entry.Value);
+            forgotten(state, slot.Key, entry.Value);
         }
     }
 

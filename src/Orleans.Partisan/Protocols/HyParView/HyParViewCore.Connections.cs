@@ -19,9 +19,8 @@ internal sealed partial class HyParViewCore
     private readonly HashSet<NodeName> _closing = [];
 
     /// <inheritdoc />
-    public IReadOnlyList<PeerServiceEffect> PeerUp(NodeName peer)
+    public void PeerUp(NodeName peer, List<PeerServiceEffect> effects)
     {
-        var effects = new List<PeerServiceEffect>();
         _up[peer] = _up.GetValueOrDefault(peer) + 1;
         if (_transient.Contains(peer) && !IsActive(peer) && !_pending.ContainsKey(peer))
         {
@@ -29,7 +28,7 @@ internal sealed partial class HyParViewCore
             Close(peer, effects);
         }
 
-        return WithPromotionTimer(effects);
+        WithPromotionTimer(effects);
     }
 
     /// <inheritdoc />
@@ -38,9 +37,8 @@ internal sealed partial class HyParViewCore
     /// active view and forgotten (not kept as passive), and a promotion round replaces it (§4.3). The
     /// connection of a request in flight failing fails the request.
     /// </remarks>
-    public IReadOnlyList<PeerServiceEffect> PeerDown(NodeName peer)
+    public void PeerDown(NodeName peer, List<PeerServiceEffect> effects)
     {
-        var effects = new List<PeerServiceEffect>();
         if (_up.GetValueOrDefault(peer) > 1)
         {
             _up[peer]--;
@@ -53,7 +51,8 @@ internal sealed partial class HyParViewCore
         var expected = _closing.Remove(peer);
         if (_left)
         {
-            return WithPromotionTimer(effects);
+            WithPromotionTimer(effects);
+            return;
         }
 
         var link = FindActive(peer);
@@ -66,7 +65,8 @@ internal sealed partial class HyParViewCore
                 ArmPeerTimer(peer, effects);
             }
 
-            return WithPromotionTimer(effects);
+            WithPromotionTimer(effects);
+            return;
         }
 
         if (link is not null)
@@ -83,7 +83,7 @@ internal sealed partial class HyParViewCore
             Close(peer, effects);
         }
 
-        return WithPromotionTimer(effects);
+        WithPromotionTimer(effects);
     }
 
     /// <summary>

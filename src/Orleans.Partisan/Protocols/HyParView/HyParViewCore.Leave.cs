@@ -79,7 +79,7 @@ internal sealed partial class HyParViewCore
         effects.Add(new SelfLeftEffect(Self.Name));
         _passive.Clear();
         EndPromotion();
-        _shuffleSent = [];
+        _shuffleSent.Clear();
         _left = true;
         _joining = false;
         _contacts.Clear();

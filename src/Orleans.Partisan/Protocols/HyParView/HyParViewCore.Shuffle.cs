@@ -1,4 +1,5 @@
 using System.Collections.Immutable;
+using System.Runtime.InteropServices;
 
 namespace Orleans.Partisan.Protocols.HyParView;
 
@@ -8,7 +9,7 @@ internal sealed partial class HyParViewCore
     // The number of the last shuffle this node started, and the nodes it sent in it: a reply to that
     // shuffle evicts these first from a full passive view (§4.4).
     private long _shuffleId;
-    private HashSet<NodeName> _shuffleSent = [];
+    private readonly HashSet<NodeName> _shuffleSent = [];
 
     /// <summary>
     /// The shuffle tick: a SHUFFLE with this node, k_a active and k_p passive members goes to a random
@@ -25,12 +26,22 @@ internal sealed partial class HyParViewCore
         var target = _active[_random.Next(_active.Count)];
         var others = Sample(_active.Where(l => l != target).Select(l => l.Spec), _options.ShuffleActiveCount);
         var passive = Sample(_passive, _options.ShufflePassiveCount);
-        var nodes = ImmutableArray.CreateBuilder<NodeSpec>(1 + others.Count + passive.Count);
+        var nodes = ImmutableArray.CreateBuilder<NodeSpec>(1 + others.Length + passive.Length);
         nodes.Add(Self);
         nodes.AddRange(others);
         nodes.AddRange(passive);
         _shuffleId++;
-        _shuffleSent = [.. others.Concat(passive).Select(s => s.Name)];
+        _shuffleSent.Clear();
+        foreach (var spec in others)
+        {
+            _shuffleSent.Add(spec.Name);
+        }
+
+        foreach (var spec in passive)
+        {
+            _shuffleSent.Add(spec.Name);
+        }
+
         SendOnLink(
             target,
             new HyParViewShuffle(Self, target.Epoch, _shuffleId, nodes.MoveToImmutable(), _options.ActiveRandomWalkLength, [Self.Name]),
@@ -79,7 +90,7 @@ internal sealed partial class HyParViewCore
 
         var reply = Sample(_passive, message.Nodes.Length);
         var route = ImmutableArray.CreateRange(message.Path.Reverse().Skip(1));
-        SendOnLink(link, new HyParViewShuffleReply(Self, link.Epoch, message.ShuffleId, [.. reply], message.Origin, route), effects);
+        SendOnLink(link, new HyParViewShuffleReply(Self, link.Epoch, message.ShuffleId, ImmutableCollectionsMarshal.AsImmutableArray(reply), message.Origin, route), effects);
         Merge(message.Nodes, [.. reply.Select(s => s.Name)], effects);
     }
 

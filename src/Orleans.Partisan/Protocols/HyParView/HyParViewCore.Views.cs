@@ -6,6 +6,9 @@ internal sealed partial class HyParViewCore
     private readonly List<ActiveLink> _active = [];
     private readonly List<NodeSpec> _passive = [];
 
+    // The buffer of Sample: empty between calls.
+    private readonly List<NodeSpec> _samplePool = [];
+
     private ActiveLink? FindActive(NodeName name)
     {
         foreach (var link in _active)
@@ -241,10 +244,14 @@ internal sealed partial class HyParViewCore
         return null;
     }
 
-    /// <summary>Up to <paramref name="count"/> distinct elements of <paramref name="source"/>, chosen at random.</summary>
-    private List<T> Sample<T>(IEnumerable<T> source, int count)
+    /// <summary>
+    /// Up to <paramref name="count"/> distinct elements of <paramref name="source"/>, chosen at random (a partial
+    /// Fisher-Yates shuffle in a buffer the core keeps, so only the chosen few are copied out).
+    /// </summary>
+    private NodeSpec[] Sample(IEnumerable<NodeSpec> source, int count)
     {
-        var pool = source.ToList();
+        var pool = _samplePool;
+        pool.AddRange(source);
         var take = Math.Min(count, pool.Count);
         for (var i = 0; i < take; i++)
         {
@@ -252,7 +259,9 @@ internal sealed partial class HyParViewCore
             (pool[i], pool[j]) = (pool[j], pool[i]);
         }
 
-        pool.RemoveRange(take, pool.Count - take);
-        return pool;
+        var chosen = new NodeSpec[take];
+        pool.CopyTo(0, chosen, 0, take);
+        pool.Clear();
+        return chosen;
     }
 }

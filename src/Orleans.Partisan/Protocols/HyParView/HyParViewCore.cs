@@ -109,6 +109,29 @@ internal sealed partial class HyParViewCore : IPeerServiceCore
         }
     }
 
+    /// <inheritdoc />
+    public void AddMemberNames(List<NodeName> names)
+    {
+        names.Add(Self.Name);
+        for (var i = 0; i < _active.Count; i++)
+        {
+            names.Add(_active[i].Spec.Name);
+        }
+
+        foreach (var spec in _passive)
+        {
+            names.Add(spec.Name);
+        }
+    }
+
+    /// <summary>A call of the collecting form, its effects returned in a new list.</summary>
+    private List<PeerServiceEffect> Collect<TState>(TState state, Action<HyParViewCore, TState, List<PeerServiceEffect>> call)
+    {
+        var effects = new List<PeerServiceEffect>();
+        call(this, state, effects);
+        return effects;
+    }
+
     /// <summary>The active view: the neighbours this node keeps connections to.</summary>
     public IReadOnlyCollection<NodeSpec> ActiveView => [.. _active.Select(l => l.Spec)];
 
@@ -144,9 +167,20 @@ internal sealed partial class HyParViewCore : IPeerServiceCore
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<PeerServiceEffect> OnTimer(CoreTimer timer)
+    public IReadOnlyList<PeerServiceEffect> OnTimer(CoreTimer timer) => Collect(timer, static (core, t, effects) => core.OnTimer(t, effects));
+
+    /// <inheritdoc />
+    public IReadOnlyList<PeerServiceEffect> Handle(NodeName from, object message) => Collect((from, message), static (core, m, effects) => core.Handle(m.from, m.message, effects));
+
+    /// <inheritdoc />
+    public IReadOnlyList<PeerServiceEffect> PeerUp(NodeName peer) => Collect(peer, static (core, p, effects) => core.PeerUp(p, effects));
+
+    /// <inheritdoc />
+    public IReadOnlyList<PeerServiceEffect> PeerDown(NodeName peer) => Collect(peer, static (core, p, effects) => core.PeerDown(p, effects));
+
+    /// <inheritdoc />
+    public void OnTimer(CoreTimer timer, List<PeerServiceEffect> effects)
     {
-        var effects = new List<PeerServiceEffect>();
         switch (timer)
         {
             case HyParViewTimer.Shuffle:
@@ -161,16 +195,16 @@ internal sealed partial class HyParViewCore : IPeerServiceCore
                 break;
         }
 
-        return WithPromotionTimer(effects);
+        WithPromotionTimer(effects);
     }
 
     /// <inheritdoc />
-    public IReadOnlyList<PeerServiceEffect> Handle(NodeName from, object message)
+    public void Handle(NodeName from, object message, List<PeerServiceEffect> effects)
     {
-        var effects = new List<PeerServiceEffect>();
         if (message is not IHyParViewMessage m || m.Sender is null || m.Sender.Name != from || from == Self.Name)
         {
-            return WithPromotionTimer(effects);
+            WithPromotionTimer(effects);
+            return;
         }
 
         _clock = Math.Max(_clock, m.Epoch);
@@ -182,7 +216,8 @@ internal sealed partial class HyParViewCore : IPeerServiceCore
                 SendOnce(m.Sender, new HyParViewDisconnect(Self, m.Epoch, Leaving: true), effects);
             }
 
-            return WithPromotionTimer(effects);
+            WithPromotionTimer(effects);
+            return;
         }
 
         switch (message)
@@ -216,7 +251,7 @@ internal sealed partial class HyParViewCore : IPeerServiceCore
                 break;
         }
 
-        return WithPromotionTimer(effects);
+        WithPromotionTimer(effects);
     }
 
     /// <inheritdoc />

@@ -37,6 +37,10 @@ internal static class BroadcastTestKit
         where T : IBroadcastMessage
         => [.. effects.Sent<T>().Select(s => s.To).Order()];
 
+    /// <summary>The effects but the arming of the lazy and forget ticks (armed by any call that queues or remembers something).</summary>
+    public static List<BroadcastEffect> WithoutTicks(this IEnumerable<BroadcastEffect> effects)
+        => [.. effects.Where(e => e is not BroadcastTimerEffect { Timer: PlumtreeTimer.LazyTick or PlumtreeTimer.Forget })];
+
     public static List<NodeName> Names(params int[] nodes) => [.. nodes.Select(Name).Order()];
 
     /// <summary>A gossip arrives from <paramref name="from"/> and the handler calls it new; the effects of both steps.</summary>

@@ -7,13 +7,38 @@ namespace Orleans.Partisan.Tests.Protocols.Broadcast;
 public sealed class PlumtreeEagerTests
 {
     [Fact]
-    public void Start_arms_the_lazy_tick_and_the_exchange_with_the_options_intervals()
+    public void Start_arms_the_exchange_and_the_ticks_are_armed_only_when_there_is_work()
     {
-        var options = new PlumtreeOptions { LazyTickInterval = TimeSpan.FromMilliseconds(300), ExchangeInterval = TimeSpan.FromSeconds(7) };
-        var effects = new PlumtreeCore(Name(0), options, new Random(1)).Start();
+        var options = new PlumtreeOptions { LazyTickInterval = TimeSpan.FromMilliseconds(300), ExchangeInterval = TimeSpan.FromSeconds(7), MessageIdRetentionTicks = 9 };
+        var core = new PlumtreeCore(Name(0), options, new Random(1));
+        var effects = core.Start();
+        Assert.Equal([new BroadcastTimerEffect(PlumtreeTimer.Exchange.Instance, TimeSpan.FromSeconds(7), Periodic: true)], effects);
+        core.NeighborUp(Name(1));
+        core.NeighborUp(Name(2));
+        core.Handle(Name(2), new BroadcastPrune(Name(0)));
 
-        Assert.Contains(new BroadcastTimerEffect(PlumtreeTimer.LazyTick.Instance, TimeSpan.FromMilliseconds(300), Periodic: true), effects);
-        Assert.Contains(new BroadcastTimerEffect(PlumtreeTimer.Exchange.Instance, TimeSpan.FromSeconds(7), Periodic: true), effects);
+        // The first identity remembered arms the forget tick (a third of the retention); the first announcement queued, the one-shot lazy tick.
+        var first = core.Broadcast(Handler, "a", "v");
+        Assert.Contains(new BroadcastTimerEffect(PlumtreeTimer.Forget.Instance, TimeSpan.FromMilliseconds(900), Periodic: true), first);
+        Assert.Contains(new BroadcastTimerEffect(PlumtreeTimer.LazyTick.Instance, TimeSpan.FromMilliseconds(300), Periodic: false), first);
+        Assert.Empty(core.Broadcast(Handler, "b", "v").OfType<BroadcastTimerEffect>());
+
+        // The tick sends the batch; with nothing queued it is not armed again.
+        Assert.Single(core.OnTimer(PlumtreeTimer.LazyTick.Instance).Sent<BroadcastIHave>());
+        Assert.Empty(core.Merged(Name(1), Gossip("c", root: 9, round: 1), isNew: false).OfType<BroadcastTimerEffect>());
+    }
+
+    [Fact]
+    public void The_forget_tick_stops_when_nothing_is_remembered()
+    {
+        var core = Plumtree(0, new PlumtreeOptions { MessageIdRetentionTicks = 3 }, neighbours: [1]);
+        core.Broadcast(Handler, "a", "v");
+        Assert.DoesNotContain(core.OnTimer(PlumtreeTimer.Forget.Instance), e => e is CancelBroadcastTimerEffect);
+        Assert.DoesNotContain(core.OnTimer(PlumtreeTimer.Forget.Instance), e => e is CancelBroadcastTimerEffect);
+        Assert.DoesNotContain(core.OnTimer(PlumtreeTimer.Forget.Instance), e => e is CancelBroadcastTimerEffect);
+        Assert.Contains(new CancelBroadcastTimerEffect(PlumtreeTimer.Forget.Instance), core.OnTimer(PlumtreeTimer.Forget.Instance));
+        Assert.Equal(0, core.RememberedCount);
+        Assert.Contains(new BroadcastTimerEffect(PlumtreeTimer.Forget.Instance, TimeSpan.FromSeconds(1), Periodic: true), core.Broadcast(Handler, "b", "v"));
     }
 
     [Fact]
@@ -33,7 +58,7 @@ public sealed class PlumtreeEagerTests
     {
         var core = Plumtree(5, neighbours: [1, 2, 3]);
         var handled = core.Handle(Name(1), Gossip("m", root: 9, round: 4));
-        var merge = Assert.IsType<MergeEffect>(Assert.Single(handled));
+        var merge = Assert.IsType<MergeEffect>(Assert.Single(handled.WithoutTicks()));
         Assert.Equal(Name(1), merge.From);
 
         var forwarded = core.Merged(merge.From, merge.Gossip, isNew: true);
