@@ -39,9 +39,6 @@ public sealed class ChildProcess : IAsyncDisposable
     /// <summary>Whether the process has exited.</summary>
     public bool HasExited => _process.HasExited;
 
-    /// <summary>Its exit code, once it has exited (<see cref="HasExited"/>).</summary>
-    public int ExitCode => _process.ExitCode;
-
     /// <summary>The operating system's id of the process (the benchmark reads its CPU time).</summary>
     public int Id => _process.Id;
 
