@@ -19,6 +19,9 @@ internal sealed class OverlayConvergence(IReadOnlyList<IPartisan> nodes, Overlay
     public string Describe() => string.Join("; ", nodes.Select(n =>
         $"{n.Name}{(shape == OverlayShape.ClientServer ? IsServer(n.Name) ? " (server)" : " (client)" : "")} knows [{string.Join(",", n.GetNodes(NodeSelection.Known))}] connected to [{string.Join(",", n.GetNodes(NodeSelection.Visible))}]"));
 
+    /// <summary>Each node's connected neighbours, to tell whether a partial view has stopped changing.</summary>
+    public string Neighbours() => string.Join("; ", nodes.Select(n => $"{n.Name}: {string.Join(",", n.GetNodes(NodeSelection.Visible).Order())}"));
+
     private bool IsServer(NodeName node) => servers?.Contains(node) == true;
 
     private bool IsFullMesh() => nodes.All(n =>

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
@@ -15,6 +16,10 @@ public static class PartisanTestClusterExtensions
     public static readonly TimeSpan DefaultConvergenceTimeout = TimeSpan.FromSeconds(30);
 
     private static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(50);
+
+    // How long a partial view must stay converged and unchanged: HyParView keeps acting after a state that is briefly
+    // symmetric and connected (a late forwarded join or a promotion swaps a neighbour), and a test reads it afterwards.
+    private static readonly TimeSpan PartialViewSettleTime = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// Adds the overlay to every silo of the cluster, listening on loopback (127.0.0.1) on a port the OS chooses, with fault
@@ -56,7 +61,8 @@ public static class PartisanTestClusterExtensions
     /// Waits until the overlay of the active silos has converged: under full mesh (and the static peer service) every node knows
     /// every other as a member and has every channel's connections to it; under client-server every node knows every other,
     /// servers have every channel's connections to every node and clients to every server and none to a client; under
-    /// HyParView every node has at least one neighbour, neighbourhood is symmetric and the neighbours form one connected graph.
+    /// HyParView every node has at least one neighbour, neighbourhood is symmetric and the neighbours form one connected graph,
+    /// and every node's neighbours have stayed the same for one second.
     /// </summary>
     /// <param name="cluster">The cluster.</param>
     /// <param name="timeout">How long to wait; <see cref="DefaultConvergenceTimeout"/> when <see langword="null"/>.</param>
@@ -68,6 +74,8 @@ public static class PartisanTestClusterExtensions
         var limit = timeout ?? DefaultConvergenceTimeout;
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(limit);
+        string? settling = null;
+        var settlingSince = 0L;
         while (true)
         {
             var nodes = cluster.GetActiveSilos()
@@ -82,7 +90,19 @@ public static class PartisanTestClusterExtensions
             };
             var servers = nodes.Where(n => n.Options.ClientServer.Role == PartisanNodeRole.Server).Select(n => n.Node.Name).ToHashSet();
             var convergence = new OverlayConvergence(nodes.Select(n => n.Node).ToList(), shape, servers);
-            if (convergence.HasConverged())
+            if (!convergence.HasConverged())
+            {
+                settling = null;
+            }
+            else if (shape != OverlayShape.PartialView)
+            {
+                return;
+            }
+            else if (convergence.Neighbours() is var views && views != settling)
+            {
+                (settling, settlingSince) = (views, Stopwatch.GetTimestamp());
+            }
+            else if (Stopwatch.GetElapsedTime(settlingSince) >= PartialViewSettleTime)
             {
                 return;
             }
