@@ -504,8 +504,9 @@ if (receive64 is not null)
 }
 
 // Issue 14, item 1: the receive path of a 64 B message allocates the message and at most one object more: the
-// ReceivedMessage its receiver gets.
-TargetAtMost("receive-path bytes per 64 B message beyond the message itself (one object: the ReceivedMessage)", receive64 is null ? double.NaN : receive64.BytesPerMessage - receive64.MessageObjectBytes, Allocations.ReceivedMessageBytes(), decimals: 2, unit: " B");
+// ReceivedMessage its receiver gets. Costs per read or per connection spread over the messages are allowed below one
+// byte per message (as in ReceivePathAllocationTests): no object is that small, so nothing else is allocated per message.
+TargetAtMost("receive-path bytes per 64 B message beyond the message itself (one object: the ReceivedMessage, plus under 1 B of per-read costs spread over the messages)", receive64 is null ? double.NaN : receive64.BytesPerMessage - receive64.MessageObjectBytes, Allocations.ReceivedMessageBytes() + 1, decimals: 2, unit: " B");
 var sendAllocs = send64 is null ? double.NaN : (double)send64.ImmediateCallP99BesidesBuffers / Allocations.ForwardEnvelopeBytes;
 TargetAtMost("send-path allocations per 64 B message (message excluded; 99th percentile of the calls that did not wait for room, besides new frame buffers)", sendAllocs, 1.0, decimals: 2, unit: " allocations");
 
