@@ -135,7 +135,10 @@ public sealed class ProcessMonitorClusterTests
         await using var cluster = await PartisanCluster.StartAsync(5, o =>
         {
             PartisanCluster.UseSmallHyParView(o, activeView: 2);
-            o.ProcessMonitorCheckInterval = TimeSpan.FromMilliseconds(500);
+            // A check unanswered by the next tick counts the node down. 500 ms here (a tenth of the default) was too
+            // short for a check and its answer relayed through two silos on a loaded 2-core CI machine: CI saw the
+            // liveness question answered false while the target lived. 2 s still finds the stopped silo within 4 s.
+            o.ProcessMonitorCheckInterval = TimeSpan.FromSeconds(2);
         });
         // A connected overlay, not merely a neighbour each: while the overlay is still in pieces a relay finds no
         // route, the watcher's checks go unanswered, and its monitors rightly fire NoConnection.
