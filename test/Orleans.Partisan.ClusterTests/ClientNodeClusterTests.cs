@@ -182,14 +182,18 @@ public sealed class ClientNodeClusterTests
         var client = cluster.ClientNode();
         var first = await cluster.WaitForGatewayAsync();
         var left = (Runtime.PartisanNode)cluster.Node(first);
-        Assert.Equal([client.Name], left.AttachedClients);
+        await Eventually.Until(() => left.AttachedClients.SequenceEqual([client.Name]), PartisanCluster.Timeout, () => $"{left.Name} to have attached the client; attached [{string.Join(", ", left.AttachedClients)}]");
 
         // The client drops its own connection to the gateway; the gateway's connection to the client stays open.
         await client.DisconnectNodeAsync(left.Name);
         var second = await cluster.WaitForGatewayAsync(s => s != first);
 
         await Eventually.Until(() => !left.IsConnected(client.Name) && left.AttachedClients.Count == 0, PartisanCluster.Timeout, () => $"{left.Name} detached the client that stopped renewing; connected {left.IsConnected(client.Name)}, attached [{string.Join(", ", left.AttachedClients)}]");
-        Assert.Equal([client.Name], ((Runtime.PartisanNode)cluster.Node(second)).AttachedClients);
+        // The client is attached (welcomed) by its new gateway a moment after the connection WaitForGatewayAsync saw.
+        await Eventually.Until(
+            () => ((Runtime.PartisanNode)cluster.Node(second)).AttachedClients.SequenceEqual([client.Name]),
+            PartisanCluster.Timeout,
+            () => $"{cluster.Node(second).Name} to have attached the client; attached [{string.Join(", ", ((Runtime.PartisanNode)cluster.Node(second)).AttachedClients)}]");
         using var echo = client.RegisterReceiver("client-echo", m => _ = m.ReplyAsync(new Ping("client re: " + ((Ping)m.Message).Text)));
         foreach (var node in cluster.Nodes)
         {

@@ -47,7 +47,7 @@ public sealed class TlsTests
         var logs = new CapturingLoggerFactory();
         await using (var group = await SeedGroup.StartAsync(tls: i => Tls(Certificates.Node($"seed{i}")), loggerFactory: logs))
         {
-            var stranger = group.Handle("stranger", requestTimeout: TimeSpan.FromSeconds(2), tls: Tls(Certificates.WrongAuthorityNode("stranger")));
+            var stranger = group.Handle("stranger", requestTimeout: TimeSpan.FromSeconds(10), tls: Tls(Certificates.WrongAuthorityNode("stranger")));
             var refused = await Assert.ThrowsAsync<PartisanClusteringUnavailableException>(() => stranger.ReadAllAsync(CancellationToken.None));
             Assert.Contains("it may have refused this node's certificate", refused.Message, StringComparison.Ordinal);
             await Eventually.Until(
@@ -59,7 +59,9 @@ public sealed class TlsTests
         var plainLogs = new CapturingLoggerFactory();
         await using var plain = await SeedGroup.StartAsync(loggerFactory: plainLogs);
         var clientLogs = new CapturingLoggerFactory();
-        var secure = plain.Handle("secure", requestTimeout: TimeSpan.FromSeconds(2), logger: clientLogs.CreateLogger("client"), tls: Tls(Certificates.Node("client")));
+        // The refusal arrives as soon as the seed reads the handshake; the request timeout only bounds the wait, and 2 s
+        // expired first once on a loaded CI machine (the error then said the request timed out, not why).
+        var secure = plain.Handle("secure", requestTimeout: TimeSpan.FromSeconds(10), logger: clientLogs.CreateLogger("client"), tls: Tls(Certificates.Node("client")));
         var error = await Assert.ThrowsAsync<PartisanClusteringUnavailableException>(() => secure.ReadAllAsync(CancellationToken.None));
         Assert.Contains("TLS: the TLS handshake failed", error.Message, StringComparison.Ordinal);
         Assert.Contains("is TLS on at the seed (UsePartisanTls)?", error.Message, StringComparison.Ordinal);
