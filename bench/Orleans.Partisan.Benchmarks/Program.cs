@@ -96,6 +96,13 @@ if (args.Contains("tracing"))
     return;
 }
 
+if (args.Contains("large"))
+{
+    // Only issue 14 item 1's 16 KiB messages: the overlay beside the raw socket, more rounds (LargeMessageExperiment.cs).
+    await LargeMessageExperiment.RunAsync(args, Console.Out);
+    return;
+}
+
 if (args.Contains("tls"))
 {
     // Only issue 12's one-way throughput over TLS beside plaintext (TlsExperiment.cs).
