@@ -153,7 +153,7 @@ await Section("throughput", async () =>
     }
 
     // All three systems stay up together and take turns, so each sees the same machine.
-    await using var raw = await RawSocketPair.StartAsync(queueCapacity: 1024);
+    await using var raw = await RawSocketPair.StartAsync(queueCapacity: 1024, RawSocketOptions.AsTheOverlay);
     await using var pair = await OverlayPair.StartAsync("tp", loggerFactory);
     var overlayCounter = new ArrivalCounter();
     pair.B.RegisterReceiver("sink", _ => overlayCounter.Increment());

@@ -4,17 +4,21 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Net.Sockets;
 using System.Threading.Channels;
+using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Benchmarks;
 
 /// <summary>
 /// The ceiling: a raw loopback TCP connection with the overlay's batching and nothing else. The
 /// sender copies a 4-byte length prefix and the payload into a buffer of a pool that works as the
-/// overlay's does (a <see cref="Orleans.Partisan.Transport.FramePool"/>: the shared array pool missed most
+/// overlay's does (a <see cref="FramePool"/>: the shared array pool missed most
 /// 16 KiB frames, so the ceiling spent its time in garbage collections) and puts it on a
 /// bounded queue (as many frames as the overlay's default send queue); one writer loop takes what is
-/// queued, coalesces it into writes of up to 64 KiB (a frame alone is written as is) and writes it;
-/// the reader (a PipeReader with the overlay's buffer sizes) parses the frames and counts them.
+/// queued and writes it as the overlay's writer does (<see cref="RawSocketOptions.GatherWrites"/>), or
+/// coalesced into writes of up to 64 KiB as the ceiling did before (a frame alone is written as is);
+/// the reader (a PipeReader with the overlay's buffer sizes) parses the frames, hands each payload to its
+/// receiver as a new array when <see cref="RawSocketOptions.DeliverPayloads"/> is set (the overlay's
+/// receiver gets its message as one), and counts them.
 /// </summary>
 internal sealed class RawSocketPair : IAsyncDisposable
 {
@@ -27,13 +31,16 @@ internal sealed class RawSocketPair : IAsyncDisposable
     private readonly NetworkStream _clientStream;
     private readonly NetworkStream _serverStream;
     private readonly Channel<Frame> _queue;
-    private readonly Orleans.Partisan.Transport.FramePool _frames;
+    private readonly FramePool _frames;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _writer;
     private readonly Task _reader;
 
-    private RawSocketPair(Socket listener, Socket client, Socket server, int queueCapacity)
+    private readonly RawSocketOptions _options;
+
+    private RawSocketPair(Socket listener, Socket client, Socket server, int queueCapacity, RawSocketOptions options)
     {
+        _options = options;
         _listener = listener;
         _client = client;
         _server = server;
@@ -45,14 +52,17 @@ internal sealed class RawSocketPair : IAsyncDisposable
             SingleWriter = true,
             FullMode = BoundedChannelFullMode.Wait,
         });
-        _frames = new Orleans.Partisan.Transport.FramePool(queueCapacity + MaxBatchFrames + 1, queueCapacity + 2);
+        _frames = new FramePool(queueCapacity + MaxBatchFrames + 1, queueCapacity + 2);
         _writer = Task.Run(WriteLoopAsync);
         _reader = Task.Run(ReadLoopAsync);
     }
 
     public ArrivalCounter Counter { get; } = new();
 
-    public static async Task<RawSocketPair> StartAsync(int queueCapacity)
+    /// <summary>The last payload handed to the receiver, when <see cref="RawSocketOptions.DeliverPayloads"/> is set.</summary>
+    public byte[]? LastPayload { get; private set; }
+
+    public static async Task<RawSocketPair> StartAsync(int queueCapacity, RawSocketOptions options)
     {
         var listener = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
         listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
@@ -61,7 +71,7 @@ internal sealed class RawSocketPair : IAsyncDisposable
         var accepting = listener.AcceptAsync();
         await client.ConnectAsync(listener.LocalEndPoint!);
         var server = await accepting.WaitAsync(TimeSpan.FromSeconds(10));
-        return new RawSocketPair(listener, client, server, queueCapacity);
+        return new RawSocketPair(listener, client, server, queueCapacity, options);
     }
 
     /// <summary>Frames <paramref name="payload"/> and queues it; waits when the queue is full.</summary>
@@ -80,6 +90,8 @@ internal sealed class RawSocketPair : IAsyncDisposable
     {
         var batch = new Frame[MaxBatchFrames];
         var coalesced = new byte[MaxBatchBytes];
+        var segments = _options.GatherWrites ? new List<ArraySegment<byte>>(MaxBatchFrames) : null;
+        var maxBatchBytes = _options.GatherWrites ? OutboundConnection.MaxGatherBytes : MaxBatchBytes;
         Frame? carried = null;
         var reader = _queue.Reader;
         try
@@ -97,7 +109,7 @@ internal sealed class RawSocketPair : IAsyncDisposable
 
                 while (taken < MaxBatchFrames && reader.TryRead(out var frame))
                 {
-                    if (taken > 0 && bytes + frame.Length > MaxBatchBytes)
+                    if (taken > 0 && bytes + frame.Length > maxBatchBytes)
                     {
                         carried = frame;
                         break;
@@ -120,6 +132,22 @@ internal sealed class RawSocketPair : IAsyncDisposable
                 if (taken == 1)
                 {
                     await _clientStream.WriteAsync(batch[0].Buffer.AsMemory(0, batch[0].Length), _stop.Token);
+                }
+                else if (segments is not null && bytes is var total && (total > OutboundConnection.MaxBatchBytes || total / taken >= OutboundConnection.GatherFrameBytes))
+                {
+                    // The overlay's rule (OutboundConnection): large frames are written from their own buffers in one send.
+                    segments.Clear();
+                    for (var i = 0; i < taken; i++)
+                    {
+                        segments.Add(new ArraySegment<byte>(batch[i].Buffer, 0, batch[i].Length));
+                    }
+
+                    var sent = await _client.SendAsync(segments, SocketFlags.None);
+                    segments.Clear();
+                    if (sent != total)
+                    {
+                        throw new IOException($"The socket took {sent} of {total} bytes.");
+                    }
                 }
                 else
                 {
@@ -170,6 +198,14 @@ internal sealed class RawSocketPair : IAsyncDisposable
                     if (buffer.Length - FramePrefix < length)
                     {
                         break;
+                    }
+
+                    if (_options.DeliverPayloads)
+                    {
+                        // What the overlay's codec does for a byte[] field: a new array, the payload copied in.
+                        var payload = new byte[length];
+                        buffer.Slice(FramePrefix, length).CopyTo(payload);
+                        LastPayload = payload;
                     }
 
                     buffer = buffer.Slice(FramePrefix + length);
@@ -223,4 +259,23 @@ internal sealed class RawSocketPair : IAsyncDisposable
     }
 
     private readonly record struct Frame(byte[] Buffer, int Length);
+}
+
+/// <summary>How the raw-socket ceiling writes and what its reader does with a frame.</summary>
+/// <param name="GatherWrites">
+/// Write batches as the overlay's writer does (<see cref="OutboundConnection"/>): up to 256 KiB, a batch of large frames
+/// from the frames' own buffers in one send; without it, every batch is copied into one buffer of up to 64 KiB, as the
+/// ceiling did until 2026-12-07 (a copy of every payload that the overlay no longer makes).
+/// </param>
+/// <param name="DeliverPayloads">
+/// Copy each payload into a new array for its receiver, as the overlay's codec does for a message's <c>byte[]</c>
+/// (the receiver must get the message); without it the reader only counts the frames.
+/// </param>
+internal sealed record RawSocketOptions(bool GatherWrites, bool DeliverPayloads)
+{
+    /// <summary>The ceiling measured the way the overlay works (since 2026-12-07).</summary>
+    public static readonly RawSocketOptions AsTheOverlay = new(GatherWrites: true, DeliverPayloads: true);
+
+    /// <summary>The ceiling as it was measured before 2026-12-07: batches copied, payloads only counted.</summary>
+    public static readonly RawSocketOptions Before = new(GatherWrites: false, DeliverPayloads: false);
 }
