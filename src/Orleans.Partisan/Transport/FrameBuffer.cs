@@ -33,14 +33,15 @@ internal sealed class FrameBuffer : IBufferWriter<byte>
 
     /// <summary>
     /// Takes this thread's buffer (or a new one), ready for a body of at most <paramref name="maxBodySize"/>
-    /// bytes, renting from <paramref name="pool"/> (or the shared array pool when it is null).
+    /// bytes, renting from <paramref name="pool"/> (or the shared array pool when it is null) an array as long as the
+    /// pool's last frame (<see cref="FramePool.FrameHint"/>), or of 256 bytes.
     /// </summary>
     public static FrameBuffer Rent(int maxBodySize, FramePool? pool)
     {
         var buffer = _cached ?? new FrameBuffer();
         _cached = null;
         buffer._pool = pool;
-        buffer._buffer = buffer.RentArray(InitialSize);
+        buffer._buffer = buffer.RentArray(Math.Max(InitialSize, pool?.FrameHint ?? 0));
         buffer._written = FrameCodec.PrefixSize;
         buffer._nextOffer = FrameCodec.PrefixSize + CpuSlice.Size;
         buffer._maxBodySize = maxBodySize;

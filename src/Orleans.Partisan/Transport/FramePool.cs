@@ -70,6 +70,7 @@ internal sealed class FramePool
     private readonly long _retainedLimit;
     private long _retained;
     private int _largeFrameHint;
+    private int _frameHint;
     private bool _largeRentedSinceTrim;
 
     /// <summary>
@@ -156,12 +157,23 @@ internal sealed class FramePool
         }
     }
 
-    /// <summary>Notes the length of a frame just serialized, so that the next large one starts at that size.</summary>
+    /// <summary>
+    /// The length of the last frame serialized for this pool, if it was no larger than <see cref="MaximumSize"/>, or 0:
+    /// the next frame's buffer starts at that size, so that a stream of messages of one size is serialized into one
+    /// array each rather than into a small one that is then replaced by a larger one, its start copied.
+    /// </summary>
+    public int FrameHint => Volatile.Read(ref _frameHint);
+
+    /// <summary>Notes the length of a frame just serialized, so that the next one starts at that size (a large one, the next large one).</summary>
     public void NoteFrameLength(int length)
     {
         if (length > MaximumSize)
         {
             Volatile.Write(ref _largeFrameHint, length);
+        }
+        else if (length != Volatile.Read(ref _frameHint))
+        {
+            Volatile.Write(ref _frameHint, length);
         }
     }
 

@@ -81,4 +81,39 @@ public sealed class FrameBufferTests
         FrameCodec.EncodeToArray(TestSupport.Codec, new Blob(1, 1, new byte[16 * 1024]));
         Assert.Equal(offers, CpuSlice.OffersOnThisThread);
     }
+
+    [Fact]
+    public void A_frame_starts_in_an_array_as_long_as_the_pools_last_frame()
+    {
+        var pool = new FramePool(framesInFlight: 8, largeFramesInFlight: 1);
+
+        // The first frame of a connection starts small and grows once.
+        var large = FrameCodec.Encode(TestSupport.Codec, new Blob(1, 1, new byte[16 * 1024]), int.MaxValue, pool);
+        Assert.Equal(large.Length, pool.FrameHint);
+        large.Return();
+
+        // The next one gets an array that holds a frame of that length from the start.
+        var buffer = FrameBuffer.Rent(int.MaxValue, pool);
+        try
+        {
+            Assert.True(buffer.GetSpan().Length >= pool.FrameHint - FrameCodec.PrefixSize, $"a span of {buffer.GetSpan().Length} bytes before anything was written; the last frame was {pool.FrameHint} bytes");
+        }
+        finally
+        {
+            FrameBuffer.Return(buffer);
+        }
+
+        // A small frame brings the start back down.
+        FrameCodec.Encode(TestSupport.Codec, new Blob(1, 1, new byte[8]), int.MaxValue, pool).Return();
+        Assert.InRange(pool.FrameHint, 1, 255);
+        buffer = FrameBuffer.Rent(int.MaxValue, pool);
+        try
+        {
+            Assert.Equal(256 - FrameCodec.PrefixSize, buffer.GetSpan().Length);
+        }
+        finally
+        {
+            FrameBuffer.Return(buffer);
+        }
+    }
 }
