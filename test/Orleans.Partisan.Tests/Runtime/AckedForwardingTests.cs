@@ -1,4 +1,5 @@
 using Orleans.Partisan.Runtime;
+using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Tests.Runtime;
 
@@ -174,6 +175,51 @@ public sealed class AckedForwardingTests
 
         Assert.Equal(["self"], inbox.Texts);
         await Assert.ThrowsAsync<UnknownNodeException>(() => a.ForwardMessageAsync(new NodeName("ghost"), PartisanTarget.Named("inbox"), new Note("?"), Acked).AsTask());
+    }
+
+    [Fact]
+    public async Task A_sender_without_a_scheduling_context_resumes_on_the_thread_that_read_its_acknowledgement()
+    {
+        await using var nodes = new TestNodes();
+        var (a, b, _) = await PairAsync(nodes);
+        using var receiver = b.RegisterReceiver("inbox", new Inbox().Add);
+
+        // A send acknowledged before it is awaited resumes the awaiting thread itself; bounded retries find one that is not.
+        for (var attempt = 0; attempt < 50; attempt++)
+        {
+            var send = a.ForwardMessageAsync(b.Name, PartisanTarget.Named("inbox"), new Note($"{attempt}"), Acked);
+            if (send.IsCompleted)
+            {
+                await send;
+                continue;
+            }
+
+            await send.ConfigureAwait(false);
+            Assert.True(ReceiveBatch.IsActive, "the sender resumed outside the connection's hand-over of the read that carried its acknowledgement");
+            return;
+        }
+
+        Assert.Fail("each of 50 acknowledged sends completed before it was awaited");
+    }
+
+    [Fact]
+    public async Task A_sender_with_a_synchronization_context_resumes_through_it()
+    {
+        await using var nodes = new TestNodes();
+        var (a, b, _) = await PairAsync(nodes);
+        using var receiver = b.RegisterReceiver("inbox", new Inbox().Add);
+        var context = new CountingContext();
+
+        var resumed = await Task.Run(async () =>
+        {
+            SynchronizationContext.SetSynchronizationContext(context);
+            await a.ForwardMessageAsync(b.Name, PartisanTarget.Named("inbox"), new Note("posted"), Acked);
+            return (Context: SynchronizationContext.Current, InRead: ReceiveBatch.IsActive);
+        }).WaitAsync(TestNodes.Timeout);
+
+        Assert.Same(context, resumed.Context);
+        Assert.False(resumed.InRead, "the sender's continuation ran on the connection's receive loop instead of its context");
+        Assert.True(context.Posts >= 1, "the continuation was not posted to the sender's context");
     }
 
     internal static async Task<(PartisanNode A, PartisanNode B, DeliveryInterposer Faults)> PairAsync(TestNodes nodes, DeliveryOptions? delivery = null, TimeSpan? gossipInterval = null)
