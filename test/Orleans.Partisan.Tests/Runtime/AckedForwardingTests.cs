@@ -184,22 +184,23 @@ public sealed class AckedForwardingTests
         var (a, b, _) = await PairAsync(nodes);
         using var receiver = b.RegisterReceiver("inbox", new Inbox().Add);
 
-        // A send acknowledged before it is awaited resumes the awaiting thread itself; bounded retries find one that is not.
-        for (var attempt = 0; attempt < 50; attempt++)
+        // Awaited on the thread pool, with no scheduling context. A send acknowledged before its await registered goes on
+        // on the awaiting thread (or, in a narrow race, from the thread pool): bounded attempts find one that waited.
+        var resumedInRead = await Task.Run(async () =>
         {
-            var send = a.ForwardMessageAsync(b.Name, PartisanTarget.Named("inbox"), new Note($"{attempt}"), Acked);
-            if (send.IsCompleted)
+            for (var attempt = 0; attempt < 50; attempt++)
             {
-                await send;
-                continue;
+                await a.ForwardMessageAsync(b.Name, PartisanTarget.Named("inbox"), new Note($"{attempt}"), Acked);
+                if (ReceiveBatch.IsActive)
+                {
+                    return true;
+                }
             }
 
-            await send.ConfigureAwait(false);
-            Assert.True(ReceiveBatch.IsActive, "the sender resumed outside the connection's hand-over of the read that carried its acknowledgement");
-            return;
-        }
+            return false;
+        }).WaitAsync(TestNodes.Timeout);
 
-        Assert.Fail("each of 50 acknowledged sends completed before it was awaited");
+        Assert.True(resumedInRead, "none of 50 acknowledged senders resumed on the receive loop that read its acknowledgement");
     }
 
     [Fact]
