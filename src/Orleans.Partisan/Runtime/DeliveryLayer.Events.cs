@@ -31,16 +31,35 @@ internal sealed partial class DeliveryLayer
             PartisanMetrics.Acked.Add(acknowledged.Count);
         }
 
+        if (AnyAwaited(acknowledged))
+        {
+            ThreadPool.UnsafeQueueUserWorkItem(static state => state.Layer.Complete(state.Batch), (Layer: this, Batch: acknowledged), preferLocal: false);
+        }
+        else
+        {
+            Return(acknowledged);
+        }
+
         room?.TrySetResult();
-        Complete(acknowledged);
+    }
+
+    private static bool AnyAwaited(List<OutgoingDelivery> acknowledged)
+    {
+        foreach (var outgoing in acknowledged)
+        {
+            if (outgoing.IsAwaited)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     /// <summary>
-    /// Resumes the senders of one acknowledgement one after another on this thread, the one that read the
-    /// acknowledgement: no thread is woken for them (waking one per acknowledgement, and its spinning for more work
-    /// afterwards, cost more than the senders' own continuations). A sender that awaits with a scheduling context (a
-    /// grain's) is posted to it; any other runs here, and one that blocks in its continuation holds up this connection's
-    /// later messages until it returns (see <see cref="OutgoingDelivery.TrySetResultInline"/>).
+    /// Resumes the senders of one acknowledgement one after another on this thread-pool thread: one work item for the
+    /// batch rather than one each, so a cumulative acknowledgement of hundreds of messages costs one wake-up. A sender
+    /// that blocks in its continuation delays the rest of its batch (not the connection, nor other batches).
     /// </summary>
     private void Complete(List<OutgoingDelivery> batch)
     {

@@ -65,9 +65,9 @@ internal sealed class OutgoingDelivery(PartisanTarget target, object message, bo
 
     /// <summary>
     /// Tells the sender it was acknowledged, running its continuation on this thread (unless it awaits with a
-    /// scheduling context of its own, which it is posted to); false if no one waits or its wait ended already. From the
-    /// thread that took the acknowledgement (a connection's receive loop; see <see cref="DeliveryLayer"/>'s acknowledgement
-    /// handling), never under a lock.
+    /// scheduling context of its own); false if no one waits or its wait ended already. Only from a thread-pool work
+    /// item that completes a batch of senders (see <see cref="DeliveryLayer"/>'s acknowledgement handling), never
+    /// from a connection's loop or under a lock.
     /// </summary>
     public bool TrySetResultInline()
     {

@@ -1,5 +1,4 @@
 using Orleans.Partisan.Runtime;
-using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Tests.Runtime;
 
@@ -175,52 +174,6 @@ public sealed class AckedForwardingTests
 
         Assert.Equal(["self"], inbox.Texts);
         await Assert.ThrowsAsync<UnknownNodeException>(() => a.ForwardMessageAsync(new NodeName("ghost"), PartisanTarget.Named("inbox"), new Note("?"), Acked).AsTask());
-    }
-
-    [Fact]
-    public async Task A_sender_without_a_scheduling_context_resumes_on_the_thread_that_read_its_acknowledgement()
-    {
-        await using var nodes = new TestNodes();
-        var (a, b, _) = await PairAsync(nodes);
-        using var receiver = b.RegisterReceiver("inbox", new Inbox().Add);
-
-        // Awaited on the thread pool, with no scheduling context. A send acknowledged before its await registered goes on
-        // on the awaiting thread (or, in a narrow race, from the thread pool): bounded attempts find one that waited.
-        var resumedInRead = await Task.Run(async () =>
-        {
-            for (var attempt = 0; attempt < 50; attempt++)
-            {
-                await a.ForwardMessageAsync(b.Name, PartisanTarget.Named("inbox"), new Note($"{attempt}"), Acked);
-                if (ReceiveBatch.IsActive)
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }).WaitAsync(TestNodes.Timeout);
-
-        Assert.True(resumedInRead, "none of 50 acknowledged senders resumed on the receive loop that read its acknowledgement");
-    }
-
-    [Fact]
-    public async Task A_sender_with_a_synchronization_context_resumes_through_it()
-    {
-        await using var nodes = new TestNodes();
-        var (a, b, _) = await PairAsync(nodes);
-        using var receiver = b.RegisterReceiver("inbox", new Inbox().Add);
-        var context = new CountingContext();
-
-        var resumed = await Task.Run(async () =>
-        {
-            SynchronizationContext.SetSynchronizationContext(context);
-            await a.ForwardMessageAsync(b.Name, PartisanTarget.Named("inbox"), new Note("posted"), Acked);
-            return (Context: SynchronizationContext.Current, InRead: ReceiveBatch.IsActive);
-        }).WaitAsync(TestNodes.Timeout);
-
-        Assert.Same(context, resumed.Context);
-        Assert.False(resumed.InRead, "the sender's continuation ran on the connection's receive loop instead of its context");
-        Assert.True(context.Posts >= 1, "the continuation was not posted to the sender's context");
     }
 
     internal static async Task<(PartisanNode A, PartisanNode B, DeliveryInterposer Faults)> PairAsync(TestNodes nodes, DeliveryOptions? delivery = null, TimeSpan? gossipInterval = null)
