@@ -358,7 +358,7 @@ internal sealed partial class DeliveryLayer
         {
             try
             {
-                var pending = SendAck(to, new DeliveryAck(report.Session, report.Contiguous, [.. report.Above]));
+                var pending = _forward(to, AckTarget, new DeliveryAck(report.Session, report.Contiguous, [.. report.Above]), AckOptions);
                 if (!pending.IsCompletedSuccessfully)
                 {
                     _ = ObserveAckAsync(to, pending);
@@ -370,28 +370,6 @@ internal sealed partial class DeliveryLayer
                 DeliveryLog.AckNotSent(_logger, to, exception.Message);
             }
         }
-    }
-
-    /// <summary>
-    /// Sends one acknowledgement: to a neighbour, written on this thread if its connection's writer waits (one frame, which
-    /// is all this node sends it now, so waking a thread to write it would cost more than the write); to any other node,
-    /// forwarded transitively.
-    /// </summary>
-    private ValueTask SendAck(NodeName to, DeliveryAck ack)
-    {
-        if (_transport.IsConnected(to))
-        {
-            try
-            {
-                return _transport.SendAsync(to, PartisanChannels.Default, ForwardEnvelope.Create(AckTarget, ack, isCast: false, call: default), partitionKey: null, supersedeKey: null, CancellationToken.None, writeNow: true);
-            }
-            catch (NodeNotConnectedException)
-            {
-                // The connection closed since: relayed, as to a node that is no neighbour.
-            }
-        }
-
-        return _forward(to, AckTarget, ack, AckOptions);
     }
 
     private async Task ObserveAckAsync(NodeName to, ValueTask pending)

@@ -140,15 +140,13 @@ internal sealed partial class OverlayTransport : IAsyncDisposable
     /// connection closes meanwhile); otherwise it is already complete. With an <see cref="IPartisanInterposer"/>,
     /// a message it drops or delays is checked as above and the task is complete at once: a dropped message
     /// is lost, a delayed one is queued when its delay ends, in order with the other delayed messages of
-    /// (<paramref name="peer"/>, <paramref name="channel"/>). With <paramref name="writeNow"/>, a lane whose writer waits for
-    /// frames writes this one on the caller's thread before this returns, instead of being woken on the thread pool
-    /// (<see cref="SendQueue.Enqueue"/>): for a sender that queues one frame now and none after it (an acknowledgement).
+    /// (<paramref name="peer"/>, <paramref name="channel"/>).
     /// </remarks>
     /// <exception cref="UnknownChannelException"><paramref name="channel"/> is not configured.</exception>
     /// <exception cref="NodeNotConnectedException">No open lane to <paramref name="peer"/> on the channel nor on the default one.</exception>
     /// <exception cref="MessageSerializationException">The message could not be serialized.</exception>
     /// <exception cref="MessageTooLargeException">The message serialized to more than the maximum frame size.</exception>
-    public ValueTask SendAsync(NodeName peer, string channel, object message, int? partitionKey, object? supersedeKey, CancellationToken cancellationToken, bool writeNow = false)
+    public ValueTask SendAsync(NodeName peer, string channel, object message, int? partitionKey, object? supersedeKey, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(channel);
         ArgumentNullException.ThrowIfNull(message);
@@ -188,7 +186,7 @@ internal sealed partial class OverlayTransport : IAsyncDisposable
 
         for (var attempt = 0; ; attempt++)
         {
-            var status = connection.Queue.Enqueue(frame, supersedeKey, cancellationToken, out var pending, writeNow);
+            var status = connection.Queue.Enqueue(frame, supersedeKey, cancellationToken, out var pending);
             if (status != EnqueueStatus.Closed)
             {
                 PartisanMetrics.Sent.Add(1, connection.ChannelTag);

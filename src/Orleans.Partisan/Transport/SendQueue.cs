@@ -51,10 +51,8 @@ internal sealed class SendQueue
     /// <summary>
     /// Queues <paramref name="frame"/>, taking ownership of it unless the result is <see cref="EnqueueStatus.Closed"/>.
     /// When the result is <see cref="EnqueueStatus.Waiting"/>, <paramref name="pending"/> completes once it is queued.
-    /// With <paramref name="writeNow"/>, a writer that waits for frames runs on this thread and writes it before this
-    /// returns (see <see cref="WriterSignal.SetNow"/>); otherwise it is woken from the thread pool.
     /// </summary>
-    public EnqueueStatus Enqueue(PooledFrame frame, object? supersedeKey, CancellationToken cancellationToken, out ValueTask pending, bool writeNow = false)
+    public EnqueueStatus Enqueue(PooledFrame frame, object? supersedeKey, CancellationToken cancellationToken, out ValueTask pending)
     {
         pending = default;
         var key = _keys is null ? null : supersedeKey;
@@ -111,14 +109,7 @@ internal sealed class SendQueue
 
         if (wake)
         {
-            if (writeNow)
-            {
-                _readerSignal.SetNow(true);
-            }
-            else
-            {
-                _readerSignal.Set(true);
-            }
+            _readerSignal.Set(true);
         }
 
         return status;

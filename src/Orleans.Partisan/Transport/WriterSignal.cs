@@ -33,13 +33,6 @@ internal sealed class WriterSignal : IValueTaskSource<bool>, IThreadPoolWorkItem
         ThreadPool.UnsafeQueueUserWorkItem(this, preferLocal: false);
     }
 
-    /// <summary>
-    /// Completes the armed wait on this thread: the writer's loop runs here until its next wait (it takes what is
-    /// queued, writes it, and finds the queue empty), and the caller goes on after that. For a frame that is the only
-    /// one its sender queues now (an acknowledgement), where waking a thread for it costs more than the write.
-    /// </summary>
-    public void SetNow(bool result) => _core.SetResult(result);
-
     /// <summary>Runs the writer's continuation on this thread pool thread.</summary>
     void IThreadPoolWorkItem.Execute() => _core.SetResult(_result);
 

@@ -106,28 +106,6 @@ public sealed class SendQueueTests
     }
 
     [Fact]
-    public async Task A_frame_queued_to_be_written_now_runs_the_waiting_writer_on_the_senders_thread_before_the_send_returns()
-    {
-        var queue = new SendQueue(4, monotonic: false, new NodeName("p"), "c");
-        var woken = queue.WaitToReadAsync();
-        Assert.False(woken.IsCompleted, "an empty queue keeps its writer waiting");
-
-        // On the thread pool, with no synchronization context to post the writer's continuation to.
-        var (sender, writer, completed) = await Task.Run(() =>
-        {
-            int? writer = null;
-            woken.GetAwaiter().UnsafeOnCompleted(() => writer = Environment.CurrentManagedThreadId);
-            Assert.Equal(EnqueueStatus.Queued, queue.Enqueue(Frame(0, 0), null, default, out _, writeNow: true));
-            return (Environment.CurrentManagedThreadId, writer, woken.IsCompleted);
-        });
-
-        Assert.True(completed, "the writer was not woken before the send returned");
-        Assert.Equal(sender, writer);
-        Assert.True(await woken, "the writer was told there is a frame to take");
-        Assert.Equal([new Numbered(0, 0)], Drain(queue));
-    }
-
-    [Fact]
     public void Monotonic_frames_replace_the_queued_frame_of_their_key_in_place()
     {
         using var superseded = new CounterProbe(PartisanMetrics.MessagesSuperseded, "channel", "queue-unit-mono");
