@@ -6,16 +6,25 @@ namespace Orleans.Partisan.Benchmarks;
 /// <summary>
 /// What a measurement of the request-reply experiment spent, as totals: CPU time of this process (silo A) and of
 /// silo B's process, bytes this process allocated, and the overlay's socket writes from this process (one
-/// <c>partisan.bytes.sent</c> measurement per write). Per call these move far less with other load on the
-/// machine than rates do.
+/// <c>partisan.bytes.sent</c> measurement per write); the voluntary context switches of both processes (a thread that
+/// waited for something, a thread-pool worker parking included; on Linux, 0 elsewhere) and the thread-pool work items
+/// this process completed. Per call these move far less with other load on the machine than rates do; the counts least.
 /// </summary>
-internal readonly record struct CallCost(TimeSpan LocalCpu, TimeSpan RemoteCpu, long Bytes, long Writes)
+internal readonly record struct CallCost(TimeSpan LocalCpu, TimeSpan RemoteCpu, long Bytes, long Writes, long LocalSwitches = 0, long RemoteSwitches = 0, long WorkItems = 0)
 {
     public static CallCost operator -(CallCost after, CallCost before)
-        => new(after.LocalCpu - before.LocalCpu, after.RemoteCpu - before.RemoteCpu, after.Bytes - before.Bytes, after.Writes - before.Writes);
+        => new(after.LocalCpu - before.LocalCpu, after.RemoteCpu - before.RemoteCpu, after.Bytes - before.Bytes, after.Writes - before.Writes,
+            after.LocalSwitches - before.LocalSwitches, after.RemoteSwitches - before.RemoteSwitches, after.WorkItems - before.WorkItems);
 
     public static CallCost operator +(CallCost a, CallCost b)
-        => new(a.LocalCpu + b.LocalCpu, a.RemoteCpu + b.RemoteCpu, a.Bytes + b.Bytes, a.Writes + b.Writes);
+        => new(a.LocalCpu + b.LocalCpu, a.RemoteCpu + b.RemoteCpu, a.Bytes + b.Bytes, a.Writes + b.Writes,
+            a.LocalSwitches + b.LocalSwitches, a.RemoteSwitches + b.RemoteSwitches, a.WorkItems + b.WorkItems);
+
+    /// <summary>Voluntary context switches of silo A and of silo B per operation, as "A / B".</summary>
+    public string SwitchesPer(long operations) => FormattableString.Invariant($"{(double)LocalSwitches / operations:0.000} / {(double)RemoteSwitches / operations:0.000}");
+
+    /// <summary>Thread-pool work items silo A completed per operation.</summary>
+    public double WorkItemsPer(long operations) => (double)WorkItems / operations;
 
     /// <summary>CPU microseconds of both processes per operation.</summary>
     public double CpuMicroseconds(long operations) => (LocalCpu + RemoteCpu).TotalMicroseconds / operations;
@@ -59,7 +68,39 @@ internal sealed class CallCostMeter : IDisposable
     {
         using var self = Process.GetCurrentProcess();
         using var remote = Process.GetProcessById(_remotePid);
-        return new CallCost(self.TotalProcessorTime, remote.TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: false), Volatile.Read(ref _writes));
+        return new CallCost(self.TotalProcessorTime, remote.TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: false), Volatile.Read(ref _writes),
+            VoluntarySwitches(Environment.ProcessId), VoluntarySwitches(_remotePid), ThreadPool.CompletedWorkItemCount);
+    }
+
+    /// <summary>The voluntary context switches of every thread of process <paramref name="pid"/> so far (Linux), or 0.</summary>
+    private static long VoluntarySwitches(int pid)
+    {
+        var tasks = $"/proc/{pid}/task";
+        if (!Directory.Exists(tasks))
+        {
+            return 0;
+        }
+
+        long total = 0;
+        foreach (var task in Directory.EnumerateDirectories(tasks))
+        {
+            try
+            {
+                foreach (var line in File.ReadLines(Path.Combine(task, "status")))
+                {
+                    if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal))
+                    {
+                        total += long.Parse(line.AsSpan("voluntary_ctxt_switches:".Length).Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                    }
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended meanwhile; its switches are no longer counted (nor were they in the reading before).
+            }
+        }
+
+        return total;
     }
 
     public void Dispose() => _listener.Dispose();
