@@ -27,6 +27,12 @@ if (settings["PartisanLogLevel"] is { } partisanLevel)
 
 builder.Logging.AddFilter("Orleans.Runtime", Enum.Parse<LogLevel>(settings["OrleansLogLevel"] ?? "Error")).AddFilter("DotNext", LogLevel.Error);
 builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+if (bool.Parse(settings["ThreadPoolWatch"] ?? "false"))
+{
+    // A diagnosis aid, started before the silo: whether this process's thread pool is starved, and its stacks when it is.
+    builder.Services.AddHostedService(sp => new ThreadPoolWatch(sp.GetRequiredService<ILogger<ThreadPoolWatch>>(), settings["StackTool"], settings["StackDirectory"]));
+}
+
 builder.UseOrleans(silo =>
 {
     silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId));
