@@ -39,7 +39,7 @@ public sealed class OverlayFailureDetectorTests
         var others = new[] { Silo(2), Silo(3), Silo(4) };
         var reachability = new FakeReachability(ProbeOutcome.Failed, new() { [others[0]] = null, [others[1]] = false, [others[2]] = null });
 
-        // Two witnesses asked (the first two in address order): one fails to answer, one confirms: two silos in all.
+        // Two witnesses asked (the two after this silo in address order): one fails to answer, one confirms: two silos in all.
         Assert.Equal(FailureVerdict.Dead, await Detector(reachability, others, 2).CheckAsync(SuspectSpec, Suspect, silentBefore: false, CancellationToken.None));
         Assert.Equal(2, reachability.Asked.Count);
         Assert.Equal(FailureVerdict.Unconfirmed, await Detector(reachability, others, 3).CheckAsync(SuspectSpec, Suspect, silentBefore: false, CancellationToken.None));
@@ -110,6 +110,20 @@ public sealed class OverlayFailureDetectorTests
         };
         Assert.Equal(FailureVerdict.Silent, await detector.CheckAsync(SuspectSpec, Suspect, silentBefore: false, CancellationToken.None));
         Assert.Equal(FailureVerdict.Dead, await detector.CheckAsync(SuspectSpec, Suspect, silentBefore: true, CancellationToken.None));
+    }
+
+    [Fact]
+    public void Each_silo_asks_the_silos_after_it_in_address_order_so_the_questions_spread()
+    {
+        var silos = Enumerable.Range(1, 6).Select(Silo).ToList();
+
+        Assert.Equal([silos[2], silos[3]], OverlayFailureDetector.Witnesses(silos[1], silos, 2));
+        Assert.Equal([silos[0], silos[1]], OverlayFailureDetector.Witnesses(silos[5], silos, 2)); // wraps around
+        Assert.Equal([silos[1]], OverlayFailureDetector.Witnesses(silos[0], silos.Take(2), 2));   // fewer than asked for
+
+        // Every silo checking the same suspect at once: each silo is asked by two, not two silos by all.
+        var asked = silos.SelectMany(s => OverlayFailureDetector.Witnesses(s, silos, 2)).GroupBy(s => s).Select(g => g.Count());
+        Assert.All(asked, count => Assert.Equal(2, count));
     }
 
     [Theory]
