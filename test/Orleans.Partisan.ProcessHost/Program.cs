@@ -4,6 +4,8 @@
 // it gracefully: it prints "STOPPING <reason>", then "STOPPED <seconds>" once the host has stopped, and exits).
 // While it runs it answers commands written to its standard input, one per line (HostCommands.cs: BROADCAST, VIEWS,
 // STATS), and prints "DELIVERED <id> <timestamp>" for each broadcast that reaches it (IProcessBroadcastHandler.cs).
+// Settings come from the command line or the environment (ThreadPoolWatch=true StackTool=<dotnet-stack> StackDirectory=<dir>
+// for a diagnosis of stalls: ThreadPoolWatch.cs).
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
