@@ -4,6 +4,8 @@
 // it gracefully: it prints "STOPPING <reason>", then "STOPPED <seconds>" once the host has stopped, and exits).
 // While it runs it answers commands written to its standard input, one per line (HostCommands.cs: BROADCAST, VIEWS,
 // STATS), and prints "DELIVERED <id> <timestamp>" for each broadcast that reaches it (IProcessBroadcastHandler.cs).
+// Settings come from the command line or the environment (ThreadPoolWatch=true StackTool=<dotnet-stack> StackDirectory=<dir>
+// for a diagnosis of stalls: ThreadPoolWatch.cs).
 using System.Diagnostics;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
@@ -27,6 +29,12 @@ if (settings["PartisanLogLevel"] is { } partisanLevel)
 
 builder.Logging.AddFilter("Orleans.Runtime", Enum.Parse<LogLevel>(settings["OrleansLogLevel"] ?? "Error")).AddFilter("DotNext", LogLevel.Error);
 builder.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+if (bool.Parse(settings["ThreadPoolWatch"] ?? "false"))
+{
+    // A diagnosis aid, started before the silo: whether this process's thread pool is starved, and its stacks when it is.
+    builder.Services.AddHostedService(sp => new ThreadPoolWatch(sp.GetRequiredService<ILogger<ThreadPoolWatch>>(), settings["StackTool"], settings["StackDirectory"]));
+}
+
 builder.UseOrleans(silo =>
 {
     silo.Configure<Orleans.Configuration.ClusterOptions>(o => (o.ClusterId, o.ServiceId) = (clusterId, clusterId));

@@ -5,12 +5,13 @@ namespace Orleans.Partisan;
 /// sooner than Orleans' own probes (<see cref="PartisanOptions.FailureDetection"/>).
 /// </summary>
 /// <remarks>
-/// When a silo loses its overlay connections to another silo (they close, or the other silo sends nothing, not even
-/// a heartbeat, for <see cref="PartisanOptions.HeartbeatTimeout"/>) and that silo stays unreachable until
-/// <see cref="SuspectAfter"/> after it was last heard from, this silo dials it afresh and, at the same time, asks
+/// When a silo loses its overlay connections to another silo (at once when they close; when the other silo sends
+/// nothing, not even a heartbeat, for <see cref="PartisanOptions.HeartbeatTimeout"/>, once it stays unreachable until
+/// <see cref="SuspectAfter"/> after it was last heard from), this silo dials it afresh and, at the same time, asks
 /// other active silos to dial it. Only when at least <see cref="Witnesses"/> silos (itself included) fail to reach
-/// it and none of those asked reaches it, does it evict the silo with <c>IClusterMembershipService.TryKill</c>.
-/// One bad link is therefore no verdict, and in a cluster of fewer than <see cref="Witnesses"/> + 1
+/// it and none of those asked reaches it, does it evict the silo with <c>IClusterMembershipService.TryKill</c>; when
+/// the silo refused no dial but answered none (frozen, or stalled for a moment), only if a second check made at once
+/// finds it as silent. One bad link is therefore no verdict, and in a cluster of fewer than <see cref="Witnesses"/> + 1
 /// silos the detector never evicts (Orleans' own detection still does).
 /// </remarks>
 public sealed class FailureDetectionOptions
@@ -20,8 +21,10 @@ public sealed class FailureDetectionOptions
 
     /// <summary>
     /// How long another silo must stay unreachable on the overlay, counted from when it was last heard from, before this
-    /// silo starts checking it. Default 2 s; more than zero. A silo that went silent was last heard from
-    /// <see cref="PartisanOptions.HeartbeatTimeout"/> (4 s) before its connections were closed, so it is checked at once.
+    /// silo starts checking it, and the wait between checks that too few witnesses answered. Default 2 s; more than zero.
+    /// A silo that went silent was last heard from <see cref="PartisanOptions.HeartbeatTimeout"/> (4 s) before its
+    /// connections were closed, so it is checked at once; so is a silo whose connections closed (a crash refuses the
+    /// check's fresh dials, a reset link does not).
     /// </summary>
     public TimeSpan SuspectAfter { get; set; } = TimeSpan.FromSeconds(2);
 

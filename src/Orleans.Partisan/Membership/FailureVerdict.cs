@@ -11,4 +11,11 @@ internal enum FailureVerdict
 
     /// <summary>Nobody reached it, but too few silos could say so (witnesses missing or not answering).</summary>
     Unconfirmed,
+
+    /// <summary>
+    /// Enough silos failed to reach it and none reached it, but this silo's own dial got no answer rather than a
+    /// refusal, and the check before did not find it so: frozen, or stalled for a moment. It is checked again at once,
+    /// and declared dead if that check finds it as silent.
+    /// </summary>
+    Silent,
 }

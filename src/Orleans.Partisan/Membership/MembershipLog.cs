@@ -41,4 +41,7 @@ internal static partial class MembershipLog
 
     [LoggerMessage(4011, LogLevel.Information, "Suspected node {Node} did not answer in time, but this silo's own process ran {LagMilliseconds:0} ms or more late meanwhile (the machine's cores are overbooked): it may be starved, not frozen, so it is not declared dead for this")]
     public static partial void SuspectWhileStarved(ILogger logger, NodeName node, double lagMilliseconds);
+
+    [LoggerMessage(4012, LogLevel.Information, "Suspected node {Node} answered no silo's dial, refusing none: frozen, or stalled for a moment; checking it once more before declaring it dead")]
+    public static partial void SuspectSilent(ILogger logger, NodeName node);
 }

@@ -28,7 +28,7 @@ public sealed class OverlayFailureDetectorTests
         var reachability = new FakeReachability(selfReaches ? ProbeOutcome.Reached : ProbeOutcome.Failed, others.Zip(witnessesReach).ToDictionary(p => p.First, p => (bool?)p.Second));
         var detector = Detector(reachability, others, witnesses);
 
-        Assert.Equal(Enum.Parse<FailureVerdict>(expected), await detector.CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
+        Assert.Equal(Enum.Parse<FailureVerdict>(expected), await detector.CheckAsync(SuspectSpec, Suspect, silentBefore: false, CancellationToken.None));
         Assert.DoesNotContain(Self, reachability.Asked);
         Assert.DoesNotContain(Suspect, reachability.Asked);
     }
@@ -39,10 +39,10 @@ public sealed class OverlayFailureDetectorTests
         var others = new[] { Silo(2), Silo(3), Silo(4) };
         var reachability = new FakeReachability(ProbeOutcome.Failed, new() { [others[0]] = null, [others[1]] = false, [others[2]] = null });
 
-        // Two witnesses asked (the first two in address order): one fails to answer, one confirms: two silos in all.
-        Assert.Equal(FailureVerdict.Dead, await Detector(reachability, others, 2).CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
+        // Two witnesses asked (the two after this silo in address order): one fails to answer, one confirms: two silos in all.
+        Assert.Equal(FailureVerdict.Dead, await Detector(reachability, others, 2).CheckAsync(SuspectSpec, Suspect, silentBefore: false, CancellationToken.None));
         Assert.Equal(2, reachability.Asked.Count);
-        Assert.Equal(FailureVerdict.Unconfirmed, await Detector(reachability, others, 3).CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
+        Assert.Equal(FailureVerdict.Unconfirmed, await Detector(reachability, others, 3).CheckAsync(SuspectSpec, Suspect, silentBefore: false, CancellationToken.None));
     }
 
     [Fact]
@@ -52,21 +52,34 @@ public sealed class OverlayFailureDetectorTests
         var others = new[] { Silo(2), Silo(3) };
         var reachability = new FakeReachability(ProbeOutcome.Failed, new() { [others[0]] = false, [others[1]] = false }) { OwnDialWaitsForAWitness = true };
 
-        var verdict = await Detector(reachability, others, 2).CheckAsync(SuspectSpec, Suspect, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
+        var verdict = await Detector(reachability, others, 2).CheckAsync(SuspectSpec, Suspect, silentBefore: false, CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(20));
 
         Assert.Equal(FailureVerdict.Dead, verdict);
     }
 
     [Theory]
-    [InlineData("NoAnswer", false, "Dead")]        // silent while this silo ran on time: frozen
+    [InlineData("NoAnswer", false, "Dead")]        // silent, the second check in a row, while this silo ran on time: frozen
     [InlineData("NoAnswer", true, "Unconfirmed")]  // silent while this silo itself ran late: the machine is starved, so may the suspect be
     [InlineData("Failed", true, "Dead")]           // refused: it crashed, starved machine or not
     [InlineData("Failed", false, "Dead")]
     [InlineData("Reached", true, "Reachable")]
     public void A_dial_that_got_no_answer_while_this_silo_ran_late_is_no_verdict(string own, bool starved, string expected)
     {
-        // Both witnesses failed to reach it, and none reached it.
-        var verdict = OverlayFailureDetector.Verdict(Enum.Parse<ProbeOutcome>(own), reached: 0, failed: 2, starved, new FailureDetectionOptions());
+        // Both witnesses failed to reach it, none reached it, and the check before found it silent.
+        var verdict = OverlayFailureDetector.Verdict(Enum.Parse<ProbeOutcome>(own), reached: 0, failed: 2, starved, silentBefore: true, new FailureDetectionOptions());
+
+        Assert.Equal(Enum.Parse<FailureVerdict>(expected), verdict);
+    }
+
+    [Theory]
+    [InlineData("NoAnswer", false, 2, 0, "Silent")]       // silent once: a process stalled for a moment looks the same; checked again at once
+    [InlineData("NoAnswer", true, 2, 0, "Dead")]          // silent twice in a row: frozen
+    [InlineData("Failed", false, 2, 0, "Dead")]           // refused: a crash needs no second check
+    [InlineData("NoAnswer", true, 2, 1, "Reachable")]     // a witness reached it: alive, whatever came before
+    [InlineData("NoAnswer", false, 0, 0, "Unconfirmed")]  // too few silos to say so: not even silent
+    public void Silence_is_a_verdict_only_the_second_time_in_a_row_and_a_refusal_the_first(string own, bool silentBefore, int failed, int reached, string expected)
+    {
+        var verdict = OverlayFailureDetector.Verdict(Enum.Parse<ProbeOutcome>(own), reached, failed, starved: false, silentBefore, new FailureDetectionOptions());
 
         Assert.Equal(Enum.Parse<FailureVerdict>(expected), verdict);
     }
@@ -84,7 +97,7 @@ public sealed class OverlayFailureDetectorTests
         detector.Lag.OnTick(time.GetTimestamp());
         reachability.DuringDial = () => time.Advance(TimeSpan.FromSeconds(3));
 
-        Assert.Equal(FailureVerdict.Unconfirmed, await detector.CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
+        Assert.Equal(FailureVerdict.Unconfirmed, await detector.CheckAsync(SuspectSpec, Suspect, silentBefore: false, CancellationToken.None));
 
         // Once this silo runs on time again (the late tick comes, then one on time), the same silence is a verdict.
         detector.Lag.OnTick(time.GetTimestamp());
@@ -95,15 +108,30 @@ public sealed class OverlayFailureDetectorTests
             time.Advance(SchedulingLag.Interval);
             detector.Lag.OnTick(time.GetTimestamp());
         };
-        Assert.Equal(FailureVerdict.Dead, await detector.CheckAsync(SuspectSpec, Suspect, CancellationToken.None));
+        Assert.Equal(FailureVerdict.Silent, await detector.CheckAsync(SuspectSpec, Suspect, silentBefore: false, CancellationToken.None));
+        Assert.Equal(FailureVerdict.Dead, await detector.CheckAsync(SuspectSpec, Suspect, silentBefore: true, CancellationToken.None));
+    }
+
+    [Fact]
+    public void Each_silo_asks_the_silos_after_it_in_address_order_so_the_questions_spread()
+    {
+        var silos = Enumerable.Range(1, 6).Select(Silo).ToList();
+
+        Assert.Equal([silos[2], silos[3]], OverlayFailureDetector.Witnesses(silos[1], silos, 2));
+        Assert.Equal([silos[0], silos[1]], OverlayFailureDetector.Witnesses(silos[5], silos, 2)); // wraps around
+        Assert.Equal([silos[1]], OverlayFailureDetector.Witnesses(silos[0], silos.Take(2), 2));   // fewer than asked for
+
+        // Every silo checking the same suspect at once: each silo is asked by two, not two silos by all.
+        var asked = silos.SelectMany(s => OverlayFailureDetector.Witnesses(s, silos, 2)).GroupBy(s => s).Select(g => g.Count());
+        Assert.All(asked, count => Assert.Equal(2, count));
     }
 
     [Theory]
-    [InlineData("ConnectionClosed", 2000, 4000, 2000)]      // a crash: SuspectAfter from the nodedown, for reconnects to happen
+    [InlineData("ConnectionClosed", 2000, 4000, 0)]         // closed connections: checked at once, the fresh dials tell a crash from a reset link
     [InlineData("HeartbeatTimeout", 2000, 4000, 0)]         // silent for 4 s already: checked at once
     [InlineData("HeartbeatTimeout", 5000, 4000, 1000)]      // SuspectAfter counts from when it was last heard from
     [InlineData("HeartbeatTimeout", 2000, -1, 2000)]        // heartbeats off (no such nodedown comes): SuspectAfter
-    public void A_silo_is_first_checked_SuspectAfter_after_it_was_last_heard_from(string reason, int suspectAfterMs, int heartbeatTimeoutMs, int expectedMs)
+    public void A_silo_is_first_checked_at_once_when_its_connections_closed_and_otherwise_SuspectAfter_after_it_was_last_heard_from(string reason, int suspectAfterMs, int heartbeatTimeoutMs, int expectedMs)
     {
         var options = new PartisanOptions { HeartbeatTimeout = heartbeatTimeoutMs < 0 ? Timeout.InfiniteTimeSpan : TimeSpan.FromMilliseconds(heartbeatTimeoutMs) };
         options.FailureDetection.SuspectAfter = TimeSpan.FromMilliseconds(suspectAfterMs);

@@ -46,9 +46,30 @@ public sealed class FullMeshCoreTests
         var send = Assert.Single(effects.OfType<SendEffect>());
         Assert.Equal(N1.Name, send.To);
         var gossip = Assert.IsType<FullMeshGossip>(send.Message);
-        Assert.True(gossip.State.Contains(N0) && gossip.State.Contains(N1));
         Assert.Equal(core.State, gossip.State);
         Assert.Equal(["n0", "n1"], core.Members.Select(m => m.Name.Value).Order());
+
+        // The contact is a member here, but only the contact adds itself to the replicated state: in its answer.
+        Assert.True(gossip.State.Contains(N0));
+        Assert.False(gossip.State.Contains(N1));
+        var answer = OrSet<NodeSpec>.Empty.Add(N1, new Dot(N1.Name, 1)).Merge(gossip.State);
+        core.Handle(N1.Name, new FullMeshGossip(answer));
+        Assert.True(core.State.Contains(N1));
+        Assert.Equal(2, core.State.Adds.Count);
+        Assert.Equal(["n0", "n1"], core.Members.Select(m => m.Name.Value).Order());
+    }
+
+    [Fact]
+    public void A_contact_that_is_left_before_it_answered_is_no_member_any_more()
+    {
+        var core = new FullMeshCore(N0, TimeSpan.FromSeconds(10));
+        core.Join(N1);
+
+        var effects = core.Leave(N1.Name);
+
+        Assert.Contains(new MemberLeftEffect(N1), effects);
+        Assert.Contains(new DisconnectEffect(N1.Name), effects);
+        Assert.Equal([N0], core.Members);
     }
 
     [Fact]
