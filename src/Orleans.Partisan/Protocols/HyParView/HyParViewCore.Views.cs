@@ -9,6 +9,9 @@ internal sealed partial class HyParViewCore
     // The buffer of Sample: empty between calls.
     private readonly List<NodeSpec> _samplePool = [];
 
+    // The buffer of PickPassiveIndex: the candidates' indices, valid during a call only.
+    private int[] _pickBuffer = [];
+
     private ActiveLink? FindActive(NodeName name)
     {
         foreach (var link in _active)
@@ -176,37 +179,29 @@ internal sealed partial class HyParViewCore
     }
 
     /// <summary>
-    /// The index of a random passive entry that satisfies <paramref name="where"/>, or -1. Counts the
-    /// candidates, draws one, then finds it: the same single draw as picking from a filtered copy,
-    /// without the copy (this runs on every insert into a full passive view).
+    /// The index of a random passive entry that satisfies <paramref name="where"/>, or -1. Notes the
+    /// candidates' indices in a buffer the core keeps, draws one: the same single draw as picking from a
+    /// filtered copy, without the copy, and the filter asked once per entry (this runs on every insert
+    /// into a full passive view, several times per shuffle).
     /// </summary>
     private int PickPassiveIndex<TFilter>(in TFilter where)
         where TFilter : struct, IPassiveFilter
     {
+        if (_pickBuffer.Length < _passive.Count)
+        {
+            _pickBuffer = new int[Math.Max(_passive.Count, _options.PassiveViewSize)];
+        }
+
         var count = 0;
-        foreach (var spec in _passive)
-        {
-            if (where.Accepts(spec.Name))
-            {
-                count++;
-            }
-        }
-
-        if (count == 0)
-        {
-            return -1;
-        }
-
-        var chosen = _random.Next(count);
         for (var i = 0; i < _passive.Count; i++)
         {
-            if (where.Accepts(_passive[i].Name) && chosen-- == 0)
+            if (where.Accepts(_passive[i].Name))
             {
-                return i;
+                _pickBuffer[count++] = i;
             }
         }
 
-        return -1;
+        return count == 0 ? -1 : _pickBuffer[_random.Next(count)];
     }
 
     private NodeSpec? PickPassive<TFilter>(in TFilter where)
@@ -245,13 +240,13 @@ internal sealed partial class HyParViewCore
     }
 
     /// <summary>
-    /// Up to <paramref name="count"/> distinct elements of <paramref name="source"/>, chosen at random (a partial
-    /// Fisher-Yates shuffle in a buffer the core keeps, so only the chosen few are copied out).
+    /// Up to <paramref name="count"/> distinct elements of <see cref="_samplePool"/>, which the caller filled,
+    /// chosen at random (a partial Fisher-Yates shuffle in that buffer, so only the chosen few are copied
+    /// out); empties the buffer.
     /// </summary>
-    private NodeSpec[] Sample(IEnumerable<NodeSpec> source, int count)
+    private NodeSpec[] SamplePool(int count)
     {
         var pool = _samplePool;
-        pool.AddRange(source);
         var take = Math.Min(count, pool.Count);
         for (var i = 0; i < take; i++)
         {
@@ -263,5 +258,40 @@ internal sealed partial class HyParViewCore
         pool.CopyTo(0, chosen, 0, take);
         pool.Clear();
         return chosen;
+    }
+
+    /// <summary>Up to <paramref name="count"/> of the active neighbours but <paramref name="except"/>, chosen at random.</summary>
+    private NodeSpec[] SampleActive(NodeName except, int count)
+    {
+        foreach (var link in _active)
+        {
+            if (link.Name != except)
+            {
+                _samplePool.Add(link.Spec);
+            }
+        }
+
+        return SamplePool(count);
+    }
+
+    /// <summary>Up to <paramref name="count"/> of the passive nodes but <paramref name="except"/> (if given), chosen at random.</summary>
+    private NodeSpec[] SamplePassive(NodeName except, int count)
+    {
+        if (except.IsEmpty)
+        {
+            _samplePool.AddRange(_passive);
+        }
+        else
+        {
+            foreach (var spec in _passive)
+            {
+                if (spec.Name != except)
+                {
+                    _samplePool.Add(spec);
+                }
+            }
+        }
+
+        return SamplePool(count);
     }
 }

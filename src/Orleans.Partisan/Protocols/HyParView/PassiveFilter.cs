@@ -14,7 +14,7 @@ internal readonly record struct PassiveFilter(
 {
     /// <inheritdoc />
     public bool Accepts(NodeName name)
-        => (Within is null || Within.Contains(name))
-            && !Pending.ContainsKey(name)
+        => (Pending.Count == 0 || !Pending.ContainsKey(name))
+            && (Within is null || Within.Contains(name))
             && (Except is null || !Except.Contains(name));
 }
