@@ -73,7 +73,7 @@ internal sealed partial class HyParViewCore
                 return;
             }
 
-            var candidate = PickPassive(new PassiveFilter(_pending, null, _tried));
+            var candidate = PickPassive(new PassiveFilter(_pending, _tried));
             if (candidate is null)
             {
                 if (_pending.Count == 0)

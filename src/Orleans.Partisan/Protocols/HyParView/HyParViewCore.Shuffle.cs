@@ -144,6 +144,11 @@ internal sealed partial class HyParViewCore
     /// <summary>Adds the nodes not known yet to the passive view (§4.4): never this node, never a node of either view.</summary>
     private void Merge(ImmutableArray<NodeSpec> nodes, IReadOnlyCollection<NodeName> evictFirst, List<PeerServiceEffect> effects)
     {
+        if (evictFirst.Count > 0)
+        {
+            MarkEvictFirst(evictFirst);
+        }
+
         foreach (var spec in nodes)
         {
             if (spec is not null)
@@ -151,5 +156,7 @@ internal sealed partial class HyParViewCore
                 Learn(spec, evictFirst, effects);
             }
         }
+
+        _evictMarks.Clear();
     }
 }

@@ -12,6 +12,9 @@ internal sealed partial class HyParViewCore
     // The buffer of PickPassiveIndex: the candidates' indices, valid during a call only.
     private int[] _pickBuffer = [];
 
+    // During a merge with names to evict first: whether each passive entry is one of them, by index.
+    private readonly List<bool> _evictMarks = [];
+
     private ActiveLink? FindActive(NodeName name)
     {
         foreach (var link in _active)
@@ -140,16 +143,18 @@ internal sealed partial class HyParViewCore
     /// <summary>
     /// Puts <paramref name="spec"/> (in neither view) into the passive view. A full view first evicts one
     /// of <paramref name="evictFirst"/> if it holds any, else a random entry (§4.4); a node a request is
-    /// waiting on is never evicted. False if nothing could be evicted.
+    /// waiting on is never evicted. False if nothing could be evicted. With names to evict first (only a
+    /// merge gives them), <see cref="_evictMarks"/> says which entries they are and is kept in step here.
     /// </summary>
     private bool InsertPassive(NodeSpec spec, IReadOnlyCollection<NodeName> evictFirst, List<PeerServiceEffect> effects)
     {
+        var marked = evictFirst.Count > 0;
         if (_passive.Count >= _options.PassiveViewSize)
         {
-            var victim = evictFirst.Count == 0 ? -1 : PickPassiveIndex(new PassiveFilter(_pending, evictFirst, null));
+            var victim = marked ? PickMarkedPassiveIndex() : -1;
             if (victim < 0)
             {
-                victim = PickPassiveIndex(new PassiveFilter(_pending, null, null));
+                victim = PickPassiveIndex(new PassiveFilter(_pending, null));
             }
 
             if (victim < 0)
@@ -159,11 +164,50 @@ internal sealed partial class HyParViewCore
 
             var evicted = _passive[victim];
             _passive.RemoveAt(victim);
+            if (marked)
+            {
+                _evictMarks.RemoveAt(victim);
+            }
+
             effects.Add(new MemberLeftEffect(evicted));
         }
 
         _passive.Add(spec);
+        if (marked)
+        {
+            _evictMarks.Add(evictFirst.Contains(spec.Name));
+        }
+
         return true;
+    }
+
+    /// <summary>Notes which passive entries are among <paramref name="evictFirst"/>, once per merge (not once per entry and insert).</summary>
+    private void MarkEvictFirst(IReadOnlyCollection<NodeName> evictFirst)
+    {
+        _evictMarks.Clear();
+        foreach (var spec in _passive)
+        {
+            _evictMarks.Add(evictFirst.Contains(spec.Name));
+        }
+    }
+
+    /// <summary>
+    /// The index of a random marked passive entry no request is waiting on, or -1: the same candidates, in
+    /// the same order, and the same single draw as a pick filtered by the names themselves.
+    /// </summary>
+    private int PickMarkedPassiveIndex()
+    {
+        EnsurePickBuffer();
+        var count = 0;
+        for (var i = 0; i < _passive.Count; i++)
+        {
+            if (_evictMarks[i] && (_pending.Count == 0 || !_pending.ContainsKey(_passive[i].Name)))
+            {
+                _pickBuffer[count++] = i;
+            }
+        }
+
+        return count == 0 ? -1 : _pickBuffer[_random.Next(count)];
     }
 
     /// <summary>Forgets a passive node, with its leave event.</summary>
@@ -187,11 +231,7 @@ internal sealed partial class HyParViewCore
     private int PickPassiveIndex<TFilter>(in TFilter where)
         where TFilter : struct, IPassiveFilter
     {
-        if (_pickBuffer.Length < _passive.Count)
-        {
-            _pickBuffer = new int[Math.Max(_passive.Count, _options.PassiveViewSize)];
-        }
-
+        EnsurePickBuffer();
         var count = 0;
         for (var i = 0; i < _passive.Count; i++)
         {
@@ -202,6 +242,14 @@ internal sealed partial class HyParViewCore
         }
 
         return count == 0 ? -1 : _pickBuffer[_random.Next(count)];
+    }
+
+    private void EnsurePickBuffer()
+    {
+        if (_pickBuffer.Length < _passive.Count)
+        {
+            _pickBuffer = new int[Math.Max(_passive.Count, _options.PassiveViewSize)];
+        }
     }
 
     private NodeSpec? PickPassive<TFilter>(in TFilter where)
