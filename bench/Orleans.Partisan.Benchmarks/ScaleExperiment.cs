@@ -12,8 +12,9 @@ namespace Orleans.Partisan.Benchmarks;
 /// live heap per simulated node, and the trace hash, which is the same for the same seed in every run.
 /// </summary>
 /// <remarks>
-/// <c>dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- scale [--nodes 10000] [--rounds 100] [--seed 2007] [--allocations]</c>;
-/// <c>--allocations</c> adds the bytes allocated by type, sampled (<see cref="AllocationSampler"/>).
+/// <c>dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- scale [--nodes 10000] [--rounds 100] [--seed 2007] [--allocations] [--events]</c>;
+/// <c>--allocations</c> adds the bytes allocated by type, sampled (<see cref="AllocationSampler"/>);
+/// <c>--events</c> the traced events of each phase by kind and message type (<see cref="EventMix"/>).
 /// A round is one shuffle interval of virtual time (<see cref="HyParViewExperimentOverlay.Round"/>).
 /// </remarks>
 internal static class ScaleExperiment
@@ -26,6 +27,7 @@ internal static class ScaleExperiment
         var seed = Option(args, "--seed", 2007, min: int.MinValue);
         var overlay = new HyParViewExperimentSettings { Nodes = nodes, Seed = seed };
         using var sampler = args.Contains("--allocations") ? new AllocationSampler() : null;
+        var mix = args.Contains("--events") ? new EventMix() : null;
         var machine = MachineLoad.Start();
         var wall = Stopwatch.StartNew();
         var cpu = Environment.CpuUsage.TotalTime;
@@ -33,10 +35,16 @@ internal static class ScaleExperiment
 
         var meter = HyParViewExperimentPhase.Start();
         var sim = HyParViewExperimentOverlay.Create(overlay);
+        mix?.Attach(sim);
         HyParViewExperimentOverlay.JoinAll(sim, overlay);
         var joined = meter.Stop();
         var joinEvents = sim.Steps;
         output.WriteLine(Invariant($"joins:  {joinEvents:N0} events, {joined.Describe(joinEvents)}"));
+        if (mix is not null)
+        {
+            WriteMix(output, mix, "joins", nodes, rounds: 1);
+            mix.Clear();
+        }
 
         meter = HyParViewExperimentPhase.Start();
         var plumtree = sim.AddBroadcast("plumtree", static (name, random) => new PlumtreeCore(name, PlumtreeExperimentRun.Options, random), exchanges: false);
@@ -56,6 +64,10 @@ internal static class ScaleExperiment
         var ran = meter.Stop();
         var roundEvents = sim.Steps - joinEvents;
         output.WriteLine(Invariant($"rounds: {roundEvents:N0} events, {ran.Describe(roundEvents)}"));
+        if (mix is not null)
+        {
+            WriteMix(output, mix, "rounds", nodes, rounds);
+        }
 
         var reliability = records.Average(r => r.Reliability(sim));
         var complete = records.Count(r => r.Reliability(sim) >= 1);
@@ -81,6 +93,15 @@ internal static class ScaleExperiment
             {
                 output.WriteLine(Invariant($"  {100.0 * bytes / sampled,5:0.0} %  {type}"));
             }
+        }
+    }
+
+    private static void WriteMix(TextWriter output, EventMix mix, string phase, int nodes, int rounds)
+    {
+        output.WriteLine(Invariant($"traced events of the {phase} by kind and type ({mix.Total:N0}; per node and round):"));
+        foreach (var (kind, type, count) in mix.Largest())
+        {
+            output.WriteLine(Invariant($"  {count,12:N0}  {(double)count / nodes / rounds,6:0.00}  {kind} {type}"));
         }
     }
 

@@ -21,7 +21,12 @@ internal sealed partial class Simulator
         _sparePeerEffects.Push(effects);
     }
 
+    /// <summary>Carries out effects a core returned (a start, a join, a probe: rare calls) through a list, as <see cref="ExecuteCall"/> does.</summary>
     private void Execute(SimNode node, IReadOnlyList<PeerServiceEffect> effects)
+        => Execute(node, effects as List<PeerServiceEffect> ?? [.. effects]);
+
+    /// <summary>Carries out the effects of one call; a <see cref="List{T}"/>, indexed without an interface call per effect.</summary>
+    private void Execute(SimNode node, List<PeerServiceEffect> effects)
     {
         var membersChanged = false;
         for (var i = 0; i < effects.Count; i++)

@@ -7,9 +7,12 @@ namespace Orleans.Partisan.Protocols.Broadcast;
 /// </summary>
 internal sealed class ExchangePeers(NodeName self)
 {
-    // Sorted and distinct in the first _count slots; the buffer only grows (this runs on every membership change).
+    // The members in the first _count slots; sorted and distinct once _sorted. The buffer only grows. Set
+    // runs on every membership change and Choose once per exchange tick, so the sort waits for Choose.
     private NodeName[] _members = [];
     private int _count;
+    private bool _sorted = true;
+    private NodeName[] _outside = [];
 
     /// <summary>Replaces the members (this node is left out; duplicates are ignored).</summary>
     public void Set(IReadOnlyCollection<NodeName> members)
@@ -43,9 +46,50 @@ internal sealed class ExchangePeers(NodeName self)
             }
         }
 
-        Array.Sort(_members, 0, count);
+        Array.Clear(_members, count, _members.Length - count);
+        _count = count;
+        _sorted = false;
+    }
+
+    /// <summary>A random member not in <paramref name="tree"/> if there is one, else a random member; null without members.</summary>
+    public NodeName? Choose(IReadOnlySet<NodeName> tree, Random random)
+    {
+        SortAndDeduplicate();
+        if (_count == 0)
+        {
+            return null;
+        }
+
+        // The candidates go into a buffer the instance keeps (no list per tick); one draw among them, in name order.
+        if (_outside.Length < _count)
+        {
+            _outside = new NodeName[_members.Length];
+        }
+
+        var outside = 0;
+        for (var i = 0; i < _count; i++)
+        {
+            if (!tree.Contains(_members[i]))
+            {
+                _outside[outside++] = _members[i];
+            }
+        }
+
+        var chosen = outside > 0 ? _outside[random.Next(outside)] : _members[random.Next(_count)];
+        Array.Clear(_outside, 0, outside);
+        return chosen;
+    }
+
+    private void SortAndDeduplicate()
+    {
+        if (_sorted)
+        {
+            return;
+        }
+
+        Array.Sort(_members, 0, _count);
         var distinct = 0;
-        for (var i = 0; i < count; i++)
+        for (var i = 0; i < _count; i++)
         {
             if (distinct == 0 || _members[i] != _members[distinct - 1])
             {
@@ -53,27 +97,8 @@ internal sealed class ExchangePeers(NodeName self)
             }
         }
 
-        Array.Clear(_members, distinct, _members.Length - distinct);
+        Array.Clear(_members, distinct, _count - distinct);
         _count = distinct;
-    }
-
-    /// <summary>A random member not in <paramref name="tree"/> if there is one, else a random member; null without members.</summary>
-    public NodeName? Choose(IReadOnlySet<NodeName> tree, Random random)
-    {
-        if (_count == 0)
-        {
-            return null;
-        }
-
-        var outside = new List<NodeName>(_count);
-        for (var i = 0; i < _count; i++)
-        {
-            if (!tree.Contains(_members[i]))
-            {
-                outside.Add(_members[i]);
-            }
-        }
-
-        return outside.Count > 0 ? outside[random.Next(outside.Count)] : _members[random.Next(_count)];
+        _sorted = true;
     }
 }

@@ -73,7 +73,7 @@ internal sealed partial class HyParViewCore
                 return;
             }
 
-            var candidate = PickPassive(new PassiveFilter(_pending, null, _tried));
+            var candidate = PickPassive(new PassiveFilter(_pending, _tried));
             if (candidate is null)
             {
                 if (_pending.Count == 0)
@@ -196,8 +196,8 @@ internal sealed partial class HyParViewCore
     private ImmutableArray<NodeSpec> Suggest(NodeName except)
         =>
         [
-            .. Sample(_active.Where(l => l.Name != except).Select(l => l.Spec), _options.ShuffleActiveCount),
-            .. Sample(_passive.Where(s => s.Name != except), _options.ShufflePassiveCount),
+            .. SampleActive(except, _options.ShuffleActiveCount),
+            .. SamplePassive(except, _options.ShufflePassiveCount),
         ];
 
     /// <summary>

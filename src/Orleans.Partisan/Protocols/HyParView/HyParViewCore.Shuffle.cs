@@ -11,6 +11,9 @@ internal sealed partial class HyParViewCore
     private long _shuffleId;
     private readonly HashSet<NodeName> _shuffleSent = [];
 
+    // The names a shuffle's end answers with, evicted first by its merge: empty between calls.
+    private readonly HashSet<NodeName> _evictFirst = [];
+
     /// <summary>
     /// The shuffle tick: a SHUFFLE with this node, k_a active and k_p passive members goes to a random
     /// neighbour with TTL = ARWL (§4.4); then every link that carried nothing since the last tick gets a
@@ -24,8 +27,8 @@ internal sealed partial class HyParViewCore
         }
 
         var target = _active[_random.Next(_active.Count)];
-        var others = Sample(_active.Where(l => l != target).Select(l => l.Spec), _options.ShuffleActiveCount);
-        var passive = Sample(_passive, _options.ShufflePassiveCount);
+        var others = SampleActive(target.Name, _options.ShuffleActiveCount);
+        var passive = SamplePassive(default, _options.ShufflePassiveCount);
         var nodes = ImmutableArray.CreateBuilder<NodeSpec>(1 + others.Length + passive.Length);
         nodes.Add(Self);
         nodes.AddRange(others);
@@ -88,10 +91,24 @@ internal sealed partial class HyParViewCore
             return;
         }
 
-        var reply = Sample(_passive, message.Nodes.Length);
-        var route = ImmutableArray.CreateRange(message.Path.Reverse().Skip(1));
-        SendOnLink(link, new HyParViewShuffleReply(Self, link.Epoch, message.ShuffleId, ImmutableCollectionsMarshal.AsImmutableArray(reply), message.Origin, route), effects);
-        Merge(message.Nodes, [.. reply.Select(s => s.Name)], effects);
+        var reply = SamplePassive(default, message.Nodes.Length);
+        var route = new NodeName[message.Path.Length - 1];
+        for (var i = 0; i < route.Length; i++)
+        {
+            // The path reversed, without this node's predecessor on it: the reply goes back over the link it came by.
+            route[i] = message.Path[message.Path.Length - 2 - i];
+        }
+
+        SendOnLink(link, new HyParViewShuffleReply(Self, link.Epoch, message.ShuffleId, ImmutableCollectionsMarshal.AsImmutableArray(reply), message.Origin, ImmutableCollectionsMarshal.AsImmutableArray(route)), effects);
+
+        // The names answered with are evicted first; the list is the core's own and read during the merge only.
+        foreach (var spec in reply)
+        {
+            _evictFirst.Add(spec.Name);
+        }
+
+        Merge(message.Nodes, _evictFirst, effects);
+        _evictFirst.Clear();
     }
 
     /// <summary>
@@ -127,6 +144,11 @@ internal sealed partial class HyParViewCore
     /// <summary>Adds the nodes not known yet to the passive view (§4.4): never this node, never a node of either view.</summary>
     private void Merge(ImmutableArray<NodeSpec> nodes, IReadOnlyCollection<NodeName> evictFirst, List<PeerServiceEffect> effects)
     {
+        if (evictFirst.Count > 0)
+        {
+            MarkEvictFirst(evictFirst);
+        }
+
         foreach (var spec in nodes)
         {
             if (spec is not null)
@@ -134,5 +156,7 @@ internal sealed partial class HyParViewCore
                 Learn(spec, evictFirst, effects);
             }
         }
+
+        _evictMarks.Clear();
     }
 }

@@ -9,6 +9,12 @@ internal sealed partial class HyParViewCore
     // The buffer of Sample: empty between calls.
     private readonly List<NodeSpec> _samplePool = [];
 
+    // The buffer of PickPassiveIndex: the candidates' indices, valid during a call only.
+    private int[] _pickBuffer = [];
+
+    // During a merge with names to evict first: whether each passive entry is one of them, by index.
+    private readonly List<bool> _evictMarks = [];
+
     private ActiveLink? FindActive(NodeName name)
     {
         foreach (var link in _active)
@@ -137,16 +143,18 @@ internal sealed partial class HyParViewCore
     /// <summary>
     /// Puts <paramref name="spec"/> (in neither view) into the passive view. A full view first evicts one
     /// of <paramref name="evictFirst"/> if it holds any, else a random entry (§4.4); a node a request is
-    /// waiting on is never evicted. False if nothing could be evicted.
+    /// waiting on is never evicted. False if nothing could be evicted. With names to evict first (only a
+    /// merge gives them), <see cref="_evictMarks"/> says which entries they are and is kept in step here.
     /// </summary>
     private bool InsertPassive(NodeSpec spec, IReadOnlyCollection<NodeName> evictFirst, List<PeerServiceEffect> effects)
     {
+        var marked = evictFirst.Count > 0;
         if (_passive.Count >= _options.PassiveViewSize)
         {
-            var victim = evictFirst.Count == 0 ? -1 : PickPassiveIndex(new PassiveFilter(_pending, evictFirst, null));
+            var victim = marked ? PickMarkedPassiveIndex() : -1;
             if (victim < 0)
             {
-                victim = PickPassiveIndex(new PassiveFilter(_pending, null, null));
+                victim = PickPassiveIndex(new PassiveFilter(_pending, null));
             }
 
             if (victim < 0)
@@ -156,11 +164,50 @@ internal sealed partial class HyParViewCore
 
             var evicted = _passive[victim];
             _passive.RemoveAt(victim);
+            if (marked)
+            {
+                _evictMarks.RemoveAt(victim);
+            }
+
             effects.Add(new MemberLeftEffect(evicted));
         }
 
         _passive.Add(spec);
+        if (marked)
+        {
+            _evictMarks.Add(evictFirst.Contains(spec.Name));
+        }
+
         return true;
+    }
+
+    /// <summary>Notes which passive entries are among <paramref name="evictFirst"/>, once per merge (not once per entry and insert).</summary>
+    private void MarkEvictFirst(IReadOnlyCollection<NodeName> evictFirst)
+    {
+        _evictMarks.Clear();
+        foreach (var spec in _passive)
+        {
+            _evictMarks.Add(evictFirst.Contains(spec.Name));
+        }
+    }
+
+    /// <summary>
+    /// The index of a random marked passive entry no request is waiting on, or -1: the same candidates, in
+    /// the same order, and the same single draw as a pick filtered by the names themselves.
+    /// </summary>
+    private int PickMarkedPassiveIndex()
+    {
+        EnsurePickBuffer();
+        var count = 0;
+        for (var i = 0; i < _passive.Count; i++)
+        {
+            if (_evictMarks[i] && (_pending.Count == 0 || !_pending.ContainsKey(_passive[i].Name)))
+            {
+                _pickBuffer[count++] = i;
+            }
+        }
+
+        return count == 0 ? -1 : _pickBuffer[_random.Next(count)];
     }
 
     /// <summary>Forgets a passive node, with its leave event.</summary>
@@ -176,37 +223,33 @@ internal sealed partial class HyParViewCore
     }
 
     /// <summary>
-    /// The index of a random passive entry that satisfies <paramref name="where"/>, or -1. Counts the
-    /// candidates, draws one, then finds it: the same single draw as picking from a filtered copy,
-    /// without the copy (this runs on every insert into a full passive view).
+    /// The index of a random passive entry that satisfies <paramref name="where"/>, or -1. Notes the
+    /// candidates' indices in a buffer the core keeps, draws one: the same single draw as picking from a
+    /// filtered copy, without the copy, and the filter asked once per entry (this runs on every insert
+    /// into a full passive view, several times per shuffle).
     /// </summary>
     private int PickPassiveIndex<TFilter>(in TFilter where)
         where TFilter : struct, IPassiveFilter
     {
+        EnsurePickBuffer();
         var count = 0;
-        foreach (var spec in _passive)
-        {
-            if (where.Accepts(spec.Name))
-            {
-                count++;
-            }
-        }
-
-        if (count == 0)
-        {
-            return -1;
-        }
-
-        var chosen = _random.Next(count);
         for (var i = 0; i < _passive.Count; i++)
         {
-            if (where.Accepts(_passive[i].Name) && chosen-- == 0)
+            if (where.Accepts(_passive[i].Name))
             {
-                return i;
+                _pickBuffer[count++] = i;
             }
         }
 
-        return -1;
+        return count == 0 ? -1 : _pickBuffer[_random.Next(count)];
+    }
+
+    private void EnsurePickBuffer()
+    {
+        if (_pickBuffer.Length < _passive.Count)
+        {
+            _pickBuffer = new int[Math.Max(_passive.Count, _options.PassiveViewSize)];
+        }
     }
 
     private NodeSpec? PickPassive<TFilter>(in TFilter where)
@@ -245,13 +288,13 @@ internal sealed partial class HyParViewCore
     }
 
     /// <summary>
-    /// Up to <paramref name="count"/> distinct elements of <paramref name="source"/>, chosen at random (a partial
-    /// Fisher-Yates shuffle in a buffer the core keeps, so only the chosen few are copied out).
+    /// Up to <paramref name="count"/> distinct elements of <see cref="_samplePool"/>, which the caller filled,
+    /// chosen at random (a partial Fisher-Yates shuffle in that buffer, so only the chosen few are copied
+    /// out); empties the buffer.
     /// </summary>
-    private NodeSpec[] Sample(IEnumerable<NodeSpec> source, int count)
+    private NodeSpec[] SamplePool(int count)
     {
         var pool = _samplePool;
-        pool.AddRange(source);
         var take = Math.Min(count, pool.Count);
         for (var i = 0; i < take; i++)
         {
@@ -263,5 +306,40 @@ internal sealed partial class HyParViewCore
         pool.CopyTo(0, chosen, 0, take);
         pool.Clear();
         return chosen;
+    }
+
+    /// <summary>Up to <paramref name="count"/> of the active neighbours but <paramref name="except"/>, chosen at random.</summary>
+    private NodeSpec[] SampleActive(NodeName except, int count)
+    {
+        foreach (var link in _active)
+        {
+            if (link.Name != except)
+            {
+                _samplePool.Add(link.Spec);
+            }
+        }
+
+        return SamplePool(count);
+    }
+
+    /// <summary>Up to <paramref name="count"/> of the passive nodes but <paramref name="except"/> (if given), chosen at random.</summary>
+    private NodeSpec[] SamplePassive(NodeName except, int count)
+    {
+        if (except.IsEmpty)
+        {
+            _samplePool.AddRange(_passive);
+        }
+        else
+        {
+            foreach (var spec in _passive)
+            {
+                if (spec.Name != except)
+                {
+                    _samplePool.Add(spec);
+                }
+            }
+        }
+
+        return SamplePool(count);
     }
 }
