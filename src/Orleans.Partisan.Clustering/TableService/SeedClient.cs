@@ -123,7 +123,12 @@ internal sealed class SeedClient
                 catch (Exception e) when (!token.IsCancellationRequested && e is IOException or SocketException or OperationCanceledException or InvalidDataException or SerializerException)
                 {
                     var reason = e is OperationCanceledException ? "no answer in time" : e.Message;
-                    lastAnswer[seed] = reason;
+                    if (!(cutShort && e is OperationCanceledException && lastAnswer.ContainsKey(seed)))
+                    {
+                        // An attempt cut short by the deadline says nothing: it must not hide why the seed failed before.
+                        lastAnswer[seed] = reason;
+                    }
+
                     if (e is SocketException { SocketErrorCode: SocketError.ConnectionRefused })
                     {
                         refused.Add(seed);
