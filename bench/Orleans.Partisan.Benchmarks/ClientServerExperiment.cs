@@ -25,7 +25,7 @@ internal static class ClientServerExperiment
         output.WriteLine("# Client-server: a client's messages to another client, relayed by a server, beside client to server");
         output.WriteLine();
         output.WriteLine("Command: `dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- " + string.Join(' ', args) + "`");
-        output.WriteLine($"- machine: {Environment.ProcessorCount} logical cores; load average at start (1/5/15 min) {LoadAverage()}; the machine may be shared, so compare the ratios");
+        output.WriteLine($"- machine: {Environment.ProcessorCount} logical cores; load average at start (1/5/15 min) {MachineLoad.LoadAverage()}; the machine may be shared, so compare the ratios");
         output.WriteLine();
 
         var server = await StartAsync(PartisanNodeRole.Server);
@@ -141,9 +141,6 @@ internal static class ClientServerExperiment
         await node.StartAsync(CancellationToken.None);
         return node;
     }
-
-    private static string LoadAverage()
-        => File.Exists("/proc/loadavg") ? string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "unknown";
 
     private static async Task WaitAsync(Func<bool> condition, string what)
     {

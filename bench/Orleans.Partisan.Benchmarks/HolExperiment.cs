@@ -41,7 +41,7 @@ internal static class HolExperiment
         output.WriteLine();
         output.WriteLine("Command: `dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- " + string.Join(' ', args) + "`");
         output.WriteLine();
-        output.WriteLine($"- machine: {Environment.ProcessorCount} logical cores; load average at start {LoadAverage()}");
+        output.WriteLine($"- machine: {Environment.ProcessorCount} logical cores; load average at start {MachineLoad.LoadAverage()}");
 
         var primaryPort = SiloProcess.FreePort();
         await using var remote = SiloProcess.Start("silo B", new Dictionary<string, string>
@@ -160,7 +160,7 @@ internal static class HolExperiment
         output.WriteLine($"- overlay p99 beside the stream / idle p99: {Ratio(combined[overlay.Name][beside].P99 / combined[overlay.Name][situations[0]].P99)}; Orleans: {Ratio(combined[orleans.Name][beside].P99 / combined[orleans.Name][situations[0]].P99)}");
         output.WriteLine($"- target overlay p99 beside the stream ≤ 0.1x Orleans p99 beside the stream: {Ratio(ratio)}, {(ratio <= 0.1 ? "met" : "not met")}");
         output.WriteLine($"- target overlay p99 beside the paced stream ≤ 3x overlay idle p99: {Ratio(pacedRatio)}, {(pacedRatio <= 3 ? "met" : "not met")}");
-        output.WriteLine($"- load average at the end {LoadAverage()}");
+        output.WriteLine($"- load average at the end {MachineLoad.LoadAverage()}");
 
         await host.StopAsync();
         await remote.StopAsync(Timeout);
@@ -201,18 +201,6 @@ internal static class HolExperiment
             });
         });
         return builder.Build();
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
     }
 
     /// <summary>

@@ -23,7 +23,7 @@ internal sealed class HyParViewExperimentReport(HyParViewExperimentSettings sett
         Line($"- round = one shuffle interval ({Seconds(HyParViewExperimentOverlay.Round)}) of virtual time; network: latency {net.MinLatency.TotalMilliseconds:0}–{net.MaxLatency.TotalMilliseconds:0} ms per message, no loss, timer jitter up to {net.TimerJitter.TotalMilliseconds:0} ms; failure detection: a crashed node's neighbours get `PeerDown` one latency after the crash (connection reset)");
         Line($"- overlay: node i joins through a random node of 0..i-1, {settings.JoinGap.TotalMilliseconds:0} ms of virtual time apart, then {settings.StabiliseRounds} rounds and until quiescent");
         Line($"- floods from {settings.FloodSources} random live nodes per point (mean reported), shortest paths from {settings.PathSources} random nodes; {settings.Parallelism} failure run(s) at a time");
-        Line($"- machine: {Environment.ProcessorCount} logical cores, {CpuModel()}, {RuntimeInformation.OSDescription}; load average at start {LoadAverage()}");
+        Line($"- machine: {Environment.ProcessorCount} logical cores, {CpuModel()}, {RuntimeInformation.OSDescription}; load average at start {MachineLoad.LoadAverage()}");
         Line($"- runtime: {RuntimeInformation.FrameworkDescription}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC, build {Configuration()}");
         Line();
     }
@@ -115,7 +115,7 @@ internal sealed class HyParViewExperimentReport(HyParViewExperimentSettings sett
     /// <summary>The whole run's wall time.</summary>
     public void Footer(TimeSpan total)
     {
-        Line($"Whole run: {Seconds(total)}; load average at the end {LoadAverage()}.");
+        Line($"Whole run: {Seconds(total)}; load average at the end {MachineLoad.LoadAverage()}.");
         Line();
     }
 
@@ -151,18 +151,6 @@ internal sealed class HyParViewExperimentReport(HyParViewExperimentSettings sett
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return "unknown CPU";
-        }
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            return "unknown";
         }
     }
 

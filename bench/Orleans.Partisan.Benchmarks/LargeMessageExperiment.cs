@@ -33,7 +33,7 @@ internal static class LargeMessageExperiment
         output.WriteLine("Command: `dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- " + string.Join(' ', args) + "`");
         output.WriteLine();
         output.WriteLine($"- machine: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription}, {RuntimeInformation.FrameworkDescription}");
-        output.WriteLine($"- load average at start (1/5/15 min): {LoadAverage()}");
+        output.WriteLine($"- load average at start (1/5/15 min): {MachineLoad.LoadAverage()}");
         var machine = MachineLoad.Start();
 
         if (args.Contains("--encode"))
@@ -125,7 +125,7 @@ internal static class LargeMessageExperiment
         output.WriteLine($"| median | | | | {Ratio(Median(ratios[0]))} | {Ratio(Median(ratios[1]))} | {Ratio(Median(ratios[2]))} | {Ratio(Median(ratios[3]))} | | | |");
         output.WriteLine();
         var (self, others) = machine?.Stop() ?? (double.NaN, double.NaN);
-        output.WriteLine($"- {size} B payload, {Count(messages[OverlayName])} overlay, {Count(messages[RawName])} and {Count(messages[RawBeforeName])} raw messages per round; load average at end: {LoadAverage()}; this process {Fixed(self, 0)} % of the machine, other processes {Fixed(others, 0)} %");
+        output.WriteLine($"- {size} B payload, {Count(messages[OverlayName])} overlay, {Count(messages[RawName])} and {Count(messages[RawBeforeName])} raw messages per round; load average at end: {MachineLoad.LoadAverage()}; this process {Fixed(self, 0)} % of the machine, other processes {Fixed(others, 0)} %");
     }
 
     /// <summary>
@@ -198,18 +198,5 @@ internal static class LargeMessageExperiment
     {
         var value = args.SkipWhile(a => a != name).Skip(1).FirstOrDefault();
         return value is null ? fallback : int.Parse(value, CultureInfo.InvariantCulture);
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            var fields = File.ReadAllText("/proc/loadavg").Split(' ');
-            return $"{fields[0]} / {fields[1]} / {fields[2]}";
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
     }
 }

@@ -39,6 +39,19 @@ internal sealed class MachineLoad
         return (100 * selfTicks / totalTicks, 100 * Math.Max(0, busyTicks - selfTicks) / totalTicks);
     }
 
+    /// <summary>The load average over 1, 5 and 15 minutes, as "1.00 / 2.00 / 3.00" (Linux), or "unknown".</summary>
+    public static string LoadAverage()
+    {
+        try
+        {
+            return string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return "unknown";
+        }
+    }
+
     private static (long Busy, long Total) ReadStat()
     {
         try

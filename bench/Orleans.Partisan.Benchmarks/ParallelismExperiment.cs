@@ -34,7 +34,7 @@ internal static class ParallelismExperiment
         output.WriteLine();
         output.WriteLine("Command: `dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- " + string.Join(' ', args) + "`");
         output.WriteLine();
-        output.WriteLine($"- machine: {Environment.ProcessorCount} logical cores; load average at start {LoadAverage()}");
+        output.WriteLine($"- machine: {Environment.ProcessorCount} logical cores; load average at start {MachineLoad.LoadAverage()}");
         output.WriteLine($"- link: network namespaces {Prefix}-a and {Prefix}-b, TUN devices of MTU {DelayedLink.Mtu} and a queue of {DelayedLink.PacketLimit} packets, a delay line in this process holding each packet for half the added RTT in each direction (at most {DelayedLink.PacketLimit} packets per direction)");
         output.WriteLine($"- each cell: {warmup:0.#} s warm-up, then {seconds:0.#} s measured; senders call with 512 KiB and wait for a 1 B reply; partition key = sender index (lane = key mod parallelism)");
 
@@ -104,20 +104,8 @@ internal static class ParallelismExperiment
             output.WriteLine($"- added RTT {rtt:0.#} ms, {most} senders: parallelism 4 / 1 = {Ratio(p4)}, 16 / 1 = {Ratio(p16)} (Partisan published {Ratio(PartisanGain)} at 128 actors, 512 KB, 1 ms); {(rtt == 0 ? "no target without added delay" : $"target ≥ 2x (the better of the two): {(Math.Max(p4, p16) >= 2 ? "met" : "not met")}")}");
         }
 
-        output.WriteLine($"- load average at the end {LoadAverage()}");
+        output.WriteLine($"- load average at the end {MachineLoad.LoadAverage()}");
     }
 
     private static double MegabytesPerSecond(Load load) => load.CallsPerSecond * ParallelismNode.MessageSize / 1e6;
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
 }

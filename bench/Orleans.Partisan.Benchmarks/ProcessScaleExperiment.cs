@@ -33,7 +33,7 @@ internal static class ProcessScaleExperiment
         output.WriteLine();
         output.WriteLine("Command: `dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- " + string.Join(' ', args) + "`");
         output.WriteLine();
-        output.WriteLine($"- machine: {Environment.ProcessorCount} logical cores, {MemoryGiB():0} GiB; load average at start (1/5/15 min) {LoadAverage()}; started {DateTime.Now:yyyy-MM-dd HH:mm}");
+        output.WriteLine($"- machine: {Environment.ProcessorCount} logical cores, {MemoryGiB():0} GiB; load average at start (1/5/15 min) {MachineLoad.LoadAverage()}; started {DateTime.Now:yyyy-MM-dd HH:mm}");
         output.WriteLine($"- set-ups: {string.Join(", ", setups.Select(Name))}; {rounds} round(s) each, alternating; {broadcasts} broadcasts per round");
         output.WriteLine();
         var machine = MachineLoad.Start();
@@ -44,7 +44,7 @@ internal static class ProcessScaleExperiment
         {
             foreach (var setup in setups)
             {
-                output.WriteLine($"> round {round}, {Name(setup)}: load average {LoadAverage()}");
+                output.WriteLine($"> round {round}, {Name(setup)}: load average {MachineLoad.LoadAverage()}");
                 try
                 {
                     results[setup].Add(await ProcessScaleRound.RunAsync(setup.Silos, setup.Overlay, broadcasts, output, siloLogLevel, logs));
@@ -65,7 +65,7 @@ internal static class ProcessScaleExperiment
         output.WriteLine($"Failed rounds: {(failures.Count == 0 ? "none" : string.Join("; ", failures))}.");
         var (self, others) = machine?.Stop() ?? (double.NaN, double.NaN);
         output.WriteLine();
-        output.WriteLine(FormattableString.Invariant($"Run took {total.Elapsed.TotalMinutes:0.0} min; CPU of the whole machine: this process {self:0}%, all other processes (silos, other users) {others:0}%; load average at the end {LoadAverage()}."));
+        output.WriteLine(FormattableString.Invariant($"Run took {total.Elapsed.TotalMinutes:0.0} min; CPU of the whole machine: this process {self:0}%, all other processes (silos, other users) {others:0}%; load average at the end {MachineLoad.LoadAverage()}."));
     }
 
     private static void Print(Dictionary<Setup, List<ProcessScaleResult>> results, TextWriter output)
@@ -202,16 +202,4 @@ internal static class ProcessScaleExperiment
     }
 
     private static double MemoryGiB() => GC.GetGCMemoryInfo().TotalAvailableMemoryBytes / (1024.0 * 1024 * 1024);
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
-    }
 }

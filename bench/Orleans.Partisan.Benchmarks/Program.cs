@@ -127,7 +127,7 @@ output.WriteLine("Command: `dotnet run -c Release --project bench/Orleans.Partis
 output.WriteLine();
 output.WriteLine($"- process: `{Environment.CommandLine}`");
 output.WriteLine($"- machine: {Environment.ProcessorCount} logical cores, {CpuModel()}, {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}");
-output.WriteLine($"- load average at start (1/5/15 min): {LoadAverage()}");
+output.WriteLine($"- load average at start (1/5/15 min): {MachineLoad.LoadAverage()}");
 output.WriteLine($"- runtime: {RuntimeInformation.FrameworkDescription}, {(GCSettings.IsServerGC ? "server" : "workstation")} GC ({GCSettings.LatencyMode}), build {BuildConfiguration()}");
 output.WriteLine();
 
@@ -518,7 +518,7 @@ var sendAllocs = send64 is null ? double.NaN : (double)send64.ImmediateCallP99Be
 TargetAtMost("send-path allocations per 64 B message (message excluded; 99th percentile of the calls that did not wait for room, besides new frame buffers)", sendAllocs, 1.0, decimals: 2, unit: " allocations");
 
 var (selfCpu, othersCpu) = machine?.Stop() ?? (double.NaN, double.NaN);
-report.Note($"whole run {Fixed(total.Elapsed.TotalSeconds)} s; CPU of the whole machine used by this benchmark {Fixed(selfCpu, 0)} %, by other processes {Fixed(othersCpu, 0)} % (a quiet run has the latter near 0); load average at the end (1/5/15 min): {LoadAverage()}");
+report.Note($"whole run {Fixed(total.Elapsed.TotalSeconds)} s; CPU of the whole machine used by this benchmark {Fixed(selfCpu, 0)} %, by other processes {Fixed(othersCpu, 0)} % (a quiet run has the latter near 0); load average at the end (1/5/15 min): {MachineLoad.LoadAverage()}");
 report.Print(output);
 return;
 
@@ -604,18 +604,6 @@ static string CpuModel()
     catch (IOException)
     {
         return "unknown CPU";
-    }
-}
-
-static string LoadAverage()
-{
-    try
-    {
-        return string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-    }
-    catch (IOException)
-    {
-        return "unknown";
     }
 }
 

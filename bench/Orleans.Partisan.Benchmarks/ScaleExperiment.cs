@@ -31,7 +31,7 @@ internal static class ScaleExperiment
         var machine = MachineLoad.Start();
         var wall = Stopwatch.StartNew();
         var cpu = Environment.CpuUsage.TotalTime;
-        output.WriteLine(Invariant($"scale: {nodes:N0} nodes, {rounds} rounds, seed {seed}; load average at start {LoadAverage()}"));
+        output.WriteLine(Invariant($"scale: {nodes:N0} nodes, {rounds} rounds, seed {seed}; load average at start {MachineLoad.LoadAverage()}"));
 
         var meter = HyParViewExperimentPhase.Start();
         var sim = HyParViewExperimentOverlay.Create(overlay);
@@ -83,7 +83,7 @@ internal static class ScaleExperiment
         var cpuTime = Environment.CpuUsage.TotalTime - cpu;
         output.WriteLine(Invariant($"total: {total.TotalSeconds:0.0} s wall, {cpuTime.TotalSeconds:0.0} s CPU of this process, {sim.Steps:N0} events ({sim.Steps / total.TotalSeconds:N0} events/s), {(joined.Allocated + ran.Allocated) / 1e6:N0} MB allocated, GC paused {(joined.GcPause + ran.GcPause).TotalSeconds:0.0} s"));
         output.WriteLine(Invariant($"memory: peak working set {peak / 1e6:N0} MB; live heap {heap / 1e6:N0} MB, {heap / nodes:N0} B per node"));
-        output.WriteLine(Invariant($"machine: CPU used by this run {self:0} %, by other processes {others:0} % (of {Environment.ProcessorCount} cores); load average at end {LoadAverage()}"));
+        output.WriteLine(Invariant($"machine: CPU used by this run {self:0} %, by other processes {others:0} % (of {Environment.ProcessorCount} cores); load average at end {MachineLoad.LoadAverage()}"));
         output.WriteLine(Invariant($"trace hash: {sim.TraceHash:x16} (same seed, same hash)"));
         if (sampler is not null)
         {
@@ -119,18 +119,6 @@ internal static class ScaleExperiment
         }
 
         return fallback;
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);

@@ -37,7 +37,7 @@ internal static class SilentFailureExperiment
         output.WriteLine();
         output.WriteLine("Command: `dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- " + string.Join(' ', args) + "`");
         output.WriteLine();
-        output.WriteLine($"- machine: {Environment.ProcessorCount} logical cores, load average at start (1/5/15 min): {LoadAverage()}");
+        output.WriteLine($"- machine: {Environment.ProcessorCount} logical cores, load average at start (1/5/15 min): {MachineLoad.LoadAverage()}");
         output.WriteLine($"- started: {DateTime.Now:yyyy-MM-dd HH:mm}");
         var machine = MachineLoad.Start();
         var total = Stopwatch.StartNew();
@@ -70,25 +70,13 @@ internal static class SilentFailureExperiment
 
         var (self, others) = machine?.Stop() ?? (double.NaN, double.NaN);
         output.WriteLine();
-        output.WriteLine($"Run took {total.Elapsed.TotalMinutes:0.0} min; CPU of the whole machine: this process {self:0}%, all other processes (silos, burners, other users) {others:0}%; load average at the end {LoadAverage()}.");
+        output.WriteLine($"Run took {total.Elapsed.TotalMinutes:0.0} min; CPU of the whole machine: this process {self:0}%, all other processes (silos, burners, other users) {others:0}%; load average at the end {MachineLoad.LoadAverage()}.");
     }
 
     private static int Option(string[] args, string name, int fallback)
     {
         var at = Array.IndexOf(args, name);
         return at >= 0 && at + 1 < args.Length ? int.Parse(args[at + 1], CultureInfo.InvariantCulture) : fallback;
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            return string.Join(" / ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
-        }
-        catch (IOException)
-        {
-            return "unknown";
-        }
     }
 
     /// <summary>Starts a victim, lets the survivors connect to it, signals it and times each survivor's nodedown and Dead.</summary>

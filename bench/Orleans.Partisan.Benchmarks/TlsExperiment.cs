@@ -30,7 +30,7 @@ internal static class TlsExperiment
         output.WriteLine("Command: `dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- " + string.Join(' ', args) + "`");
         output.WriteLine();
         output.WriteLine($"- machine: {Environment.ProcessorCount} logical cores, {RuntimeInformation.OSDescription} {RuntimeInformation.OSArchitecture}, {RuntimeInformation.FrameworkDescription}");
-        output.WriteLine($"- load average at start (1/5/15 min): {LoadAverage()}");
+        output.WriteLine($"- load average at start (1/5/15 min): {MachineLoad.LoadAverage()}");
         output.WriteLine();
 
         using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.None));
@@ -106,21 +106,8 @@ internal static class TlsExperiment
         }
 
         output.WriteLine();
-        output.WriteLine($"- {runs} runs of about {secondsPerRun:0.#} s per system and size after {warmupSeconds:0.#} s of warm-up, taken in turns; total {total.Elapsed.TotalSeconds:0} s; load average at end: {LoadAverage()}");
+        output.WriteLine($"- {runs} runs of about {secondsPerRun:0.#} s per system and size after {warmupSeconds:0.#} s of warm-up, taken in turns; total {total.Elapsed.TotalSeconds:0} s; load average at end: {MachineLoad.LoadAverage()}");
         output.WriteLine("- CPU per message is the whole process (sender, receiver and both TLS ends), from `Environment.CpuUsage`.");
         output.WriteLine("- Connection set-up is a probe: TCP connect, the TLS handshake (mutual, ECDSA P-256) when on, the acceptor's hello read and checked, close; the two set-ups in turns.");
-    }
-
-    private static string LoadAverage()
-    {
-        try
-        {
-            var fields = File.ReadAllText("/proc/loadavg").Split(' ');
-            return $"{fields[0]} / {fields[1]} / {fields[2]}";
-        }
-        catch (IOException)
-        {
-            return "n/a";
-        }
     }
 }

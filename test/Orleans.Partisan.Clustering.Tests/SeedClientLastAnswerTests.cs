@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Orleans.Partisan.Clustering.TableService;
-using Orleans.Serialization;
 
 namespace Orleans.Partisan.Clustering.Tests;
 
@@ -13,8 +11,6 @@ namespace Orleans.Partisan.Clustering.Tests;
 /// </summary>
 public sealed class SeedClientLastAnswerTests
 {
-    private static readonly Lazy<Serializer> Serializer = new(() => new ServiceCollection().AddSerializer().BuildServiceProvider().GetRequiredService<Serializer>());
-
     [Fact]
     public async Task An_attempt_cut_short_by_the_deadline_keeps_the_seeds_earlier_answer()
     {
@@ -54,7 +50,7 @@ public sealed class SeedClientLastAnswerTests
             // Shorter than one attempt's own bound (1 s), so every attempt is cut short by the deadline.
             RequestTimeout = TimeSpan.FromMilliseconds(700),
         };
-        var client = new SeedClient(options, Serializer.Value, NullLogger.Instance);
+        var client = new SeedClient(options, SeedGroup.Serializer, NullLogger.Instance);
 
         var error = await Assert.ThrowsAsync<PartisanClusteringUnavailableException>(
             () => client.SendAsync(new TableRequest { Kind = TableRequestKind.ReadAll, ClusterId = "last-answer" }, CancellationToken.None));
