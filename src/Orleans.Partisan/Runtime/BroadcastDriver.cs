@@ -1,5 +1,4 @@
 using System.Collections.Immutable;
-using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Orleans.Partisan.Protocols.Broadcast;
 using Orleans.Partisan.Transport;
@@ -15,7 +14,7 @@ namespace Orleans.Partisan.Runtime;
 /// A handler call never holds up the loop: it runs beside it, with <see cref="PlumtreeOptions.HandlerTimeout"/>,
 /// and a failure is logged, counted and answered as the core's contract says (new, not stale, no payload).
 /// </remarks>
-internal sealed class BroadcastDriver : IAsyncDisposable
+internal sealed partial class BroadcastDriver : IAsyncDisposable
 {
     // Every broadcast message to a peer on one channel goes through one lane (one partition key), so they stay in order.
     private const int Lane = 0;
@@ -96,21 +95,6 @@ internal sealed class BroadcastDriver : IAsyncDisposable
         return PartisanTelemetry.Source.HasListeners()
             ? TracedBroadcastAsync(registration, message, cancellationToken)
             : BroadcastAsync(registration, message, trace: null, cancellationToken);
-    }
-
-    private async Task<bool> TracedBroadcastAsync(BroadcastHandlerRegistration registration, object message, CancellationToken cancellationToken)
-    {
-        using var activity = PartisanTelemetry.Source.StartActivity(PartisanTelemetry.BroadcastSpan, ActivityKind.Producer);
-        activity?.SetTag("partisan.broadcast.handler", registration.Name);
-        try
-        {
-            return await BroadcastAsync(registration, message, TraceContext.Of(activity), cancellationToken).ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-            throw;
-        }
     }
 
     private async Task<bool> BroadcastAsync(BroadcastHandlerRegistration registration, object message, TraceContext? trace, CancellationToken cancellationToken)
@@ -334,30 +318,6 @@ internal sealed class BroadcastDriver : IAsyncDisposable
         => PartisanTelemetry.Source.HasListeners()
             ? TracedMergeAsync(handler, from, gossip)
             : Invoker.MergeAsync(handler, gossip.MessageId, gossip.Payload);
-
-    private async Task<bool> TracedMergeAsync(BroadcastHandlerRegistration handler, NodeName from, BroadcastGossip gossip)
-    {
-        using var activity = PartisanTelemetry.Source.StartActivity(PartisanTelemetry.BroadcastDeliverSpan, ActivityKind.Consumer, gossip.Trace?.ToParent() ?? default);
-        if (activity is { IsAllDataRequested: true })
-        {
-            activity.SetTag("partisan.broadcast.handler", handler.Name);
-            activity.SetTag("partisan.broadcast.root", gossip.Root.Value);
-            activity.SetTag("partisan.broadcast.round", gossip.Round);
-            activity.SetTag("partisan.node", from.Value);
-        }
-
-        try
-        {
-            var isNew = await Invoker.MergeAsync(handler, gossip.MessageId, gossip.Payload).WaitAsync(_handlerTimeout, _time, _stopping.Token).ConfigureAwait(false);
-            activity?.SetTag("partisan.broadcast.new", isNew);
-            return isNew;
-        }
-        catch (Exception exception)
-        {
-            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
-            throw;
-        }
-    }
 
     private void Exchange(NodeName peer)
     {
