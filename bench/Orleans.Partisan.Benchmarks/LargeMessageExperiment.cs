@@ -12,10 +12,12 @@ namespace Orleans.Partisan.Benchmarks;
 /// nothing else (no Orleans), so that a change to the transport can be judged in a few minutes. The contenders are the
 /// throughput section's (<see cref="RawSocketPair"/> as <see cref="RawSocketOptions.AsTheOverlay"/>, <see cref="OverlayPair"/>)
 /// and the ceiling as it was measured before (<see cref="RawSocketOptions.Before"/>), measured as that section measures them
-/// (the time from the first send to the last arrival, the process's CPU time per message), after 3 s of warm-up each,
-/// in turns, one run of about a second each per round; each round prints both, their ratios, the bytes allocated per
-/// message (and of those, new frame buffers) and the collections. <c>--profile S</c> runs the overlay alone for S
-/// seconds instead (to attach <c>perf</c> to), and <c>--raw-profile S</c> the ceiling alone.
+/// (the time from the first send to the last arrival, the process's CPU time per message), after 3 s of warm-up each
+/// and whole rounds until the JIT has settled, in turns (the order alternating), one run of the same number of messages
+/// each per round (about <c>--milliseconds</c>, 500 by default); each round prints both, their ratios, the bytes allocated
+/// per message (and of those, new frame buffers), the collections, the context switches per message and the methods
+/// compiled during the run; the end, the medians and quartiles of the ratios. <c>--profile S</c> runs the overlay alone
+/// for S seconds instead (to attach <c>perf</c> to), and <c>--raw-profile S</c> the ceiling alone.
 /// </summary>
 internal static class LargeMessageExperiment
 {
@@ -24,9 +26,10 @@ internal static class LargeMessageExperiment
     public static async Task RunAsync(string[] args, TextWriter output)
     {
         var size = Argument(args, "--size", 16 * 1024);
-        var rounds = Argument(args, "--rounds", 9);
+        var rounds = Argument(args, "--rounds", 15);
         var profile = Argument(args, "--profile", 0);
         var rawProfile = Argument(args, "--raw-profile", 0);
+        var seconds = Argument(args, "--milliseconds", 500) / 1000.0;
         Throughput.Verbose = args.Contains("--verbose");
         output.WriteLine("# Orleans.Partisan large messages: overlay beside the raw socket");
         output.WriteLine();
@@ -73,13 +76,12 @@ internal static class LargeMessageExperiment
 
         if (profile > 0 || rawProfile > 0)
         {
-            var alone = profile > 0 ? contenders[2] : contenders[0];
-            await Throughput.CompareAsync([alone], size, profile > 0 ? profile : rawProfile, 1.0, 1, 400_000);
+            await ProfileAsync(profile > 0 ? contenders[2] : contenders[0], profile > 0 ? profile : rawProfile, output);
             return;
         }
 
         // Warm-up (the JIT needs a few seconds of steady traffic on two cores), then rounds in which each runs once, in turns.
-        var messages = new Dictionary<string, long>();
+        var rates = new List<double>();
         foreach (var contender in contenders)
         {
             var warming = Stopwatch.StartNew();
@@ -90,7 +92,29 @@ internal static class LargeMessageExperiment
             }
             while (warming.Elapsed.TotalSeconds < 3.0);
 
-            messages[contender.Name] = (long)Math.Clamp(last.Rate, contender.WarmupMessages, 400_000);
+            rates.Add(last.Rate);
+        }
+
+        // Every contender runs the same number of messages per run (a run's fixed costs, its start and its drain, weigh
+        // the same on each), about `seconds` of the contenders' mean rate.
+        var messages = (long)Math.Clamp(Math.Exp(rates.Average(Math.Log)) * seconds, 4_000, 400_000);
+
+        // Tiered compilation goes on in the background for a while after the warm-up (longer on a loaded machine), and its
+        // CPU time lands on whichever contender is running: settle first, in whole rounds, until one compiles fewer than
+        // 10 methods (at most 20 rounds).
+        var settling = 0;
+        var settled = false;
+        var settlingTime = Stopwatch.StartNew();
+        while (!settled && settling < 20)
+        {
+            var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
+            foreach (var contender in contenders)
+            {
+                await RunOnceAsync(contender, messages);
+            }
+
+            settling++;
+            settled = System.Runtime.JitInfo.GetCompiledMethodCount() - jitted < 10;
         }
 
         var rows = new List<string>();
@@ -100,20 +124,34 @@ internal static class LargeMessageExperiment
             ratios[i] = [];
         }
 
+        var both = 0;
         for (var round = 0; round < rounds; round++)
         {
-            var r = await RunOnceAsync(contenders[0], messages[RawName]);
-            var b = await RunOnceAsync(contenders[1], messages[RawBeforeName]);
-            var o = await RunOnceAsync(contenders[2], messages[OverlayName]);
+            // The order alternates, so that neither contender always runs right after the other.
+            Sample r, b, o;
+            if (round % 2 == 0)
+            {
+                r = await RunOnceAsync(contenders[0], messages);
+                b = await RunOnceAsync(contenders[1], messages);
+                o = await RunOnceAsync(contenders[2], messages);
+            }
+            else
+            {
+                o = await RunOnceAsync(contenders[2], messages);
+                b = await RunOnceAsync(contenders[1], messages);
+                r = await RunOnceAsync(contenders[0], messages);
+            }
+
             ratios[0].Add(o.Rate / r.Rate);
             ratios[1].Add(o.CpuMicroseconds / r.CpuMicroseconds);
             ratios[2].Add(o.Rate / b.Rate);
             ratios[3].Add(o.CpuMicroseconds / b.CpuMicroseconds);
+            both += ratios[0][^1] >= 0.70 && ratios[1][^1] <= 1.30 ? 1 : 0;
             rows.Add($"| {round + 1} | {Count(o.Rate)}, {Fixed(o.CpuMicroseconds, 2)} | {Count(r.Rate)}, {Fixed(r.CpuMicroseconds, 2)} | {Count(b.Rate)}, {Fixed(b.CpuMicroseconds, 2)} | {Ratio(ratios[0][^1])} | {Ratio(ratios[1][^1])} | {Ratio(ratios[2][^1])} | {Ratio(ratios[3][^1])} | {o.Details} | {r.Details} | {b.Details} |");
         }
 
         output.WriteLine();
-        output.WriteLine("Each cell: msg/s, CPU µs per message; then the overlay's ratios to the ceiling (targets: rate ≥ 0.70, CPU ≤ 1.30), and for each contender the bytes allocated per message, of those new frame buffers, and the gen0/1/2 collections of the run.");
+        output.WriteLine("Each cell: msg/s, CPU µs per message; then the overlay's ratios to the ceiling (targets: rate ≥ 0.70, CPU ≤ 1.30), and for each contender the bytes allocated per message, of those new frame buffers, the gen0/1/2 collections of the run, the voluntary/involuntary context switches per message and the methods the JIT compiled during the run.");
         output.WriteLine();
         output.WriteLine("| round | overlay | raw TCP (as the overlay: gather writes, payload delivered) | raw TCP as before (coalesced, counted) | rate / raw | CPU / raw | rate / raw before | CPU / raw before | overlay alloc | raw alloc | raw before alloc |");
         output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |");
@@ -122,10 +160,12 @@ internal static class LargeMessageExperiment
             output.WriteLine(row);
         }
 
-        output.WriteLine($"| median | | | | {Ratio(Median(ratios[0]))} | {Ratio(Median(ratios[1]))} | {Ratio(Median(ratios[2]))} | {Ratio(Median(ratios[3]))} | | | |");
+        output.WriteLine($"| median | | | | {Ratio(Quantile(ratios[0], 0.5))} | {Ratio(Quantile(ratios[1], 0.5))} | {Ratio(Quantile(ratios[2], 0.5))} | {Ratio(Quantile(ratios[3], 0.5))} | | | |");
+        output.WriteLine($"| quartiles | | | | {Quartiles(ratios[0])} | {Quartiles(ratios[1])} | {Quartiles(ratios[2])} | {Quartiles(ratios[3])} | | | |");
         output.WriteLine();
         var (self, others) = machine?.Stop() ?? (double.NaN, double.NaN);
-        output.WriteLine($"- {size} B payload, {Count(messages[OverlayName])} overlay, {Count(messages[RawName])} and {Count(messages[RawBeforeName])} raw messages per round; load average at end: {MachineLoad.LoadAverage()}; this process {Fixed(self, 0)} % of the machine, other processes {Fixed(others, 0)} %");
+        output.WriteLine($"- {size} B payload, {Count(messages)} messages per run for every contender; {settling} settling round(s) in {Fixed(settlingTime.Elapsed.TotalSeconds, 1)} s ({(settled ? "the JIT settled" : "the JIT had not settled")}); rounds meeting both targets: {both} of {rounds}");
+        output.WriteLine($"- load average at end: {MachineLoad.LoadAverage()}; this process {Fixed(self, 0)} % of the machine, other processes {Fixed(others, 0)} %");
     }
 
     /// <summary>
@@ -162,6 +202,57 @@ internal static class LargeMessageExperiment
         output.WriteLine($"> encode {size} B: CPU {Fixed(Median(cpu), 0)} ns per frame (rounds {string.Join(", ", cpu.Select(c => Fixed(c, 0)))}), {Fixed(Median(allocated), 1)} B allocated per frame");
     }
 
+    /// <summary>
+    /// One contender alone, for a profiler: 5 s of warm-up or more (until the JIT is quiet), then a line "profile window: start" (a script attaches
+    /// <c>perf</c> when it sees it), runs of 4,000 messages back to back for <paramref name="seconds"/>, and a line
+    /// "profile window: end" followed by the window's messages, CPU time per message and kernel counts per message, so
+    /// that what the profiler saw in the window can be divided by the messages.
+    /// </summary>
+    private static async Task ProfileAsync(Contender contender, int seconds, TextWriter output)
+    {
+        // 5 s, then on until a second of runs compiles fewer than 10 methods (at most 60 s): tiered compilation's CPU would
+        // otherwise be in the window.
+        var warming = Stopwatch.StartNew();
+        var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var second = Stopwatch.StartNew();
+        while (warming.Elapsed.TotalSeconds < 60.0)
+        {
+            await RunOnceAsync(contender, contender.WarmupMessages);
+            if (second.Elapsed.TotalSeconds >= 1.0)
+            {
+                var now = System.Runtime.JitInfo.GetCompiledMethodCount();
+                if (warming.Elapsed.TotalSeconds >= 5.0 && now - jitted < 10)
+                {
+                    break;
+                }
+
+                jitted = now;
+                second.Restart();
+            }
+        }
+
+        output.WriteLine($"profile window: start (after {Fixed(warming.Elapsed.TotalSeconds, 1)} s of warm-up)");
+        output.Flush();
+        var kernel = ProcessCounters.Read();
+        var cpu = Environment.CpuUsage.TotalTime;
+        var jitTime = System.Runtime.JitInfo.GetCompilationTime();
+        var allocated = GC.GetTotalAllocatedBytes(precise: false);
+        var gen0 = GC.CollectionCount(0);
+        var window = Stopwatch.StartNew();
+        long messages = 0;
+        while (window.Elapsed.TotalSeconds < seconds)
+        {
+            await RunOnceAsync(contender, contender.WarmupMessages);
+            messages += contender.WarmupMessages;
+        }
+
+        var cpuTime = Environment.CpuUsage.TotalTime - cpu;
+        var counts = ProcessCounters.Read().PerMessageSince(kernel, messages);
+        output.WriteLine("profile window: end");
+        output.WriteLine($"> {contender.Name}: {Count(messages)} messages in {Fixed(window.Elapsed.TotalSeconds, 1)} s, CPU {Fixed(cpuTime.TotalMicroseconds / messages, 2)} µs per message, {Fixed((GC.GetTotalAllocatedBytes(precise: false) - allocated) / (double)messages, 0)} B and {Fixed(messages / (double)Math.Max(1, GC.CollectionCount(0) - gen0), 0)} messages per gen0 collection, {counts}, JIT {Fixed((System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds, 0)} ms");
+        output.Flush();
+    }
+
     /// <summary>One timed run: the rate (first send to last arrival), the process's CPU time and allocations per message, the collections.</summary>
     private static async Task<Sample> RunOnceAsync(Contender contender, long messages)
     {
@@ -170,6 +261,9 @@ internal static class LargeMessageExperiment
         var gc = GcActivity.Start();
         var allocated = GC.GetTotalAllocatedBytes(precise: false);
         var frames = FramePool.AllocatedBytes;
+        var kernel = ProcessCounters.Read();
+        var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
+        var jitTime = System.Runtime.JitInfo.GetCompilationTime();
         var cpu = Environment.CpuUsage.TotalTime;
         var start = Stopwatch.GetTimestamp();
         var sending = Task.Run(() => contender.SendAll(messages));
@@ -185,14 +279,28 @@ internal static class LargeMessageExperiment
 
         await sending.WaitAsync(Throughput.RunTimeout);
         var cpuTime = Environment.CpuUsage.TotalTime - cpu;
+        var switches = ProcessCounters.Read().PerMessageSince(kernel, messages);
+        var jit = $"JIT {System.Runtime.JitInfo.GetCompiledMethodCount() - jitted} methods {Fixed((System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds, 0)} ms";
         var collections = gc.Stop();
-        var details = $"{Fixed((GC.GetTotalAllocatedBytes(precise: false) - allocated) / (double)messages, 0)}, {Fixed((FramePool.AllocatedBytes - frames) / (double)messages, 0)}; {collections.Gen0}/{collections.Gen1}/{collections.Gen2}";
+        var details = $"{Fixed((GC.GetTotalAllocatedBytes(precise: false) - allocated) / (double)messages, 0)}, {Fixed((FramePool.AllocatedBytes - frames) / (double)messages, 0)}; {collections.Gen0}/{collections.Gen1}/{collections.Gen2}; {switches}; {jit}";
         return new Sample(messages / Stopwatch.GetElapsedTime(start, end).TotalSeconds, cpuTime.TotalMicroseconds / messages, details);
     }
 
     private sealed record Sample(double Rate, double CpuMicroseconds, string Details);
 
-    private static double Median(List<double> values) => values.Order().ElementAt(values.Count / 2);
+    private static double Median(List<double> values) => Quantile(values, 0.5);
+
+    /// <summary>The <paramref name="q"/> quantile of <paramref name="values"/>, interpolated between the two nearest.</summary>
+    private static double Quantile(List<double> values, double q)
+    {
+        var sorted = values.Order().ToArray();
+        var position = q * (sorted.Length - 1);
+        var below = (int)Math.Floor(position);
+        var above = Math.Min(below + 1, sorted.Length - 1);
+        return sorted[below] + ((position - below) * (sorted[above] - sorted[below]));
+    }
+
+    private static string Quartiles(List<double> values) => $"{Ratio(Quantile(values, 0.25))}-{Ratio(Quantile(values, 0.75))}";
 
     private static int Argument(string[] args, string name, int fallback)
     {
