@@ -14,13 +14,15 @@ namespace Orleans.Partisan.Benchmarks;
 /// and the ceiling as it was measured before (<see cref="RawSocketOptions.Before"/>), measured as that section measures them
 /// (the time from the first send to the last arrival, the process's CPU time per message), after 3 s of warm-up each
 /// and whole rounds until the JIT has settled, in turns (the order alternating), one run of the same number of messages
-/// each per round (about <c>--milliseconds</c>, 500 by default); each round prints both, their ratios, the bytes allocated
+/// each per round (about <c>--milliseconds</c> at the contenders' mean rate, 1,000 by default, as the throughput section's runs); each round prints both, their ratios, the bytes allocated
 /// per message (and of those, new frame buffers), the collections, the context switches per message and the methods
 /// compiled during the run; the end, the medians and quartiles of the ratios. <c>--profile S</c> runs the overlay alone
 /// for S seconds instead (to attach <c>perf</c> to), and <c>--raw-profile S</c> the ceiling alone.
 /// </summary>
 internal static class LargeMessageExperiment
 {
+    private const long ProfileRunMessages = 40_000;
+
     private const string RawName = "raw TCP", RawBeforeName = "raw TCP as before", OverlayName = "overlay";
 
     public static async Task RunAsync(string[] args, TextWriter output)
@@ -29,7 +31,7 @@ internal static class LargeMessageExperiment
         var rounds = Argument(args, "--rounds", 15);
         var profile = Argument(args, "--profile", 0);
         var rawProfile = Argument(args, "--raw-profile", 0);
-        var seconds = Argument(args, "--milliseconds", 500) / 1000.0;
+        var seconds = Argument(args, "--milliseconds", 1000) / 1000.0;
         Throughput.Verbose = args.Contains("--verbose");
         output.WriteLine("# Orleans.Partisan large messages: overlay beside the raw socket");
         output.WriteLine();
@@ -204,7 +206,7 @@ internal static class LargeMessageExperiment
 
     /// <summary>
     /// One contender alone, for a profiler: 5 s of warm-up or more (until the JIT is quiet), then a line "profile window: start" (a script attaches
-    /// <c>perf</c> when it sees it), runs of 4,000 messages back to back for <paramref name="seconds"/>, and a line
+    /// <c>perf</c> when it sees it), runs of 40,000 messages back to back for <paramref name="seconds"/>, and a line
     /// "profile window: end" followed by the window's messages, CPU time per message and kernel counts per message, so
     /// that what the profiler saw in the window can be divided by the messages.
     /// </summary>
@@ -242,8 +244,9 @@ internal static class LargeMessageExperiment
         long messages = 0;
         while (window.Elapsed.TotalSeconds < seconds)
         {
-            await RunOnceAsync(contender, contender.WarmupMessages);
-            messages += contender.WarmupMessages;
+            // Runs as long as the rounds' (about 40,000 messages at 80,000 msg/s), so that the window sees what they see.
+            await RunOnceAsync(contender, ProfileRunMessages);
+            messages += ProfileRunMessages;
         }
 
         var cpuTime = Environment.CpuUsage.TotalTime - cpu;
