@@ -267,6 +267,7 @@ internal static class LargeMessageExperiment
         var kernel = ProcessCounters.Read();
         var jitted = System.Runtime.JitInfo.GetCompiledMethodCount();
         var jitTime = System.Runtime.JitInfo.GetCompilationTime();
+        var paused = GC.GetTotalPauseDuration();
         var cpu = Environment.CpuUsage.TotalTime;
         var start = Stopwatch.GetTimestamp();
         var sending = Task.Run(() => contender.SendAll(messages));
@@ -282,10 +283,12 @@ internal static class LargeMessageExperiment
 
         await sending.WaitAsync(Throughput.RunTimeout);
         var cpuTime = Environment.CpuUsage.TotalTime - cpu;
+        var pause = (GC.GetTotalPauseDuration() - paused).TotalMicroseconds / messages;
+        var promoted = GC.GetGCMemoryInfo(GCKind.Ephemeral).PromotedBytes;
         var switches = ProcessCounters.Read().PerMessageSince(kernel, messages);
         var jit = $"JIT {System.Runtime.JitInfo.GetCompiledMethodCount() - jitted} methods {Fixed((System.Runtime.JitInfo.GetCompilationTime() - jitTime).TotalMilliseconds, 0)} ms";
         var collections = gc.Stop();
-        var details = $"{Fixed((GC.GetTotalAllocatedBytes(precise: false) - allocated) / (double)messages, 0)}, {Fixed((FramePool.AllocatedBytes - frames) / (double)messages, 0)}; {collections.Gen0}/{collections.Gen1}/{collections.Gen2}; {switches}; {jit}";
+        var details = $"{Fixed((GC.GetTotalAllocatedBytes(precise: false) - allocated) / (double)messages, 0)}, {Fixed((FramePool.AllocatedBytes - frames) / (double)messages, 0)}; {collections.Gen0}/{collections.Gen1}/{collections.Gen2}, paused {Fixed(pause, 2)} µs per message, the last gen0/1 collection kept {Fixed(promoted / 1024.0, 0)} KiB; {switches}; {jit}";
         return new Sample(messages / Stopwatch.GetElapsedTime(start, end).TotalSeconds, cpuTime.TotalMicroseconds / messages, details);
     }
 
