@@ -8,17 +8,21 @@ namespace Orleans.Partisan.Benchmarks;
 /// silo B's process, bytes this process allocated, and the overlay's socket writes from this process (one
 /// <c>partisan.bytes.sent</c> measurement per write); the voluntary context switches of both processes (a thread that
 /// waited for something, a thread-pool worker parking included; on Linux, 0 elsewhere) and the thread-pool work items
-/// this process completed. Per call these move far less with other load on the machine than rates do; the counts least.
+/// this process completed; and the time this process's garbage collections paused it (what its allocations cost besides
+/// allocating). Per call these move far less with other load on the machine than rates do; the counts least.
 /// </summary>
-internal readonly record struct CallCost(TimeSpan LocalCpu, TimeSpan RemoteCpu, long Bytes, long Writes, long LocalSwitches = 0, long RemoteSwitches = 0, long WorkItems = 0)
+internal readonly record struct CallCost(TimeSpan LocalCpu, TimeSpan RemoteCpu, long Bytes, long Writes, long LocalSwitches = 0, long RemoteSwitches = 0, long WorkItems = 0, TimeSpan GcPause = default)
 {
     public static CallCost operator -(CallCost after, CallCost before)
         => new(after.LocalCpu - before.LocalCpu, after.RemoteCpu - before.RemoteCpu, after.Bytes - before.Bytes, after.Writes - before.Writes,
-            after.LocalSwitches - before.LocalSwitches, after.RemoteSwitches - before.RemoteSwitches, after.WorkItems - before.WorkItems);
+            after.LocalSwitches - before.LocalSwitches, after.RemoteSwitches - before.RemoteSwitches, after.WorkItems - before.WorkItems, after.GcPause - before.GcPause);
 
     public static CallCost operator +(CallCost a, CallCost b)
         => new(a.LocalCpu + b.LocalCpu, a.RemoteCpu + b.RemoteCpu, a.Bytes + b.Bytes, a.Writes + b.Writes,
-            a.LocalSwitches + b.LocalSwitches, a.RemoteSwitches + b.RemoteSwitches, a.WorkItems + b.WorkItems);
+            a.LocalSwitches + b.LocalSwitches, a.RemoteSwitches + b.RemoteSwitches, a.WorkItems + b.WorkItems, a.GcPause + b.GcPause);
+
+    /// <summary>Microseconds silo A was paused by its garbage collections per operation.</summary>
+    public double GcPauseMicroseconds(long operations) => GcPause.TotalMicroseconds / operations;
 
     /// <summary>Voluntary context switches of silo A and of silo B per operation, as "A / B".</summary>
     public string SwitchesPer(long operations) => FormattableString.Invariant($"{(double)LocalSwitches / operations:0.000} / {(double)RemoteSwitches / operations:0.000}");
@@ -69,7 +73,7 @@ internal sealed class CallCostMeter : IDisposable
         using var self = Process.GetCurrentProcess();
         using var remote = Process.GetProcessById(_remotePid);
         return new CallCost(self.TotalProcessorTime, remote.TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: false), Volatile.Read(ref _writes),
-            VoluntarySwitches(Environment.ProcessId), VoluntarySwitches(_remotePid), ThreadPool.CompletedWorkItemCount);
+            VoluntarySwitches(Environment.ProcessId), VoluntarySwitches(_remotePid), ThreadPool.CompletedWorkItemCount, GC.GetTotalPauseDuration());
     }
 
     /// <summary>The voluntary context switches of every thread of process <paramref name="pid"/> so far (Linux), or 0.</summary>

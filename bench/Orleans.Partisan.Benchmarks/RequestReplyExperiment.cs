@@ -39,6 +39,9 @@ internal static class RequestReplyExperiment
         output.WriteLine();
         output.WriteLine("Command: `dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- " + string.Join(' ', args) + "`");
         output.WriteLine();
+        output.WriteLine($"- machine: {Environment.ProcessorCount} logical cores, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}; load average at start {MachineLoad.LoadAverage()}");
+        output.WriteLine($"- thread-pool spin limit: {SpinLimit()}; silo B inherits this process's environment, so both processes and every row (the Orleans grain calls too) run with it");
+        output.WriteLine();
 
         var primaryPort = SiloProcess.FreePort();
         await using var remote = SiloProcess.Start("silo B", new Dictionary<string, string>
@@ -245,10 +248,24 @@ internal static class RequestReplyExperiment
         output.WriteLine($"| overlay socket writes per message, silo A | {Fixed(ackCost.WritesPer(acks), 3)} | {Fixed(pipelinedCost.WritesPer(pipelinedSent), 3)} | {Fixed(plainCost.WritesPer(plainSent), 3)} | | | |");
         output.WriteLine($"| voluntary context switches per message, silo A / silo B | {ackCost.SwitchesPer(acks)} | {pipelinedCost.SwitchesPer(pipelinedSent)} | {plainCost.SwitchesPer(plainSent)} | | {handoffCost.SwitchesPer(handed)} | |");
         output.WriteLine($"| thread-pool work items per message, silo A | {Fixed(ackCost.WorkItemsPer(acks), 3)} | {Fixed(pipelinedCost.WorkItemsPer(pipelinedSent), 3)} | {Fixed(plainCost.WorkItemsPer(plainSent), 3)} | | {Fixed(handoffCost.WorkItemsPer(handed), 3)} | |");
+        output.WriteLine($"| garbage-collection pause µs per message, silo A | {Fixed(ackCost.GcPauseMicroseconds(acks), 3)} | {Fixed(pipelinedCost.GcPauseMicroseconds(pipelinedSent), 3)} | {Fixed(plainCost.GcPauseMicroseconds(plainSent), 3)} | | {Fixed(handoffCost.GcPauseMicroseconds(handed), 3)} | |");
         output.WriteLine();
         output.WriteLine($"- target acknowledged ≥ 50 % of plain, {AckedSenders} senders each awaiting its send: {Ratio(ack.CallsPerSecond / plainRate)}, {(ack.CallsPerSecond >= 0.5 * plainRate ? "met" : "not met")}");
         output.WriteLine($"- target acknowledged ≥ 50 % of plain, one sender keeping {PipelineWindow} sends outstanding: {Ratio(pipelinedRate / plainRate)}, {(pipelinedRate >= 0.5 * plainRate ? "met" : "not met")}");
         output.WriteLine($"- (plain: one sender whose sends complete when queued, timed to the reply of a call sent after the last message; pipelined: timed until its last send is acknowledged; the hand-off: the {AckedSenders} senders and driver, each awaiting a waiter that a flush from the thread pool's global queue completes, in this process alone)");
+    }
+
+    /// <summary>
+    /// The thread pool's spin limit in effect (<c>DOTNET_ThreadPool_UnfairSemaphoreSpinLimit</c>, or
+    /// <c>System.Threading.ThreadPool.UnfairSemaphoreSpinLimit</c> in the runtime configuration), or the runtime's default.
+    /// </summary>
+    private static string SpinLimit()
+    {
+        var variable = Environment.GetEnvironmentVariable("DOTNET_ThreadPool_UnfairSemaphoreSpinLimit");
+        var configured = AppContext.GetData("System.Threading.ThreadPool.UnfairSemaphoreSpinLimit");
+        return variable is not null ? $"{variable} (DOTNET_ThreadPool_UnfairSemaphoreSpinLimit)"
+            : configured is not null ? $"{configured} (runtime configuration)"
+            : "the runtime's default";
     }
 
     private static IHost StartLocalSilo(int primaryPort)
