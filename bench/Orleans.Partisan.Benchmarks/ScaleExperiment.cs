@@ -12,15 +12,34 @@ namespace Orleans.Partisan.Benchmarks;
 /// live heap per simulated node, and the trace hash, which is the same for the same seed in every run.
 /// </summary>
 /// <remarks>
-/// <c>dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- scale [--nodes 10000] [--rounds 100] [--seed 2007] [--allocations] [--events]</c>;
+/// <c>dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- scale [--nodes 10000] [--rounds 100] [--seed 2007] [--allocations] [--events] [--gen0-budget 128]</c>;
+/// <c>--gen0-budget MB</c> runs it in a child process whose gen0 budget is that size (<see cref="GcBudgetChild"/>; 0: here, with the runtime's default);
 /// <c>--allocations</c> adds the bytes allocated by type, sampled (<see cref="AllocationSampler"/>);
 /// <c>--events</c> the traced events of each phase by kind and message type (<see cref="EventMix"/>).
 /// A round is one shuffle interval of virtual time (<see cref="HyParViewExperimentOverlay.Round"/>).
 /// </remarks>
 internal static class ScaleExperiment
 {
-    /// <summary>Runs the experiment with the settings in <paramref name="args"/> and prints its figures.</summary>
+    /// <summary>The gen0 budget the experiment runs with unless <c>--gen0-budget</c> says otherwise (<see cref="GcBudgetChild"/>).</summary>
+    public const int DefaultGen0BudgetMegabytes = 128;
+
+    /// <summary>
+    /// Runs the experiment with the settings in <paramref name="args"/> and prints its figures: in a child process with a
+    /// gen0 budget of <c>--gen0-budget MB</c> (default <see cref="DefaultGen0BudgetMegabytes"/>), or here with <c>--gen0-budget 0</c>.
+    /// </summary>
     public static void Run(IReadOnlyList<string> args, TextWriter output)
+    {
+        if (GcBudgetChild.Requested(args, DefaultGen0BudgetMegabytes) is > 0 and var megabytes)
+        {
+            output.Flush();
+            GcBudgetChild.Run(args, megabytes);
+            return;
+        }
+
+        RunHere(args, output);
+    }
+
+    private static void RunHere(IReadOnlyList<string> args, TextWriter output)
     {
         var nodes = Option(args, "--nodes", 10_000, min: 10);
         var rounds = Option(args, "--rounds", 100, min: 1);
@@ -32,6 +51,7 @@ internal static class ScaleExperiment
         var wall = Stopwatch.StartNew();
         var cpu = Environment.CpuUsage.TotalTime;
         output.WriteLine(Invariant($"scale: {nodes:N0} nodes, {rounds} rounds, seed {seed}; load average at start {MachineLoad.LoadAverage()}"));
+        output.WriteLine(Invariant($"runtime: {GcBudgetChild.Describe()}, {(System.Runtime.GCSettings.IsServerGC ? "server" : "workstation")} GC"));
 
         var meter = HyParViewExperimentPhase.Start();
         var sim = HyParViewExperimentOverlay.Create(overlay);
