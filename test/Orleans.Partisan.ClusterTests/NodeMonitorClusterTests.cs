@@ -1,3 +1,6 @@
+using System.Collections.Concurrent;
+using Orleans.TestingHost;
+
 namespace Orleans.Partisan.ClusterTests;
 
 /// <summary>Node monitors on a real cluster: silos that stop and start are seen by the others and by clients.</summary>
@@ -60,5 +63,50 @@ public sealed class NodeMonitorClusterTests
         Assert.Equal(cluster.Silos[0].SiloAddress.GetNodeName(), down.Observer);
 
         await monitorGrain.MonitorNodes(false, observer, null);
+    }
+
+    [Fact]
+    public async Task Every_observer_sees_each_joining_silo_up_once_and_never_down()
+    {
+        await using var cluster = await PartisanCluster.StartAsync(2);
+        await cluster.WaitForConvergedAsync();
+        var seen = new ConcurrentQueue<NodeEvent>();
+        var observers = new List<NodeName>();
+        void Observe(InProcessSiloHandle silo)
+        {
+            cluster.Node(silo).MonitorNodes(true, NodeEventSubscriber.Callback(seen.Enqueue), new MonitorNodesOptions { IncludeReason = true });
+            observers.Add(silo.SiloAddress.GetNodeName());
+        }
+
+        foreach (var silo in cluster.Silos)
+        {
+            Observe(silo);
+        }
+
+        // Each joiner is expected up once at every observer subscribed before it started.
+        var expected = new List<(NodeName Observer, NodeName Joiner)>();
+        for (var i = 0; i < 3; i++)
+        {
+            var before = observers.ToList();
+            var joiner = await cluster.Cluster.StartAdditionalSiloAsync();
+            var joinerName = joiner.SiloAddress.GetNodeName();
+            expected.AddRange(before.Select(o => (o, joinerName)));
+            Observe(joiner);
+            await cluster.WaitForConvergedAsync();
+        }
+
+        string Seen() => string.Join(", ", seen.Select(e => $"{e.Observer}: {e}"));
+        await Eventually.Until(
+            () => expected.All(x => seen.Any(e => e.Observer == x.Observer && e.Node == x.Joiner && e.Kind == NodeEventKind.Up)),
+            PartisanCluster.Timeout,
+            () => $"a nodeup of each joiner at every earlier observer ({expected.Count} pairs); saw [{Seen()}]");
+
+        foreach (var (observer, joiner) in expected)
+        {
+            var events = seen.Where(e => e.Observer == observer && e.Node == joiner).ToList();
+            Assert.True(
+                events.Count == 1 && events[0].Kind == NodeEventKind.Up,
+                $"{observer} saw {joiner} join: expected one nodeup and nothing else, saw [{string.Join(", ", events)}]; all events [{Seen()}]");
+        }
     }
 }

@@ -8,8 +8,8 @@ namespace Orleans.Partisan.Hosting;
 
 /// <summary>
 /// Starts the overlay before the silo joins the cluster (<see cref="ServiceLifecycleStage.RuntimeInitialize"/>),
-/// follows cluster membership once the silo is active, and leaves gracefully as the silo stops, so
-/// peers see a leave rather than a failure.
+/// follows cluster membership once the silo is active (and has Orleans read its table again after the process stood
+/// still, <see cref="StallRefresh"/>), and leaves gracefully as the silo stops, so peers see a leave rather than a failure.
 /// </summary>
 internal sealed class PartisanSiloLifecycle(
     PartisanNode node,
@@ -21,6 +21,7 @@ internal sealed class PartisanSiloLifecycle(
     private Task? _follower;
     private Task? _detector;
     private Task? _repair;
+    private Task? _stallRefresh;
 
     public void Participate(ISiloLifecycle lifecycle)
     {
@@ -42,6 +43,8 @@ internal sealed class PartisanSiloLifecycle(
             }
         }
 
+        var stallRefresh = ActivatorUtilities.CreateInstance<StallRefresh>(services);
+        _stallRefresh = Task.Run(() => stallRefresh.RunAsync(_following.Token));
         if (options.Value.FailureDetection.Enabled)
         {
             var detector = ActivatorUtilities.CreateInstance<OverlayFailureDetector>(services, ActivatorUtilities.CreateInstance<OverlayReachability>(services));
@@ -56,7 +59,7 @@ internal sealed class PartisanSiloLifecycle(
         if (_following is not null)
         {
             await _following.CancelAsync().ConfigureAwait(false);
-            await Task.WhenAll(new[] { _follower, _detector, _repair }.OfType<Task>()).ConfigureAwait(false);
+            await Task.WhenAll(new[] { _follower, _detector, _repair, _stallRefresh }.OfType<Task>()).ConfigureAwait(false);
             _following.Dispose();
         }
 

@@ -44,4 +44,10 @@ internal static partial class MembershipLog
 
     [LoggerMessage(4012, LogLevel.Information, "Suspected node {Node} answered no silo's dial, refusing none: frozen, or stalled for a moment; checking it once more before declaring it dead")]
     public static partial void SuspectSilent(ILogger logger, NodeName node);
+
+    [LoggerMessage(4013, LogLevel.Warning, "This silo's process stood still for {Seconds:0.0} s (stopped, paused or starved): reading the cluster membership table again, in case the other silos declared it dead meanwhile")]
+    public static partial void Stalled(ILogger logger, double seconds);
+
+    [LoggerMessage(4014, LogLevel.Warning, "Reading the cluster membership table after this silo's process stood still failed; Orleans reads it again at its next periodic refresh")]
+    public static partial void StallRefreshFailed(ILogger logger, Exception exception);
 }

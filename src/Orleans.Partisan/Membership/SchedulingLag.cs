@@ -20,6 +20,9 @@ internal sealed class SchedulingLag(TimeProvider time, TimeSpan threshold) : IDi
     /// <summary>How late a tick must be to count.</summary>
     public TimeSpan Threshold => threshold;
 
+    /// <summary>Called, on the timer's thread, with how late a tick came when it came <see cref="Threshold"/> or more late; it must not block.</summary>
+    public Action<TimeSpan>? Late { get; init; }
+
     /// <summary>Starts the timer.</summary>
     public void Start()
     {
@@ -31,9 +34,10 @@ internal sealed class SchedulingLag(TimeProvider time, TimeSpan threshold) : IDi
     internal void OnTick(long now)
     {
         var last = Interlocked.Exchange(ref _lastTick, now);
-        if (last != 0 && time.GetElapsedTime(last, now) - Interval >= threshold)
+        if (last != 0 && time.GetElapsedTime(last, now) - Interval is var late && late >= threshold)
         {
             Volatile.Write(ref _lastLate, now);
+            Late?.Invoke(late);
         }
     }
 

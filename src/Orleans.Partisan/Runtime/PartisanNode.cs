@@ -232,7 +232,11 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
             ClientLog.GatewayUp(_logger, Name, peer.Name);
         }
 
-        _monitors.NodeUp(peer.Name);
+        if (client || _driver is not { ReportsNodeEvents: true })
+        {
+            _monitors.NodeUp(peer.Name);
+        }
+
         _delivery.OnPeerUp(peer.Name);
         if (!client)
         {
@@ -252,11 +256,15 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
             ClientLog.GatewayLost(_logger, Name, peer);
         }
 
-        _monitors.NodeDown(peer, reason.NodeDownReason);
+        if (client || _driver is not { ReportsNodeEvents: true })
+        {
+            _monitors.NodeDown(peer, reason.NodeDownReason);
+        }
+
         _delivery.OnPeerDown(peer, reason);
         if (!client)
         {
-            _driver?.OnPeerDown(peer);
+            _driver?.OnPeerDown(peer, reason.NodeDownReason);
         }
 
         _broadcast?.OnNeighborDown(peer);

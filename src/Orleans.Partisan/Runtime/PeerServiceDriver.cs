@@ -34,6 +34,10 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
     private readonly Action<IReadOnlyCollection<NodeName>>? _membersChanged;
     private volatile bool _hasLeft;
 
+    // Under a partial view (ReportsNodeEvents), on the loop: the peers whose connection is up, and those reported up to the monitors.
+    private readonly HashSet<NodeName> _linkUp = [];
+    private readonly HashSet<NodeName> _reportedUp = [];
+
     /// <summary>Creates the driver; <paramref name="membersChanged"/> is called on its loop with the member names (this node included) whenever they change.</summary>
     public PeerServiceDriver(IPeerServiceCore core, OverlayTransport transport, NodeMonitorHub monitors, PartisanNodeSettings settings, TimeProvider time, ILogger logger, Action<IReadOnlyCollection<NodeName>>? membersChanged = null)
     {
@@ -60,6 +64,14 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
     /// service; safe to read from any thread (the pair may straddle two operations).
     /// </summary>
     public (int Active, int Passive) ViewSizes => (Volatile.Read(ref _views.Active), Volatile.Read(ref _views.Passive));
+
+    /// <summary>
+    /// Whether this driver, not the transport, reports the members' <c>nodeup</c> and <c>nodedown</c>: under HyParView a node
+    /// is up while it is a neighbour (in the active view) with its connection up. The core also opens connections to carry one
+    /// answer to a node that is no neighbour (a refused NEIGHBOR request, a DISCONNECT to a stale sender) and closes them at
+    /// once; reported by the transport, each would be a <c>nodeup</c> and a <c>nodedown</c> of a node that never left.
+    /// </summary>
+    public bool ReportsNodeEvents => _settings.PeerService == PartisanPeerService.HyParView;
 
     /// <summary>Whether this node left the overlay, or was removed from it, and has not joined again; safe to read from any thread.</summary>
     public bool HasLeft => _hasLeft;
@@ -119,6 +131,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
 
     public void OnPeerUp(NodeName peer) => _work.Post(() =>
     {
+        _linkUp.Add(peer);
         if (_awaitingConnection.TryGetValue(peer, out var waiting) && waiting.Count > 0)
         {
             var messages = waiting.ToArray();
@@ -132,7 +145,18 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         return Execute(_core.PeerUp(peer));
     });
 
-    public void OnPeerDown(NodeName peer) => _work.Post(() => Execute(_core.PeerDown(peer)));
+    /// <summary>The last connection to <paramref name="peer"/> closed, for <paramref name="reason"/>.</summary>
+    public void OnPeerDown(NodeName peer, NodeDownReason reason) => _work.Post(() =>
+    {
+        _linkUp.Remove(peer);
+        if (_reportedUp.Remove(peer))
+        {
+            // A neighbour's connection was lost: down for that reason, before the core forgets it (which would say Left).
+            _monitors.NodeDown(peer, reason);
+        }
+
+        return Execute(_core.PeerDown(peer));
+    });
 
     public bool IsProtocolMessage(object message) => _core.IsProtocolMessage(message);
 
@@ -206,6 +230,36 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         if (changed)
         {
             _membersChanged?.Invoke(members.Keys.ToList());
+        }
+
+        if (ReportsNodeEvents)
+        {
+            ReportNeighbors();
+        }
+    }
+
+    /// <summary>Reports up the neighbours whose connection is up, and down those reported up that are neighbours no more.</summary>
+    private void ReportNeighbors()
+    {
+        var neighbors = new HashSet<NodeName>();
+        foreach (var neighbor in _core.ActiveView)
+        {
+            neighbors.Add(neighbor.Name);
+        }
+
+        foreach (var peer in _reportedUp.Where(p => !neighbors.Contains(p)).ToList())
+        {
+            // Moved to the passive view or forgotten: its connection is being closed (a removed member was reported Left).
+            _reportedUp.Remove(peer);
+            _monitors.NodeDown(peer, NodeDownReason.ConnectionClosed);
+        }
+
+        foreach (var neighbor in neighbors)
+        {
+            if (_linkUp.Contains(neighbor) && _reportedUp.Add(neighbor))
+            {
+                _monitors.NodeUp(neighbor);
+            }
         }
     }
 
