@@ -39,7 +39,7 @@ internal static class PlumtreeExperimentRun
 
         var crashed = sim.CrashMany(percent / 100.0);
         var warm = roots.Where(r => sim[r].Alive).ToList();
-        var broadcasters = warm.Count > 0 ? warm : [sim.Live.First().Index];
+        var broadcasters = warm.Count > 0 ? warm : [FallbackRoot(sim)];
         phases.Add(Measure("right after the failure", sim, plumtree, flood, broadcasters, settings, rounds: 1));
         phases.Add(Measure("next broadcast", sim, plumtree, flood, broadcasters, settings, rounds: 1));
 
@@ -87,6 +87,16 @@ internal static class PlumtreeExperimentRun
             phase,
             PlumtreeExperimentSample.Of("Plumtree", [.. records.Select(r => r.Plumtree)], sim, plumtree.Counters.Control - controlBefore),
             PlumtreeExperimentSample.Of("flooding", [.. records.Select(r => r.Flood)], sim, flood.Counters.Control - floodControlBefore));
+    }
+
+    /// <summary>
+    /// When no root survived: the first live node with a live neighbour in the active-view graph as the crash left it.
+    /// A survivor whose neighbours all died would broadcast to no one, and at 95 % one that stays cut off for good is likely.
+    /// </summary>
+    private static int FallbackRoot(Simulator sim)
+    {
+        var isolated = HyParViewExperimentGraph.Of(sim).IsolatedNodes().ToHashSet();
+        return sim.Live.First(node => !isolated.Contains(node.Index)).Index;
     }
 
     /// <summary>Distinct random nodes, from a source of their own (seeded from the seed), so no draw of the simulation shifts.</summary>
