@@ -38,6 +38,10 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
     private readonly HashSet<NodeName> _linkUp = [];
     private readonly HashSet<NodeName> _reportedUp = [];
 
+    // Scratch space of ReportNeighbors, kept so that a batch of effects allocates nothing there.
+    private readonly HashSet<NodeName> _activeNames = [];
+    private readonly List<NodeName> _noLongerNeighbors = [];
+
     /// <summary>Creates the driver; <paramref name="membersChanged"/> is called on its loop with the member names (this node included) whenever they change.</summary>
     public PeerServiceDriver(IPeerServiceCore core, OverlayTransport transport, NodeMonitorHub monitors, PartisanNodeSettings settings, TimeProvider time, ILogger logger, Action<IReadOnlyCollection<NodeName>>? membersChanged = null)
     {
@@ -241,17 +245,26 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
     /// <summary>Reports up the neighbours whose connection is up, and down those reported up that are neighbours no more.</summary>
     private void ReportNeighbors()
     {
-        var neighbors = new HashSet<NodeName>();
+        var neighbors = _activeNames;
+        neighbors.Clear();
         foreach (var neighbor in _core.ActiveView)
         {
             neighbors.Add(neighbor.Name);
         }
 
-        foreach (var peer in _reportedUp.Where(p => !neighbors.Contains(p)).ToList())
+        if (!neighbors.IsSupersetOf(_reportedUp))
         {
-            // Moved to the passive view or forgotten: its connection is being closed (a removed member was reported Left).
-            _reportedUp.Remove(peer);
-            _monitors.NodeDown(peer, NodeDownReason.ConnectionClosed);
+            _noLongerNeighbors.Clear();
+            _noLongerNeighbors.AddRange(_reportedUp);
+            foreach (var peer in _noLongerNeighbors)
+            {
+                if (!neighbors.Contains(peer))
+                {
+                    // Moved to the passive view or forgotten: its connection is being closed (a removed member was reported Left).
+                    _reportedUp.Remove(peer);
+                    _monitors.NodeDown(peer, NodeDownReason.ConnectionClosed);
+                }
+            }
         }
 
         foreach (var neighbor in neighbors)
