@@ -104,7 +104,7 @@ internal static class ScaleExperiment
         var (self, others) = machine?.Stop() ?? (double.NaN, double.NaN);
         var cpuTime = Environment.CpuUsage.TotalTime - cpu;
         output.WriteLine(Invariant($"total: {total.TotalSeconds:0.0} s wall, {cpuTime.TotalSeconds:0.0} s CPU of this process, {sim.Steps:N0} events ({sim.Steps / total.TotalSeconds:N0} events/s), {(joined.Allocated + ran.Allocated) / 1e6:N0} MB allocated, GC paused {(joined.GcPause + ran.GcPause).TotalSeconds:0.0} s"));
-        output.WriteLine(Invariant($"loop: {workers} worker(s), {sim.Windows:N0} windows ({(double)sim.Steps / Math.Max(1, sim.Windows):0.0} events per window), worker 0 waited {sim.BarrierWait.TotalSeconds:0.0} s at barriers, the other workers {sim.WorkerWait.TotalSeconds:0.0} s for windows"));
+        output.WriteLine(Invariant($"loop: {workers} worker(s), {sim.Windows:N0} windows ({(double)sim.Steps / Math.Max(1, sim.Windows):0.0} events per window; critical path {sim.CriticalPathEvents:N0} events, a bound of {(double)sim.Steps / Math.Max(1, sim.CriticalPathEvents):0.00}x), worker 0 waited {sim.BarrierWait.TotalSeconds:0.0} s at barriers, the other workers {sim.WorkerWait.TotalSeconds:0.0} s for windows"));
         output.WriteLine(Invariant($"memory: peak working set {peak / 1e6:N0} MB; live heap {heap / 1e6:N0} MB, {heap / nodes:N0} B per node"));
         output.WriteLine(Invariant($"machine: CPU used by this run {self:0} %, by other processes {others:0} % (of {Environment.ProcessorCount} cores); load average at end {MachineLoad.LoadAverage()}"));
         output.WriteLine(Invariant($"trace hash: {sim.TraceHash:x16} (same seed, same hash)"));

@@ -38,6 +38,13 @@ internal sealed partial class Simulator
     /// <summary>The windows run so far (each ends at a barrier).</summary>
     public long Windows { get; private set; }
 
+    /// <summary>
+    /// The events on the loop's critical path: over the windows, the sum of the most events one worker ran in the
+    /// window. <see cref="Steps"/> divided by it is the speed-up the windows allow W workers if every event costs
+    /// the same and a barrier costs nothing (a bound that load on the machine does not change).
+    /// </summary>
+    public long CriticalPathEvents { get; private set; }
+
     /// <summary>The time worker 0 (the caller's thread) waited at barriers for the other workers; zero with one worker.</summary>
     public TimeSpan BarrierWait => _threads?.CallerWait ?? TimeSpan.Zero;
 
@@ -169,6 +176,12 @@ internal sealed partial class Simulator
         _windowEnd = end;
         _inWindow = true;
         Windows++;
+        Span<long> before = stackalloc long[_workers.Length];
+        for (var w = 0; w < _workers.Length; w++)
+        {
+            before[w] = _workers[w].Steps;
+        }
+
         try
         {
             if (_threads is null)
@@ -187,6 +200,13 @@ internal sealed partial class Simulator
             _inWindow = false;
         }
 
+        long most = 0;
+        for (var w = 0; w < _workers.Length; w++)
+        {
+            most = Math.Max(most, _workers[w].Steps - before[w]);
+        }
+
+        CriticalPathEvents += most;
         foreach (var worker in _workers)
         {
             _now = Math.Max(_now, worker.LastTime);
