@@ -27,7 +27,7 @@ internal static class HyParViewExperimentOverlay
 
     /// <summary>An empty simulation of HyParView cores with the seed of <paramref name="settings"/>.</summary>
     public static Simulator Create(HyParViewExperimentSettings settings)
-        => new(Network with { Seed = settings.Seed }, static (spec, random) => new HyParViewCore(spec, Options, random));
+        => new(Network with { Seed = settings.Seed, Workers = settings.Workers }, static (spec, random) => new HyParViewCore(spec, Options, random));
 
     /// <summary>
     /// Adds the nodes one at a time, <see cref="HyParViewExperimentSettings.JoinGap"/> apart: node i

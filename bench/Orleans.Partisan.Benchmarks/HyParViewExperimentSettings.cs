@@ -1,4 +1,5 @@
 using System.Globalization;
+using Orleans.Partisan.Simulation;
 
 namespace Orleans.Partisan.Benchmarks;
 
@@ -38,6 +39,9 @@ internal sealed record HyParViewExperimentSettings
     /// machine two runs at a time each took three times as long as one alone.
     /// </summary>
     public int Parallelism { get; init; } = 1;
+
+    /// <summary>The simulator's workers (<see cref="SimulationOptions.Workers"/>): 1 here; the <c>scale</c> experiment takes <c>--workers</c>. The run is the same with any number.</summary>
+    public int Workers { get; init; } = 1;
 
     /// <summary>The failure fractions, in percent.</summary>
     public IReadOnlyList<int> FailurePercents { get; init; } = PaperFailurePercents;

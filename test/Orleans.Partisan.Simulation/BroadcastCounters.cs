@@ -35,6 +35,23 @@ internal sealed class BroadcastCounters
     /// <summary>Messages one side of a completed exchange lacked and took from the other.</summary>
     public long ExchangeTransfers { get; internal set; }
 
+    /// <summary>Adds what <paramref name="other"/> counted (a worker's counts since the last sum) and zeroes it.</summary>
+    internal void AddAndClear(BroadcastCounters other)
+    {
+        Gossip += other.Gossip;
+        IHave += other.IHave;
+        Announcements += other.Announcements;
+        Graft += other.Graft;
+        Prune += other.Prune;
+        NotSent += other.NotSent;
+        HandlerCalls += other.HandlerCalls;
+        ExchangesAsked += other.ExchangesAsked;
+        Exchanges += other.Exchanges;
+        ExchangeTransfers += other.ExchangeTransfers;
+        other.Gossip = other.IHave = other.Announcements = other.Graft = other.Prune = 0;
+        other.NotSent = other.HandlerCalls = other.ExchangesAsked = other.Exchanges = other.ExchangeTransfers = 0;
+    }
+
     /// <summary>Control messages: IHAVE, GRAFT and PRUNE.</summary>
     public long Control => IHave + Graft + Prune;
 

@@ -11,12 +11,19 @@ internal sealed class BroadcastProtocol
     private readonly Dictionary<BroadcastMessageKey, BroadcastRecord> _records = [];
     private readonly List<BroadcastRecord> _ordered = [];
 
-    internal BroadcastProtocol(int number, string name, Func<NodeName, Random, IBroadcastCore> factory, bool exchanges)
+    private readonly BroadcastCounters _counters = new();
+
+    internal BroadcastProtocol(int number, string name, Func<NodeName, Random, IBroadcastCore> factory, bool exchanges, int workers)
     {
         Number = number;
         Name = name;
         Factory = factory;
         Exchanges = exchanges;
+        WorkerCounters = new BroadcastCounters[workers];
+        for (var i = 0; i < workers; i++)
+        {
+            WorkerCounters[i] = new BroadcastCounters();
+        }
     }
 
     /// <summary>The protocol's number in the simulation.</summary>
@@ -31,8 +38,22 @@ internal sealed class BroadcastProtocol
     /// </summary>
     public bool Exchanges { get; set; }
 
-    /// <summary>What the protocol's cores sent and asked.</summary>
-    public BroadcastCounters Counters { get; } = new();
+    /// <summary>What the protocol's cores sent and asked (what every worker counted, summed when read).</summary>
+    public BroadcastCounters Counters
+    {
+        get
+        {
+            foreach (var counters in WorkerCounters)
+            {
+                _counters.AddAndClear(counters);
+            }
+
+            return _counters;
+        }
+    }
+
+    /// <summary>By worker: what its events counted since <see cref="Counters"/> last summed them.</summary>
+    internal BroadcastCounters[] WorkerCounters { get; }
 
     /// <summary>Every broadcast of this protocol, in the order they were made.</summary>
     public IReadOnlyList<BroadcastRecord> Broadcasts => _ordered;

@@ -4,11 +4,15 @@ namespace Orleans.Partisan.Simulation;
 
 /// <summary>
 /// One broadcast of a simulation and what became of it: who delivered it (the handler merged it as new),
-/// at which hop and when, and the messages it cost.
+/// at which hop and when, and the messages it cost. Written by every worker of a simulation: the deliveries under a
+/// lock, the message counts with atomic increments (nodes deliver at most once, and the latest time and hop are
+/// maxima, so the result does not depend on the order the workers reach it).
 /// </summary>
 internal sealed class BroadcastRecord
 {
     private readonly HashSet<int> _delivered = [];
+    private long _payloadMessages;
+    private long _grafts;
 
     internal BroadcastRecord(BroadcastMessageKey key, int root, TimeSpan sentAt)
     {
@@ -35,10 +39,10 @@ internal sealed class BroadcastRecord
     public int ExchangeDeliveries { get; private set; }
 
     /// <summary>GOSSIP messages carrying it (eager pushes and graft answers) handed to a connection: the paper's m.</summary>
-    public long PayloadMessages { get; internal set; }
+    public long PayloadMessages => Interlocked.Read(ref _payloadMessages);
 
     /// <summary>GRAFT messages for it handed to a connection.</summary>
-    public long Grafts { get; internal set; }
+    public long Grafts => Interlocked.Read(ref _grafts);
 
     /// <summary>The largest round (hops from the root) at which a node delivered it from a GOSSIP: the paper's last delivery hop.</summary>
     public int LastDeliveryHop { get; private set; }
@@ -90,21 +94,31 @@ internal sealed class BroadcastRecord
         return missing;
     }
 
+    internal void AddPayloadMessage() => Interlocked.Increment(ref _payloadMessages);
+
+    internal void AddGraft() => Interlocked.Increment(ref _grafts);
+
     internal void Deliver(int node, int hop, TimeSpan at)
     {
-        if (_delivered.Add(node))
+        lock (_delivered)
         {
-            LastDeliveryHop = Math.Max(LastDeliveryHop, hop);
-            LastDeliveryAt = at;
+            if (_delivered.Add(node))
+            {
+                LastDeliveryHop = Math.Max(LastDeliveryHop, hop);
+                LastDeliveryAt = at > LastDeliveryAt ? at : LastDeliveryAt;
+            }
         }
     }
 
     internal void DeliverByExchange(int node, TimeSpan at)
     {
-        if (_delivered.Add(node))
+        lock (_delivered)
         {
-            ExchangeDeliveries++;
-            LastDeliveryAt = at;
+            if (_delivered.Add(node))
+            {
+                ExchangeDeliveries++;
+                LastDeliveryAt = at > LastDeliveryAt ? at : LastDeliveryAt;
+            }
         }
     }
 

@@ -27,7 +27,9 @@ internal enum LinkState : byte
 
 /// <summary>
 /// The directed connection <see cref="From"/>→<see cref="To"/> as the simulator sees it: the
-/// transport's outbound side of one node, with the driver's queue of messages waiting for it.
+/// transport's outbound side of one node, with the driver's queue of messages waiting for it. Only the
+/// sender's worker reads or writes it: the recipient learns of a broken link from
+/// <see cref="SimNode.DeadEpochs"/>, written when the link breaks (between windows).
 /// </summary>
 internal sealed class Link(int from, int to)
 {
@@ -47,8 +49,9 @@ internal sealed class Link(int from, int to)
     public bool UpReported;
 
     /// <summary>
-    /// Stamped on every message sent; replaced when the connection breaks abruptly, so that what
-    /// was in flight is lost. A graceful close keeps it: what was written still arrives.
+    /// Stamped on every message sent (a token of the sender's, so it only grows); replaced when the
+    /// connection breaks abruptly, and the old one noted at the recipient, so that what was in flight is
+    /// lost. A graceful close keeps it: what was written still arrives.
     /// </summary>
     public long Epoch;
 
@@ -58,11 +61,14 @@ internal sealed class Link(int from, int to)
     /// <summary>The token of the scheduled <see cref="EventKind.PeerDownNotice"/>.</summary>
     public long DownToken;
 
-    /// <summary>The arrival time (ticks) of the last message sent: no later message arrives before it (FIFO).</summary>
+    /// <summary>
+    /// The arrival time (ticks) of the last message sent: no later message arrives before it (FIFO), and
+    /// nothing is in flight once the clock has passed it (reset when the link breaks: what was in flight is lost).
+    /// </summary>
     public long LastArrival;
 
-    /// <summary>Messages sent over this link and not yet arrived (or lost on arrival).</summary>
-    public int InFlight;
+    /// <summary>Whether a <see cref="EventKind.ForgetLink"/> is scheduled for <see cref="LastArrival"/>.</summary>
+    public bool ForgetScheduled;
 
     /// <summary>Messages waiting for the connection, oldest first; while <see cref="Intent"/>.</summary>
     public Queue<object>? Waiting;

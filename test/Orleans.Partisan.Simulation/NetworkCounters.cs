@@ -70,6 +70,22 @@ internal sealed class NetworkCounters
 
     internal void Drop(DropReason reason, long count) => _dropped[(int)reason] += count;
 
+    /// <summary>Adds what <paramref name="other"/> counted (a worker's counts since the last sum) and zeroes it.</summary>
+    internal void AddAndClear(NetworkCounters other)
+    {
+        Sent += other.Sent;
+        Delivered += other.Delivered;
+        Waited += other.Waited;
+        ConnectionsOpened += other.ConnectionsOpened;
+        ConnectionsLost += other.ConnectionsLost;
+        other.Sent = other.Delivered = other.Waited = other.ConnectionsOpened = other.ConnectionsLost = 0;
+        for (var i = 0; i < _dropped.Length; i++)
+        {
+            _dropped[i] += other._dropped[i];
+            other._dropped[i] = 0;
+        }
+    }
+
     /// <inheritdoc />
     public override string ToString()
     {

@@ -11,12 +11,15 @@ internal sealed class SimNode
 {
     private readonly List<ObservedEvent> _observed = [];
 
-    internal SimNode(int index, NodeSpec spec, IPeerServiceCore core, Random random)
+    internal SimNode(int index, NodeSpec spec, IPeerServiceCore core, Random random, SimWorker worker, int seed)
     {
         Index = index;
         Spec = spec;
         Core = core;
         Random = random;
+        Worker = worker;
+        Network = new SimRandom(seed, index, 1);
+        Jitter = new SimRandom(seed, index, 2);
     }
 
     /// <summary>The node's number in the simulation.</summary>
@@ -49,8 +52,30 @@ internal sealed class SimNode
     /// <summary>Outbound links by peer number.</summary>
     internal Dictionary<int, Link> Outbound { get; } = [];
 
-    /// <summary>The numbers of the nodes that hold a link to this one.</summary>
-    internal HashSet<int> Inbound { get; } = [];
+    /// <summary>
+    /// By sender: the newest epoch of a link from that sender to this node that broke (a crash or a cut);
+    /// a message stamped with it or an older one was in flight when the link broke and is lost. Written
+    /// between windows only, so the recipient never reads the sender's links.
+    /// </summary>
+    internal Dictionary<int, long>? DeadEpochs { get; set; }
+
+    /// <summary>The worker that runs this node's events.</summary>
+    internal SimWorker Worker { get; }
+
+    /// <summary>The node's draws as a sender: latencies, losses, dials (kept across restarts).</summary>
+    internal SimRandom Network { get; }
+
+    /// <summary>The node's timer jitter draws (kept across restarts).</summary>
+    internal SimRandom Jitter { get; }
+
+    /// <summary>The hash of every step traced at this node, in the node's order (<see cref="Simulator.TraceHash"/> combines them).</summary>
+    internal ulong TraceHash { get; set; } = StableHash.Initial;
+
+    /// <summary>The last token handed out for the node's epochs, dials, notices and timer generations.</summary>
+    internal long LastToken { get; set; }
+
+    /// <summary>Events this node has scheduled: the last part of <see cref="EventKey"/>.</summary>
+    internal long Scheduled { get; set; }
 
     /// <summary>The node's part of each broadcast protocol, by the protocol's number (<see cref="Simulator.AddBroadcast"/>).</summary>
     internal List<BroadcastInstance> Broadcasts { get; } = [];

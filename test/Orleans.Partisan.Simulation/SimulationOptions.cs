@@ -31,8 +31,8 @@ internal sealed record SimulationOptions
 
     /// <summary>
     /// Each timer firing is late by a random extra in [0, <see cref="TimerJitter"/>] (drawn from the
-    /// simulator's own source, not the node's), so that nodes started together drift apart as
-    /// real hosts do. Zero keeps every timer exact.
+    /// simulator's jitter stream of the node, not the core's source), so that nodes started together drift
+    /// apart as real hosts do. Zero keeps every timer exact.
     /// </summary>
     public TimeSpan TimerJitter { get; init; }
 
@@ -41,6 +41,14 @@ internal sealed record SimulationOptions
     /// connections up and down, membership effects, crashes and restarts.
     /// </summary>
     public bool RecordObservations { get; init; } = true;
+
+    /// <summary>
+    /// How many workers run the events, each on its own thread (worker 0 on the caller's), in lock-step
+    /// windows of <see cref="MinLatency"/> (<c>Simulator.Loop.cs</c>). Default 1. A run gives the same
+    /// events, trace hash and results with any number; more than one needs a positive <see cref="MinLatency"/>
+    /// (the lookahead that lets workers run a window apart).
+    /// </summary>
+    public int Workers { get; init; } = 1;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid figure.</summary>
     public void Validate()
@@ -63,6 +71,16 @@ internal sealed record SimulationOptions
         if (MaxWaitingPerPeer < 0)
         {
             throw new ArgumentException($"{nameof(MaxWaitingPerPeer)} must not be negative (was {MaxWaitingPerPeer}).");
+        }
+
+        if (Workers < 1)
+        {
+            throw new ArgumentException($"{nameof(Workers)} must be at least 1 (was {Workers}).");
+        }
+
+        if (Workers > 1 && MinLatency <= TimeSpan.Zero)
+        {
+            throw new ArgumentException($"{nameof(Workers)} above 1 needs a positive {nameof(MinLatency)}: it is the lookahead of the parallel loop (was {MinLatency}).");
         }
 
         if (TimerJitter < TimeSpan.Zero)

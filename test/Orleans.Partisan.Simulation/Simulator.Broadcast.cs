@@ -26,10 +26,6 @@ namespace Orleans.Partisan.Simulation;
 internal sealed partial class Simulator
 {
     private readonly List<BroadcastProtocol> _protocols = [];
-    private readonly Stack<List<BroadcastEffect>> _spareBroadcastEffects = new();
-    private readonly List<NodeName> _memberNames = [];
-    private long _pendingHandlerCalls;
-    private long _pendingExchanges;
     private Random? _broadcastSeeds;
     private long _nextBroadcastId;
 
@@ -52,7 +48,7 @@ internal sealed partial class Simulator
 
         // A source of its own (not drawn from the node seeds), so adding a protocol shifts no other draw.
         _broadcastSeeds ??= new Random(unchecked((Seed * 31) + 0x0B0C));
-        var protocol = new BroadcastProtocol(_protocols.Count, name, factory, exchanges);
+        var protocol = new BroadcastProtocol(_protocols.Count, name, factory, exchanges, _workers.Length);
         _protocols.Add(protocol);
         foreach (var node in _nodes)
         {
@@ -81,7 +77,7 @@ internal sealed partial class Simulator
         protocol.Add(record);
         var instance = origin.Broadcasts[protocol.Number];
         instance.Store.Add(key, payload);
-        Trace(TraceKind.Broadcast, node, protocol.Number, null);
+        Trace(TraceKind.Broadcast, origin, protocol.Number, null);
         RunBroadcast(origin, protocol.Number, "Broadcast", (core, effects) => core.Broadcast(handler, id, payload, null, effects));
         return record;
     }
@@ -135,11 +131,12 @@ internal sealed partial class Simulator
     }
 
     /// <summary>The names of the node's members, in a list the simulator reuses (valid until the next call).</summary>
-    private List<NodeName> MemberNames(SimNode node)
+    private static List<NodeName> MemberNames(SimNode node)
     {
-        _memberNames.Clear();
-        node.Core.AddMemberNames(_memberNames);
-        return _memberNames;
+        var names = node.Worker.MemberNames;
+        names.Clear();
+        node.Core.AddMemberNames(names);
+        return names;
     }
 
     /// <summary>The peer service reported a member joined or left: every broadcast core hears the new members.</summary>
@@ -183,19 +180,20 @@ internal sealed partial class Simulator
     {
         // The effect lists are reused: one per nesting level (effects are carried out before the next call, but a
         // list is taken off the spares for the call's duration, so a call made while carrying out effects gets its own).
-        var effects = _spareBroadcastEffects.Count > 0 ? _spareBroadcastEffects.Pop() : [];
+        var spares = node.Worker.SpareBroadcastEffects;
+        var effects = spares.Count > 0 ? spares.Pop() : [];
         try
         {
             call(node.Broadcasts[protocol].Core, state, effects);
         }
         catch (Exception exception) when (exception is not SimulationException)
         {
-            throw Failure($"{what} on the {_protocols[protocol].Name} core of {node} threw {exception.GetType().Name}: {exception.Message}", exception);
+            throw Failure(node.Worker, $"{what} on the {_protocols[protocol].Name} core of {node} threw {exception.GetType().Name}: {exception.Message}", exception);
         }
 
         ExecuteBroadcast(node, protocol, effects);
         effects.Clear();
-        _spareBroadcastEffects.Push(effects);
+        spares.Push(effects);
     }
 
     private void ExecuteBroadcast(SimNode node, int protocol, List<BroadcastEffect> effects)
@@ -208,8 +206,8 @@ internal sealed partial class Simulator
                     SendBroadcast(node, protocol, send);
                     break;
                 case MergeEffect or CheckStaleEffect or GraftPayloadEffect:
-                    _pendingHandlerCalls++;
-                    _queue.Schedule(_now, new SimEvent(EventKind.HandlerCall, node.Index, node.Incarnation, protocol, effects[i]));
+                    node.Worker.PendingHandlerCalls++;
+                    Schedule(node, node.Worker.Now, new SimEvent(EventKind.HandlerCall, node.Index, node.Incarnation, protocol, effects[i]));
                     break;
                 case ExchangeEffect exchange:
                     StartExchange(node, protocol, exchange.Peer);
@@ -228,13 +226,13 @@ internal sealed partial class Simulator
 
     private void SendBroadcast(SimNode node, int protocol, BroadcastSendEffect send)
     {
-        var counters = _protocols[protocol].Counters;
+        var counters = _protocols[protocol].WorkerCounters[node.Worker.Id];
         if (!_byName.TryGetValue(send.To, out var peer)
             || !node.Outbound.TryGetValue(peer, out var link)
             || link.State is not (LinkState.Open or LinkState.Broken))
         {
             counters.NotSent++;
-            Counters.Drop(DropReason.NotConnected);
+            node.Worker.Counters.Drop(DropReason.NotConnected);
             return;
         }
 
@@ -244,7 +242,7 @@ internal sealed partial class Simulator
                 counters.Gossip++;
                 if (_protocols[protocol].Find(new BroadcastMessageKey(gossip.Handler, gossip.MessageId)) is { } record)
                 {
-                    record.PayloadMessages++;
+                    record.AddPayloadMessage();
                 }
 
                 break;
@@ -256,7 +254,7 @@ internal sealed partial class Simulator
                 counters.Graft++;
                 if (_protocols[protocol].Find(new BroadcastMessageKey(graft.Handler, graft.MessageId)) is { } grafted)
                 {
-                    grafted.Grafts++;
+                    grafted.AddGraft();
                 }
 
                 break;
@@ -267,21 +265,21 @@ internal sealed partial class Simulator
 
         if (link.State == LinkState.Open)
         {
-            Transmit(link, new BroadcastEnvelope(protocol, send.Message));
+            Transmit(node, link, new BroadcastEnvelope(protocol, send.Message));
         }
         else
         {
-            Counters.Sent++;
-            Counters.Drop(DropReason.Broken);
+            node.Worker.Counters.Sent++;
+            node.Worker.Counters.Drop(DropReason.Broken);
         }
     }
 
     private void OnBroadcastDeliver(SimNode recipient, SimNode sender, BroadcastEnvelope envelope)
         => RunBroadcast(recipient, envelope.Protocol, "Handle", (sender.Name, envelope.Message), static (core, s, effects) => core.Handle(s.Name, s.Message, effects));
 
-    private void OnHandlerCall(in SimEvent call)
+    private void OnHandlerCall(SimWorker worker, in SimEvent call)
     {
-        _pendingHandlerCalls--;
+        worker.PendingHandlerCalls--;
         var node = _nodes[call.Node];
         if (!node.Alive || node.Incarnation != call.Peer)
         {
@@ -290,8 +288,8 @@ internal sealed partial class Simulator
 
         var protocol = (int)call.Token;
         var instance = node.Broadcasts[protocol];
-        _protocols[protocol].Counters.HandlerCalls++;
-        Trace(TraceKind.HandlerCall, node.Index, protocol, call.Payload);
+        _protocols[protocol].WorkerCounters[worker.Id].HandlerCalls++;
+        Trace(TraceKind.HandlerCall, node, protocol, call.Payload);
         switch (call.Payload)
         {
             case MergeEffect merge:
@@ -299,7 +297,7 @@ internal sealed partial class Simulator
                 var isNew = instance.Store.TryAdd(key, merge.Gossip.Payload);
                 if (isNew)
                 {
-                    _protocols[protocol].Find(key)?.Deliver(node.Index, merge.Gossip.Round, Now);
+                    _protocols[protocol].Find(key)?.Deliver(node.Index, merge.Gossip.Round, new TimeSpan(worker.Now));
                 }
 
                 RunBroadcast(node, protocol, "Merged", (merge, isNew), static (core, s, effects) => core.Merged(s.merge.From, s.merge.Gossip, s.isNew, effects));
@@ -318,7 +316,7 @@ internal sealed partial class Simulator
     private void StartExchange(SimNode node, int protocol, NodeName peerName)
     {
         var definition = _protocols[protocol];
-        definition.Counters.ExchangesAsked++;
+        definition.WorkerCounters[node.Worker.Id].ExchangesAsked++;
         if (!definition.Exchanges || !_byName.TryGetValue(peerName, out var peer) || peer == node.Index)
         {
             return;
@@ -330,14 +328,15 @@ internal sealed partial class Simulator
             return;
         }
 
-        _pendingExchanges++;
-        var roundTrip = Latency() + Latency();
-        _queue.Schedule(_now + roundTrip, new SimEvent(EventKind.ExchangeComplete, node.Index, peer, protocol, new ExchangeCall(node.Incarnation, other.Incarnation)));
+        node.Worker.PendingExchanges++;
+        var roundTrip = Latency(node) + Latency(node);
+        ScheduleAtBarrier(node, node.Worker.Now + roundTrip, new SimEvent(EventKind.ExchangeComplete, node.Index, peer, protocol, new ExchangeCall(node.Incarnation, other.Incarnation)));
     }
 
-    private void OnExchangeComplete(in SimEvent exchange)
+    /// <summary>An exchange completes: it writes both nodes' stores, so it runs at a barrier (between windows).</summary>
+    private void OnExchangeComplete(SimWorker worker, in SimEvent exchange)
     {
-        _pendingExchanges--;
+        worker.PendingExchanges--;
         var node = _nodes[exchange.Node];
         var peer = _nodes[exchange.Peer];
         var call = (ExchangeCall)exchange.Payload!;
@@ -349,16 +348,17 @@ internal sealed partial class Simulator
         }
 
         var protocol = _protocols[(int)exchange.Token];
-        protocol.Counters.Exchanges++;
-        Trace(TraceKind.Exchange, node.Index, peer.Index, null);
+        var counters = protocol.WorkerCounters[worker.Id];
+        counters.Exchanges++;
+        Trace(TraceKind.Exchange, node, peer.Index, null);
         var mine = node.Broadcasts[protocol.Number].Store;
         var theirs = peer.Broadcasts[protocol.Number].Store;
-        Reconcile(mine, theirs, peer.Index, protocol);
-        Reconcile(theirs, mine, node.Index, protocol);
+        Reconcile(mine, theirs, peer.Index, protocol, counters);
+        Reconcile(theirs, mine, node.Index, protocol, counters);
     }
 
     /// <summary>What <paramref name="from"/> holds and <paramref name="to"/> lacks goes to <paramref name="to"/> (node <paramref name="toNode"/>).</summary>
-    private void Reconcile(Dictionary<BroadcastMessageKey, object> from, Dictionary<BroadcastMessageKey, object> to, int toNode, BroadcastProtocol protocol)
+    private void Reconcile(Dictionary<BroadcastMessageKey, object> from, Dictionary<BroadcastMessageKey, object> to, int toNode, BroadcastProtocol protocol, BroadcastCounters counters)
     {
         List<KeyValuePair<BroadcastMessageKey, object>>? lacking = null;
         foreach (var entry in from)
@@ -377,7 +377,7 @@ internal sealed partial class Simulator
         foreach (var (key, payload) in lacking)
         {
             to.Add(key, payload);
-            protocol.Counters.ExchangeTransfers++;
+            counters.ExchangeTransfers++;
             protocol.Find(key)?.DeliverByExchange(toNode, Now);
         }
     }
@@ -391,20 +391,20 @@ internal sealed partial class Simulator
 
         var timers = node.Broadcasts[protocol].Timers;
         var firing = timers.TryGetValue(arm.Timer, out var previous) ? previous.Firing : new BroadcastTimerFiring(protocol, arm.Timer);
-        var slot = new BroadcastInstance.Slot(NextToken(), arm.Due.Ticks, arm.Periodic, firing);
+        var slot = new BroadcastInstance.Slot(NextToken(node), arm.Due.Ticks, arm.Periodic, firing);
         timers[arm.Timer] = slot;
         ScheduleBroadcastTimer(node, slot);
     }
 
     private void ScheduleBroadcastTimer(SimNode node, BroadcastInstance.Slot slot)
     {
-        var at = _now + slot.DueTicks;
+        var at = node.Worker.Now + slot.DueTicks;
         if (_timerJitter > 0)
         {
-            at += _jitter.NextInt64(0, _timerJitter + 1);
+            at += node.Jitter.NextInt64(0, _timerJitter + 1);
         }
 
-        _queue.Schedule(at, new SimEvent(EventKind.BroadcastTimer, node.Index, node.Incarnation, slot.Generation, slot.Firing));
+        Schedule(node, at, new SimEvent(EventKind.BroadcastTimer, node.Index, node.Incarnation, slot.Generation, slot.Firing));
     }
 
     private void OnBroadcastTimer(in SimEvent firing)
@@ -428,7 +428,7 @@ internal sealed partial class Simulator
             node.Broadcasts[timer.Protocol].Timers.Remove(timer.Timer);
         }
 
-        Trace(TraceKind.BroadcastTimer, node.Index, timer.Protocol, timer.Timer);
+        Trace(TraceKind.BroadcastTimer, node, timer.Protocol, timer.Timer);
         RunBroadcast(node, timer.Protocol, "OnTimer", timer.Timer, static (core, t, effects) => core.OnTimer(t, effects));
     }
 }

@@ -5,8 +5,6 @@ namespace Orleans.Partisan.Simulation;
 /// <summary>Carries out the effects a core returns, as <c>PeerServiceDriver</c> and the transport do.</summary>
 internal sealed partial class Simulator
 {
-    private readonly Stack<List<PeerServiceEffect>> _sparePeerEffects = new();
-
     /// <summary>
     /// Calls the core with an effect list the simulator reuses (the call's arguments travel as <paramref name="state"/> to a
     /// static callback: no closure, no list per event) and carries out the effects.
@@ -14,11 +12,12 @@ internal sealed partial class Simulator
     private void ExecuteCall<TState>(SimNode node, TState state, Action<IPeerServiceCore, TState, List<PeerServiceEffect>> call)
     {
         // Taken off the spares for the call's duration, so a call made while carrying out effects would get its own.
-        var effects = _sparePeerEffects.Count > 0 ? _sparePeerEffects.Pop() : [];
+        var spares = node.Worker.SparePeerEffects;
+        var effects = spares.Count > 0 ? spares.Pop() : [];
         call(node.Core, state, effects);
         Execute(node, effects);
         effects.Clear();
-        _sparePeerEffects.Push(effects);
+        spares.Push(effects);
     }
 
     /// <summary>Carries out effects a core returned (a start, a join, a probe: rare calls) through a list, as <see cref="ExecuteCall"/> does.</summary>
@@ -46,8 +45,8 @@ internal sealed partial class Simulator
                     Arm(node, arm);
                     break;
                 case ProbeEffect probe:
-                    _pendingProbes++;
-                    _queue.Schedule(_now + Latency(), new SimEvent(EventKind.ProbeComplete, node.Index, node.Incarnation, 0, probe.Endpoint));
+                    node.Worker.PendingProbes++;
+                    Schedule(node, node.Worker.Now + Latency(node), new SimEvent(EventKind.ProbeComplete, node.Index, node.Incarnation, 0, probe.Endpoint));
                     break;
                 case MemberJoinedEffect joined:
                     Observe(node, ObservedKind.MemberJoined, joined.Member.Name);
@@ -73,11 +72,12 @@ internal sealed partial class Simulator
 
     /// <summary>
     /// A probe is answered one latency after it started: by the live node listening at the endpoint if it is reachable,
-    /// else with nothing (a refused or timed-out dial). The dialler hears nothing if it crashed meanwhile.
+    /// else with nothing (a refused or timed-out dial). The dialler hears nothing if it crashed meanwhile. It reads
+    /// other nodes' specs and liveness, which change only between windows.
     /// </summary>
-    private void OnProbeComplete(in SimEvent probe)
+    private void OnProbeComplete(SimWorker worker, in SimEvent probe)
     {
-        _pendingProbes--;
+        worker.PendingProbes--;
         var node = _nodes[probe.Node];
         if (!node.Alive || node.Incarnation != probe.Peer)
         {
@@ -95,32 +95,33 @@ internal sealed partial class Simulator
             }
         }
 
-        Trace(TraceKind.Probed, node.Index, found?.Index ?? -1, endpoint);
+        Trace(TraceKind.Probed, node, found?.Index ?? -1, endpoint);
         Execute(node, node.Core.Probed(endpoint, found?.Spec));
     }
 
     private void Send(SimNode node, NodeName to, object message)
     {
+        var counters = node.Worker.Counters;
         if (!_byName.TryGetValue(to, out var peer))
         {
-            Counters.Drop(DropReason.UnknownPeer);
+            counters.Drop(DropReason.UnknownPeer);
             return;
         }
 
         if (!node.Outbound.TryGetValue(peer, out var link))
         {
-            Counters.Drop(DropReason.NotConnected);
+            counters.Drop(DropReason.NotConnected);
             return;
         }
 
         switch (link.State)
         {
             case LinkState.Open:
-                Transmit(link, message);
+                Transmit(node, link, message);
                 break;
             case LinkState.Broken:
-                Counters.Sent++;
-                Counters.Drop(DropReason.Broken);
+                counters.Sent++;
+                counters.Drop(DropReason.Broken);
                 break;
             default:
                 if (link.Intent && Options.MaxWaitingPerPeer > 0)
@@ -129,41 +130,41 @@ internal sealed partial class Simulator
                     if (waiting.Count >= Options.MaxWaitingPerPeer)
                     {
                         waiting.Dequeue();
-                        Counters.Drop(DropReason.WaitingOverflow);
+                        counters.Drop(DropReason.WaitingOverflow);
                     }
 
                     waiting.Enqueue(message);
-                    Counters.Waited++;
+                    counters.Waited++;
                 }
                 else
                 {
-                    Counters.Drop(link.Intent ? DropReason.WaitingOverflow : DropReason.NotConnected);
+                    counters.Drop(link.Intent ? DropReason.WaitingOverflow : DropReason.NotConnected);
                 }
 
                 break;
         }
     }
 
-    /// <summary>Puts <paramref name="message"/> on the open <paramref name="link"/>: lost, or delivered after a latency, in order.</summary>
-    private void Transmit(Link link, object message)
+    /// <summary>Puts <paramref name="message"/> on <paramref name="node"/>'s open <paramref name="link"/>: lost, or delivered after a latency, in order.</summary>
+    private void Transmit(SimNode node, Link link, object message)
     {
-        Counters.Sent++;
-        if (_lossRate > 0 && _network.NextDouble() < _lossRate)
+        var worker = node.Worker;
+        worker.Counters.Sent++;
+        if (_lossRate > 0 && node.Network.NextDouble() < _lossRate)
         {
-            Counters.Drop(DropReason.Loss);
+            worker.Counters.Drop(DropReason.Loss);
             return;
         }
 
-        var arrival = _now + Latency();
+        var arrival = worker.Now + Latency(node);
         if (arrival < link.LastArrival)
         {
             arrival = link.LastArrival;
         }
 
         link.LastArrival = arrival;
-        link.InFlight++;
-        _inFlight++;
-        _queue.Schedule(arrival, new SimEvent(EventKind.Deliver, link.To, link.From, link.Epoch, message));
+        worker.InFlight++;
+        Schedule(node, arrival, new SimEvent(EventKind.Deliver, link.To, link.From, link.Epoch, message));
     }
 
     private void Connect(SimNode node, NodeName name)
@@ -192,7 +193,7 @@ internal sealed partial class Simulator
         link.Intent = false;
         if (link.Waiting is { Count: > 0 } waiting)
         {
-            Counters.Drop(DropReason.Disconnected, waiting.Count);
+            node.Worker.Counters.Drop(DropReason.Disconnected, waiting.Count);
             waiting.Clear();
         }
 
@@ -201,7 +202,7 @@ internal sealed partial class Simulator
             case LinkState.Open:
                 // A graceful close: what was written still arrives; the core hears PeerDown next.
                 link.State = LinkState.Closed;
-                ScheduleDownNotice(link, _now);
+                ScheduleDownNotice(node, link, node.Worker.Now);
                 break;
             case LinkState.Connecting or LinkState.Parked or LinkState.Broken:
                 link.State = LinkState.Closed;
@@ -216,10 +217,11 @@ internal sealed partial class Simulator
     {
         if (_nodes[link.To].Alive && _partitions.Reachable(link.From, link.To))
         {
+            var node = _nodes[link.From];
             link.State = LinkState.Connecting;
-            link.Attempt = NextToken();
-            _pendingConnects++;
-            _queue.Schedule(_now + Latency(), new SimEvent(EventKind.ConnectComplete, link.From, link.To, link.Attempt, null));
+            link.Attempt = NextToken(node);
+            node.Worker.PendingConnects++;
+            Schedule(node, node.Worker.Now + Latency(node), new SimEvent(EventKind.ConnectComplete, link.From, link.To, link.Attempt, null));
         }
         else
         {
@@ -227,16 +229,21 @@ internal sealed partial class Simulator
         }
     }
 
-    /// <summary>The connection breaks abruptly: what is in flight is lost, and the dialler hears of it one latency later.</summary>
+    /// <summary>
+    /// The connection breaks abruptly (between windows: a crash or a cut): what is in flight is lost (the recipient
+    /// notes the old epoch as dead), and the dialler hears of it one latency later.
+    /// </summary>
     private void Break(Link link)
     {
-        link.Epoch = NextToken();
-        link.InFlight = 0;
+        var node = _nodes[link.From];
+        NoteDeadEpoch(_nodes[link.To], link.From, link.Epoch);
+        link.Epoch = NextToken(node);
+        link.LastArrival = 0;
         switch (link.State)
         {
             case LinkState.Open:
                 link.State = LinkState.Broken;
-                ScheduleDownNotice(link, _now + Latency());
+                ScheduleDownNotice(node, link, node.Worker.Now + Latency(node));
                 break;
             case LinkState.Connecting:
                 link.State = LinkState.Parked;
@@ -244,20 +251,30 @@ internal sealed partial class Simulator
         }
     }
 
-    private void ScheduleDownNotice(Link link, long at)
+    /// <summary>Messages from <paramref name="sender"/> stamped with <paramref name="epoch"/> or older are lost on arrival at <paramref name="recipient"/>.</summary>
+    private static void NoteDeadEpoch(SimNode recipient, int sender, long epoch)
     {
-        link.DownToken = NextToken();
-        _pendingNotices++;
-        _queue.Schedule(at, new SimEvent(EventKind.PeerDownNotice, link.From, link.To, link.DownToken, null));
+        var dead = recipient.DeadEpochs ??= [];
+        if (!dead.TryGetValue(sender, out var noted) || noted < epoch)
+        {
+            dead[sender] = epoch;
+        }
+    }
+
+    private void ScheduleDownNotice(SimNode node, Link link, long at)
+    {
+        link.DownToken = NextToken(node);
+        node.Worker.PendingNotices++;
+        Schedule(node, at, new SimEvent(EventKind.PeerDownNotice, link.From, link.To, link.DownToken, null));
     }
 
     private void ReportDown(SimNode node, Link link)
     {
         link.UpReported = false;
-        Counters.ConnectionsLost++;
+        node.Worker.Counters.ConnectionsLost++;
         var peer = _nodes[link.To];
         Observe(node, ObservedKind.PeerDown, peer.Name);
-        Trace(TraceKind.PeerDown, node.Index, peer.Index, null);
+        Trace(TraceKind.PeerDown, node, peer.Index, null);
         ExecuteCall(node, peer.Name, static (core, name, effects) => core.PeerDown(name, effects));
         NotifyNeighbor(node, peer.Name, up: false);
     }
@@ -266,27 +283,40 @@ internal sealed partial class Simulator
     {
         if (!node.Outbound.TryGetValue(peer, out var link))
         {
-            link = new Link(node.Index, peer) { Epoch = NextToken() };
+            link = new Link(node.Index, peer) { Epoch = NextToken(node) };
             node.Outbound.Add(peer, link);
-            _nodes[peer].Inbound.Add(node.Index);
         }
 
         return link;
     }
 
-    /// <summary>Drops a link nobody needs any more (closed, unwanted, nothing in flight), so memory follows the live connections.</summary>
+    /// <summary>
+    /// Drops a link nobody needs any more (closed, unwanted, nothing in flight), so memory follows the live
+    /// connections. The sender decides alone: nothing is in flight once its clock has passed the last arrival;
+    /// until then a <see cref="EventKind.ForgetLink"/> at that time asks again.
+    /// </summary>
     private void TryForget(Link link)
     {
-        if (link.State != LinkState.Closed || link.Intent || link.UpReported || link.InFlight > 0)
+        if (link.State != LinkState.Closed || link.Intent || link.UpReported)
         {
             return;
         }
 
         var node = _nodes[link.From];
+        if (link.LastArrival > node.Worker.Now)
+        {
+            if (!link.ForgetScheduled)
+            {
+                link.ForgetScheduled = true;
+                Schedule(node, link.LastArrival, new SimEvent(EventKind.ForgetLink, link.From, link.To, 0, link));
+            }
+
+            return;
+        }
+
         if (node.Outbound.TryGetValue(link.To, out var current) && ReferenceEquals(current, link))
         {
             node.Outbound.Remove(link.To);
-            _nodes[link.To].Inbound.Remove(link.From);
         }
     }
 
@@ -297,19 +327,19 @@ internal sealed partial class Simulator
             throw Failure($"{node} armed timer '{arm.Timer}' with due time {arm.Due}{(arm.Periodic ? " (periodic)" : "")}");
         }
 
-        var slot = new SimNode.TimerSlot(NextToken(), arm.Due.Ticks, arm.Periodic);
+        var slot = new SimNode.TimerSlot(NextToken(node), arm.Due.Ticks, arm.Periodic);
         node.Timers[arm.Timer] = slot;
         ScheduleTimer(node, arm.Timer, slot);
     }
 
     private void ScheduleTimer(SimNode node, CoreTimer timer, SimNode.TimerSlot slot)
     {
-        var at = _now + slot.DueTicks;
+        var at = node.Worker.Now + slot.DueTicks;
         if (_timerJitter > 0)
         {
-            at += _jitter.NextInt64(0, _timerJitter + 1);
+            at += node.Jitter.NextInt64(0, _timerJitter + 1);
         }
 
-        _queue.Schedule(at, new SimEvent(EventKind.Timer, node.Index, node.Incarnation, slot.Generation, timer));
+        Schedule(node, at, new SimEvent(EventKind.Timer, node.Index, node.Incarnation, slot.Generation, timer));
     }
 }

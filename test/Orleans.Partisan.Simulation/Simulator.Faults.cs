@@ -36,14 +36,21 @@ internal sealed partial class Simulator
             Observe(node, ObservedKind.Crashed, node.Name);
         }
 
-        // The live side of every connection to a victim learns of the loss (reset or timeout).
-        foreach (var index in victims)
+        // The live side of every connection to a victim learns of the loss (reset or timeout). Each break draws from
+        // its dialler's own stream, so the order of the nodes does not matter; node order keeps it simple.
+        var dead = new HashSet<int>(victims);
+        foreach (var node in _nodes)
         {
-            foreach (var from in _nodes[index].Inbound)
+            if (!node.Alive)
             {
-                if (_nodes[from].Alive)
+                continue;
+            }
+
+            foreach (var (to, link) in node.Outbound)
+            {
+                if (dead.Contains(to))
                 {
-                    Break(_nodes[from].Outbound[index]);
+                    Break(link);
                 }
             }
         }
@@ -52,9 +59,9 @@ internal sealed partial class Simulator
         foreach (var index in victims)
         {
             var node = _nodes[index];
-            foreach (var to in node.Outbound.Keys)
+            foreach (var (to, link) in node.Outbound)
             {
-                _nodes[to].Inbound.Remove(index);
+                NoteDeadEpoch(_nodes[to], index, link.Epoch);
             }
 
             node.Outbound.Clear();
@@ -111,10 +118,9 @@ internal sealed partial class Simulator
         Observe(restarted, ObservedKind.Restarted, restarted.Name);
         Run(restarted, "Start", static core => core.Start());
         StartBroadcasts(restarted);
-        foreach (var from in restarted.Inbound)
+        foreach (var from in _nodes)
         {
-            var link = _nodes[from].Outbound[node];
-            if (link.State == LinkState.Parked && _nodes[from].Alive)
+            if (from.Alive && from.Outbound.TryGetValue(node, out var link) && link.State == LinkState.Parked)
             {
                 StartConnect(link);
             }

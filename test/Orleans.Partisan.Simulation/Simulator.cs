@@ -5,15 +5,16 @@ namespace Orleans.Partisan.Simulation;
 
 /// <summary>
 /// A deterministic simulation of N peer-service cores over a simulated network, in virtual time:
-/// one loop takes events from a priority queue ordered by (time, sequence number) and keeps the
-/// promises of <see cref="IPeerServiceCore"/> to every core, as <c>PeerServiceDriver</c> and the
-/// transport do in real time. No clock, no thread, no task: the same seed gives the same run.
+/// one loop takes events in the order of <see cref="EventKey"/> (time, destination, source, the source's
+/// sequence) and keeps the promises of <see cref="IPeerServiceCore"/> to every core, as
+/// <c>PeerServiceDriver</c> and the transport do in real time. No clock, no task: the same seed gives
+/// the same run, with one worker or several (<see cref="SimulationOptions.Workers"/>; see <c>Simulator.Loop.cs</c>).
 /// </summary>
 /// <remarks>
 /// <para>The network model (see <c>README.md</c> beside this file for the reasons):</para>
 /// <list type="bullet">
 /// <item>Every message draws a latency in [<see cref="SimulationOptions.MinLatency"/>, <see cref="SimulationOptions.MaxLatency"/>]
-/// from the network's seeded source, and is lost with probability <see cref="SimulationOptions.LossRate"/>;
+/// from its sender's seeded source, and is lost with probability <see cref="SimulationOptions.LossRate"/>;
 /// on one directed link nothing overtakes an earlier message (FIFO).</item>
 /// <item>A <see cref="ConnectEffect"/> from A to B opens A→B one latency later if B is alive and
 /// reachable, then flushes the messages that waited for it and calls <c>A.PeerUp(B)</c>. Otherwise
@@ -34,23 +35,14 @@ internal sealed partial class Simulator
 {
     private readonly Func<NodeSpec, Random, IPeerServiceCore> _coreFactory;
     private readonly Random _seeds;
-    private readonly Random _network;
-    private readonly Random _jitter;
     private readonly List<SimNode> _nodes = [];
     private readonly Dictionary<NodeName, int> _byName = [];
-    private readonly EventQueue _queue = new();
     private readonly Partitions _partitions = new();
-    private readonly Dictionary<Type, ulong> _typeHashes = [];
+    private readonly NetworkCounters _counters = new();
     private readonly long _minLatency;
     private readonly long _maxLatency;
     private readonly long _timerJitter;
     private long _now;
-    private long _nextToken;
-    private long _inFlight;
-    private long _pendingConnects;
-    private long _pendingNotices;
-    private long _pendingProbes;
-    private ulong _traceHash = StableHash.Initial;
     private double _lossRate;
 
     /// <summary>Creates an empty simulation.</summary>
@@ -64,13 +56,22 @@ internal sealed partial class Simulator
         Options = options;
         _coreFactory = coreFactory;
         _seeds = new Random(options.Seed);
-        _network = new Random(_seeds.Next());
-        _jitter = new Random(_seeds.Next());
         Random = new Random(_seeds.Next());
         _minLatency = options.MinLatency.Ticks;
         _maxLatency = options.MaxLatency.Ticks;
         _timerJitter = options.TimerJitter.Ticks;
         _lossRate = options.LossRate;
+        _lookahead = Math.Max(1, _minLatency);
+        _workers = new SimWorker[options.Workers];
+        for (var i = 0; i < _workers.Length; i++)
+        {
+            _workers[i] = new SimWorker(i, _workers.Length);
+        }
+
+        if (_workers.Length > 1)
+        {
+            _threads = new WorkerThreads(_workers.Length, RunWindowOf);
+        }
     }
 
     /// <summary>The seed and the network model.</summary>
@@ -106,17 +107,53 @@ internal sealed partial class Simulator
     /// <summary>The virtual time.</summary>
     public TimeSpan Now => new(_now);
 
-    /// <summary>The message counters.</summary>
-    public NetworkCounters Counters { get; } = new();
+    /// <summary>The message counters (what every worker counted, summed when read).</summary>
+    public NetworkCounters Counters
+    {
+        get
+        {
+            foreach (var worker in _workers)
+            {
+                _counters.AddAndClear(worker.Counters);
+            }
+
+            return _counters;
+        }
+    }
 
     /// <summary>Events processed so far.</summary>
-    public long Steps { get; private set; }
+    public long Steps
+    {
+        get
+        {
+            long steps = 0;
+            foreach (var worker in _workers)
+            {
+                steps += worker.Steps;
+            }
+
+            return steps;
+        }
+    }
 
     /// <summary>
     /// A hash of every traced step (time, kind, node, peer, and the message's type or the timer's
-    /// name), the same in every process: two runs of one seed end with the same hash.
+    /// name), the same in every process and with any number of workers: each node hashes its own steps
+    /// in its order, and this combines the nodes' hashes in node order. Two runs of one seed end with the same hash.
     /// </summary>
-    public ulong TraceHash => _traceHash;
+    public ulong TraceHash
+    {
+        get
+        {
+            var hash = StableHash.Initial;
+            foreach (var node in _nodes)
+            {
+                hash = StableHash.Add(hash, (long)node.TraceHash);
+            }
+
+            return hash;
+        }
+    }
 
     /// <summary>Called for every traced step, for tests that record a run.</summary>
     public Action<TraceEntry>? OnTrace { get; set; }
@@ -134,16 +171,18 @@ internal sealed partial class Simulator
     public int LiveCount { get; private set; }
 
     /// <summary>Messages sent and neither delivered nor lost yet.</summary>
-    public long InFlight => _inFlight;
+    public long InFlight => Sum(static w => w.InFlight);
 
     /// <summary>Handshakes under way (connections to dead or partitioned nodes are parked, not pending).</summary>
-    public long PendingConnects => _pendingConnects;
+    public long PendingConnects => Sum(static w => w.PendingConnects);
 
     /// <summary>
     /// Whether nothing is in motion: no message in flight, no handshake under way, no connection
     /// loss still to be reported, no broadcast handler call or exchange under way. Armed timers (periodic ones never end) and parked connections do not count.
     /// </summary>
-    public bool IsQuiescent => _inFlight == 0 && _pendingConnects == 0 && _pendingNotices == 0 && _pendingHandlerCalls == 0 && _pendingExchanges == 0 && _pendingProbes == 0;
+    public bool IsQuiescent
+        => InFlight == 0 && PendingConnects == 0 && Sum(static w => w.PendingNotices) == 0 && Sum(static w => w.PendingHandlerCalls) == 0
+            && Sum(static w => w.PendingExchanges) == 0 && Sum(static w => w.PendingProbes) == 0;
 
     /// <summary>The live nodes, by number.</summary>
     public IEnumerable<SimNode> Live
@@ -189,7 +228,7 @@ internal sealed partial class Simulator
         }
 
         var random = new Random(_seeds.Next());
-        var node = new SimNode(index, spec, _coreFactory(spec, random), random);
+        var node = new SimNode(index, spec, _coreFactory(spec, random), random, _workers[index % _workers.Length], Seed);
         _nodes.Add(node);
         _byName.Add(spec.Name, index);
         LiveCount++;
@@ -232,7 +271,11 @@ internal sealed partial class Simulator
 
     /// <summary>An exception naming the seed, the virtual time and the counters.</summary>
     public SimulationException Failure(string message, Exception? inner = null)
-        => new(Seed, $"{message} [at {Now}, step {Steps}, {Counters}]", inner);
+        => new(Seed, $"{message} [at {Now}, step {Steps}, {_counters}]", inner);
+
+    /// <summary>An exception naming the seed and the virtual time of the event a worker was processing.</summary>
+    private SimulationException Failure(SimWorker worker, string message, Exception? inner = null)
+        => new(Seed, $"{message} [at {new TimeSpan(worker.Now)}, worker {worker.Id}, step {worker.Steps} of that worker]", inner);
 
     private SimNode Living(int index)
     {
@@ -255,27 +298,53 @@ internal sealed partial class Simulator
         Execute(node, effects);
     }
 
-    private long NextToken() => ++_nextToken;
+    /// <summary>A new token of <paramref name="node"/>'s (epochs, dials, notices, timer generations): the node's own counter.</summary>
+    private static long NextToken(SimNode node) => ++node.LastToken;
 
-    private long Latency() => _maxLatency == _minLatency ? _minLatency : _network.NextInt64(_minLatency, _maxLatency + 1);
+    private long Sum(Func<SimWorker, long> count)
+    {
+        long total = 0;
+        foreach (var worker in _workers)
+        {
+            total += count(worker);
+        }
+
+        return total;
+    }
+
+    /// <summary>A latency drawn from <paramref name="node"/>'s own stream (the sender's, the dialler's).</summary>
+    private long Latency(SimNode node) => _maxLatency == _minLatency ? _minLatency : node.Network.NextInt64(_minLatency, _maxLatency + 1);
 
     private void Observe(SimNode node, ObservedKind kind, NodeName peer)
     {
         if (Options.RecordObservations)
         {
-            node.Observe(new ObservedEvent(Now, kind, peer));
+            node.Observe(new ObservedEvent(new TimeSpan(node.Worker.Now), kind, peer));
         }
     }
 
-    private void Trace(TraceKind kind, int node, int peer, object? payload)
+    /// <summary>Adds a step to <paramref name="node"/>'s trace hash and, if a test listens, to the window's traced steps.</summary>
+    private void Trace(TraceKind kind, SimNode node, int peer, object? payload)
     {
-        var hash = StableHash.Add(_traceHash, _now);
-        hash = StableHash.Add(hash, ((long)kind << 56) ^ ((long)node << 28) ^ (peer & 0xFFFFFFF));
-        _traceHash = StableHash.Add(hash, (long)PayloadHash(payload));
-        OnTrace?.Invoke(new TraceEntry(Now, kind, node, peer, payload));
+        var worker = node.Worker;
+        var hash = StableHash.Add(node.TraceHash, worker.Now);
+        hash = StableHash.Add(hash, ((long)kind << 56) ^ ((long)node.Index << 28) ^ (peer & 0xFFFFFFF));
+        node.TraceHash = StableHash.Add(hash, (long)PayloadHash(worker, payload));
+        if (OnTrace is { } onTrace)
+        {
+            var entry = new TraceEntry(new TimeSpan(worker.Now), kind, node.Index, peer, payload);
+            if (_inWindow)
+            {
+                worker.Traces.Add((worker.Current, entry));
+            }
+            else
+            {
+                onTrace(entry);
+            }
+        }
     }
 
-    private ulong PayloadHash(object? payload)
+    private static ulong PayloadHash(SimWorker worker, object? payload)
     {
         switch (payload)
         {
@@ -284,13 +353,13 @@ internal sealed partial class Simulator
             case string text:
                 return StableHash.Of(text);
             case BroadcastEnvelope envelope:
-                return PayloadHash(envelope.Message) ^ (ulong)envelope.Protocol;
+                return PayloadHash(worker, envelope.Message) ^ (ulong)envelope.Protocol;
             default:
                 var type = payload.GetType();
-                if (!_typeHashes.TryGetValue(type, out var hash))
+                if (!worker.TypeHashes.TryGetValue(type, out var hash))
                 {
                     hash = StableHash.Of(type.FullName ?? type.Name);
-                    _typeHashes.Add(type, hash);
+                    worker.TypeHashes.Add(type, hash);
                 }
 
                 return hash;
