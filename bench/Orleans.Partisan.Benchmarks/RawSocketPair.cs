@@ -16,7 +16,7 @@ namespace Orleans.Partisan.Benchmarks;
 /// bounded queue (as many frames as the overlay's default send queue); one writer loop takes what is
 /// queued and writes it as the overlay's writer does (<see cref="RawSocketOptions.GatherWrites"/>), or
 /// coalesced into writes of up to 64 KiB as the ceiling did before (a frame alone is written as is);
-/// the reader (a PipeReader with the overlay's buffer sizes) parses the frames, hands each payload to its
+/// the reader (a PipeReader with the overlay's inbound buffer sizes, <see cref="InboundConnection.ReaderOptions"/>) parses the frames, hands each payload to its
 /// receiver as a new array when <see cref="RawSocketOptions.DeliverPayloads"/> is set (the overlay's
 /// receiver gets its message as one), and counts them.
 /// </summary>
@@ -176,7 +176,7 @@ internal sealed class RawSocketPair : IAsyncDisposable
 
     private async Task ReadLoopAsync()
     {
-        var reader = PipeReader.Create(_serverStream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024));
+        var reader = PipeReader.Create(_serverStream, InboundConnection.ReaderOptions);
         try
         {
             while (true)
