@@ -24,7 +24,7 @@ internal static class LargeMessageExperiment
 {
     private const long ProfileRunMessages = 40_000;
 
-    private const string RawName = "raw TCP", RawBeforeName = "raw TCP as before", RawChannelName = "raw TCP on a channel", OverlayName = "overlay";
+    private const string RawName = "raw TCP", OverlayName = "overlay";
 
     public static async Task RunAsync(string[] args, TextWriter output)
     {
@@ -56,9 +56,12 @@ internal static class LargeMessageExperiment
 
         using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.None));
         await using var raw = await RawSocketPair.StartAsync(queueCapacity: 1024, RawSocketOptions.AsTheOverlay);
-        // `--channel`: the third contender is the ceiling on a bounded channel (as it was until the sixth session) instead of the ceiling as before.
-        var onAChannel = args.Contains("--channel");
-        await using var rawBefore = await RawSocketPair.StartAsync(queueCapacity: 1024, onAChannel ? RawSocketOptions.AsTheOverlayOnAChannel : RawSocketOptions.Before);
+        // The third contender: the ceiling as before (coalesced writes, frames counted), or with `--queue` the ceiling on the
+        // overlay's send queue, or with `--small-reads` the ceiling reading 16 KiB segments (as the overlay did until the sixth session).
+        var (third, thirdShort, thirdOptions) = args.Contains("--queue") ? ("raw TCP on the overlay's send queue", "raw on its queue", RawSocketOptions.AsTheOverlay with { QueueOfTheOverlay = true })
+            : args.Contains("--small-reads") ? ("raw TCP reading 16 KiB segments", "raw small reads", RawSocketOptions.AsTheOverlay with { SmallReads = true })
+            : ("raw TCP as before (coalesced, counted)", "raw before", RawSocketOptions.Before);
+        await using var rawBefore = await RawSocketPair.StartAsync(queueCapacity: 1024, thirdOptions);
         await using var pair = await OverlayPair.StartAsync("large", loggerFactory);
         var counter = new ArrivalCounter();
         pair.B.RegisterReceiver("sink", _ => counter.Increment());
@@ -75,7 +78,7 @@ internal static class LargeMessageExperiment
         var contenders = new[]
         {
             Raw(RawName, raw),
-            Raw(onAChannel ? RawChannelName : RawBeforeName, rawBefore),
+            Raw(third, rawBefore),
             new Contender(OverlayName, counter, async n =>
             {
                 for (long i = 0; i < n; i++)
@@ -164,9 +167,7 @@ internal static class LargeMessageExperiment
         output.WriteLine();
         output.WriteLine("Each cell: msg/s, CPU µs per message; then the overlay's ratios to the ceiling (targets: rate ≥ 0.70, CPU ≤ 1.30), and for each contender the bytes allocated per message, of those new frame buffers, the gen0/1/2 collections of the run, the voluntary/involuntary context switches per message and the methods the JIT compiled during the run.");
         output.WriteLine();
-        var third = onAChannel ? "raw TCP on a channel (as the overlay, but a bounded channel's queue)" : "raw TCP as before (coalesced, counted)";
-        var thirdShort = onAChannel ? "raw on a channel" : "raw before";
-        output.WriteLine($"| round | overlay | raw TCP (as the overlay: its send queue, gather writes, payload delivered) | {third} | rate / raw | CPU / raw | rate / {thirdShort} | CPU / {thirdShort} | overlay alloc | raw alloc | {thirdShort} alloc |");
+        output.WriteLine($"| round | overlay | raw TCP (as the overlay: gather writes, payload delivered) | {third} | rate / raw | CPU / raw | rate / {thirdShort} | CPU / {thirdShort} | overlay alloc | raw alloc | {thirdShort} alloc |");
         output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |");
         foreach (var row in rows)
         {

@@ -13,11 +13,11 @@ namespace Orleans.Partisan.Benchmarks;
 /// sender copies a 4-byte length prefix and the payload into a buffer of a pool that works as the
 /// overlay's does (a <see cref="FramePool"/>: the shared array pool missed most
 /// 16 KiB frames, so the ceiling spent its time in garbage collections) and puts it on a
-/// bounded queue (as many frames as the overlay's default send queue: the overlay's own <see cref="SendQueue"/> when
-/// <see cref="RawSocketOptions.QueueOfTheOverlay"/> is set, else a bounded channel); one writer loop takes what is
+/// bounded queue (as many frames as the overlay's default send queue: a bounded channel, or the overlay's own
+/// <see cref="SendQueue"/> when <see cref="RawSocketOptions.QueueOfTheOverlay"/> is set); one writer loop takes what is
 /// queued and writes it as the overlay's writer does (<see cref="RawSocketOptions.GatherWrites"/>), or
 /// coalesced into writes of up to 64 KiB as the ceiling did before (a frame alone is written as is);
-/// the reader (a PipeReader with the overlay's inbound buffer sizes, <see cref="InboundConnection.ReaderOptions"/>) parses the frames, hands each payload to its
+/// the reader (a PipeReader with the overlay's inbound buffer sizes, <see cref="InboundConnection.ReaderOptions"/>, unless <see cref="RawSocketOptions.SmallReads"/>) parses the frames, hands each payload to its
 /// receiver as a new array when <see cref="RawSocketOptions.DeliverPayloads"/> is set (the overlay's
 /// receiver gets its message as one), and counts them.
 /// </summary>
@@ -233,7 +233,7 @@ internal sealed class RawSocketPair : IAsyncDisposable
 
     private async Task ReadLoopAsync()
     {
-        var reader = PipeReader.Create(_serverStream, InboundConnection.ReaderOptions);
+        var reader = PipeReader.Create(_serverStream, _options.ReaderOptions);
         try
         {
             while (true)
@@ -328,18 +328,24 @@ internal sealed class RawSocketPair : IAsyncDisposable
 /// (the receiver must get the message); without it the reader only counts the frames.
 /// </param>
 /// <param name="QueueOfTheOverlay">
-/// Queue frames as the overlay does (<see cref="SendQueue"/>: while it is full the sender waits, and the writer lets it
-/// in once per batch it takes); without it, a bounded <see cref="Channel{T}"/>, which wakes the waiting sender once for
-/// every frame taken while it is full, as the ceiling did until the sixth session of 2026-12-07.
+/// Queue frames in the overlay's <see cref="SendQueue"/> (while it is full the sender waits, and the writer lets it in
+/// once per batch it takes) instead of a bounded <see cref="Channel{T}"/> (which wakes the waiting sender once for
+/// every frame taken while it is full). Measured side by side in the sixth session of 2026-12-07, the channel cost
+/// no more per message, so the ceiling keeps it.
 /// </param>
-internal sealed record RawSocketOptions(bool GatherWrites, bool DeliverPayloads, bool QueueOfTheOverlay)
+/// <param name="SmallReads">
+/// Read into 16 KiB pipe segments, reads of at least 4 KiB, as the overlay's inbound connections did until the sixth
+/// session of 2026-12-07 (about one <c>recv</c> per 16 KiB message); without it, with the overlay's
+/// <see cref="InboundConnection.ReaderOptions"/>.
+/// </param>
+internal sealed record RawSocketOptions(bool GatherWrites, bool DeliverPayloads, bool QueueOfTheOverlay = false, bool SmallReads = false)
 {
     /// <summary>The ceiling measured the way the overlay works (since 2026-12-07).</summary>
-    public static readonly RawSocketOptions AsTheOverlay = new(GatherWrites: true, DeliverPayloads: true, QueueOfTheOverlay: true);
+    public static readonly RawSocketOptions AsTheOverlay = new(GatherWrites: true, DeliverPayloads: true);
 
-    /// <summary>The same on a bounded channel, as the ceiling was measured until the sixth session of 2026-12-07.</summary>
-    public static readonly RawSocketOptions AsTheOverlayOnAChannel = new(GatherWrites: true, DeliverPayloads: true, QueueOfTheOverlay: false);
+    /// <summary>The ceiling as it was measured before 2026-12-07: batches copied, payloads only counted (read as the overlay reads now).</summary>
+    public static readonly RawSocketOptions Before = new(GatherWrites: false, DeliverPayloads: false);
 
-    /// <summary>The ceiling as it was measured before 2026-12-07: batches copied, payloads only counted.</summary>
-    public static readonly RawSocketOptions Before = new(GatherWrites: false, DeliverPayloads: false, QueueOfTheOverlay: false);
+    /// <summary>The reader's buffer sizes.</summary>
+    public StreamPipeReaderOptions ReaderOptions => SmallReads ? new(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024) : InboundConnection.ReaderOptions;
 }
