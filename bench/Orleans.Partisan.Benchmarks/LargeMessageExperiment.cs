@@ -17,8 +17,10 @@ namespace Orleans.Partisan.Benchmarks;
 /// and whole rounds until the JIT has settled, in turns (the order alternating), one run of the same number of messages
 /// each per round (about <c>--milliseconds</c> at the contenders' mean rate, 1,000 by default, as the throughput section's runs); each round prints both, their ratios, the bytes allocated
 /// per message (and of those, new frame buffers), the collections, the context switches per message and the methods
-/// compiled during the run; the end, the medians and quartiles of the ratios. <c>--profile S</c> runs the overlay alone
-/// for S seconds instead (to attach <c>perf</c> to), and <c>--raw-profile S</c> the ceiling alone.
+/// compiled during the run; the end, the medians and quartiles of the ratios. <c>--queue</c> (<c>--small-reads</c>) makes
+/// the third contender the ceiling on the overlay's send queue (reading 16 KiB segments). <c>--profile S</c> runs the
+/// overlay alone for S seconds instead (to attach <c>perf</c> to), and <c>--raw-profile S</c> the ceiling alone;
+/// <c>--encode</c> and <c>--decode</c> time one frame's serializing and decoding on one thread.
 /// </summary>
 internal static class LargeMessageExperiment
 {
