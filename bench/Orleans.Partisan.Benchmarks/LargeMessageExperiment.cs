@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
@@ -16,14 +17,16 @@ namespace Orleans.Partisan.Benchmarks;
 /// and whole rounds until the JIT has settled, in turns (the order alternating), one run of the same number of messages
 /// each per round (about <c>--milliseconds</c> at the contenders' mean rate, 1,000 by default, as the throughput section's runs); each round prints both, their ratios, the bytes allocated
 /// per message (and of those, new frame buffers), the collections, the context switches per message and the methods
-/// compiled during the run; the end, the medians and quartiles of the ratios. <c>--profile S</c> runs the overlay alone
-/// for S seconds instead (to attach <c>perf</c> to), and <c>--raw-profile S</c> the ceiling alone.
+/// compiled during the run; the end, the medians and quartiles of the ratios. <c>--queue</c> (<c>--small-reads</c>) makes
+/// the third contender the ceiling on the overlay's send queue (reading 16 KiB segments). <c>--profile S</c> runs the
+/// overlay alone for S seconds instead (to attach <c>perf</c> to), and <c>--raw-profile S</c> the ceiling alone;
+/// <c>--encode</c> and <c>--decode</c> time one frame's serializing and decoding on one thread.
 /// </summary>
 internal static class LargeMessageExperiment
 {
     private const long ProfileRunMessages = 40_000;
 
-    private const string RawName = "raw TCP", RawBeforeName = "raw TCP as before", OverlayName = "overlay";
+    private const string RawName = "raw TCP", OverlayName = "overlay";
 
     public static async Task RunAsync(string[] args, TextWriter output)
     {
@@ -47,9 +50,20 @@ internal static class LargeMessageExperiment
             return;
         }
 
+        if (args.Contains("--decode"))
+        {
+            Decode(size, output);
+            return;
+        }
+
         using var loggerFactory = LoggerFactory.Create(b => b.SetMinimumLevel(LogLevel.Warning).AddConsole(o => o.LogToStandardErrorThreshold = LogLevel.None));
         await using var raw = await RawSocketPair.StartAsync(queueCapacity: 1024, RawSocketOptions.AsTheOverlay);
-        await using var rawBefore = await RawSocketPair.StartAsync(queueCapacity: 1024, RawSocketOptions.Before);
+        // The third contender: the ceiling as before (coalesced writes, frames counted), or with `--queue` the ceiling on the
+        // overlay's send queue, or with `--small-reads` the ceiling reading 16 KiB segments (as the overlay did until the sixth session).
+        var (third, thirdShort, thirdOptions) = args.Contains("--queue") ? ("raw TCP on the overlay's send queue", "raw on its queue", RawSocketOptions.AsTheOverlay with { QueueOfTheOverlay = true })
+            : args.Contains("--small-reads") ? ("raw TCP reading 16 KiB segments", "raw small reads", RawSocketOptions.AsTheOverlay with { SmallReads = true })
+            : ("raw TCP as before (coalesced, counted)", "raw before", RawSocketOptions.Before);
+        await using var rawBefore = await RawSocketPair.StartAsync(queueCapacity: 1024, thirdOptions);
         await using var pair = await OverlayPair.StartAsync("large", loggerFactory);
         var counter = new ArrivalCounter();
         pair.B.RegisterReceiver("sink", _ => counter.Increment());
@@ -66,7 +80,7 @@ internal static class LargeMessageExperiment
         var contenders = new[]
         {
             Raw(RawName, raw),
-            Raw(RawBeforeName, rawBefore),
+            Raw(third, rawBefore),
             new Contender(OverlayName, counter, async n =>
             {
                 for (long i = 0; i < n; i++)
@@ -155,7 +169,7 @@ internal static class LargeMessageExperiment
         output.WriteLine();
         output.WriteLine("Each cell: msg/s, CPU µs per message; then the overlay's ratios to the ceiling (targets: rate ≥ 0.70, CPU ≤ 1.30), and for each contender the bytes allocated per message, of those new frame buffers, the gen0/1/2 collections of the run, the voluntary/involuntary context switches per message and the methods the JIT compiled during the run.");
         output.WriteLine();
-        output.WriteLine("| round | overlay | raw TCP (as the overlay: gather writes, payload delivered) | raw TCP as before (coalesced, counted) | rate / raw | CPU / raw | rate / raw before | CPU / raw before | overlay alloc | raw alloc | raw before alloc |");
+        output.WriteLine($"| round | overlay | raw TCP (as the overlay: gather writes, payload delivered) | {third} | rate / raw | CPU / raw | rate / {thirdShort} | CPU / {thirdShort} | overlay alloc | raw alloc | {thirdShort} alloc |");
         output.WriteLine("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- | --- | --- |");
         foreach (var row in rows)
         {
@@ -202,6 +216,79 @@ internal static class LargeMessageExperiment
         }
 
         output.WriteLine($"> encode {size} B: CPU {Fixed(Median(cpu), 0)} ns per frame (rounds {string.Join(", ", cpu.Select(c => Fixed(c, 0)))}), {Fixed(Median(allocated), 1)} B allocated per frame");
+    }
+
+    /// <summary>
+    /// The receive side's decoding alone, on this thread: one frame of a <paramref name="size"/>-byte message read back by
+    /// <see cref="WireCodec.Receive"/> (as a connection's receive loop does) from one segment, and from the two segments a
+    /// pipe of 16 KiB segments gives it; CPU time and bytes allocated per frame, median of 5 rounds of 100,000 after 5 to
+    /// warm up, the two layouts in turns.
+    /// </summary>
+    private static void Decode(int size, TextWriter output)
+    {
+        var codec = OverlayPair.Codec;
+        var sent = new SentTypeTable(codec.TypeConverter);
+        var received = new ReceivedTypeTable();
+        var targets = new ReceivedTargetCache();
+        var from = new NodeName("a");
+        var envelope = new ForwardEnvelope(PartisanTarget.Named("sink"), Payload.OfSize(size), isCast: false);
+
+        // The first frame names the message's type, the next ones refer to it by number, as on a connection.
+        var announcing = FrameCodec.Encode(codec, envelope, int.MaxValue, types: sent);
+        codec.Receive(new ReadOnlySequence<byte>(announcing.Buffer, FrameCodec.PrefixSize, announcing.BodyLength), received, targets, from, "default");
+        announcing.Announces?.MarkAnnounced();
+        announcing.Return();
+        var frame = FrameCodec.Encode(codec, envelope, int.MaxValue, types: sent);
+        var body = frame.Buffer.AsMemory(FrameCodec.PrefixSize, frame.BodyLength).ToArray();
+        frame.Return();
+        var split = Math.Min(16 * 1024 - 4 * 1024, body.Length - 1);
+        var layouts = new (string Name, ReadOnlySequence<byte> Body)[]
+        {
+            ("one segment", new ReadOnlySequence<byte>(body)),
+            ("two segments", DecodeSegment.Split(body, split)),
+            ("two segments, the ceiling's copy into a new array", DecodeSegment.Split(body, split)),
+        };
+        byte[]? delivered = null;
+        var cpu = layouts.Select(_ => new List<double>()).ToArray();
+        var allocated = layouts.Select(_ => new List<double>()).ToArray();
+        for (var round = 0; round < 10; round++)
+        {
+            for (var layout = 0; layout < layouts.Length; layout++)
+            {
+                const int Frames = 100_000;
+                var input = layouts[layout].Body;
+                var before = Environment.CpuUsage.TotalTime;
+                var bytes = GC.GetAllocatedBytesForCurrentThread();
+                if (layout < 2)
+                {
+                    for (var i = 0; i < Frames; i++)
+                    {
+                        _ = codec.Receive(input, received, targets, from, "default");
+                    }
+                }
+                else
+                {
+                    // What the ceiling's reader does with a frame (RawSocketOptions.DeliverPayloads).
+                    for (var i = 0; i < Frames; i++)
+                    {
+                        var payload = new byte[size];
+                        input.Slice(input.Length - size).CopyTo(payload);
+                        delivered = payload;
+                    }
+                }
+
+                if (round >= 5)
+                {
+                    cpu[layout].Add((Environment.CpuUsage.TotalTime - before).TotalNanoseconds / Frames);
+                    allocated[layout].Add((GC.GetAllocatedBytesForCurrentThread() - bytes) / (double)Frames);
+                }
+            }
+        }
+
+        for (var layout = 0; layout < layouts.Length; layout++)
+        {
+            output.WriteLine($"> decode {delivered?.Length ?? size} B from {layouts[layout].Name}: CPU {Fixed(Median(cpu[layout]), 0)} ns per frame (rounds {string.Join(", ", cpu[layout].Select(c => Fixed(c, 0)))}), {Fixed(Median(allocated[layout]), 1)} B allocated per frame");
+        }
     }
 
     /// <summary>

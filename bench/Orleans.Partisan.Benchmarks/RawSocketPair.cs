@@ -13,10 +13,11 @@ namespace Orleans.Partisan.Benchmarks;
 /// sender copies a 4-byte length prefix and the payload into a buffer of a pool that works as the
 /// overlay's does (a <see cref="FramePool"/>: the shared array pool missed most
 /// 16 KiB frames, so the ceiling spent its time in garbage collections) and puts it on a
-/// bounded queue (as many frames as the overlay's default send queue); one writer loop takes what is
+/// bounded queue (as many frames as the overlay's default send queue: a bounded channel, or the overlay's own
+/// <see cref="SendQueue"/> when <see cref="RawSocketOptions.QueueOfTheOverlay"/> is set); one writer loop takes what is
 /// queued and writes it as the overlay's writer does (<see cref="RawSocketOptions.GatherWrites"/>), or
 /// coalesced into writes of up to 64 KiB as the ceiling did before (a frame alone is written as is);
-/// the reader (a PipeReader with the overlay's buffer sizes) parses the frames, hands each payload to its
+/// the reader (a PipeReader with the overlay's inbound buffer sizes, <see cref="InboundConnection.ReaderOptions"/>, unless <see cref="RawSocketOptions.SmallReads"/>) parses the frames, hands each payload to its
 /// receiver as a new array when <see cref="RawSocketOptions.DeliverPayloads"/> is set (the overlay's
 /// receiver gets its message as one), and counts them.
 /// </summary>
@@ -30,7 +31,9 @@ internal sealed class RawSocketPair : IAsyncDisposable
     private readonly Socket _server;
     private readonly NetworkStream _clientStream;
     private readonly NetworkStream _serverStream;
-    private readonly Channel<Frame> _queue;
+    private readonly Channel<PooledFrame>? _channel;
+    private readonly SendQueue? _sendQueue;
+    private PooledFrame? _carried;
     private readonly FramePool _frames;
     private readonly CancellationTokenSource _stop = new();
     private readonly Task _writer;
@@ -46,12 +49,20 @@ internal sealed class RawSocketPair : IAsyncDisposable
         _server = server;
         _clientStream = new NetworkStream(client, ownsSocket: false);
         _serverStream = new NetworkStream(server, ownsSocket: false);
-        _queue = Channel.CreateBounded<Frame>(new BoundedChannelOptions(queueCapacity)
+        if (options.QueueOfTheOverlay)
         {
-            SingleReader = true,
-            SingleWriter = true,
-            FullMode = BoundedChannelFullMode.Wait,
-        });
+            _sendQueue = new SendQueue(queueCapacity, monotonic: false, new NodeName("raw"), "raw");
+        }
+        else
+        {
+            _channel = Channel.CreateBounded<PooledFrame>(new BoundedChannelOptions(queueCapacity)
+            {
+                SingleReader = true,
+                SingleWriter = true,
+                FullMode = BoundedChannelFullMode.Wait,
+            });
+        }
+
         _frames = new FramePool(queueCapacity + MaxBatchFrames + 1, queueCapacity + 2);
         _writer = Task.Run(WriteLoopAsync);
         _reader = Task.Run(ReadLoopAsync);
@@ -81,59 +92,49 @@ internal sealed class RawSocketPair : IAsyncDisposable
         var buffer = _frames.Rent(length);
         BinaryPrimitives.WriteInt32LittleEndian(buffer, payload.Length);
         payload.CopyTo(buffer.AsSpan(FramePrefix));
-        return _queue.Writer.WriteAsync(new Frame(buffer, length));
+        var frame = new PooledFrame(buffer, length, _frames);
+        if (_sendQueue is null)
+        {
+            return _channel!.Writer.WriteAsync(frame);
+        }
+
+        return _sendQueue.Enqueue(frame, supersedeKey: null, CancellationToken.None, out var pending) switch
+        {
+            EnqueueStatus.Waiting => pending,
+            EnqueueStatus.Closed => throw new ObjectDisposedException(nameof(RawSocketPair)),
+            _ => default,
+        };
     }
 
     private const int FramePrefix = 4;
 
     private async Task WriteLoopAsync()
     {
-        var batch = new Frame[MaxBatchFrames];
+        var batch = new PooledFrame[MaxBatchFrames];
         var coalesced = new byte[MaxBatchBytes];
         var segments = _options.GatherWrites ? new List<ArraySegment<byte>>(MaxBatchFrames) : null;
         var maxBatchBytes = _options.GatherWrites ? OutboundConnection.MaxGatherBytes : MaxBatchBytes;
-        Frame? carried = null;
-        var reader = _queue.Reader;
         try
         {
             while (true)
             {
-                var taken = 0;
-                var bytes = 0;
-                if (carried is { } first)
-                {
-                    batch[taken++] = first;
-                    bytes = first.Length;
-                    carried = null;
-                }
-
-                while (taken < MaxBatchFrames && reader.TryRead(out var frame))
-                {
-                    if (taken > 0 && bytes + frame.Length > maxBatchBytes)
-                    {
-                        carried = frame;
-                        break;
-                    }
-
-                    batch[taken++] = frame;
-                    bytes += frame.Length;
-                }
-
+                var taken = await NextBatchAsync(batch, maxBatchBytes);
                 if (taken == 0)
                 {
-                    if (!await reader.WaitToReadAsync(_stop.Token))
-                    {
-                        return;
-                    }
+                    return;
+                }
 
-                    continue;
+                var bytes = 0;
+                for (var i = 0; i < taken; i++)
+                {
+                    bytes += batch[i].Length;
                 }
 
                 if (taken == 1)
                 {
                     await _clientStream.WriteAsync(batch[0].Buffer.AsMemory(0, batch[0].Length), _stop.Token);
                 }
-                else if (segments is not null && bytes is var total && (total > OutboundConnection.MaxBatchBytes || total / taken >= OutboundConnection.GatherFrameBytes))
+                else if (segments is not null && (bytes > OutboundConnection.MaxBatchBytes || bytes / taken >= OutboundConnection.GatherFrameBytes))
                 {
                     // The overlay's rule (OutboundConnection): large frames are written from their own buffers in one send.
                     segments.Clear();
@@ -144,9 +145,9 @@ internal sealed class RawSocketPair : IAsyncDisposable
 
                     var sent = await _client.SendAsync(segments, SocketFlags.None);
                     segments.Clear();
-                    if (sent != total)
+                    if (sent != bytes)
                     {
-                        throw new IOException($"The socket took {sent} of {total} bytes.");
+                        throw new IOException($"The socket took {sent} of {bytes} bytes.");
                     }
                 }
                 else
@@ -163,7 +164,7 @@ internal sealed class RawSocketPair : IAsyncDisposable
 
                 for (var i = 0; i < taken; i++)
                 {
-                    _frames.Return(batch[i].Buffer);
+                    batch[i].Return();
                     batch[i] = default;
                 }
             }
@@ -174,9 +175,65 @@ internal sealed class RawSocketPair : IAsyncDisposable
         }
     }
 
+    /// <summary>The next batch of queued frames (up to <paramref name="batch"/>.Length, at most <paramref name="maxBytes"/> unless one frame is longer); 0 once the queue is completed.</summary>
+    private async ValueTask<int> NextBatchAsync(PooledFrame[] batch, int maxBytes)
+    {
+        if (_sendQueue is { } queue)
+        {
+            while (true)
+            {
+                var taken = queue.TakeBatch(batch, maxBytes);
+                if (taken > 0)
+                {
+                    return taken;
+                }
+
+                if (!await queue.WaitToReadAsync())
+                {
+                    return 0;
+                }
+            }
+        }
+
+        var reader = _channel!.Reader;
+        while (true)
+        {
+            var count = 0;
+            var bytes = 0;
+            if (_carried is { } first)
+            {
+                batch[count++] = first;
+                bytes = first.Length;
+                _carried = null;
+            }
+
+            while (count < batch.Length && reader.TryRead(out var frame))
+            {
+                if (count > 0 && bytes + frame.Length > maxBytes)
+                {
+                    _carried = frame;
+                    break;
+                }
+
+                batch[count++] = frame;
+                bytes += frame.Length;
+            }
+
+            if (count > 0)
+            {
+                return count;
+            }
+
+            if (!await reader.WaitToReadAsync(_stop.Token))
+            {
+                return 0;
+            }
+        }
+    }
+
     private async Task ReadLoopAsync()
     {
-        var reader = PipeReader.Create(_serverStream, new StreamPipeReaderOptions(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024));
+        var reader = PipeReader.Create(_serverStream, _options.ReaderOptions);
         try
         {
             while (true)
@@ -239,7 +296,8 @@ internal sealed class RawSocketPair : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _queue.Writer.TryComplete();
+        _channel?.Writer.TryComplete();
+        _sendQueue?.Complete();
         _stop.Cancel();
         _client.Dispose();
         _server.Dispose();
@@ -257,11 +315,9 @@ internal sealed class RawSocketPair : IAsyncDisposable
         await _serverStream.DisposeAsync();
         _stop.Dispose();
     }
-
-    private readonly record struct Frame(byte[] Buffer, int Length);
 }
 
-/// <summary>How the raw-socket ceiling writes and what its reader does with a frame.</summary>
+/// <summary>How the raw-socket ceiling queues, writes and what its reader does with a frame.</summary>
 /// <param name="GatherWrites">
 /// Write batches as the overlay's writer does (<see cref="OutboundConnection"/>): up to 256 KiB, a batch of large frames
 /// from the frames' own buffers in one send; without it, every batch is copied into one buffer of up to 64 KiB, as the
@@ -271,11 +327,25 @@ internal sealed class RawSocketPair : IAsyncDisposable
 /// Copy each payload into a new array for its receiver, as the overlay's codec does for a message's <c>byte[]</c>
 /// (the receiver must get the message); without it the reader only counts the frames.
 /// </param>
-internal sealed record RawSocketOptions(bool GatherWrites, bool DeliverPayloads)
+/// <param name="QueueOfTheOverlay">
+/// Queue frames in the overlay's <see cref="SendQueue"/> (while it is full the sender waits, and the writer lets it in
+/// once per batch it takes) instead of a bounded <see cref="Channel{T}"/> (which wakes the waiting sender once for
+/// every frame taken while it is full). Measured side by side in the sixth session of 2026-12-07, the channel cost
+/// no more per message, so the ceiling keeps it.
+/// </param>
+/// <param name="SmallReads">
+/// Read into 16 KiB pipe segments, reads of at least 4 KiB, as the overlay's inbound connections did until the sixth
+/// session of 2026-12-07 (about one <c>recv</c> per 16 KiB message); without it, with the overlay's
+/// <see cref="InboundConnection.ReaderOptions"/>.
+/// </param>
+internal sealed record RawSocketOptions(bool GatherWrites, bool DeliverPayloads, bool QueueOfTheOverlay = false, bool SmallReads = false)
 {
     /// <summary>The ceiling measured the way the overlay works (since 2026-12-07).</summary>
     public static readonly RawSocketOptions AsTheOverlay = new(GatherWrites: true, DeliverPayloads: true);
 
-    /// <summary>The ceiling as it was measured before 2026-12-07: batches copied, payloads only counted.</summary>
+    /// <summary>The ceiling as it was measured before 2026-12-07: batches copied, payloads only counted (read as the overlay reads now).</summary>
     public static readonly RawSocketOptions Before = new(GatherWrites: false, DeliverPayloads: false);
+
+    /// <summary>The reader's buffer sizes.</summary>
+    public StreamPipeReaderOptions ReaderOptions => SmallReads ? new(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024) : InboundConnection.ReaderOptions;
 }

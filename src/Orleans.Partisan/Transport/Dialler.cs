@@ -7,7 +7,7 @@ namespace Orleans.Partisan.Transport;
 /// <summary>Dials a node and runs the dialler's half of the handshake (inside TLS when <see cref="TransportSettings.Tls"/> is set).</summary>
 internal static class Dialler
 {
-    /// <summary>How connections read: 16 KiB segments, reads of at least 4 KiB.</summary>
+    /// <summary>How a dialled connection reads (the acceptor's hello, then heartbeats): 16 KiB segments, reads of at least 4 KiB.</summary>
     public static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 16 * 1024, minimumReadSize: 4 * 1024);
 
     /// <summary>

@@ -20,6 +20,13 @@ internal sealed class InboundConnection
     /// </summary>
     public const int LargeFrameSize = 64 * 1024;
 
+    /// <summary>
+    /// How an inbound connection reads, the way the traffic goes: 64 KiB segments, reads of at least 16 KiB. One
+    /// <c>recv</c> takes several frames of a stream of 16 KiB messages (with 16 KiB segments it took about one per
+    /// message, and every such frame crossed two segments); a connection waiting for data holds one segment.
+    /// </summary>
+    public static readonly StreamPipeReaderOptions ReaderOptions = new(bufferSize: 64 * 1024, minimumReadSize: 16 * 1024);
+
     private readonly TransportContext _context;
     private readonly ITransportEvents _events;
     private readonly Socket _socket;
@@ -143,7 +150,7 @@ internal sealed class InboundConnection
                 tls = null;
             }
 
-            _reader = PipeReader.Create(_stream, Dialler.ReaderOptions);
+            _reader = PipeReader.Create(_stream, ReaderOptions);
             await Handshake.WriteHelloAsync(_stream, _context, Handshake.Create(_context, null, 0), linked.Token);
             hello = await Handshake.ReadHelloAsync(_reader, _context, Handshake.Inbound, RemoteEndPoint, linked.Token);
         }

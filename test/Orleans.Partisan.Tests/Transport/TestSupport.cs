@@ -88,10 +88,14 @@ internal sealed class EventRecorder : ITransportEvents
     private readonly object _lock = new();
     private readonly List<string> _peerEvents = [];
     private readonly ConcurrentQueue<(NodeName From, string Channel, object Message)> _messages = new();
+    private int _readsWithFrames;
 
     public IReadOnlyList<(NodeName From, string Channel, object Message)> Messages => [.. _messages];
 
     public int MessageCount => _messages.Count;
+
+    /// <summary>How many socket reads handed over at least one frame (<see cref="ITransportEvents.OnReceiveBatchEnd"/>).</summary>
+    public int ReadsWithFrames => Volatile.Read(ref _readsWithFrames);
 
     /// <summary>"up:name" and "down:name:kind" (a <see cref="CloseKind"/>) in the order reported.</summary>
     public IReadOnlyList<string> PeerEvents
@@ -108,6 +112,8 @@ internal sealed class EventRecorder : ITransportEvents
     public int Count(string prefix) => PeerEvents.Count(e => e.StartsWith(prefix, StringComparison.Ordinal));
 
     public void OnMessage(NodeName from, string channel, object message) => _messages.Enqueue((from, channel, message));
+
+    public void OnReceiveBatchEnd() => Interlocked.Increment(ref _readsWithFrames);
 
     public void OnPeerDown(NodeName peer, CloseReason reason)
     {

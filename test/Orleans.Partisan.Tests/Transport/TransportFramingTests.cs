@@ -33,6 +33,26 @@ public sealed class TransportFramingTests
     }
 
     [Fact]
+    public async Task A_stream_of_16_KiB_frames_is_read_several_frames_at_a_time()
+    {
+        await using var a = await TestNode.StartAsync("a");
+        await using var raw = await RawDialler.HandshakeAsync(a, name: "raw");
+        await TestSupport.WaitUntilAsync(() => a.Inbound(new NodeName("raw")).Any(), "the raw connection to be accepted");
+
+        // 32 frames of 16 KiB and a few bytes in one write. Read into 16 KiB segments, every such frame crossed a segment
+        // and each read handed over at most one; with InboundConnection.ReaderOptions a read takes several.
+        const int Frames = 32;
+        var sent = Enumerable.Range(0, Frames).Select(i => new Blob(7, i, [.. Enumerable.Range(0, 16 * 1024).Select(j => (byte)(i + j))])).ToArray();
+        await raw.SendAsync([.. sent.SelectMany(RawFrames.Encode)]);
+        await a.Events.WaitForMessagesAsync(Frames, "the 32 frames of 16 KiB sent in one write");
+
+        var received = a.Events.Messages.Select(m => Assert.IsType<Blob>(m.Message)).ToArray();
+        Assert.Equal(sent.Select(b => b.Sequence), received.Select(b => b.Sequence));
+        Assert.All(received, b => Assert.Equal(sent[b.Sequence].Data, b.Data));
+        Assert.InRange(a.Events.ReadsWithFrames, 1, Frames * 3 / 4);
+    }
+
+    [Fact]
     public async Task An_oversized_frame_closes_only_that_connection()
     {
         await using var a = await TestNode.StartAsync("a", configure: s => s with { MaxFrameSize = 4096 });
