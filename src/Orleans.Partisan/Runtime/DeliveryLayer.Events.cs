@@ -71,9 +71,13 @@ internal sealed partial class DeliveryLayer
         Return(batch);
     }
 
-    /// <summary>Keeps an emptied batch list for the next acknowledgement (one is kept; a list in use elsewhere meanwhile is left to the collector).</summary>
+    /// <summary>
+    /// Lets go of the acknowledged messages (the tracker's hold, which the batch took over) and keeps the emptied list for
+    /// the next acknowledgement (one is kept; a list in use elsewhere meanwhile is left to the collector).
+    /// </summary>
     private void Return(List<OutgoingDelivery> batch)
     {
+        _pool.ReleaseAll(batch);
         batch.Clear();
         _spareBatch = batch;
     }
@@ -98,6 +102,12 @@ internal sealed partial class DeliveryLayer
                     rooms.Add(room);
                 }
             }
+
+            // The copies to send again are held until sent; an expired message the tracker gave up comes with its hold.
+            foreach (var copy in tick.Retransmit)
+            {
+                copy.Message.AddRef();
+            }
         }
 
         foreach (var expired in tick.Expired)
@@ -117,6 +127,14 @@ internal sealed partial class DeliveryLayer
             {
                 Retransmit(copy.Destination, copy.Message, copy.Stamp);
             }
+
+            _pool.Release(copy.Message);
+        }
+
+        foreach (var expired in tick.Expired)
+        {
+            // Only a pinned (causal) message stays tracked after its deadline, and it is not pooled.
+            _pool.Release(expired.Message);
         }
     }
 
@@ -130,11 +148,16 @@ internal sealed partial class DeliveryLayer
                 lock (layer._lock)
                 {
                     copies = layer._disposed ? [] : layer._tracker.Reconnected(node, layer.Now);
+                    foreach (var copy in copies)
+                    {
+                        copy.Message.AddRef();
+                    }
                 }
 
                 foreach (var copy in copies)
                 {
                     layer.Retransmit(node, copy.Message, copy.Stamp);
+                    layer._pool.Release(copy.Message);
                 }
             },
             (this, peer),
@@ -248,6 +271,12 @@ internal sealed partial class DeliveryLayer
 
         ended.ForEach(f => f.Fail(new AckNodeDownException(node, reason)));
 
+        // What the tracker gave up (every pooled message: none is pinned) comes with its hold.
+        foreach (var outgoing in failed)
+        {
+            _pool.Release(outgoing);
+        }
+
         room?.TrySetResult();
     }
 
@@ -276,6 +305,7 @@ internal sealed partial class DeliveryLayer
         _registration.Dispose();
         var stopped = new ObjectDisposedException(nameof(PartisanNode), "The overlay node is stopped.");
         outstanding.ForEach(o => o.TrySetException(stopped));
+        _pool.ReleaseAll(outstanding);
         rooms.ForEach(r => r.TrySetResult());
     }
 }

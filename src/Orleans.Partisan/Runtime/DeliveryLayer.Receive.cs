@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Diagnostics.CodeAnalysis;
 using Orleans.Partisan.Protocols.Delivery;
 using Orleans.Partisan.Transport;
 
@@ -32,7 +31,7 @@ internal sealed partial class DeliveryLayer
     {
         var item = new IncomingDelivery(from, channel, target, payload, isCast, stamp.Session, stamp.Sequence, label, causal, Call: call);
         bool drains;
-        IncomingDelivery? next = null;
+        IncomingDelivery next = default;
         var flush = AckFlush.None;
         lock (_lock)
         {
@@ -76,7 +75,7 @@ internal sealed partial class DeliveryLayer
         Flush(flush);
         if (drains)
         {
-            DrainFrom(next!);
+            DrainFrom(next);
         }
     }
 
@@ -141,7 +140,7 @@ internal sealed partial class DeliveryLayer
     private void Drain()
     {
         bool drains;
-        IncomingDelivery? next = null;
+        IncomingDelivery next = default;
         var flush = AckFlush.None;
         lock (_lock)
         {
@@ -151,7 +150,7 @@ internal sealed partial class DeliveryLayer
         Flush(flush);
         if (drains)
         {
-            DrainFrom(next!);
+            DrainFrom(next);
         }
     }
 
@@ -175,11 +174,11 @@ internal sealed partial class DeliveryLayer
     /// of a drain inside a socket read, with the read's end (<see cref="OnReceiveBatchEnd"/>); at the end of one
     /// outside a read, from the thread pool. Under the lock.
     /// </summary>
-    private bool TryTakeNext(IncomingDelivery? delivered, [NotNullWhen(true)] out IncomingDelivery? next, out AckFlush flush)
+    private bool TryTakeNext(IncomingDelivery? delivered, out IncomingDelivery next, out AckFlush flush)
     {
-        if (delivered is not null)
+        if (delivered is { } done)
         {
-            Done(delivered);
+            Done(done);
         }
 
         var more = _ready.TryDequeue(out next);
@@ -242,7 +241,7 @@ internal sealed partial class DeliveryLayer
             AckFlush flush;
             lock (_lock)
             {
-                more = TryTakeNext(delivered, out item!, out flush);
+                more = TryTakeNext(delivered, out item, out flush);
             }
 
             Flush(flush);

@@ -32,6 +32,8 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
     public const string AckReceiverName = "partisan.ack";
 
     private const int RememberedDepartures = 1024;
+    private const int MinPooled = 64;
+    private const int MaxPooled = 4096;
     private static readonly PartisanTarget AckTarget = PartisanTarget.Named(AckReceiverName);
     private static readonly ForwardOptions AckOptions = new() { Transitive = true };
 
@@ -48,6 +50,7 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
     private readonly long _start;
     private readonly ILogger _logger;
     private readonly AckTracker<OutgoingDelivery> _tracker;
+    private readonly OutgoingDeliveryPool _pool;
     private readonly AckReceiver<IncomingDelivery> _receiver;
     private readonly CausalBuffer<IncomingDelivery> _causal;
     private readonly Dictionary<NodeName, TaskCompletionSource> _room = [];
@@ -87,6 +90,7 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
         _start = time.GetTimestamp();
         _logger = logger;
         _tracker = new AckTracker<OutgoingDelivery>(options.MaxUnackedMessages, options.RetransmitInterval);
+        _pool = new OutgoingDeliveryPool(Math.Clamp(options.MaxUnackedMessages, MinPooled, MaxPooled));
         _receiver = new AckReceiver<IncomingDelivery>(options.MaxUnackedMessages);
         _causal = new CausalBuffer<IncomingDelivery>(self, options.MaxCausalBuffered);
         _deliveredPerAck = Math.Clamp(options.MaxUnackedMessages / 4, 1, MaxDeliveredPerAck);
@@ -201,20 +205,23 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
             // A causal message takes its stamp only once there is room; any other is numbered by the tracker's one
             // look-up, which refuses it when the window is full.
             var label = options.CausalLabel;
-            if (label is null || _tracker.HasRoom(node))
+            if (label is null)
             {
-                outgoing = new OutgoingDelivery(
-                    target,
-                    message,
-                    isCast,
-                    channel,
-                    options.PartitionKey,
-                    options.Transitive,
-                    label,
-                    label is null ? null : _causal.Stamp(label, node),
-                    options.Ack,
-                    call);
-                if (_tracker.TryTrack(node, outgoing, OrderKeyOf(channel, options.PartitionKey), pinned: label is not null, now, deadline, out stamp))
+                // Started once tracked: nothing else sees it before this lock is left.
+                outgoing = _pool.Rent();
+                if (_tracker.TryTrack(node, outgoing, OrderKeyOf(channel, options.PartitionKey), pinned: false, now, deadline, out stamp))
+                {
+                    outgoing.Start(target, message, isCast, channel, options.PartitionKey, options.Transitive, call);
+                    room = Task.CompletedTask;
+                    return true;
+                }
+
+                _pool.Return(outgoing);
+            }
+            else if (_tracker.HasRoom(node))
+            {
+                outgoing = new OutgoingDelivery(target, message, isCast, channel, options.PartitionKey, options.Transitive, label, _causal.Stamp(label, node), options.Ack, call);
+                if (_tracker.TryTrack(node, outgoing, OrderKeyOf(channel, options.PartitionKey), pinned: true, now, deadline, out stamp))
                 {
                     room = Task.CompletedTask;
                     return true;
@@ -287,11 +294,14 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
         {
             if (outgoing.Label is null)
             {
-                _tracker.Withdraw(node, stamp.Sequence);
+                if (_tracker.Withdraw(node, stamp.Sequence))
+                {
+                    _pool.Release(outgoing);
+                }
             }
             else
             {
-                outgoing.Message = null;
+                outgoing.DropMessage();
             }
         }
 
@@ -304,15 +314,19 @@ internal sealed partial class DeliveryLayer : IAsyncDisposable
         throw Failed(node, exception, "rejected");
     }
 
+    /// <summary>
+    /// Sends one copy: a pooled message is its own envelope when the transport encodes it at once (see
+    /// <see cref="OverlayTransport.KeepsMessages"/>); a relayed copy, or one an interposer may hold, is an envelope of its own.
+    /// </summary>
     private ValueTask Send(NodeName node, OutgoingDelivery outgoing, AckStamp stamp, CancellationToken cancellationToken)
     {
-        var envelope = outgoing.Envelope(stamp);
         if (outgoing.Transitive && !_transport.IsConnected(node))
         {
-            _relay.Start(node, outgoing.Channel, envelope);
+            _relay.Start(node, outgoing.Channel, outgoing.Envelope(stamp));
             return ValueTask.CompletedTask;
         }
 
+        var envelope = outgoing.IsPooled && !_transport.KeepsMessages ? outgoing.Stamped(stamp) : outgoing.Envelope(stamp);
         return _transport.SendAsync(node, outgoing.Channel, envelope, outgoing.PartitionKey, supersedeKey: null, cancellationToken);
     }
 

@@ -3,7 +3,10 @@ using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Runtime;
 
-/// <summary>An acknowledged or causal message that arrived (or that this node sent itself), on its way to its target.</summary>
+/// <summary>
+/// An acknowledged or causal message that arrived (or that this node sent itself), on its way to its target: a value, so a
+/// delivered message costs no object of the delivery layer's own.
+/// </summary>
 /// <param name="From">The sender.</param>
 /// <param name="Channel">The channel it came on.</param>
 /// <param name="Target">Its target on this node.</param>
@@ -15,7 +18,7 @@ namespace Orleans.Partisan.Runtime;
 /// <param name="Causal">Its causal stamp, with the label.</param>
 /// <param name="Delivered">For a message this node sent itself with <see cref="ForwardOptions.Ack"/>: completed once delivered.</param>
 /// <param name="Call">The call it is the request of, if any.</param>
-internal sealed record IncomingDelivery(
+internal readonly record struct IncomingDelivery(
     NodeName From,
     string Channel,
     PartisanTarget Target,

@@ -4,20 +4,22 @@ namespace Orleans.Partisan.Transport;
 /// The wire form of a forwarded message: where it goes on the destination node and what it is. A call's request or
 /// an acknowledged message carries headers too (<see cref="Call"/>, <see cref="Delivery"/>), in a
 /// <see cref="HeadedForwardEnvelope"/>, so that a plain forward's envelope stays one small object; the answer to a
-/// call goes to a <see cref="CallAnswerTarget"/>. Make one with <see cref="Create"/>.
+/// call goes to a <see cref="CallAnswerTarget"/>. Make one with <see cref="Create"/>. The setters are for the delivery
+/// layer's pooled envelope of an acknowledged send (<c>Runtime/OutgoingDelivery</c>), which the transport encodes
+/// at once and keeps no reference to.
 /// </summary>
 [GenerateSerializer, Alias("partisan.Forward")]
 internal class ForwardEnvelope(PartisanTarget target, object? message, bool isCast)
 {
     [Id(0)]
-    public PartisanTarget Target { get; } = target;
+    public PartisanTarget Target { get; private protected set; } = target;
 
     /// <summary>The message; <see langword="null"/> only for a reply (<see cref="CallAnswerTarget"/>) that is null.</summary>
     [Id(1)]
-    public object? Message { get; } = message;
+    public object? Message { get; private protected set; } = message;
 
     [Id(2)]
-    public bool IsCast { get; } = isCast;
+    public bool IsCast { get; private protected set; } = isCast;
 
     /// <summary>The call this message is the request of; <c>default</c> for any other message.</summary>
     public virtual CallHeader Call => default;

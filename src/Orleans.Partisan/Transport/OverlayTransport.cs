@@ -204,6 +204,13 @@ internal sealed partial class OverlayTransport : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Whether a message handed to <see cref="SendAsync"/> may be read again after it returned: only with an
+    /// <see cref="IPartisanInterposer"/>, which sees it and may hold it back. Otherwise the message is encoded before
+    /// <see cref="SendAsync"/> returns and no reference to it is kept.
+    /// </summary>
+    public bool KeepsMessages => _context.Interposition is not null;
+
     /// <summary>Whether at least one outbound connection to <paramref name="peer"/> (on <paramref name="channel"/>, if given) is open.</summary>
     /// <remarks>A peer shows as connected only once <see cref="ITransportEvents.OnPeerUp"/> has returned for it.</remarks>
     public bool IsConnected(NodeName peer, string? channel = null)

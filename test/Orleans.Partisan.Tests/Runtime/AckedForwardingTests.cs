@@ -203,6 +203,17 @@ internal sealed class Inbox
         }
     }
 
+    public int Count
+    {
+        get
+        {
+            lock (_texts)
+            {
+                return _texts.Count;
+            }
+        }
+    }
+
     public void Add(ReceivedMessage message)
     {
         lock (_texts)
