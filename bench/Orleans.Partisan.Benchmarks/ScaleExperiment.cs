@@ -45,7 +45,7 @@ internal static class ScaleExperiment
         var nodes = Option(args, "--nodes", 10_000, min: 10);
         var rounds = Option(args, "--rounds", 100, min: 1);
         var seed = Option(args, "--seed", 2007, min: int.MinValue);
-        var workers = Option(args, "--workers", 2, min: 1);
+        var workers = Option(args, "--workers", 1, min: 1);
         var overlay = new HyParViewExperimentSettings { Nodes = nodes, Seed = seed, Workers = workers };
         using var sampler = args.Contains("--allocations") ? new AllocationSampler() : null;
         var mix = args.Contains("--events") ? new EventMix() : null;
