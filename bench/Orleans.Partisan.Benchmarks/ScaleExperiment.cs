@@ -12,7 +12,7 @@ namespace Orleans.Partisan.Benchmarks;
 /// live heap per simulated node, and the trace hash, which is the same for the same seed in every run.
 /// </summary>
 /// <remarks>
-/// <c>dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- scale [--nodes 10000] [--rounds 100] [--seed 2007] [--workers 2] [--allocations] [--events] [--gen0-budget 128]</c>;
+/// <c>dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- scale [--nodes 10000] [--rounds 100] [--seed 2007] [--workers 1] [--allocations] [--events] [--gen0-budget 128]</c>;
 /// <c>--workers W</c> runs the simulator's parallel loop on W workers (<see cref="SimulationOptions.Workers"/>; the run is the same with any W);
 /// <c>--gen0-budget MB</c> runs it in a child process whose gen0 budget is that size (<see cref="GcBudgetChild"/>; 0: here, with the runtime's default);
 /// <c>--allocations</c> adds the bytes allocated by type, sampled (<see cref="AllocationSampler"/>);
