@@ -12,14 +12,8 @@ namespace Orleans.Partisan.Transport;
 /// handed to <see cref="ITransportEvents.OnMessage"/>, and a <see cref="HeartbeatSender"/> sends the dialler
 /// heartbeats if it asked for them. A protocol error closes this connection only.
 /// </summary>
-internal sealed class InboundConnection
+internal sealed partial class InboundConnection
 {
-    /// <summary>
-    /// A frame at least this long whose body has not all arrived yet is read into one buffer of its size
-    /// (kept by the connection for the next one) instead of the pipe's segments.
-    /// </summary>
-    public const int LargeFrameSize = 64 * 1024;
-
     /// <summary>
     /// How an inbound connection reads, the way the traffic goes: 64 KiB segments, reads of at least 16 KiB. One
     /// <c>recv</c> takes several frames of a stream of 16 KiB messages (with 16 KiB segments it took about one per
@@ -357,46 +351,5 @@ internal sealed class InboundConnection
             PartisanMetrics.Received.Add(frames, _channelTag);
             PartisanMetrics.ReceivedBytes.Add(bytes, _channelTag);
         }
-    }
-
-    /// <summary>This connection's buffer for large frames, at least <paramref name="length"/> bytes.</summary>
-    private SlicedBuffer LargeFrameBuffer(int length)
-    {
-        if (_largeFrame is null || _largeFrame.Array.Length < length)
-        {
-            // Rounded up so that frames of slightly different sizes share it; never above the maximum.
-            var size = (int)Math.Min(((long)length + LargeFrameSize - 1) / LargeFrameSize * LargeFrameSize, _context.Settings.MaxFrameSize);
-            _largeFrame = new SlicedBuffer(GC.AllocateUninitializedArray<byte>(Math.Max(size, length)));
-        }
-
-        return _largeFrame;
-    }
-
-    /// <summary>
-    /// Fills <paramref name="destination"/> from the socket; false if the peer closed first. Called only
-    /// when the pipe holds nothing unconsumed, so reading the stream directly skips nothing. Reads a
-    /// <see cref="CpuSlice"/> at a time.
-    /// </summary>
-    private async ValueTask<bool> ReadExactlyAsync(Memory<byte> destination)
-    {
-        var sinceYield = 0;
-        while (destination.Length > 0)
-        {
-            var read = await _stream.ReadAsync(destination, _closing.Token);
-            if (read == 0)
-            {
-                return false;
-            }
-
-            destination = destination[read..];
-            sinceYield += read;
-            if (sinceYield >= CpuSlice.Size && destination.Length > 0)
-            {
-                sinceYield = 0;
-                await CpuSlice.BetweenSocketSlices();
-            }
-        }
-
-        return true;
     }
 }
