@@ -179,9 +179,9 @@ internal static class LargeMessageExperiment
         output.WriteLine($"| median | | | | {Ratio(Quantile(ratios[0], 0.5))} | {Ratio(Quantile(ratios[1], 0.5))} | {Ratio(Quantile(ratios[2], 0.5))} | {Ratio(Quantile(ratios[3], 0.5))} | | | |");
         output.WriteLine($"| quartiles | | | | {Quartiles(ratios[0])} | {Quartiles(ratios[1])} | {Quartiles(ratios[2])} | {Quartiles(ratios[3])} | | | |");
         output.WriteLine();
-        var (self, others) = machine?.Stop() ?? (double.NaN, double.NaN);
+        var (self, others, stolen) = machine?.Stop() ?? (double.NaN, double.NaN, double.NaN);
         output.WriteLine($"- {size} B payload, {Count(messages)} messages per run for every contender; {settling} settling round(s) in {Fixed(settlingTime.Elapsed.TotalSeconds, 1)} s ({(settled ? "the JIT settled" : "the JIT had not settled")}); rounds meeting both targets: {both} of {rounds}");
-        output.WriteLine($"- load average at end: {MachineLoad.LoadAverage()}; this process {Fixed(self, 0)} % of the machine, other processes {Fixed(others, 0)} %");
+        output.WriteLine($"- load average at end: {MachineLoad.LoadAverage()}; this process {Fixed(self, 0)} % of the machine, other processes {Fixed(others, 0)} %, {MachineLoad.Describe(stolen)}");
     }
 
     /// <summary>

@@ -63,9 +63,9 @@ internal static class ProcessScaleExperiment
         Print(results, output);
         output.WriteLine();
         output.WriteLine($"Failed rounds: {(failures.Count == 0 ? "none" : string.Join("; ", failures))}.");
-        var (self, others) = machine?.Stop() ?? (double.NaN, double.NaN);
+        var (self, others, stolen) = machine?.Stop() ?? (double.NaN, double.NaN, double.NaN);
         output.WriteLine();
-        output.WriteLine(FormattableString.Invariant($"Run took {total.Elapsed.TotalMinutes:0.0} min; CPU of the whole machine: this process {self:0}%, all other processes (silos, other users) {others:0}%; load average at the end {MachineLoad.LoadAverage()}."));
+        output.WriteLine(FormattableString.Invariant($"Run took {total.Elapsed.TotalMinutes:0.0} min; CPU of the whole machine: this process {self:0}%, all other processes (silos, other users) {others:0}%, {MachineLoad.Describe(stolen)}; load average at the end {MachineLoad.LoadAverage()}."));
     }
 
     private static void Print(Dictionary<Setup, List<ProcessScaleResult>> results, TextWriter output)

@@ -517,8 +517,8 @@ TargetAtMost("receive-path bytes per 64 B message beyond the message itself (one
 var sendAllocs = send64 is null ? double.NaN : (double)send64.ImmediateCallP99BesidesBuffers / Allocations.ForwardEnvelopeBytes;
 TargetAtMost("send-path allocations per 64 B message (message excluded; 99th percentile of the calls that did not wait for room, besides new frame buffers)", sendAllocs, 1.0, decimals: 2, unit: " allocations");
 
-var (selfCpu, othersCpu) = machine?.Stop() ?? (double.NaN, double.NaN);
-report.Note($"whole run {Fixed(total.Elapsed.TotalSeconds)} s; CPU of the whole machine used by this benchmark {Fixed(selfCpu, 0)} %, by other processes {Fixed(othersCpu, 0)} % (a quiet run has the latter near 0); load average at the end (1/5/15 min): {MachineLoad.LoadAverage()}");
+var (selfCpu, othersCpu, stolenCpu) = machine?.Stop() ?? (double.NaN, double.NaN, double.NaN);
+report.Note($"whole run {Fixed(total.Elapsed.TotalSeconds)} s; CPU of the whole machine used by this benchmark {Fixed(selfCpu, 0)} %, by other processes {Fixed(othersCpu, 0)} % (a quiet run has the latter near 0), {MachineLoad.Describe(stolenCpu)}; load average at the end (1/5/15 min): {MachineLoad.LoadAverage()}");
 report.Print(output);
 return;
 

@@ -43,6 +43,7 @@ internal static class RequestReplyExperiment
         output.WriteLine($"- thread-pool spin limit: {SpinLimit()}; silo B inherits this process's environment, so both processes and every row (the Orleans grain calls too) run with it");
         output.WriteLine();
 
+        var machine = MachineLoad.Start();
         var primaryPort = SiloProcess.FreePort();
         await using var remote = SiloProcess.Start("silo B", new Dictionary<string, string>
         {
@@ -138,6 +139,8 @@ internal static class RequestReplyExperiment
 
         await host.StopAsync();
         await remote.StopAsync(Timeout);
+        var (self, others, stolen) = machine?.Stop() ?? (double.NaN, double.NaN, double.NaN);
+        output.WriteLine($"- machine during the run: this process {Fixed(self, 0)} %, other processes (silo B among them) {Fixed(others, 0)} %, {MachineLoad.Describe(stolen)}; load average at the end {MachineLoad.LoadAverage()}");
     }
 
     /// <summary>

@@ -12,8 +12,9 @@ namespace Orleans.Partisan.Benchmarks;
 /// live heap per simulated node, and the trace hash, which is the same for the same seed in every run.
 /// </summary>
 /// <remarks>
-/// <c>dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- scale [--nodes 10000] [--rounds 100] [--seed 2007] [--workers 1] [--allocations] [--events] [--gen0-budget 128]</c>;
-/// <c>--workers W</c> runs the simulator's parallel loop on W workers (<see cref="SimulationOptions.Workers"/>; the run is the same with any W);
+/// <c>dotnet run -c Release --project bench/Orleans.Partisan.Benchmarks -- scale [--nodes 10000] [--rounds 100] [--seed 2007] [--workers 2] [--allocations] [--events] [--gen0-budget 128]</c>;
+/// <c>--workers W</c> runs the simulator's parallel loop on W workers (<see cref="SimulationOptions.Workers"/>; the run is the same with any W;
+/// default <see cref="DefaultWorkers"/>);
 /// <c>--gen0-budget MB</c> runs it in a child process whose gen0 budget is that size (<see cref="GcBudgetChild"/>; 0: here, with the runtime's default);
 /// <c>--allocations</c> adds the bytes allocated by type, sampled (<see cref="AllocationSampler"/>);
 /// <c>--events</c> the traced events of each phase by kind and message type (<see cref="EventMix"/>).
@@ -23,6 +24,12 @@ internal static class ScaleExperiment
 {
     /// <summary>The gen0 budget the experiment runs with unless <c>--gen0-budget</c> says otherwise (<see cref="GcBudgetChild"/>).</summary>
     public const int DefaultGen0BudgetMegabytes = 128;
+
+    /// <summary>
+    /// The workers the experiment runs with unless <c>--workers</c> says otherwise: two, or one on a single core. Two was
+    /// measured on 2 cores (docs/benchmarks.md, "Seventh step"); more were not measured.
+    /// </summary>
+    public static int DefaultWorkers => Math.Min(2, Environment.ProcessorCount);
 
     /// <summary>
     /// Runs the experiment with the settings in <paramref name="args"/> and prints its figures: in a child process with a
@@ -45,7 +52,7 @@ internal static class ScaleExperiment
         var nodes = Option(args, "--nodes", 10_000, min: 10);
         var rounds = Option(args, "--rounds", 100, min: 1);
         var seed = Option(args, "--seed", 2007, min: int.MinValue);
-        var workers = Option(args, "--workers", 1, min: 1);
+        var workers = Option(args, "--workers", DefaultWorkers, min: 1);
         var overlay = new HyParViewExperimentSettings { Nodes = nodes, Seed = seed, Workers = workers };
         using var sampler = args.Contains("--allocations") ? new AllocationSampler() : null;
         var mix = args.Contains("--events") ? new EventMix() : null;
@@ -101,12 +108,12 @@ internal static class ScaleExperiment
         var heap = GC.GetTotalMemory(forceFullCollection: true);
         GC.KeepAlive(sim);
         var peak = Process.GetCurrentProcess().PeakWorkingSet64;
-        var (self, others) = machine?.Stop() ?? (double.NaN, double.NaN);
+        var (self, others, stolen) = machine?.Stop() ?? (double.NaN, double.NaN, double.NaN);
         var cpuTime = Environment.CpuUsage.TotalTime - cpu;
         output.WriteLine(Invariant($"total: {total.TotalSeconds:0.0} s wall, {cpuTime.TotalSeconds:0.0} s CPU of this process, {sim.Steps:N0} events ({sim.Steps / total.TotalSeconds:N0} events/s), {(joined.Allocated + ran.Allocated) / 1e6:N0} MB allocated, GC paused {(joined.GcPause + ran.GcPause).TotalSeconds:0.0} s"));
         output.WriteLine(Invariant($"loop: {workers} worker(s), {sim.Windows:N0} windows ({(double)sim.Steps / Math.Max(1, sim.Windows):0.0} events per window; critical path {sim.CriticalPathEvents:N0} events, a bound of {(double)sim.Steps / Math.Max(1, sim.CriticalPathEvents):0.00}x), worker 0 waited {sim.BarrierWait.TotalSeconds:0.0} s at barriers, the other workers {sim.WorkerWait.TotalSeconds:0.0} s for windows"));
         output.WriteLine(Invariant($"memory: peak working set {peak / 1e6:N0} MB; live heap {heap / 1e6:N0} MB, {heap / nodes:N0} B per node"));
-        output.WriteLine(Invariant($"machine: CPU used by this run {self:0} %, by other processes {others:0} % (of {Environment.ProcessorCount} cores); load average at end {MachineLoad.LoadAverage()}"));
+        output.WriteLine(Invariant($"machine: CPU used by this run {self:0} %, by other processes {others:0} % (of {Environment.ProcessorCount} cores), {MachineLoad.Describe(stolen)}; load average at end {MachineLoad.LoadAverage()}"));
         output.WriteLine(Invariant($"trace hash: {sim.TraceHash:x16} (same seed, same hash)"));
         if (sampler is not null)
         {

@@ -68,9 +68,9 @@ internal static class SilentFailureExperiment
         await SoakAsync(cluster, load, TimeSpan.FromMinutes(minutes), output);
         await StopAllAsync(cluster, output);
 
-        var (self, others) = machine?.Stop() ?? (double.NaN, double.NaN);
+        var (self, others, stolen) = machine?.Stop() ?? (double.NaN, double.NaN, double.NaN);
         output.WriteLine();
-        output.WriteLine($"Run took {total.Elapsed.TotalMinutes:0.0} min; CPU of the whole machine: this process {self:0}%, all other processes (silos, burners, other users) {others:0}%; load average at the end {MachineLoad.LoadAverage()}.");
+        output.WriteLine($"Run took {total.Elapsed.TotalMinutes:0.0} min; CPU of the whole machine: this process {self:0}%, all other processes (silos, burners, other users) {others:0}%, {MachineLoad.Describe(stolen)}; load average at the end {MachineLoad.LoadAverage()}.");
     }
 
     private static int Option(string[] args, string name, int fallback)
