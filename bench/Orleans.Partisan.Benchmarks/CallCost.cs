@@ -73,10 +73,13 @@ internal sealed class CallCostMeter : IDisposable
         using var self = Process.GetCurrentProcess();
         using var remote = Process.GetProcessById(_remotePid);
         return new CallCost(self.TotalProcessorTime, remote.TotalProcessorTime, GC.GetTotalAllocatedBytes(precise: false), Volatile.Read(ref _writes),
-            VoluntarySwitches(Environment.ProcessId), VoluntarySwitches(_remotePid), ThreadPool.CompletedWorkItemCount, GC.GetTotalPauseDuration());
+            ProcessCounters.Read().Voluntary, VoluntarySwitches(_remotePid), ThreadPool.CompletedWorkItemCount, GC.GetTotalPauseDuration());
     }
 
-    /// <summary>The voluntary context switches of every thread of process <paramref name="pid"/> so far (Linux), or 0.</summary>
+    /// <summary>
+    /// The voluntary context switches of every live thread of process <paramref name="pid"/> so far (Linux), or 0: silo B,
+    /// whose ended threads no reading can count (this process is read through <see cref="ProcessCounters"/>, which counts them).
+    /// </summary>
     private static long VoluntarySwitches(int pid)
     {
         var tasks = $"/proc/{pid}/task";

@@ -1,50 +1,35 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace Orleans.Partisan.Benchmarks;
 
 /// <summary>
-/// This process's context switches (Linux, summed over /proc/self/task/*/status): voluntary (a thread waited, and a
-/// wake-up came) and involuntary (a thread was preempted). Counts move less with the machine's load than times do;
-/// socket system calls are not counted by /proc (<c>/proc/self/io</c> counts only file reads and writes), use
-/// <c>perf stat -e 'syscalls:sys_enter_*'</c> for those. Threads that ended between two snapshots take their switches
-/// with them; the thread pool's live on.
+/// This process's context switches (Linux, <c>getrusage(RUSAGE_SELF)</c>): voluntary (a thread waited, and a wake-up
+/// came) and involuntary (a thread was preempted), over every thread the process ever had, so a thread that ends between
+/// two readings keeps its switches in both (a sum over <c>/proc/self/task</c> loses them, and could go down). Counts move
+/// less with the machine's load than times do; socket system calls are not counted here, use
+/// <c>perf stat -e 'syscalls:sys_enter_*'</c> for those.
 /// </summary>
 internal readonly record struct ProcessCounters(long Voluntary, long Involuntary)
 {
-    /// <summary>The counts now, or zeros where /proc cannot be read.</summary>
+    private const int RusageSelf = 0;
+
+    // struct rusage on 64-bit Linux: two struct timevals (four longs), then fourteen longs, of which ru_nvcsw and
+    // ru_nivcsw are the last two.
+    private const int RusageLongs = 18;
+    private const int VoluntaryIndex = 16;
+    private const int InvoluntaryIndex = 17;
+
+    /// <summary>The counts now, or zeros where <c>getrusage</c> is not available.</summary>
     public static ProcessCounters Read()
     {
-        long voluntary = 0, involuntary = 0;
-        try
+        if (!OperatingSystem.IsLinux() || !Environment.Is64BitProcess)
         {
-            foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
-            {
-                try
-                {
-                    foreach (var line in File.ReadLines(Path.Combine(task, "status")))
-                    {
-                        if (line.StartsWith("voluntary_ctxt_switches:", StringComparison.Ordinal))
-                        {
-                            voluntary += Value(line);
-                        }
-                        else if (line.StartsWith("nonvoluntary_ctxt_switches:", StringComparison.Ordinal))
-                        {
-                            involuntary += Value(line);
-                        }
-                    }
-                }
-                catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-                {
-                    // The thread ended meanwhile.
-                }
-            }
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            // Not Linux, or /proc hidden: zeros.
+            return default;
         }
 
-        return new ProcessCounters(voluntary, involuntary);
+        var usage = new long[RusageLongs];
+        return GetResourceUsage(RusageSelf, usage) == 0 ? new ProcessCounters(usage[VoluntaryIndex], usage[InvoluntaryIndex]) : default;
     }
 
     /// <summary>The counts since <paramref name="start"/>, per message, as "voluntary/involuntary cs".</summary>
@@ -54,5 +39,6 @@ internal readonly record struct ProcessCounters(long Voluntary, long Involuntary
         return $"{Per(Voluntary - start.Voluntary)}/{Per(Involuntary - start.Involuntary)} cs";
     }
 
-    private static long Value(string line) => long.Parse(line.AsSpan(line.IndexOf(':') + 1).Trim(), CultureInfo.InvariantCulture);
+    [DllImport("libc", EntryPoint = "getrusage", SetLastError = true)]
+    private static extern int GetResourceUsage(int who, [Out] long[] usage);
 }
