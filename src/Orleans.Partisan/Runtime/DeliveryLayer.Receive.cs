@@ -28,8 +28,19 @@ internal sealed partial class DeliveryLayer
     /// and causal stamp from a <see cref="DeliveryEnvelope"/>; <paramref name="payload"/> is <see langword="null"/> for a causal placeholder.
     /// </remarks>
     public void OnArrival(NodeName from, string channel, PartisanTarget target, bool isCast, CallHeader call, AckStamp stamp, string? label, CausalStamp? causal, object? payload)
+        => Arrive(new IncomingDelivery(from, channel, target, payload, isCast, stamp.Session, stamp.Sequence, label, causal, Call: call), stamp);
+
+    /// <summary>
+    /// An acknowledged forward arrived on a connection as the <see cref="ReceivedMessage"/> its receiver gets, with its
+    /// <see cref="ReceivedMessage.Target"/> (<see cref="LocalDispatcher.Deliver(ReceivedMessage, DeliveryHeader)"/>):
+    /// delivered as it is, once. Never throws.
+    /// </summary>
+    public void OnArrival(ReceivedMessage received, AckStamp stamp)
+        => Arrive(new IncomingDelivery(received.From, received.Channel, received.Target!, received.Message, received.IsCast, stamp.Session, stamp.Sequence, Label: null, Causal: null, Received: received), stamp);
+
+    private void Arrive(in IncomingDelivery item, AckStamp stamp)
     {
-        var item = new IncomingDelivery(from, channel, target, payload, isCast, stamp.Session, stamp.Sequence, label, causal, Call: call);
+        var from = item.From;
         bool drains;
         IncomingDelivery next = default;
         var flush = AckFlush.None;
@@ -41,9 +52,12 @@ internal sealed partial class DeliveryLayer
             }
 
             var arrival = _receiver.Receive(from, stamp, item);
-            foreach (var released in arrival.Released)
+            if (arrival.Released.Count > 0)
             {
-                Accept(released.Item);
+                foreach (var released in arrival.Released)
+                {
+                    Accept(released.Item);
+                }
             }
 
             switch (arrival.Outcome)
@@ -83,7 +97,7 @@ internal sealed partial class DeliveryLayer
     /// Hands a message the ack layer accepted (or this node sent itself) to the causal buffer, or queues it for
     /// delivery. Under the lock.
     /// </summary>
-    private void Accept(IncomingDelivery item)
+    private void Accept(in IncomingDelivery item)
     {
         if (item.Label is not { } label)
         {
@@ -217,7 +231,9 @@ internal sealed partial class DeliveryLayer
         do
         {
             IncomingDelivery? delivered = null;
-            var pending = item.Message is null ? null : _dispatcher.DeliverMessage(item.From, item.Channel, item.Target, item.Message, item.IsCast, item.Call);
+            var pending = item.Received is { } received ? _dispatcher.DeliverReceived(received)
+                : item.Message is null ? null
+                : _dispatcher.DeliverMessage(item.From, item.Channel, item.Target, item.Message, item.IsCast, item.Call);
             if (pending is null || pending.IsCompleted)
             {
                 delivered = item;
@@ -258,7 +274,7 @@ internal sealed partial class DeliveryLayer
     }
 
     /// <summary>The message was delivered (or need not be): acknowledge it, and accept what waited for it. Under the lock.</summary>
-    private void Done(IncomingDelivery item)
+    private void Done(in IncomingDelivery item)
     {
         if (!item.IsTracked)
         {
@@ -266,9 +282,13 @@ internal sealed partial class DeliveryLayer
             return;
         }
 
-        foreach (var released in _receiver.Completed(item.From, item.Session, item.Sequence))
+        var released = _receiver.Completed(item.From, item.Session, item.Sequence);
+        if (released.Count > 0)
         {
-            Accept(released.Item);
+            foreach (var accepted in released)
+            {
+                Accept(accepted.Item);
+            }
         }
 
         _unreported++;
