@@ -10,9 +10,11 @@ internal sealed partial class DeliveryLayer
     /// <summary>
     /// The most messages delivered before their acknowledgement goes, even in the middle of a socket read (fewer when a
     /// quarter of the window is fewer): a sender whose senders wait for their acknowledgements resumes the first of
-    /// them while this node still delivers the rest of a burst.
+    /// them while this node still delivers the rest of a burst. Each acknowledgement costs a frame written here and read
+    /// and completed there, so a sender with a window of 256 (four acknowledgements in flight) spends less per message
+    /// with 64 than with 32 (docs/benchmarks.md, seventh session of 2026-12-07).
     /// </summary>
-    private const int MaxDeliveredPerAck = 32;
+    private const int MaxDeliveredPerAck = 64;
 
     private readonly Queue<IncomingDelivery> _ready = new();
     private readonly HashSet<NodeName> _acksDue = [];
