@@ -63,8 +63,61 @@ public sealed class TrackedReceivePathTests
         Assert.Equal([1, 2, 1], delivered);
     }
 
+    [Fact]
+    public async Task Over_a_connection_an_interposer_sees_an_acknowledged_message_in_its_envelope_and_it_is_delivered_once()
+    {
+        await using var nodes = new TestNodes();
+        var seen = new ReceivedHeaders();
+        var a = await nodes.StartAsync();
+        var b = await nodes.StartAsync(interposer: seen);
+        await b.JoinAsync(a.Spec);
+        await TestNodes.WaitUntilAsync(() => a.IsFullyConnected(b.Name) && b.IsFullyConnected(a.Name), () => "a and b connected");
+        var inbox = new Inbox();
+        using var receiver = b.RegisterReceiver("inbox", inbox.Add);
+
+        foreach (var text in new[] { "one", "two", "three" })
+        {
+            await a.ForwardMessageAsync(b.Name, PartisanTarget.Named("inbox"), new Note(text), new ForwardOptions { Ack = true, PartitionKey = 1 }).AsTask().WaitAsync(TestNodes.Timeout);
+        }
+
+        Assert.Equal(["one", "two", "three"], inbox.Texts);
+        Assert.Equal([1L, 2, 3], seen.Sequences.Distinct());
+    }
+
     private static ForwardEnvelope Envelope(long sequence, long predecessor, long session = 1)
         => ForwardEnvelope.Create(PartisanTarget.Named("sink"), new Numbered((int)sequence, (int)session), isCast: false, delivery: new DeliveryHeader(session, sequence, predecessor, Base: 1));
+
+    /// <summary>Records the numbers of the acknowledged messages a node receives, as its interposer sees them.</summary>
+    private sealed class ReceivedHeaders : IPartisanInterposer
+    {
+        private readonly List<long> _sequences = [];
+
+        public List<long> Sequences
+        {
+            get
+            {
+                lock (_sequences)
+                {
+                    return [.. _sequences];
+                }
+            }
+        }
+
+        public InterposerDecision OnSend(in InterposedMessage message) => InterposerDecision.Deliver;
+
+        public InterposerDecision OnReceive(in InterposedMessage message)
+        {
+            if (message.Message is ForwardEnvelope { Delivery.IsTracked: true } acked)
+            {
+                lock (_sequences)
+                {
+                    _sequences.Add(acked.Delivery.Sequence);
+                }
+            }
+
+            return InterposerDecision.Deliver;
+        }
+    }
 
     /// <summary>One connection's tables; each frame is encoded, decoded as the connection does, and handed to the node.</summary>
     private sealed class Connection
