@@ -235,7 +235,7 @@ internal static class LargeMessageExperiment
 
         // The first frame names the message's type, the next ones refer to it by number, as on a connection.
         var announcing = FrameCodec.Encode(codec, envelope, int.MaxValue, types: sent);
-        codec.Receive(new ReadOnlySequence<byte>(announcing.Buffer, FrameCodec.PrefixSize, announcing.BodyLength), received, targets, from, "default");
+        codec.Receive(new ReadOnlySequence<byte>(announcing.Buffer, FrameCodec.PrefixSize, announcing.BodyLength), received, targets, from, "default", out _);
         announcing.Announces?.MarkAnnounced();
         announcing.Return();
         var frame = FrameCodec.Encode(codec, envelope, int.MaxValue, types: sent);
@@ -263,7 +263,7 @@ internal static class LargeMessageExperiment
                 {
                     for (var i = 0; i < Frames; i++)
                     {
-                        _ = codec.Receive(input, received, targets, from, "default");
+                        _ = codec.Receive(input, received, targets, from, "default", out _);
                     }
                 }
                 else

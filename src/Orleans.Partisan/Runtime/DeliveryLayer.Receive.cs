@@ -4,15 +4,17 @@ using Orleans.Partisan.Transport;
 
 namespace Orleans.Partisan.Runtime;
 
-/// <summary>The receiving side: de-duplication and key order, causal order, delivery in order, acknowledgements.</summary>
+/// <summary>The receiving side after arrival (<c>DeliveryLayer.Arrival.cs</c>): delivery in order, and acknowledgements.</summary>
 internal sealed partial class DeliveryLayer
 {
     /// <summary>
     /// The most messages delivered before their acknowledgement goes, even in the middle of a socket read (fewer when a
     /// quarter of the window is fewer): a sender whose senders wait for their acknowledgements resumes the first of
-    /// them while this node still delivers the rest of a burst.
+    /// them while this node still delivers the rest of a burst. Each acknowledgement costs a frame written here and read
+    /// and completed there, so a sender with a window of 256 (four acknowledgements in flight) spends less per message
+    /// with 64 than with 32 (docs/benchmarks.md, seventh session of 2026-12-07).
     /// </summary>
-    private const int MaxDeliveredPerAck = 32;
+    private const int MaxDeliveredPerAck = 64;
 
     private readonly Queue<IncomingDelivery> _ready = new();
     private readonly HashSet<NodeName> _acksDue = [];
@@ -21,117 +23,6 @@ internal sealed partial class DeliveryLayer
     private bool _draining;
     private bool _flushScheduled;
     private int _unreported;
-
-    /// <summary>A tracked message arrived from <paramref name="from"/> (directly or relayed). Never throws.</summary>
-    /// <remarks>
-    /// The numbers (<paramref name="stamp"/>) come from the envelope's <see cref="DeliveryHeader"/>, or with the label
-    /// and causal stamp from a <see cref="DeliveryEnvelope"/>; <paramref name="payload"/> is <see langword="null"/> for a causal placeholder.
-    /// </remarks>
-    public void OnArrival(NodeName from, string channel, PartisanTarget target, bool isCast, CallHeader call, AckStamp stamp, string? label, CausalStamp? causal, object? payload)
-    {
-        var item = new IncomingDelivery(from, channel, target, payload, isCast, stamp.Session, stamp.Sequence, label, causal, Call: call);
-        bool drains;
-        IncomingDelivery next = default;
-        var flush = AckFlush.None;
-        lock (_lock)
-        {
-            if (_disposed)
-            {
-                return;
-            }
-
-            var arrival = _receiver.Receive(from, stamp, item);
-            foreach (var released in arrival.Released)
-            {
-                Accept(released.Item);
-            }
-
-            switch (arrival.Outcome)
-            {
-                case AckOutcome.Accepted:
-                    Accept(item);
-                    break;
-                case AckOutcome.Duplicate:
-                    PartisanMetrics.Duplicates.Add(1, new TagList { { "reason", "delivered" } });
-                    AckDue(from);
-                    break;
-                case AckOutcome.InProgress:
-                    PartisanMetrics.Duplicates.Add(1, new TagList { { "reason", "in-progress" } });
-                    break;
-                case AckOutcome.Stale:
-                    PartisanMetrics.Duplicates.Add(1, new TagList { { "reason", "old-session" } });
-                    break;
-                case AckOutcome.Refused:
-                    DeliveryLog.Refused(_logger, stamp.Sequence, from);
-                    break;
-                case AckOutcome.Invalid:
-                    Invalid(from, $"inconsistent numbers {stamp}");
-                    break;
-            }
-
-            drains = TryStartDraining() && TryTakeNext(null, out next, out flush);
-        }
-
-        Flush(flush);
-        if (drains)
-        {
-            DrainFrom(next);
-        }
-    }
-
-    /// <summary>
-    /// Hands a message the ack layer accepted (or this node sent itself) to the causal buffer, or queues it for
-    /// delivery. Under the lock.
-    /// </summary>
-    private void Accept(IncomingDelivery item)
-    {
-        if (item.Label is not { } label)
-        {
-            _ready.Enqueue(item);
-            return;
-        }
-
-        if (item.Causal is null)
-        {
-            Invalid(item.From, $"a message of causal label {label} came without its stamp");
-            Done(item);
-            return;
-        }
-
-        var arrival = _causal.Receive(label, item.From, item.Causal, item);
-        switch (arrival.Outcome)
-        {
-            case CausalOutcome.Delivered:
-                foreach (var ready in arrival.Deliver)
-                {
-                    _ready.Enqueue(ready);
-                }
-
-                break;
-            case CausalOutcome.Buffered:
-                PartisanMetrics.CausalBuffered.Add(1);
-                break;
-            case CausalOutcome.Duplicate:
-                Done(item);
-                break;
-            case CausalOutcome.AlreadyBuffered:
-                Abandon(item);
-                break;
-            case CausalOutcome.Overflow:
-                PartisanMetrics.CausalOverflow.Add(1);
-                DeliveryLog.CausalOverflow(_logger, label, _causal.MaxBufferedPerLabel, item.From);
-                Abandon(item);
-                break;
-            case CausalOutcome.Departed:
-                PartisanMetrics.Undeliverable.Add(1, new TagList { { "reason", "causal-departed" } });
-                Abandon(item);
-                break;
-            case CausalOutcome.Invalid:
-                Invalid(item.From, arrival.Problem ?? "invalid causal stamp");
-                Done(item);
-                break;
-        }
-    }
 
     /// <summary>
     /// Delivers the queued messages in order, one caller at a time (a caller that finds another one at it
@@ -217,7 +108,9 @@ internal sealed partial class DeliveryLayer
         do
         {
             IncomingDelivery? delivered = null;
-            var pending = item.Message is null ? null : _dispatcher.DeliverMessage(item.From, item.Channel, item.Target, item.Message, item.IsCast, item.Call);
+            var pending = item.Received is { } received ? _dispatcher.DeliverReceived(received)
+                : item.Message is null ? null
+                : _dispatcher.DeliverMessage(item.From, item.Channel, item.Target, item.Message, item.IsCast, item.Call);
             if (pending is null || pending.IsCompleted)
             {
                 delivered = item;
@@ -258,7 +151,7 @@ internal sealed partial class DeliveryLayer
     }
 
     /// <summary>The message was delivered (or need not be): acknowledge it, and accept what waited for it. Under the lock.</summary>
-    private void Done(IncomingDelivery item)
+    private void Done(in IncomingDelivery item)
     {
         if (!item.IsTracked)
         {
@@ -266,9 +159,13 @@ internal sealed partial class DeliveryLayer
             return;
         }
 
-        foreach (var released in _receiver.Completed(item.From, item.Session, item.Sequence))
+        var released = _receiver.Completed(item.From, item.Session, item.Sequence);
+        if (released.Count > 0)
         {
-            Accept(released.Item);
+            foreach (var accepted in released)
+            {
+                Accept(accepted.Item);
+            }
         }
 
         _unreported++;

@@ -18,6 +18,10 @@ namespace Orleans.Partisan.Runtime;
 /// <param name="Causal">Its causal stamp, with the label.</param>
 /// <param name="Delivered">For a message this node sent itself with <see cref="ForwardOptions.Ack"/>: completed once delivered.</param>
 /// <param name="Call">The call it is the request of, if any.</param>
+/// <param name="Received">
+/// For an acknowledged forward an inbound connection decoded straight into what its receiver gets: that message, handed
+/// to its target as it is (its other fields repeat it).
+/// </param>
 internal readonly record struct IncomingDelivery(
     NodeName From,
     string Channel,
@@ -29,7 +33,8 @@ internal readonly record struct IncomingDelivery(
     string? Label,
     CausalStamp? Causal,
     TaskCompletionSource? Delivered = null,
-    CallHeader Call = default)
+    CallHeader Call = default,
+    ReceivedMessage? Received = null)
 {
     /// <summary>Whether it came from another node, through the ack layer.</summary>
     public bool IsTracked => Session != 0;

@@ -121,6 +121,28 @@ internal sealed class LocalDispatcher(NodeName self, IGrainMessageSink? grainSin
     }
 
     /// <summary>
+    /// Delivers an acknowledged forward as an inbound connection decoded it (<see cref="WireCodec.Receive"/>), with its
+    /// numbers: through <see cref="Delivery"/>, which de-duplicates and orders it, then hands the same
+    /// <see cref="ReceivedMessage"/> to its target (<see cref="DeliverReceived"/>). Never throws.
+    /// </summary>
+    public void Deliver(ReceivedMessage received, DeliveryHeader tracked)
+    {
+        if (Delivery is { } acked)
+        {
+            acked.OnArrival(received, new AckStamp(tracked.Session, tracked.Sequence, tracked.Predecessor, tracked.Base));
+            return;
+        }
+
+        _ = DeliverReceived(received);
+    }
+
+    /// <summary>
+    /// Hands <paramref name="received"/>, decoded straight off a connection with its <see cref="ReceivedMessage.Target"/>
+    /// (no call's request), to that target: see <see cref="DeliverMessage"/>. Never throws.
+    /// </summary>
+    public Task? DeliverReceived(ReceivedMessage received) => Dispatch(received.Target!, received, replier: null);
+
+    /// <summary>
     /// Delivers <paramref name="message"/> (with the way to answer it if it is the request of <paramref name="call"/>) to
     /// <paramref name="target"/>; returns the grain call when the target is a grain, or <see langword="null"/> when
     /// it is done (delivered, or logged and counted as undeliverable). Never throws.

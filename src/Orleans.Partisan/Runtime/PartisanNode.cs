@@ -307,6 +307,8 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         }
     }
 
+    void ITransportEvents.OnTrackedMessage(ReceivedMessage message, DeliveryHeader tracked) => _dispatcher.Deliver(message, tracked);
+
     void ITransportEvents.OnReceiveBatchEnd() => _delivery.OnReceiveBatchEnd();
 
     public async ValueTask DisposeAsync()

@@ -25,6 +25,15 @@ internal interface ITransportEvents
     void OnMessage(NodeName from, string channel, object message);
 
     /// <summary>
+    /// An acknowledged forward arrived on an inbound connection, read as the <see cref="ReceivedMessage"/> its receiver
+    /// gets (with its <see cref="ReceivedMessage.Target"/>) and its numbers, <paramref name="tracked"/>, which the node
+    /// checks before it delivers it: no envelope is made for it. Unless implemented, handed to <see cref="OnMessage"/>
+    /// in the envelope it would have been read into (<see cref="WireCodec.Envelope"/>).
+    /// </summary>
+    void OnTrackedMessage(ReceivedMessage message, DeliveryHeader tracked)
+        => OnMessage(message.From, message.Channel, WireCodec.Envelope(message, tracked));
+
+    /// <summary>
     /// An inbound connection handed over every frame of one socket read (one or more <see cref="OnMessage"/> calls
     /// on this thread, while <see cref="ReceiveBatch.IsActive"/>): work that covers a whole read, such as one
     /// cumulative acknowledgement per sender, is done now. Does nothing unless implemented.

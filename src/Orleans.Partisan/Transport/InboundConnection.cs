@@ -295,9 +295,10 @@ internal sealed partial class InboundConnection
     private bool Dispatch(in ReadOnlySequence<byte> body, [NotNullWhen(false)] out CloseReason? failure)
     {
         object message;
+        DeliveryHeader tracked;
         try
         {
-            message = _context.Codec.Receive(body, _types, _targets, Peer, Channel);
+            message = _context.Codec.Receive(body, _types, _targets, Peer, Channel, out tracked);
             if (message is RelayEnvelope relay && relay.Destination == _context.Settings.LocalName)
             {
                 // Relayed to this node: decode the message now, so that a malformed one closes this connection as
@@ -313,15 +314,32 @@ internal sealed partial class InboundConnection
         }
 
         failure = null;
-        if (_context.Interposition is { } interposition && !interposition.OnReceive(Peer, Channel, message, _events))
+        if (_context.Interposition is { } interposition)
         {
-            // Dropped, or held back and dispatched when its delay ends.
-            return true;
+            if (tracked.IsTracked)
+            {
+                // Interposers see (and may hold back) an acknowledged message in its envelope, as a relayed one comes.
+                message = WireCodec.Envelope((ReceivedMessage)message, tracked);
+                tracked = default;
+            }
+
+            if (!interposition.OnReceive(Peer, Channel, message, _events))
+            {
+                // Dropped, or held back and dispatched when its delay ends.
+                return true;
+            }
         }
 
         try
         {
-            _events.OnMessage(Peer, Channel, message);
+            if (tracked.IsTracked)
+            {
+                _events.OnTrackedMessage((ReceivedMessage)message, tracked);
+            }
+            else
+            {
+                _events.OnMessage(Peer, Channel, message);
+            }
         }
         catch (Exception exception)
         {

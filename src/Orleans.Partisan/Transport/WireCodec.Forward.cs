@@ -109,9 +109,11 @@ internal sealed partial class WireCodec
 
     /// <summary>
     /// Reads a forward frame's body after its kind byte: a <see cref="ForwardEnvelope"/>, or, for a frame that arrived on
-    /// a connection (<see cref="FrameInput.Channel"/>), a plain forward as the <see cref="ReceivedMessage"/> its receiver gets.
+    /// a connection (<see cref="FrameInput.Channel"/>), a forward that is no call's request or answer as the
+    /// <see cref="ReceivedMessage"/> its receiver gets, with its numbers in <paramref name="tracked"/> if it is acknowledged
+    /// (<c>default</c> otherwise).
     /// </summary>
-    private object ReadForward<TInput>(ref Reader<TInput> reader, in FrameInput input)
+    private object ReadForward<TInput>(ref Reader<TInput> reader, in FrameInput input, out DeliveryHeader tracked)
     {
         var flags = reader.ReadByte();
         PartisanTarget target;
@@ -208,10 +210,23 @@ internal sealed partial class WireCodec
         }
 
         var isCast = (flags & CastFlag) != 0;
-        return input.Channel is { } channel && (flags & (AnswerFlag | RequestFlag | TrackedFlag)) == 0
-            ? new ReceivedMessage(input.From, channel, message!, isCast) { Target = target }
-            : ForwardEnvelope.Create(target, message, isCast, call, delivery);
+        if (input.Channel is { } channel && (flags & (AnswerFlag | RequestFlag)) == 0)
+        {
+            tracked = delivery;
+            return new ReceivedMessage(input.From, channel, message!, isCast) { Target = target };
+        }
+
+        tracked = default;
+        return ForwardEnvelope.Create(target, message, isCast, call, delivery);
     }
+
+    /// <summary>
+    /// The envelope an acknowledged forward that <see cref="Receive"/> read as a <see cref="ReceivedMessage"/> (with its
+    /// numbers, <paramref name="tracked"/>) would have been read into otherwise: for a path that takes envelopes (an
+    /// interposer's).
+    /// </summary>
+    public static ForwardEnvelope Envelope(ReceivedMessage received, DeliveryHeader tracked)
+        => ForwardEnvelope.Create(received.Target!, received.Message, received.IsCast, delivery: tracked);
 
     /// <summary>A target written by Orleans' serializer; the connection's last one again if the bytes are the same (<see cref="ReceivedTargetCache"/>).</summary>
     private PartisanTarget ReadTarget<TInput>(ref Reader<TInput> reader, in FrameInput input)

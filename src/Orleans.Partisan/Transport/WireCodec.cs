@@ -126,23 +126,25 @@ internal sealed partial class WireCodec
     /// not registered, nests too deeply, would allocate out of proportion to its size, or Orleans' serializer
     /// could not read it (the original exception is the inner one).
     /// </exception>
-    public object Read(in ReadOnlySequence<byte> body, ReceivedTypeTable? types) => Read(body, types, targets: null, default, channel: null);
+    public object Read(in ReadOnlySequence<byte> body, ReceivedTypeTable? types) => Read(body, types, targets: null, default, channel: null, out _);
 
     /// <summary>
     /// Reads one body that arrived from <paramref name="from"/> on a connection of <paramref name="channel"/>, whose
     /// table of type numbers is <paramref name="types"/> and whose last target other than a name is in
     /// <paramref name="targets"/>: as <see cref="Read(in ReadOnlySequence{byte}, ReceivedTypeTable?)"/>,
-    /// except that a plain forward (neither a call's request or answer nor acknowledged) is read straight into the
-    /// <see cref="ReceivedMessage"/> its receiver gets, its target in <see cref="ReceivedMessage.Target"/>, rather than
-    /// into a <see cref="ForwardEnvelope"/> that would be copied into one: a received message costs its own objects
-    /// and that one.
+    /// except that a forward that is no call's request or answer is read straight into the <see cref="ReceivedMessage"/>
+    /// its receiver gets, its target in <see cref="ReceivedMessage.Target"/>, rather than into a
+    /// <see cref="ForwardEnvelope"/> that would be copied into one: a received message costs its own objects and that
+    /// one. An acknowledged one's numbers come in <paramref name="tracked"/> (<c>default</c> for any other frame), for
+    /// the delivery layer to check before it hands the message on.
     /// </summary>
     /// <exception cref="InvalidDataException">As <see cref="Read(in ReadOnlySequence{byte}, ReceivedTypeTable?)"/>.</exception>
-    public object Receive(in ReadOnlySequence<byte> body, ReceivedTypeTable types, ReceivedTargetCache targets, NodeName from, string channel)
-        => Read(body, types, targets, from, channel);
+    public object Receive(in ReadOnlySequence<byte> body, ReceivedTypeTable types, ReceivedTargetCache targets, NodeName from, string channel, out DeliveryHeader tracked)
+        => Read(body, types, targets, from, channel, out tracked);
 
-    private object Read(in ReadOnlySequence<byte> body, ReceivedTypeTable? types, ReceivedTargetCache? targets, NodeName from, string? channel)
+    private object Read(in ReadOnlySequence<byte> body, ReceivedTypeTable? types, ReceivedTargetCache? targets, NodeName from, string? channel, out DeliveryHeader tracked)
     {
+        tracked = default;
         var compact = body.IsSingleSegment ? Check(body) : CpuSlice.Quietly(body, static b => Check(b));
         if (IsRelay(body))
         {
@@ -157,18 +159,18 @@ internal sealed partial class WireCodec
             {
                 using var stream = new BudgetedInputStream(body);
                 var reader = Reader.Create(stream, session);
-                return Read(ref reader, new FrameInput(body, types, targets: null, from, channel));
+                return Read(ref reader, new FrameInput(body, types, targets: null, from, channel), out tracked);
             }
 
             if (body.IsSingleSegment)
             {
                 var reader = Reader.Create(body.First, session);
-                return Read(ref reader, new FrameInput(body, types, targets, from, channel));
+                return Read(ref reader, new FrameInput(body, types, targets, from, channel), out tracked);
             }
             else
             {
                 var reader = Reader.Create(body, session);
-                return Read(ref reader, new FrameInput(body, types, targets, from, channel));
+                return Read(ref reader, new FrameInput(body, types, targets, from, channel), out tracked);
             }
         }
         catch (Exception exception) when (exception is not (InvalidDataException or OutOfMemoryException))
@@ -181,15 +183,16 @@ internal sealed partial class WireCodec
         }
     }
 
-    private object Read<TInput>(ref Reader<TInput> reader, in FrameInput input)
+    private object Read<TInput>(ref Reader<TInput> reader, in FrameInput input, out DeliveryHeader tracked)
     {
+        tracked = default;
         var kind = reader.ReadByte();
         switch (kind)
         {
             case ObjectKind:
                 return _objects.Deserialize(ref reader, typeof(object)) ?? throw new InvalidDataException("The frame decoded to null.");
             case ForwardKind:
-                return ReadForward(ref reader, input);
+                return ReadForward(ref reader, input, out tracked);
             default:
                 throw new InvalidDataException($"The frame is of unknown kind {kind}.");
         }

@@ -56,7 +56,7 @@ internal sealed class FrameTarget : IFuzzTarget
             switch (FrameCodec.TryReadFrame(ref buffer, MaxFrameSize, out var body, out var length))
             {
                 case FrameReadStatus.Frame:
-                    FuzzServices.Codec.Receive(body, types, targets, Peer, "default");
+                    FuzzServices.Codec.Receive(body, types, targets, Peer, "default", out _);
                     break;
                 case FrameReadStatus.InvalidLength:
                     throw new InvalidDataException($"Invalid frame length {length}.");

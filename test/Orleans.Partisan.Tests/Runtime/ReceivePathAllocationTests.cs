@@ -94,7 +94,7 @@ public sealed class ReceivePathAllocationTests(ITestOutputHelper output)
     {
         for (var i = 0; i < count; i++)
         {
-            events.OnMessage(Peer, PartisanChannels.Default, codec.Receive(body, types, targets, Peer, PartisanChannels.Default));
+            events.OnMessage(Peer, PartisanChannels.Default, codec.Receive(body, types, targets, Peer, PartisanChannels.Default, out _));
             if (drain is not null && i % 64 == 63)
             {
                 drain();

@@ -9,7 +9,7 @@ public sealed class WireCodecReceiveTests
     private static readonly NodeName Peer = new("peer");
 
     [Fact]
-    public void A_plain_forward_is_read_into_the_received_message_with_its_target_and_every_other_forward_into_an_envelope()
+    public void A_forward_that_is_no_call_is_read_into_the_received_message_with_its_target_and_every_other_forward_into_an_envelope()
     {
         PartisanTarget[] targets = [PartisanTarget.Named("sink"), new ProcessRef(new NodeName("n1"), 42), PartisanTarget.Grain(GrainId.Create("test", "key"))];
         var connection = new Connection();
@@ -25,10 +25,36 @@ public sealed class WireCodecReceiveTests
 
         var request = Assert.IsType<HeadedForwardEnvelope>(connection.Receive(ForwardEnvelope.Create(PartisanTarget.Named("echo"), "q", isCast: false, new CallHeader(7, Transitive: false))));
         Assert.Equal(7, request.Call.Id);
-        var acked = Assert.IsType<HeadedForwardEnvelope>(connection.Receive(ForwardEnvelope.Create(PartisanTarget.Named("sink"), "a", isCast: true, delivery: new DeliveryHeader(1, 2, 1, 0))));
-        Assert.Equal(2, acked.Delivery.Sequence);
+        Assert.Equal(default, connection.LastTracked);
+        var acked = Assert.IsType<ReceivedMessage>(connection.Receive(ForwardEnvelope.Create(PartisanTarget.Named("sink"), "a", isCast: true, delivery: new DeliveryHeader(1, 2, 1, 0))));
+        Assert.Equal((Peer, "bulk", (object)"a", true, PartisanTarget.Named("sink")), (acked.From, acked.Channel, acked.Message, acked.IsCast, acked.Target));
+        Assert.Equal(new DeliveryHeader(1, 2, 1, 0), connection.LastTracked);
+        var both = Assert.IsType<HeadedForwardEnvelope>(connection.Receive(ForwardEnvelope.Create(PartisanTarget.Named("echo"), "b", isCast: false, new CallHeader(8, Transitive: false), new DeliveryHeader(1, 3, 0, 0))));
+        Assert.Equal((8L, 3L), (both.Call.Id, both.Delivery.Sequence));
+        Assert.Equal(default, connection.LastTracked);
         var answer = Assert.IsType<ForwardEnvelope>(connection.Receive(new ForwardEnvelope(new CallAnswerTarget(7, IsFailure: false), "r", isCast: false)), exactMatch: true);
         Assert.Equal(new CallAnswerTarget(7, IsFailure: false), answer.Target);
+    }
+
+    [Fact]
+    public void An_acknowledged_forward_read_outside_a_connection_or_put_back_in_an_envelope_keeps_its_numbers()
+    {
+        var header = new DeliveryHeader(4, 9, 7, 2);
+        var envelope = ForwardEnvelope.Create(new ProcessRef(new NodeName("n1"), 3), new Numbered(1, 2), isCast: false, delivery: header);
+        var frame = FrameCodec.Encode(TestSupport.Codec, envelope, 1 << 20);
+        try
+        {
+            var read = Assert.IsType<HeadedForwardEnvelope>(TestSupport.Codec.Read(new ReadOnlySequence<byte>(frame.Buffer, FrameCodec.PrefixSize, frame.BodyLength), types: null));
+            Assert.Equal((envelope.Target, (object?)new Numbered(1, 2), header), (read.Target, read.Message, read.Delivery));
+        }
+        finally
+        {
+            frame.Return();
+        }
+
+        var received = Assert.IsType<ReceivedMessage>(new Connection().Receive(envelope));
+        var back = WireCodec.Envelope(received, header);
+        Assert.Equal((envelope.Target, (object?)new Numbered(1, 2), false, header, default(CallHeader)), (back.Target, back.Message, back.IsCast, back.Delivery, back.Call));
     }
 
     [Fact]
@@ -85,13 +111,18 @@ public sealed class WireCodecReceiveTests
         private readonly ReceivedTypeTable _types = new();
         private readonly ReceivedTargetCache _targets = new();
 
+        /// <summary>The numbers the last frame came with.</summary>
+        public DeliveryHeader LastTracked { get; private set; }
+
         public object Receive(ForwardEnvelope envelope)
         {
             var frame = FrameCodec.Encode(TestSupport.Codec, envelope, 1 << 20, types: _sent);
             try
             {
                 frame.Announces?.MarkAnnounced();
-                return TestSupport.Codec.Receive(new ReadOnlySequence<byte>(frame.Buffer, FrameCodec.PrefixSize, frame.BodyLength), _types, _targets, Peer, "bulk");
+                var message = TestSupport.Codec.Receive(new ReadOnlySequence<byte>(frame.Buffer, FrameCodec.PrefixSize, frame.BodyLength), _types, _targets, Peer, "bulk", out var tracked);
+                LastTracked = tracked;
+                return message;
             }
             finally
             {
