@@ -61,11 +61,26 @@ internal sealed partial class DeliveryLayer
     /// batch rather than one each, so a cumulative acknowledgement of hundreds of messages costs one wake-up. A sender
     /// that blocks in its continuation delays the rest of its batch (not the connection, nor other batches).
     /// </summary>
+    /// <remarks>
+    /// The frames a resumed sender queues before it gives the thread back (a pipelining sender refilling its window)
+    /// wake their connection's writer once it does (<see cref="WriterWakeDeferral"/>), so they go in one socket write.
+    /// </remarks>
     private void Complete(List<OutgoingDelivery> batch)
     {
         foreach (var outgoing in batch)
         {
-            outgoing.TrySetResultInline();
+            var deferring = WriterWakeDeferral.Begin();
+            try
+            {
+                outgoing.TrySetResultInline();
+            }
+            finally
+            {
+                if (deferring)
+                {
+                    WriterWakeDeferral.End();
+                }
+            }
         }
 
         Return(batch);

@@ -345,7 +345,11 @@ internal sealed class OutboundConnection
         }
     }
 
-    /// <summary>The heartbeat timer: closes the connection once the peer has been silent too long, else checks again a period later.</summary>
+    /// <summary>
+    /// The heartbeat timer: closes the connection once the peer has been silent too long, else checks again a period later.
+    /// It also wakes a writer left parked with frames to take, which only a thread that blocked while holding back its
+    /// wake-up (<see cref="WriterWakeDeferral"/>) leaves behind.
+    /// </summary>
     private void CheckHeartbeat()
     {
         var heartbeat = _heartbeat!;
@@ -353,6 +357,8 @@ internal sealed class OutboundConnection
         {
             return;
         }
+
+        Queue.WakeParkedWriter();
 
         if (heartbeat.Check(_context.Now))
         {

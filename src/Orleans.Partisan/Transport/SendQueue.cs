@@ -45,6 +45,18 @@ internal sealed class SendQueue
     /// <summary>The frames queued (not counting senders waiting for room).</summary>
     public int Count => Volatile.Read(ref _count);
 
+    /// <summary>Whether the writer loop is parked in <see cref="WaitToReadAsync"/> and no one has woken it yet.</summary>
+    public bool IsWriterParked
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _readerWaiting;
+            }
+        }
+    }
+
     /// <summary>Whether the queue still takes frames.</summary>
     public bool IsOpen => !Volatile.Read(ref _closed) && !Volatile.Read(ref _completing);
 
@@ -76,8 +88,14 @@ internal sealed class SendQueue
             {
                 Append(frame, key);
                 status = EnqueueStatus.Queued;
-                wake = _readerWaiting;
-                _readerWaiting = false;
+
+                // A wake-up this thread holds back (WriterWakeDeferral) leaves the writer marked as waiting: a frame
+                // another thread queues meanwhile still wakes it.
+                wake = _readerWaiting && !WriterWakeDeferral.TryDefer(this);
+                if (wake)
+                {
+                    _readerWaiting = false;
+                }
             }
             else
             {
@@ -212,6 +230,28 @@ internal sealed class SendQueue
 
             _readerWaiting = true;
             return _readerSignal.Arm();
+        }
+    }
+
+    /// <summary>
+    /// Wakes the writer if it is parked while there is a frame to take: one whose wake-up <see cref="WriterWakeDeferral"/>
+    /// held back (another thread's frame, or the queue's closing, may have woken it meanwhile).
+    /// </summary>
+    public void WakeParkedWriter()
+    {
+        bool wake;
+        lock (_lock)
+        {
+            wake = _readerWaiting && _count > 0;
+            if (wake)
+            {
+                _readerWaiting = false;
+            }
+        }
+
+        if (wake)
+        {
+            _readerSignal.Set(true);
         }
     }
 

@@ -147,4 +147,43 @@ public sealed class TransportHeartbeatTests
         await TestSupport.WaitUntilAsync(() => a.Logger.Count(LogLevel.Warning, $"heartbeat interval {TimeSpan.FromMilliseconds(milliseconds)} is neither zero") == 1, "the refusal logged");
         Assert.Empty(a.Inbound(new NodeName("raw")));
     }
+
+    [Fact]
+    public async Task The_heartbeat_check_sends_a_frame_whose_sender_blocked_while_holding_back_the_writers_wake_up()
+    {
+        var time = new FakeTimeProvider();
+        await using var a = await TestNode.StartAsync("a", configure: Heartbeats, time: time);
+        await using var b = await TestNode.StartAsync("b");
+        a.Transport.Connect(b.Spec);
+        await a.WaitFullyConnectedAsync(b);
+        await a.Transport.SendAsync(b.Name, PartisanChannels.Default, new Numbered(0, 0), null, null, default);
+        await b.Events.WaitForMessagesAsync(1, "the first message, after which the writer parks");
+
+        // A thread that holds back the writer's wake-up (as a sender resumed by an acknowledgement does) queues a frame
+        // and then blocks instead of giving the thread back.
+        using var sent = new ManualResetEventSlim();
+        using var release = new ManualResetEventSlim();
+        var blocked = new Thread(() =>
+        {
+            Assert.True(WriterWakeDeferral.Begin());
+            try
+            {
+                _ = a.Transport.SendAsync(b.Name, PartisanChannels.Default, new Numbered(0, 1), null, null, default);
+                sent.Set();
+                release.Wait(TimeSpan.FromSeconds(30));
+            }
+            finally
+            {
+                WriterWakeDeferral.End();
+            }
+        });
+        blocked.Start();
+        await TestSupport.WaitUntilAsync(() => sent.IsSet, "the blocked thread's frame queued");
+
+        time.Advance(Interval / 2);
+        await b.Events.WaitForMessagesAsync(2, "the held-back frame, sent by the heartbeat check while its sender is still blocked");
+        Assert.False(release.IsSet);
+        release.Set();
+        await TestSupport.WaitUntilAsync(() => !blocked.IsAlive, "the blocked thread to end");
+    }
 }
