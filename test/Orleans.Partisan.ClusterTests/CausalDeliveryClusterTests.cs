@@ -16,7 +16,8 @@ public sealed class CausalDeliveryClusterTests
         var (sender, receiver) = (cluster.Node(cluster.Silos[0]), cluster.Node(cluster.Silos[1]));
         var arrived = new ConcurrentQueue<string>();
         using var inbox = receiver.RegisterReceiver(Inbox, m => arrived.Enqueue(((Ping)m.Message).Text));
-        using var slowBulk = cluster.Cluster.PartisanFaults().Delay(TimeSpan.FromMilliseconds(500), from: sender.Name, to: receiver.Name, channel: "bulk");
+        // Long enough that the undelayed message is delivered first even on a loaded machine (the control below).
+        using var slowBulk = cluster.Cluster.PartisanFaults().Delay(TimeSpan.FromSeconds(1.5), from: sender.Name, to: receiver.Name, channel: "bulk");
 
         // Without a label the delay reorders them: the test would see a missing causal order.
         await Send("plain on bulk", "bulk", label: null);

@@ -57,9 +57,13 @@ public sealed class NodeMonitorClusterTests
         await Eventually.Until(() => recorder.Events.Any(e => e.Kind == NodeEventKind.Up && e.Node == addedName), PartisanCluster.Timeout, () => $"nodeup {addedName} at the client; saw [{string.Join(", ", recorder.Events)}]");
 
         await cluster.Cluster.StopSiloAsync(added);
-        await Eventually.Until(() => recorder.Events.Any(e => e.Kind == NodeEventKind.Down && e.Node == addedName), PartisanCluster.Timeout, () => $"nodedown {addedName} at the client; saw [{string.Join(", ", recorder.Events)}]");
-        var down = recorder.Events.First(e => e.Kind == NodeEventKind.Down && e.Node == addedName);
-        Assert.Equal(NodeDownReason.Left, down.Reason);
+
+        // Awaited by its reason, as in NodeEventLeaseClusterTests: the graceful stop's nodedown is the one this is about.
+        await Eventually.Until(
+            () => recorder.Events.Any(e => e.Kind == NodeEventKind.Down && e.Node == addedName && e.Reason == NodeDownReason.Left),
+            PartisanCluster.Timeout,
+            () => $"nodedown {addedName} with reason Left at the client after its graceful stop; saw [{string.Join(", ", recorder.Events)}]");
+        var down = recorder.Events.First(e => e.Kind == NodeEventKind.Down && e.Node == addedName && e.Reason == NodeDownReason.Left);
         Assert.Equal(cluster.Silos[0].SiloAddress.GetNodeName(), down.Observer);
 
         await monitorGrain.MonitorNodes(false, observer, null);

@@ -126,9 +126,18 @@ public sealed class OverlayClusterTests : IAsyncLifetime
             var spec = await manager.GetNodeSpec();
             Assert.Equal(silo.SiloAddress.GetNodeName(), spec.Name);
             Assert.Equal(3, (await manager.GetMembers()).Count);
-            var connections = await manager.GetConnections();
-            Assert.Equal(2 * 3, connections.Count(c => c.Direction == ConnectionDirection.Outbound));
-            Assert.Equal(2 * 3, connections.Count(c => c.Direction == ConnectionDirection.Inbound));
+
+            // A peer counts a lane it accepted once it has read the dialler's hello, which may follow convergence.
+            IReadOnlyList<ConnectionInfo> connections = [];
+            await Eventually.Until(
+                async () =>
+                {
+                    connections = await manager.GetConnections();
+                    return connections.Count(c => c.Direction == ConnectionDirection.Outbound) == 2 * 3
+                        && connections.Count(c => c.Direction == ConnectionDirection.Inbound) == 2 * 3;
+                },
+                PartisanCluster.Timeout,
+                () => $"{spec.Name} reporting 6 outbound and 6 inbound connections; it reports [{string.Join(", ", connections)}]");
         }
     }
 }

@@ -175,6 +175,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
 
     private async Task Execute(IReadOnlyList<PeerServiceEffect> effects)
     {
+        List<NodeName>? departed = null;
         foreach (var effect in effects)
         {
             switch (effect)
@@ -208,7 +209,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
                     break;
                 case MemberLeftEffect left:
                     RuntimeLog.MemberLeft(_logger, left.Member.Name);
-                    _monitors.NodeDown(left.Member.Name, NodeDownReason.Left);
+                    (departed ??= []).Add(left.Member.Name);
                     break;
                 case SelfLeftEffect selfLeft when selfLeft.RemovedBy == _core.Self.Name:
                     _hasLeft = true;
@@ -229,6 +230,12 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         {
             Volatile.Write(ref _views.Active, hyParView.ActiveCount);
             Volatile.Write(ref _views.Passive, hyParView.PassiveCount);
+        }
+
+        // Reported once the members no longer include them: a subscriber told that a node left does not find it known.
+        foreach (var node in departed ?? [])
+        {
+            _monitors.NodeDown(node, NodeDownReason.Left);
         }
 
         if (changed)

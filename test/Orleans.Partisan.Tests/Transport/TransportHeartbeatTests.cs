@@ -98,16 +98,20 @@ public sealed class TransportHeartbeatTests
     [Fact]
     public async Task Connections_between_live_transports_stay_open_over_many_timeouts_in_both_directions()
     {
-        await using var a = await TestNode.StartAsync("a", configure: Heartbeats, channels: TestSupport.Channels(("bulk", 2, false)));
-        await using var b = await TestNode.StartAsync("b", configure: Heartbeats, channels: TestSupport.Channels(("bulk", 2, false)));
+        // A timeout that outlasts a stall of a loaded machine (this runs beside the simulations): with 1 s, a stalled
+        // process could read its peer's heartbeats only after its own check had given up on them.
+        var timeout = TimeSpan.FromSeconds(2);
+        TransportSettings SlowerHeartbeats(TransportSettings settings) => settings with { HeartbeatInterval = timeout / 10, HeartbeatTimeout = timeout };
+        await using var a = await TestNode.StartAsync("a", configure: SlowerHeartbeats, channels: TestSupport.Channels(("bulk", 2, false)));
+        await using var b = await TestNode.StartAsync("b", configure: SlowerHeartbeats, channels: TestSupport.Channels(("bulk", 2, false)));
         a.Transport.Connect(b.Spec);
         b.Transport.Connect(a.Spec);
         await a.WaitFullyConnectedAsync(b);
         await b.WaitFullyConnectedAsync(a);
 
-        // Five timeouts of real time with idle connections: only heartbeats keep them open.
+        // Three timeouts of real time with idle connections: only heartbeats keep them open.
         var watch = Stopwatch.StartNew();
-        while (watch.Elapsed < HeartbeatTimeout * 5)
+        while (watch.Elapsed < timeout * 3)
         {
             Assert.True(a.Events.Count("down:") == 0 && b.Events.Count("down:") == 0, $"a connection closed after {watch.Elapsed}: a [{string.Join(", ", a.Events.PeerEvents)}], b [{string.Join(", ", b.Events.PeerEvents)}]");
             await Task.Delay(Interval);
