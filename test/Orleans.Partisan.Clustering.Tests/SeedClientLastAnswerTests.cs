@@ -45,10 +45,11 @@ public sealed class SeedClientLastAnswerTests
         var options = new PartisanClusteringOptions
         {
             Seeds = [$"127.0.0.1:{servicePort - PartisanClusteringOptions.DefaultServicePortOffset}"],
-            LowerElectionTimeout = TimeSpan.FromMilliseconds(50),
-            UpperElectionTimeout = TimeSpan.FromMilliseconds(100),
-            // Shorter than one attempt's own bound (1 s), so every attempt is cut short by the deadline.
-            RequestTimeout = TimeSpan.FromMilliseconds(700),
+            LowerElectionTimeout = TimeSpan.FromMilliseconds(500),
+            UpperElectionTimeout = TimeSpan.FromSeconds(1),
+            // Shorter than one attempt's own bound (4 upper election timeouts, 4 s), so every attempt is cut short by the
+            // deadline; long enough for the first exchange to finish on a loaded machine (700 ms was not, once).
+            RequestTimeout = TimeSpan.FromSeconds(3),
         };
         var client = new SeedClient(options, SeedGroup.Serializer, NullLogger.Instance);
 
