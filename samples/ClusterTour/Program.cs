@@ -267,31 +267,51 @@ static async Task WaitForAsync(Func<Task<bool>> condition, CancellationToken can
     }
 }
 
-static int FreePort()
-{
-    using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-    socket.Bind(new IPEndPoint(IPAddress.Loopback, 0));
-    return ((IPEndPoint)socket.LocalEndPoint!).Port;
-}
+// Free loopback ports for the silos to bind later, chosen from 20000-29999: below the range the OS hands out for port 0
+// and for outbound connections (Linux, macOS and Windows alike), so no connection of another program can take one
+// between this check and the silo's bind, as it can a port the OS picked and this process released.
+static int FreePort() => FreePorts(1);
 
 // A free port whose next one is free too: a seed's consensus port, and its table-service port beside it.
-static int FreePortPair()
+static int FreePortPair() => FreePorts(2);
+
+static int FreePorts(int count)
 {
-    for (var attempt = 0; attempt < 200; attempt++)
+    for (var attempt = 0; attempt < 500; attempt++)
     {
-        var port = FreePort();
-        try
+        var first = Random.Shared.Next(20000, 30000 - count);
+        var ports = Enumerable.Range(first, count).ToList();
+        lock (GivenPorts.Taken)
         {
-            using var next = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
-            next.Bind(new IPEndPoint(IPAddress.Loopback, port + 1));
-            return port;
-        }
-        catch (SocketException)
-        {
+            if (ports.All(p => !GivenPorts.Taken.Contains(p) && IsFree(p)))
+            {
+                GivenPorts.Taken.UnionWith(ports);
+                return first;
+            }
         }
     }
 
-    throw new InvalidOperationException("No two consecutive free ports found.");
+    throw new InvalidOperationException($"No {count} consecutive free loopback ports in 20000-29999.");
+}
+
+static bool IsFree(int port)
+{
+    try
+    {
+        using var socket = new Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        socket.Bind(new IPEndPoint(IPAddress.Loopback, port));
+        return true;
+    }
+    catch (SocketException)
+    {
+        return false;
+    }
 }
 
 static void Section(string title) => Console.WriteLine($"{Environment.NewLine}== {title}");
+
+// The ports handed out in this process, so that no two silos get the same one before either has bound it.
+static class GivenPorts
+{
+    public static readonly HashSet<int> Taken = [];
+}
