@@ -198,6 +198,14 @@ public sealed class ClientNodeClusterTests
             () => ((Runtime.PartisanNode)cluster.Node(second)).AttachedClients.SequenceEqual([client.Name]),
             PartisanCluster.Timeout,
             () => $"{cluster.Node(second).Name} to have attached the client; attached [{string.Join(", ", ((Runtime.PartisanNode)cluster.Node(second)).AttachedClients)}]");
+
+        // The client settles on its new gateway: a client that dialled more than one silo while it chose closes the
+        // connections it does not keep, and a call routed over one of them would see the client go down.
+        var secondName = cluster.Node(second).Name;
+        await Eventually.Until(
+            () => client.GetNodes(NodeSelection.Connected).SequenceEqual([secondName]) && cluster.Nodes.Where(n => n.IsConnected(client.Name)).Select(n => n.Name).SequenceEqual([secondName]),
+            PartisanCluster.Timeout,
+            () => $"the client and {secondName} connected to each other, and to no other silo; the client is connected to [{string.Join(", ", client.GetNodes(NodeSelection.Connected))}], and [{string.Join(", ", cluster.Nodes.Where(n => n.IsConnected(client.Name)).Select(n => n.Name))}] to it");
         using var echo = client.RegisterReceiver("client-echo", m => _ = m.ReplyAsync(new Ping("client re: " + ((Ping)m.Message).Text)));
         foreach (var node in cluster.Nodes)
         {

@@ -197,19 +197,17 @@ internal sealed class CallTracker
         }
     }
 
-    /// <summary>A node event from the node monitors: a <c>nodedown</c> fails every call waiting on that node at once.</summary>
-    public void OnNodeEvent(NodeEvent nodeEvent)
+    /// <summary>
+    /// <paramref name="node"/> went down, told as it happens (<see cref="NodeMonitorHub.WentDown"/>): every call waiting on
+    /// it fails at once; a call that starts afterwards is not touched by this <c>nodedown</c>.
+    /// </summary>
+    public void OnNodeDown(NodeName node, NodeDownReason reason)
     {
-        if (nodeEvent.Kind != NodeEventKind.Down)
-        {
-            return;
-        }
-
         foreach (var (id, pending) in _pending)
         {
-            if (pending.Node == nodeEvent.Node && _pending.TryRemove(new KeyValuePair<long, PendingCall>(id, pending)))
+            if (pending.Node == node && _pending.TryRemove(new KeyValuePair<long, PendingCall>(id, pending)))
             {
-                pending.Fail(Failed(Ref(pending), pending, new CallNodeDownException(pending.Node, pending.Target, Ref(pending), nodeEvent.Reason ?? NodeDownReason.ConnectionClosed), "node-down"));
+                pending.Fail(Failed(Ref(pending), pending, new CallNodeDownException(pending.Node, pending.Target, Ref(pending), reason), "node-down"));
             }
         }
     }

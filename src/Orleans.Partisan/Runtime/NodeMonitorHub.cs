@@ -44,8 +44,12 @@ internal sealed class NodeMonitorHub : IAsyncDisposable
         }
     }
 
-    /// <summary>Told of every <c>nodedown</c> as it happens, before subscribers are (process monitors use it; it must not block).</summary>
-    public Action<NodeName>? WentDown { get; set; }
+    /// <summary>
+    /// Told of every <c>nodedown</c> as it happens, before subscribers are (process monitors and pending calls use it; it
+    /// must not block): what waits on the node at that moment ends, and nothing that starts after it does, however far
+    /// behind the subscribers' loop runs.
+    /// </summary>
+    public Action<NodeName, NodeDownReason>? WentDown { get; set; }
 
     public void NodeDown(NodeName node, NodeDownReason reason)
     {
@@ -65,7 +69,7 @@ internal sealed class NodeMonitorHub : IAsyncDisposable
             }
         }
 
-        WentDown?.Invoke(node);
+        WentDown?.Invoke(node, reason);
     }
 
     public bool MonitorNode(NodeName node, bool enable, NodeEventSubscriber subscriber)

@@ -47,12 +47,15 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
         _calls = new CallTracker(Name, (node, target, message, options, call, ct) => Send(node, target, message, options, isCast: false, call, ct), time, settings.CallTimeout, _logger);
         _dispatcher = new LocalDispatcher(Name, grainSink, _calls, _logger);
         _monitors = new NodeMonitorHub(Name, _dispatcher, _logger);
-        _monitors.MonitorNodes(true, NodeEventSubscriber.Callback(_calls.OnNodeEvent), new MonitorNodesOptions { IncludeReason = true });
         _clients = settings.IsClusterClient ? null : new ClientGateway(_transport, () => Driver.Members.Values, time, _logger);
         _relay = new TransitiveRelay(Name, _transport, _dispatcher, settings.RelayHopLimit, _logger, throughOne: IsClient || settings.IsClusterClient, _clients);
         _witness = new WitnessProbe(this, _logger);
         _processes = new ProcessMonitors(this, _dispatcher, settings.IsClusterClient || settings.PeerService is PartisanPeerService.HyParView or PartisanPeerService.ClientServer, settings.ProcessMonitorCheckInterval, time, _logger);
-        _monitors.WentDown = _processes.OnNodeDown;
+        _monitors.WentDown = (node, reason) =>
+        {
+            _calls.OnNodeDown(node, reason);
+            _processes.OnNodeDown(node);
+        };
         ObserverLeases = new ObserverLeases(_monitors, time, _logger);
         _delivery = new DeliveryLayer(Name, settings.Delivery, settings.PeerService is not PartisanPeerService.HyParView, Channels, _transport, _relay, _dispatcher, (node, target, message, options) => ForwardMessageAsync(node, target, message, options), time, _logger);
         _dispatcher.Delivery = _delivery;

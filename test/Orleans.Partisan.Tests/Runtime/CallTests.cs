@@ -124,7 +124,7 @@ public sealed class CallTests
         await TestNodes.WaitUntilAsync(() => nodes.Nodes.All(n => nodes.Nodes.All(m => m == n || n.IsFullyConnected(m.Name))), () => "a triangle");
         using var echo = c.RegisterReceiver("echo", m => _ = m.ReplyAsync(new Note("re: " + ((Note)m.Message).Text)).AsTask());
 
-        // Cut a-c both ways; a's calls must not see the nodedown of c this causes, so wait until it was delivered.
+        // Cut a-c both ways, and wait until a's subscribers heard of it (the call below starts with c down).
         var cDown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         a.MonitorNodes(true, NodeEventSubscriber.Callback(e =>
         {
@@ -144,6 +144,55 @@ public sealed class CallTests
         Assert.Equal("re: far", reply.Text);
         Assert.True(relayed.Requests >= 1, "the request went through b");
         Assert.True(relayed.Replies >= 1, "the reply went through b");
+    }
+
+    [Fact]
+    public async Task A_nodedown_before_a_call_started_does_not_fail_it_however_late_the_subscribers_hear_of_it()
+    {
+        await using var nodes = new TestNodes();
+        var a = await nodes.StartAsync();
+        var b = await nodes.StartAsync();
+        var c = await nodes.StartAsync();
+        await b.JoinAsync(a.Spec);
+        await c.JoinAsync(a.Spec);
+        await TestNodes.WaitUntilAsync(() => nodes.Nodes.All(n => nodes.Nodes.All(m => m == n || n.IsFullyConnected(m.Name))), () => "a triangle");
+        var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var replyNow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var echo = c.RegisterReceiver("echo", m =>
+        {
+            asked.TrySetResult();
+            _ = replyNow.Task.ContinueWith(_ => m.ReplyAsync(new Note("re: " + ((Note)m.Message).Text)).AsTask(), TaskScheduler.Default);
+        });
+
+        // a's subscriber loop is held up (a callback that blocks, as a slow one would), so c's nodedown reaches the
+        // subscribers only after the call below has started.
+        using var gate = new ManualResetEventSlim();
+        var holding = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        a.MonitorNode(new NodeName("nowhere@127.0.0.1:1"), true, NodeEventSubscriber.Callback(_ =>
+        {
+            holding.TrySetResult();
+            gate.Wait(TestNodes.Timeout);
+        }));
+        await holding.Task.WaitAsync(TestNodes.Timeout);
+        var cDownHeard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        a.MonitorNodes(true, NodeEventSubscriber.Callback(e =>
+        {
+            if (e.Kind == NodeEventKind.Down && e.Node == c.Name)
+            {
+                cDownHeard.TrySetResult();
+            }
+        }));
+
+        await a.DisconnectNodeAsync(c.Name);
+        await c.DisconnectNodeAsync(a.Name);
+        var call = a.CallAsync<Note>(c.Name, PartisanTarget.Named("echo"), new Note("after"), new ForwardOptions { Transitive = true }, TimeSpan.FromSeconds(60));
+        await asked.Task.WaitAsync(TestNodes.Timeout);
+        gate.Set();
+        await cDownHeard.Task.WaitAsync(TestNodes.Timeout);
+        Assert.False(call.IsCompleted, $"the call waits for its reply once the subscribers heard of c's nodedown; it ended {call.Status}: {call.Exception?.InnerException?.Message}");
+
+        replyNow.SetResult();
+        Assert.Equal("re: after", (await call.WaitAsync(TestNodes.Timeout)).Text);
     }
 
     [Fact]
