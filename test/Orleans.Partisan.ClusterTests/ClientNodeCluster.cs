@@ -64,4 +64,20 @@ internal static class ClientNodeCluster
             () => $"client node {client.Name} attached to a silo (connected both ways); it is connected to [{string.Join(", ", client.GetNodes(NodeSelection.Connected))}], silos connected to it: [{string.Join(", ", cluster.Silos.Where(s => cluster.Node(s).IsConnected(client.Name)).Select(s => s.SiloAddress))}]; overlay log:\n{cluster.OverlayLog()}");
         return gateway!;
     }
+
+    /// <summary>
+    /// Waits until the client's node and one silo (<paramref name="gateway"/>, if given) are connected to each other and
+    /// to no other: a client that dialled several silos while it chose keeps one, and a silo keeps a client it stopped
+    /// hearing from until it detaches it.
+    /// </summary>
+    public static Task WaitForOneGatewayAsync(this PartisanCluster cluster, NodeName? gateway = null)
+    {
+        var client = cluster.ClientNode();
+        IEnumerable<NodeName> Dialled() => client.GetNodes(NodeSelection.Connected);
+        IEnumerable<NodeName> Dialling() => cluster.Nodes.Where(n => n.IsConnected(client.Name)).Select(n => n.Name);
+        return Eventually.Until(
+            () => Dialled().ToList() is [var only] && (gateway is null || only == gateway) && Dialling().SequenceEqual([only]),
+            PartisanCluster.Timeout,
+            () => $"the client and {(gateway is null ? "one silo" : gateway.ToString())} connected to each other, and to no other silo; the client is connected to [{string.Join(", ", Dialled())}], and [{string.Join(", ", Dialling())}] to it");
+    }
 }
