@@ -90,16 +90,20 @@ internal sealed class ClientGateway(OverlayTransport transport, Func<IEnumerable
     /// <summary>
     /// This silo's node is leaving the overlay: sends every attached client a last welcome without this silo, before the
     /// members are dropped, so that each client moves to one of the silos listed; welcomes that follow list the same silos
-    /// (not the members left as the leave drops them, which would leave a client with no silo to move to).
+    /// (not the members left as the leave drops them, which would leave a client with no silo to move to). Returns the
+    /// clients welcomed: each drops its connections to this silo once it has taken the welcome in.
     /// </summary>
-    public void Leave()
+    public IReadOnlyCollection<NodeName> Leave()
     {
         var self = transport.LocalSpec.Name;
         _leavingWelcome = [.. silos().Where(s => s.Name != self)];
-        foreach (var client in _attached.Keys)
+        var welcomed = Attached;
+        foreach (var client in welcomed)
         {
             Welcome(client);
         }
+
+        return welcomed;
     }
 
     /// <summary>This silo's node joins the overlay again after <see cref="Leave"/>: it welcomes and takes on clients again.</summary>

@@ -1,8 +1,8 @@
 namespace Orleans.Partisan.Runtime;
 
 /// <summary>
-/// How the overlay node follows an outside membership source and, on an Orleans client, keeps its gateways;
-/// and what a fresh dial of a node finds (the failure detector's checks).
+/// How the overlay node follows an outside membership source and, on an Orleans client, keeps its gateways (and, on a
+/// silo that leaves, lets its clients move first); and what a fresh dial of a node finds (the failure detector's checks).
 /// </summary>
 internal sealed partial class PartisanNode
 {
@@ -91,4 +91,26 @@ internal sealed partial class PartisanNode
     /// </summary>
     internal Task<bool> AskWitnessAsync(NodeName witness, NodeSpec node, TimeSpan timeout, CancellationToken cancellationToken)
         => _witness.AskAsync(witness, node, timeout, cancellationToken);
+
+    /// <summary>
+    /// Waits until the clients told to move have dropped their connections to this silo (bounded by the leave timeout):
+    /// a client that took the last welcome in hears of the leave from it, not from a connection this silo closes first.
+    /// </summary>
+    private async Task WhenClientsMovedAsync(IReadOnlyCollection<NodeName> moving, CancellationToken cancellationToken)
+    {
+        if (moving.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _transport.WhenDroppedByAsync(moving).WaitAsync(_settings.LeaveTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            var remaining = _transport.GetConnections().Where(c => c.Direction == ConnectionDirection.Inbound && moving.Contains(c.Peer)).Select(c => c.Peer).Distinct();
+            RuntimeLog.LeaveNotAcknowledged(_logger, string.Join(", ", remaining), _settings.LeaveTimeout);
+        }
+    }
 }

@@ -193,17 +193,19 @@ internal sealed partial class PartisanNode : IPartisan, ITransportEvents, IAsync
             return;
         }
 
+        IReadOnlyCollection<NodeName> moving = [];
         if (node == Name)
         {
             _processes.Leaving();
 
             // Before the members are dropped: the attached clients' last welcome lists the silos they can move to.
-            _clients?.Leave();
+            moving = _clients?.Leave() ?? [];
         }
 
         var leaving = driver.LeaveAsync(node);
         _processes.NodeRemoved(node);
         await leaving.WaitAsync(cancellationToken).ConfigureAwait(false);
+        await WhenClientsMovedAsync(moving, cancellationToken).ConfigureAwait(false);
         _delivery.NodeLeft(node);
     }
 

@@ -175,7 +175,14 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
 
     private async Task Execute(IReadOnlyList<PeerServiceEffect> effects)
     {
-        List<NodeName>? departed = null;
+        var before = _members;
+        if (effects.Any(e => e is MemberLeftEffect))
+        {
+            // The members first: a subscriber told that a node left does not find it known. The nodedown itself goes
+            // in the effects' order, before the connection's close that may follow (which would say Disconnected).
+            Volatile.Write(ref _members, Snapshot());
+        }
+
         foreach (var effect in effects)
         {
             switch (effect)
@@ -209,7 +216,7 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
                     break;
                 case MemberLeftEffect left:
                     RuntimeLog.MemberLeft(_logger, left.Member.Name);
-                    (departed ??= []).Add(left.Member.Name);
+                    _monitors.NodeDown(left.Member.Name, NodeDownReason.Left);
                     break;
                 case SelfLeftEffect selfLeft when selfLeft.RemovedBy == _core.Self.Name:
                     _hasLeft = true;
@@ -223,19 +230,13 @@ internal sealed class PeerServiceDriver : IAsyncDisposable
         }
 
         var members = Snapshot();
-        var changed = !members.Keys.SequenceEqual(_members.Keys);
+        var changed = !members.Keys.SequenceEqual(before.Keys);
         Volatile.Write(ref _members, members);
         Volatile.Write(ref _neighbors, [.. members.Keys.Where(m => m != _core.Self.Name && _core.IsNeighbor(m))]);
         if (_core is HyParViewCore hyParView)
         {
             Volatile.Write(ref _views.Active, hyParView.ActiveCount);
             Volatile.Write(ref _views.Passive, hyParView.PassiveCount);
-        }
-
-        // Reported once the members no longer include them: a subscriber told that a node left does not find it known.
-        foreach (var node in departed ?? [])
-        {
-            _monitors.NodeDown(node, NodeDownReason.Left);
         }
 
         if (changed)
