@@ -116,12 +116,7 @@ public sealed class CallTests
     {
         var relayed = new RelayRecorder();
         await using var nodes = new TestNodes();
-        var a = await nodes.StartAsync();
-        var b = await nodes.StartAsync(interposer: relayed);
-        var c = await nodes.StartAsync();
-        await b.JoinAsync(a.Spec);
-        await c.JoinAsync(a.Spec);
-        await TestNodes.WaitUntilAsync(() => nodes.Nodes.All(n => nodes.Nodes.All(m => m == n || n.IsFullyConnected(m.Name))), () => "a triangle");
+        var (a, _, c) = await TriangleAsync(nodes, relayed);
         using var echo = c.RegisterReceiver("echo", m => _ = m.ReplyAsync(new Note("re: " + ((Note)m.Message).Text)).AsTask());
 
         // Cut a-c both ways, and wait until a's subscribers heard of it (the call below starts with c down).
@@ -150,12 +145,7 @@ public sealed class CallTests
     public async Task A_nodedown_before_a_call_started_does_not_fail_it_however_late_the_subscribers_hear_of_it()
     {
         await using var nodes = new TestNodes();
-        var a = await nodes.StartAsync();
-        var b = await nodes.StartAsync();
-        var c = await nodes.StartAsync();
-        await b.JoinAsync(a.Spec);
-        await c.JoinAsync(a.Spec);
-        await TestNodes.WaitUntilAsync(() => nodes.Nodes.All(n => nodes.Nodes.All(m => m == n || n.IsFullyConnected(m.Name))), () => "a triangle");
+        var (a, _, c) = await TriangleAsync(nodes);
         var asked = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var replyNow = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var echo = c.RegisterReceiver("echo", m =>
@@ -211,6 +201,18 @@ public sealed class CallTests
         var refused = Assert.Throws<InvalidOperationException>(() => copy.ReplyAsync(new Note("a")));
         Assert.Contains("cannot reply", refused.Message);
         Assert.NotEqual(delivered, delivered with { CallRef = null });
+    }
+
+    /// <summary>Three nodes, each connected to the others; <paramref name="onB"/> sees what b relays.</summary>
+    private static async Task<(PartisanNode A, PartisanNode B, PartisanNode C)> TriangleAsync(TestNodes nodes, IPartisanInterposer? onB = null)
+    {
+        var a = await nodes.StartAsync();
+        var b = await nodes.StartAsync(interposer: onB);
+        var c = await nodes.StartAsync();
+        await b.JoinAsync(a.Spec);
+        await c.JoinAsync(a.Spec);
+        await TestNodes.WaitUntilAsync(() => nodes.Nodes.All(n => nodes.Nodes.All(m => m == n || n.IsFullyConnected(m.Name))), () => "a triangle");
+        return (a, b, c);
     }
 
     internal static async Task<(PartisanNode A, PartisanNode B)> PairAsync(TestNodes nodes)
