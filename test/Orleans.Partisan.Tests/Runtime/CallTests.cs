@@ -120,17 +120,10 @@ public sealed class CallTests
         using var echo = c.RegisterReceiver("echo", m => _ = m.ReplyAsync(new Note("re: " + ((Note)m.Message).Text)).AsTask());
 
         // Cut a-c both ways, and wait until a's subscribers heard of it (the call below starts with c down).
-        var cDown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        a.MonitorNodes(true, NodeEventSubscriber.Callback(e =>
-        {
-            if (e.Kind == NodeEventKind.Down && e.Node == c.Name)
-            {
-                cDown.TrySetResult();
-            }
-        }));
+        var cDown = DownHeard(a, c.Name);
         await a.DisconnectNodeAsync(c.Name);
         await c.DisconnectNodeAsync(a.Name);
-        await cDown.Task.WaitAsync(TestNodes.Timeout);
+        await cDown.WaitAsync(TestNodes.Timeout);
         Assert.False(a.IsConnected(c.Name));
         Assert.False(c.IsConnected(a.Name));
 
@@ -164,21 +157,14 @@ public sealed class CallTests
             gate.Wait(TestNodes.Timeout);
         }));
         await holding.Task.WaitAsync(TestNodes.Timeout);
-        var cDownHeard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        a.MonitorNodes(true, NodeEventSubscriber.Callback(e =>
-        {
-            if (e.Kind == NodeEventKind.Down && e.Node == c.Name)
-            {
-                cDownHeard.TrySetResult();
-            }
-        }));
+        var cDownHeard = DownHeard(a, c.Name);
 
         await a.DisconnectNodeAsync(c.Name);
         await c.DisconnectNodeAsync(a.Name);
         var call = a.CallAsync<Note>(c.Name, PartisanTarget.Named("echo"), new Note("after"), new ForwardOptions { Transitive = true }, TimeSpan.FromSeconds(60));
         await asked.Task.WaitAsync(TestNodes.Timeout);
         gate.Set();
-        await cDownHeard.Task.WaitAsync(TestNodes.Timeout);
+        await cDownHeard.WaitAsync(TestNodes.Timeout);
         Assert.False(call.IsCompleted, $"the call waits for its reply once the subscribers heard of c's nodedown; it ended {call.Status}: {call.Exception?.InnerException?.Message}");
 
         replyNow.SetResult();
@@ -213,6 +199,20 @@ public sealed class CallTests
         await c.JoinAsync(a.Spec);
         await TestNodes.WaitUntilAsync(() => nodes.Nodes.All(n => nodes.Nodes.All(m => m == n || n.IsFullyConnected(m.Name))), () => "a triangle");
         return (a, b, c);
+    }
+
+    /// <summary>Completes once <paramref name="node"/>'s node-event subscribers have heard of <paramref name="down"/>'s nodedown.</summary>
+    private static Task DownHeard(PartisanNode node, NodeName down)
+    {
+        var heard = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        node.MonitorNodes(true, NodeEventSubscriber.Callback(e =>
+        {
+            if (e.Kind == NodeEventKind.Down && e.Node == down)
+            {
+                heard.TrySetResult();
+            }
+        }));
+        return heard.Task;
     }
 
     internal static async Task<(PartisanNode A, PartisanNode B)> PairAsync(TestNodes nodes)
